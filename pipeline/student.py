@@ -109,7 +109,7 @@ def materialise(source: str, out: str | os.PathLike[str]) -> dict[str, Any]:
         src = Path(source)
         if not (src / TOKENIZER_FILE).is_file():
             raise TokenizerError(f"{src}: no {TOKENIZER_FILE} (a fast tokenizer is required)")
-        config = _read_config(src) or _config(src.name, chat_template())
+        config = _read_config(src) or _config(src.name, "")
         # A tokenizer without a chat template cannot render training sequences:
         # ours is added and the fact is recorded in the config.
         if not config.get("chat_template"):
