@@ -1,0 +1,115 @@
+"""The repository as users meet it: real `dvc repro`, `dvc exp run`, `dvc metrics diff`,
+`dvc push` / `dvc pull`, in a fresh git repository made from this checkout."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env.update(
+        HF_HUB_OFFLINE="1",
+        TOKENIZERS_PARALLELISM="false",
+        GIT_AUTHOR_NAME="ci",
+        GIT_AUTHOR_EMAIL="ci@example.com",
+        GIT_COMMITTER_NAME="ci",
+        GIT_COMMITTER_EMAIL="ci@example.com",
+    )
+    return env
+
+
+def run(cwd: Path, *args: str) -> str:
+    proc = subprocess.run(args, cwd=cwd, env=_env(), capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise AssertionError(
+            f"{' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
+        )
+    return proc.stdout
+
+
+def fresh_copy(dest: Path) -> Path:
+    """This checkout's tracked and unignored files as a new one-commit git repository."""
+    listed = run(ROOT, "git", "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    for name in filter(None, listed.split("\0")):
+        src = ROOT / name
+        if src.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / name)
+    run(dest, "git", "init", "-q", "-b", "main")
+    run(dest, "git", "add", "-A")
+    run(dest, "git", "commit", "-q", "-m", "snapshot")
+    return dest
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = fresh_copy(tmp_path_factory.mktemp("repo"))
+    run(path, "dvc", "repro", "verify")
+    return path
+
+
+def test_default_repro_reproduces_committed_lock_and_metrics(repo: Path) -> None:
+    """The promise of a data repository: committed dvc.lock and metrics/ come back exactly."""
+    status = run(repo, "git", "status", "--porcelain", "--", "dvc.lock", "metrics")
+    assert status == "", f"reproduction differs from the committed state:\n{status}"
+    assert (
+        run(repo, "dvc", "status", "verify").strip().endswith("Data and pipelines are up to date.")
+    )
+
+
+def test_metrics_are_numbers_and_readable_by_dvc(repo: Path) -> None:
+    shown = json.loads(run(repo, "dvc", "metrics", "show", "--json"))
+    metrics = shown["workspace"]["data"]["metrics/verify.json"]["data"]
+    assert metrics and all(isinstance(v, int | float) for v in _leaves(metrics))
+
+
+def _leaves(obj: object) -> list[object]:
+    if isinstance(obj, dict):
+        return [leaf for v in obj.values() for leaf in _leaves(v)]
+    return [obj]
+
+
+def test_push_to_local_remote_and_pull_into_fresh_clone(repo: Path, tmp_path: Path) -> None:
+    remote = (tmp_path / "remote").resolve()  # DVC resolves relative URLs from .dvc/
+    run(repo, "dvc", "remote", "add", "-d", "local", str(remote))
+    run(repo, "git", "commit", "-q", "-am", "remote")
+    run(repo, "dvc", "push")
+    clone = tmp_path / "clone"
+    run(tmp_path, "git", "clone", "-q", str(repo), str(clone))
+    run(clone, "dvc", "pull")
+    for name in (
+        "data/generated.jsonl",
+        "data/extracted.jsonl",
+        "data/train.parquet",
+        "data/tokenizer/tokenizer.json",
+        "data/verify_report.json",
+    ):
+        assert (clone / name).read_bytes() == (repo / name).read_bytes(), name
+
+
+def test_exp_run_sweep_is_recorded_and_diffable(repo: Path) -> None:
+    run(repo, "dvc", "exp", "run", "-n", "small-seed7", "-S", "generate.total=60", "-S", "seed=7")
+    shown = run(repo, "dvc", "exp", "show", "--json")
+    assert "small-seed7" in shown
+    exp = json.loads(shown)
+    params = [
+        e for entry in exp for e in entry.get("experiments") or [] if e.get("name") == "small-seed7"
+    ]
+    assert params, shown[:2000]
+    diff = json.loads(run(repo, "dvc", "metrics", "diff", "--json"))
+    changed = diff["metrics/verify.json"]
+    assert changed, "a different seed and size must move the verify metrics"
+    params_diff = json.loads(run(repo, "dvc", "params", "diff", "--json"))
+    assert params_diff["params.yaml"]["seed"] == {"old": 42, "new": 7}
