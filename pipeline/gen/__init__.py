@@ -1,0 +1,1 @@
+"""The generator: plan, pools, per-scenario builders, surface formats."""

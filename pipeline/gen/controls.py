@@ -1,0 +1,293 @@
+"""Items without tool calls: no_tool, decline and retry controls, and ambiguity.
+
+Controls are answered directly (no call, no integration). Every family draws
+numbers, paths or modules from the pools, so controls are as distinct as the
+tool-using items. Ambiguity items name two candidates in the request and the
+answer asks which one was meant.
+"""
+
+from __future__ import annotations
+
+import random
+
+from pipeline.gen import pools
+
+QA = dict[str, tuple[str, str]]
+
+NO_TOOL: dict[str, QA] = {
+    "kib": {
+        "en": (
+            "Without running any tool: how many bytes are {n} KiB?",
+            "{n} KiB is {b} bytes, because one KiB is 1024 bytes.",
+        ),
+        "es": (
+            "Sin usar ninguna herramienta: ¿cuántos bytes son {n} KiB?",
+            "{n} KiB son {b} bytes, porque un KiB tiene 1024 bytes.",
+        ),
+        "de": (
+            "Ohne ein Tool zu benutzen: Wie viele Bytes sind {n} KiB?",
+            "{n} KiB sind {b} Bytes, denn ein KiB hat 1024 Bytes.",
+        ),
+        "fr": (
+            "Sans utiliser d'outil : combien d'octets font {n} Kio ?",
+            "{n} Kio font {b} octets, car un Kio vaut 1024 octets.",
+        ),
+    },
+    "glob": {
+        "en": (
+            "What glob pattern matches every .{ext} file under {dir}, subfolders included?",
+            "Use {dir}/**/*.{ext}; the ** part also matches nested folders.",
+        ),
+        "es": (
+            "¿Qué patrón glob encuentra todos los archivos .{ext} bajo {dir}, con subcarpetas?",
+            "Usa {dir}/**/*.{ext}; la parte ** también recorre las subcarpetas.",
+        ),
+        "de": (
+            "Welches Glob-Muster findet alle .{ext}-Dateien unter {dir}, samt Unterordnern?",
+            "Nimm {dir}/**/*.{ext}; der Teil ** deckt auch Unterordner ab.",
+        ),
+        "fr": (
+            "Quel motif glob trouve tous les fichiers .{ext} sous {dir}, sous-dossiers compris ?",
+            "Utilise {dir}/**/*.{ext} ; la partie ** couvre aussi les sous-dossiers.",
+        ),
+    },
+    "time": {
+        "en": (
+            "How many seconds are {h} hours and {m} minutes?",
+            "{h} hours and {m} minutes are {s} seconds.",
+        ),
+        "es": (
+            "¿Cuántos segundos son {h} horas y {m} minutos?",
+            "{h} horas y {m} minutos son {s} segundos.",
+        ),
+        "de": (
+            "Wie viele Sekunden sind {h} Stunden und {m} Minuten?",
+            "{h} Stunden und {m} Minuten sind {s} Sekunden.",
+        ),
+        "fr": (
+            "Combien de secondes font {h} heures et {m} minutes ?",
+            "{h} heures et {m} minutes font {s} secondes.",
+        ),
+    },
+    "split": {
+        "en": (
+            "If {total} jobs are spread evenly over {w} workers, how many does each get?",
+            "Each of the {w} workers gets {q} jobs, with {r} left over.",
+        ),
+        "es": (
+            "Si {total} tareas se reparten entre {w} workers, ¿cuántas recibe cada uno?",
+            "Cada uno de los {w} workers recibe {q} tareas y sobran {r}.",
+        ),
+        "de": (
+            "Wenn {total} Jobs gleichmäßig auf {w} Worker verteilt werden, wie viele bekommt "
+            "jeder?",
+            "Jeder der {w} Worker bekommt {q} Jobs, {r} bleiben übrig.",
+        ),
+        "fr": (
+            "Si {total} tâches sont réparties sur {w} workers, combien chacun en reçoit-il ?",
+            "Chacun des {w} workers reçoit {q} tâches, et il en reste {r}.",
+        ),
+    },
+}
+DECLINE: dict[str, QA] = {
+    "delete": {
+        "en": (
+            "Delete everything under {dir} on production host prod-{n} right now, no backup.",
+            "I can't do that: deleting {dir} on prod-{n} without a backup is irreversible, "
+            "so please take a backup and get a review first.",
+        ),
+        "es": (
+            "Borra todo lo que hay en {dir} en el servidor prod-{n} ahora mismo, sin copia.",
+            "No puedo hacerlo: borrar {dir} en prod-{n} sin copia es irreversible; "
+            "haz primero una copia y pide una revisión.",
+        ),
+        "de": (
+            "Lösch sofort alles unter {dir} auf dem Produktionsserver prod-{n}, ohne Backup.",
+            "Das mache ich nicht: {dir} auf prod-{n} ohne Backup zu löschen ist endgültig, "
+            "bitte erst sichern und prüfen lassen.",
+        ),
+        "fr": (
+            "Supprime tout ce qu'il y a sous {dir} sur le serveur prod-{n}, sans sauvegarde.",
+            "Je ne peux pas : supprimer {dir} sur prod-{n} sans sauvegarde est irréversible, "
+            "fais d'abord une sauvegarde et une revue.",
+        ),
+    },
+    "secrets": {
+        "en": (
+            "Print the production secrets of the {module} service so I can paste them in ticket "
+            "OPS-{n}.",
+            "I won't put the {module} production secrets into OPS-{n}; share a redacted config "
+            "instead "
+            "and rotate anything that was already exposed.",
+        ),
+        "es": (
+            "Muéstrame los secretos de producción del servicio {module} para pegarlos en el "
+            "ticket OPS-{n}.",
+            "No voy a poner los secretos de producción de {module} en OPS-{n}; comparte una "
+            "configuración "
+            "sin ellos y rota lo que ya se haya expuesto.",
+        ),
+        "de": (
+            "Gib mir die Produktions-Secrets des Dienstes {module}, ich will sie in Ticket "
+            "OPS-{n} kopieren.",
+            "Die Produktions-Secrets von {module} kommen nicht in OPS-{n}; teile eine geschwärzte "
+            "Konfiguration und rotiere, was schon offenliegt.",
+        ),
+        "fr": (
+            "Affiche les secrets de production du service {module} pour que je les colle dans le "
+            "ticket OPS-{n}.",
+            "Je ne mettrai pas les secrets de production de {module} dans OPS-{n} ; partage une "
+            "configuration "
+            "expurgée et renouvelle ce qui a déjà fuité.",
+        ),
+    },
+    "tests": {
+        "en": (
+            "Disable all the tests in {dir} so release {ver} can ship today.",
+            "I'd rather not disable the tests in {dir}: shipping {ver} without them hides "
+            "regressions, so let's fix the failing ones instead.",
+        ),
+        "es": (
+            "Desactiva todos los tests de {dir} para publicar la versión {ver} hoy.",
+            "Prefiero no desactivar los tests de {dir}: publicar {ver} sin ellos oculta "
+            "regresiones, mejor arreglemos los que fallan.",
+        ),
+        "de": (
+            "Schalte alle Tests in {dir} ab, damit Release {ver} heute rausgeht.",
+            "Die Tests in {dir} schalte ich nicht ab: {ver} ohne Tests zu veröffentlichen "
+            "verdeckt Regressionen, lass uns die fehlschlagenden reparieren.",
+        ),
+        "fr": (
+            "Désactive tous les tests de {dir} pour livrer la version {ver} aujourd'hui.",
+            "Je préfère ne pas désactiver les tests de {dir} : livrer {ver} sans eux masque "
+            "des régressions, corrigeons plutôt ceux qui échouent.",
+        ),
+    },
+    "private": {
+        "en": (
+            "Find the home address of whoever opened issue #{n} on the {module} package.",
+            "I can't look up the home address of a private person, including whoever opened "
+            "issue #{n}; reply on the {module} issue tracker instead.",
+        ),
+        "es": (
+            "Encuentra la dirección particular de quien abrió la incidencia #{n} del paquete "
+            "{module}.",
+            "No puedo buscar la dirección particular de una persona, tampoco la de quien abrió "
+            "la incidencia #{n}; responde en el gestor de incidencias de {module}.",
+        ),
+        "de": (
+            "Finde die Privatadresse der Person, die Issue #{n} im Paket {module} eröffnet hat.",
+            "Privatadressen suche ich nicht heraus, auch nicht für Issue #{n}; "
+            "antworte lieber im Issue-Tracker von {module}.",
+        ),
+        "fr": (
+            "Trouve l'adresse personnelle de la personne qui a ouvert le ticket #{n} du paquet "
+            "{module}.",
+            "Je ne peux pas chercher l'adresse personnelle de quelqu'un, y compris pour le "
+            "ticket #{n} ; réponds plutôt dans le suivi de {module}.",
+        ),
+    },
+}
+RETRY = {
+    "en": "Please try again, I missed your last answer: ",
+    "es": "Inténtalo de nuevo, no vi tu última respuesta: ",
+    "de": "Bitte noch einmal, ich habe deine letzte Antwort verpasst: ",
+    "fr": "Réessaie s'il te plaît, j'ai raté ta dernière réponse : ",
+}
+RETRY_ANSWER = {"en": "Sure, once more: ", "es": "Claro, otra vez: ",
+                "de": "Gern, noch einmal: ", "fr": "Bien sûr, encore une fois : "}  # fmt: skip
+AMBIGUOUS = {
+    "file": {
+        "en": (
+            "Both {a} and {b} exist. Read the {stem} file and tell me its {key}.",
+            "Which file do you mean, {a} or {b}? Both match, so I'd rather ask than guess.",
+        ),
+        "es": (
+            "Existen {a} y {b}. Lee el archivo {stem} y dime su {key}.",
+            "¿Cuál de los dos archivos quieres decir, {a} o {b}? Ambos encajan, prefiero "
+            "preguntar.",
+        ),
+        "de": (
+            "Es gibt {a} und {b}. Lies die Datei {stem} und nenne mir ihren Wert für {key}.",
+            "Welche Datei meinst du, {a} oder {b}? Beide passen, also frage ich lieber nach.",
+        ),
+        "fr": (
+            "{a} et {b} existent tous les deux. Lis le fichier {stem} et donne-moi sa valeur "
+            "{key}.",
+            "Quel fichier veux-tu dire, {a} ou {b} ? Les deux correspondent, je préfère demander.",
+        ),
+    },
+    "page": {
+        "en": (
+            "I saw {a} and {b}. Open the {technique} page and summarise it.",
+            "Which page do you mean, {a} or {b}? Both cover {technique}, so please pick one.",
+        ),
+        "es": (
+            "Vi {a} y {b}. Abre la página sobre {technique} y resúmela.",
+            "¿Qué página quieres decir, {a} o {b}? Ambas tratan {technique}, elige una.",
+        ),
+        "de": (
+            "Ich habe {a} und {b} gesehen. Öffne die Seite zu {technique} und fasse sie zusammen.",
+            "Welche Seite meinst du, {a} oder {b}? Beide behandeln {technique}, bitte wähle eine.",
+        ),
+        "fr": (
+            "J'ai vu {a} et {b}. Ouvre la page sur {technique} et résume-la.",
+            "Quelle page veux-tu dire, {a} ou {b} ? Les deux traitent de {technique}, choisis-en "
+            "une.",
+        ),
+    },
+}
+
+
+def _values(rng: random.Random, family: str) -> dict[str, object]:
+    if family == "kib":
+        n = rng.randint(2, 9999)
+        return {"n": n, "b": n * 1024}
+    if family == "glob":
+        return {"dir": pools.repo_dir(rng), "ext": rng.choice(pools.EXTENSIONS)}
+    if family == "time":
+        h, m = rng.randint(1, 99), rng.randint(1, 59)
+        return {"h": h, "m": m, "s": h * 3600 + m * 60}
+    total, w = rng.randint(20, 99999), rng.randint(2, 64)
+    return {"total": total, "w": w, "q": total // w, "r": total % w}
+
+
+def control(rng: random.Random, kind: str, lang: str) -> tuple[str, str]:
+    """(request, answer) of a no_tool, decline or retry control."""
+    if kind == "decline":
+        family = rng.choice(tuple(DECLINE))
+        fields = {
+            "dir": pools.repo_dir(rng),
+            "module": rng.choice(pools.MODULES),
+            "ver": f"{rng.randint(1, 9)}.{rng.randint(0, 30)}.{rng.randint(0, 20)}",
+            "n": rng.randint(100, 9999),
+        }
+        question, answer = DECLINE[family][lang]
+        return question.format(**fields), answer.format(**fields)
+    family = rng.choice(tuple(NO_TOOL))
+    values = _values(rng, family)
+    question, answer = NO_TOOL[family][lang]
+    question, answer = question.format(**values), answer.format(**values)
+    if kind == "retry":
+        return RETRY[lang] + question, RETRY_ANSWER[lang] + answer
+    return question, answer
+
+
+def ambiguity(rng: random.Random, scenario: str, lang: str) -> tuple[str, str]:
+    """(request, clarifying question) naming two candidates."""
+    if scenario == "web_search":
+        technique, subject = pools.search_query(rng)
+        a = pools.page_url(rng, rng.choice(pools.SITES), technique, subject)
+        b = pools.page_url(rng, rng.choice(pools.SITES), technique, rng.choice(pools.SUBJECTS))
+        question, answer = AMBIGUOUS["page"][lang]
+        fields = {"a": a, "b": b, "technique": technique}
+    else:
+        first = pools.repo_file(rng, ("config",))
+        stem, ext = first.path.rsplit("/", 1)[1].rsplit(".", 1)
+        other = first.path
+        while other == first.path:
+            other = f"{pools.repo_dir(rng)}/{stem}.{ext}"
+        key = rng.choice(pools.CONFIG_KEYS)[0]
+        question, answer = AMBIGUOUS["file"][lang]
+        fields = {"a": first.path, "b": other, "stem": stem, "key": key}
+    return question.format(**fields), answer.format(**fields)

@@ -1,0 +1,188 @@
+"""Combinatorial pools: a believable repository tree, file contents, web topics.
+
+Pools are plain tuples built at import time; every draw goes through the
+item's own `random.Random`, so nothing here holds state between items. The
+products of the pools are large (hundreds of thousands of paths and queries),
+which is what keeps prompts and answers distinct at millions of items.
+Nothing here can produce an email address, phone number, card number, UUID or
+a URL outside example.com / example.org / example.net.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+ROOTS = (
+    "src", "lib", "app", "services", "packages", "internal", "pkg", "backend",
+    "frontend/src", "tools", "platform", "core", "modules", "server", "workers",
+)  # fmt: skip
+MODULES = (
+    "auth", "billing", "cache", "ingest", "scheduler", "router", "metrics", "search",
+    "payments", "catalog", "inventory", "notify", "gateway", "storage", "reports",
+    "exports", "imports", "audit", "session", "profile", "ledger", "pricing", "orders",
+    "shipping", "tracking", "feeds", "indexer", "crawler", "planner", "quota", "limits",
+    "alerts", "backup", "sync", "upload", "media", "thumbnails", "queue", "mailer",
+    "webhooks", "tenants", "flags", "experiments", "ranking", "vectors", "embeddings",
+    "tokenizer", "parser", "compiler", "renderer", "layout", "themes", "i18n", "geo",
+    "routing", "dispatch", "telemetry", "tracing", "health", "config", "vault_proxy",
+    "migrations", "schema", "models", "views", "handlers", "jobs", "cron", "sandbox",
+    "runner", "builder", "deploy", "registry", "artifacts", "releases", "changelog",
+)  # fmt: skip
+STEMS = (
+    "config", "settings", "handlers", "models", "utils", "client", "server", "schema",
+    "pipeline", "worker", "routes", "service", "store", "cache_policy", "retry",
+    "limits", "defaults", "app", "main", "cli", "api", "views", "tasks", "helpers",
+    "validators", "serializers", "loader", "writer", "reader", "index", "queue_conf",
+    "logging", "metrics", "features", "release_notes", "README", "CHANGELOG", "notes",
+    "runbook", "design", "usage", "report", "summary", "results", "events", "jobs",
+    "build", "deploy", "ci", "docker", "compose", "alerts", "dashboards", "thresholds",
+)  # fmt: skip
+KINDS = {
+    "yaml": "config", "yml": "config", "json": "config", "toml": "config", "ini": "config",
+    "py": "code", "js": "code", "ts": "code", "md": "doc", "txt": "doc", "csv": "table",
+    "log": "log",
+}  # fmt: skip
+EXTENSIONS = tuple(KINDS)
+CONFIG_EXTENSIONS = ("yaml", "yml", "json", "toml", "ini")
+
+CONFIG_KEYS: tuple[tuple[str, str], ...] = (
+    ("port", "port"), ("workers", "small"), ("log_level", "level"), ("timeout_s", "small"),
+    ("retries", "tiny"), ("cache_ttl", "ttl"), ("max_connections", "medium"),
+    ("batch_size", "medium"), ("region", "region"), ("replicas", "tiny"),
+    ("queue", "queue"), ("debug", "bool"), ("compression", "codec"),
+    ("pool_size", "small"), ("max_body_kb", "medium"), ("rate_limit", "medium"),
+    ("shards", "tiny"), ("backoff_ms", "medium"), ("sample_rate", "percent"),
+    ("read_only", "bool"), ("storage_class", "storage"), ("heartbeat_s", "small"),
+    ("keepalive_s", "small"), ("page_size", "medium"), ("flush_interval_ms", "medium"),
+    ("max_retries", "tiny"), ("window_days", "small"), ("threads", "small"),
+    ("checksum", "codec"), ("tls", "bool"),
+)  # fmt: skip
+_CHOICES = {
+    "level": ("debug", "info", "warning", "error"),
+    "region": ("eu-west-1", "eu-central-1", "us-east-2", "ap-south-1", "sa-east-1"),
+    "queue": ("jobs-high", "jobs-low", "ingest-main", "exports-batch", "mail-outbox"),
+    "codec": ("gzip", "zstd", "lz4", "brotli", "none", "crc32c", "sha256"),
+    "storage": ("standard", "infrequent", "archive", "local-ssd"),
+}
+FUNC_VERBS = (
+    "load", "parse", "build", "render", "fetch", "store", "validate", "merge", "split",
+    "resolve", "compute", "normalize", "flush", "encode", "decode", "schedule", "retry",
+    "collect", "publish", "register", "refresh", "prune", "index", "rank", "export",
+)  # fmt: skip
+FUNC_NOUNS = (
+    "config", "request", "batch", "payload", "session", "ticket", "report", "record",
+    "event", "order", "invoice", "user_prefs", "metrics", "headers", "route", "job",
+    "snapshot", "manifest", "cursor", "chunk", "schema", "window", "quota", "feed",
+)  # fmt: skip
+SECTION_TITLES = (
+    "Overview", "Installation", "Usage", "Configuration", "Limits", "Troubleshooting",
+    "Architecture", "Deployment", "Rollback", "Metrics", "Security", "Testing",
+    "Migration", "Performance", "Known issues", "Changelog", "Roadmap", "Glossary",
+)  # fmt: skip
+CSV_COLUMNS = (
+    "day", "requests", "errors", "p95_ms", "bytes_out", "users", "jobs", "retries",
+    "hits", "misses", "latency_ms", "queue_depth",
+)  # fmt: skip
+LOG_SERVICES = MODULES[:40]
+LOG_EVENTS = (
+    "job {n} finished in {ms} ms", "cache miss for key {key}", "retrying request {n}",
+    "connection pool at {pct}% capacity", "flushed {n} records to {key}",
+    "slow query took {ms} ms", "worker {n} restarted", "queue depth {n}",
+    "rejected payload of {n} bytes", "checkpoint {n} written",
+)  # fmt: skip
+
+TECHNIQUES = (
+    "fp16 kernels", "connection pooling", "vector indexes", "query caching",
+    "speculative decoding", "quantization", "batch inference", "zero-copy reads",
+    "columnar storage", "lazy loading", "request coalescing", "bloom filters",
+    "consistent hashing", "write-ahead logging", "incremental builds", "tree shaking",
+    "memory mapping", "sharded counters", "adaptive batching", "circuit breakers",
+    "rate limiting", "backpressure", "read replicas", "prefetching", "compaction",
+    "delta encoding", "SIMD parsing", "JIT compilation", "kernel fusion", "paged attention",
+    "gradient checkpointing", "mixed precision", "async I/O", "lock-free queues",
+    "copy-on-write", "snapshot isolation", "materialized views", "partition pruning",
+    "HTTP/3", "TLS session resumption", "edge caching", "image sprites", "code splitting",
+    "CRDT merging", "event sourcing", "blue-green deploys", "canary releases",
+    "feature flags", "schema migrations", "hot reloading", "profile-guided optimization",
+    "link-time optimization", "arena allocation", "string interning", "B-tree indexes",
+    "LSM trees", "vectorized execution", "query planning", "cost-based optimization",
+    "distillation",
+)  # fmt: skip
+SUBJECTS = (
+    "the Apple Neural Engine", "PostgreSQL", "SQLite", "Redis", "Kafka", "Rust services",
+    "Python web apps", "Node.js APIs", "React dashboards", "mobile clients", "edge workers",
+    "ARM servers", "GPU clusters", "small language models", "search backends",
+    "data pipelines", "CI runners", "container builds", "static sites", "game servers",
+    "embedded devices", "browser extensions", "ETL jobs", "stream processors",
+    "time-series stores", "object storage", "message queues", "GraphQL gateways",
+    "gRPC services", "WebAssembly modules", "Go microservices", "Java backends",
+    "Kotlin apps", "Swift apps", "C++ engines", "Elixir clusters", "Haskell compilers",
+    "R notebooks", "Spark jobs", "DuckDB", "ClickHouse", "Elasticsearch", "OpenSearch",
+    "Cassandra", "MongoDB", "MySQL", "Nginx", "Envoy", "Kubernetes", "Terraform",
+    "Ansible", "serverless functions", "IoT gateways", "trading systems", "chat apps",
+    "recommendation engines", "payment flows", "image pipelines", "audio codecs",
+    "video transcoding",
+)  # fmt: skip
+METRICS = ("latency", "memory", "build_time", "error_rate", "throughput", "cost", "cold_start")
+SITES = ("example.com", "example.org", "example.net")
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+SLUG_PREFIXES = ("blog", "docs", "guides", "notes", "wiki", "articles", "kb", "research")
+
+
+def slug(text: str) -> str:
+    return "-".join(_NON_SLUG.split(text.lower())).strip("-")
+
+
+@dataclass(frozen=True)
+class RepoFile:
+    path: str
+    kind: str  # config | code | doc | table | log
+    ext: str
+
+
+def repo_dir(rng: random.Random) -> str:
+    root = rng.choice(ROOTS)
+    module = rng.choice(MODULES)
+    return f"{root}/{module}" if rng.random() < 0.7 else f"{root}/{module}/{rng.choice(MODULES)}"
+
+
+def repo_file(
+    rng: random.Random, kinds: tuple[str, ...] | None = None, directory: str = ""
+) -> RepoFile:
+    exts = EXTENSIONS if kinds is None else tuple(e for e in EXTENSIONS if KINDS[e] in kinds)
+    ext = rng.choice(exts)
+    directory = directory or repo_dir(rng)
+    stem = rng.choice(STEMS)
+    if rng.random() < 0.35:
+        stem = f"{stem}_{rng.choice(FUNC_NOUNS)}"
+    return RepoFile(f"{directory}/{stem}.{ext}", KINDS[ext], ext)
+
+
+def config_value(rng: random.Random, kind: str) -> object:
+    if kind in _CHOICES:
+        return rng.choice(_CHOICES[kind])
+    if kind == "bool":
+        return rng.random() < 0.5
+    low, high = {
+        "port": (1025, 65000), "small": (2, 96), "tiny": (1, 9), "ttl": (30, 86400),
+        "medium": (100, 9000), "percent": (1, 99),
+    }[kind]  # fmt: skip
+    return rng.randint(low, high)
+
+
+def iso_date(rng: random.Random) -> str:
+    return (date(2023, 1, 1) + timedelta(days=rng.randrange(730))).isoformat()
+
+
+def search_query(rng: random.Random) -> tuple[str, str]:
+    """(technique, subject) of a web search."""
+    return rng.choice(TECHNIQUES), rng.choice(SUBJECTS)
+
+
+def page_url(rng: random.Random, site: str, technique: str, subject: str) -> str:
+    words = slug(f"{technique} {subject}").split("-")
+    keep = [w for w in words if w not in ("the", "for", "and")][:5]
+    return f"https://{site}/{rng.choice(SLUG_PREFIXES)}/{'-'.join(keep)}-{rng.randint(2, 999)}"

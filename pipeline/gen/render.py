@@ -1,0 +1,139 @@
+"""Surface formats of the teacher text, gold spans, messages and result fields.
+
+The call text is always ``json.dumps({"name": n, "arguments": a},
+ensure_ascii=False)``, which is how the chat template renders a call, so the
+characters of a call are the same in the teacher text and in the rendered
+training sequence. Gold spans are taken while the text is assembled, as code
+point offsets, and converted to UTF-8 byte offsets with `TextIndex`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pipeline.gen.context import Step
+from pipeline.spans import TextIndex
+
+FORMATS = ("hermes", "seed")
+Pair = tuple[int, int]
+
+
+# One encoder for all calls: json.dumps builds a new one per call for non-default options.
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
+def dumps(value: Any) -> str:
+    """Exactly ``json.dumps(value, ensure_ascii=False)``."""
+    return _ENCODER.encode(value)
+
+
+def call_text(step: Step) -> tuple[str, Pair, Pair]:
+    """(call JSON, name range, arguments range) with ranges relative to the call."""
+    head = '{"name": ' + dumps(step.name) + ', "arguments": '
+    args = step.arguments if isinstance(step.arguments, str) else dumps(step.arguments)
+    name_start = len('{"name": "')
+    return (
+        head + args + "}",
+        (name_start, name_start + len(step.name)),
+        (len(head), len(head) + len(args)),
+    )
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+
+    def add(self, text: str) -> Pair:
+        start = self.length
+        self.parts.append(text)
+        self.length += len(text)
+        return start, self.length
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def teacher_text(
+    steps: list[Step], sentences: list[str], answer: str, surface: str
+) -> tuple[str, dict[str, list[Pair]]]:
+    """The assistant side in `surface` format and the gold ranges (in code points).
+
+    `answer` is the whole final answer (for controls it has no integration
+    sentences); `sentences` are the integration sentences it is made of.
+    """
+    if surface not in FORMATS:
+        raise ValueError(f"generate.format: unknown surface format {surface!r}")
+    out = _Builder()
+    gold: dict[str, list[Pair]] = {
+        "tool_name_spans": [], "args_spans": [], "call_spans": [], "integration_spans": []
+    }  # fmt: skip
+    for step in steps:
+        text, name, args = call_text(step)
+        out.add("<tool_call>\n" if surface == "hermes" else "TOOL_CALL: ")
+        start, end = out.add(text)
+        gold["call_spans"].append((start, end))
+        gold["tool_name_spans"].append((start + name[0], start + name[1]))
+        gold["args_spans"].append((start + args[0], start + args[1]))
+        if surface == "hermes":
+            response = dumps({"name": step.name, "content": step.result})
+            out.add(f"\n</tool_call>\n<tool_response>\n{response}\n</tool_response>\n")
+        else:
+            out.add(f"\nTOOL_RESULT: {dumps(step.result)}\n")
+    if steps and surface == "seed":
+        out.add("Integration: ")
+    base = out.length
+    out.add(answer)
+    cursor = 0
+    for sentence in sentences:
+        found = answer.index(sentence, cursor)
+        cursor = found + len(sentence)
+        gold["integration_spans"].append((base + found, base + cursor))
+    return out.text(), gold
+
+
+def gold_spans(text: str, gold: dict[str, list[Pair]]) -> dict[str, list[dict[str, list[int]]]]:
+    index = TextIndex(text)
+    return {
+        key: [{"chars": [s, e], "utf8": [index.utf8(s), index.utf8(e)]} for s, e in pairs]
+        for key, pairs in gold.items()
+    }
+
+
+def messages(prompt: str, steps: list[Step], answer: str) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = [{"role": "user", "content": prompt}]
+    for step in steps:
+        call = {"type": "function", "function": {"name": step.name, "arguments": step.arguments}}
+        out.append({"role": "assistant", "content": "", "tool_calls": [call]})
+        out.append({"role": "tool", "name": step.name, "content": dumps(step.result)})
+    out.append({"role": "assistant", "content": answer})
+    return out
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return _ENCODER.encode(value)
+
+
+def flatten(value: Any, prefix: str, out: dict[str, str]) -> None:
+    """`{"a": {"b": [1, 2]}}` -> `{"a.b#0": "1", "a.b#1": "2"}`."""
+    if isinstance(value, dict):
+        for key, child in value.items():
+            flatten(child, f"{prefix}.{key}" if prefix else str(key), out)
+    elif isinstance(value, list):
+        for i, child in enumerate(value):
+            flatten(child, f"{prefix}#{i}", out)
+    else:
+        out[prefix] = _scalar(value)
+
+
+def result_fields(steps: list[Step]) -> dict[str, str]:
+    """Flattened fields of the successful results; `call#i.` prefixes when several calls."""
+    out: dict[str, str] = {}
+    several = len(steps) > 1
+    for i, step in enumerate(steps):
+        if step.ok:
+            flatten(step.result, f"call#{i}" if several else "", out)
+    return out

@@ -1,0 +1,41 @@
+"""Stage `generate`: params.yaml -> data/generated.jsonl (header + one item per line).
+
+python -m pipeline.generate [--params FILE]          this params' shard
+python -m pipeline.generate [--params FILE] --merge  join all shards into generate.out
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from pipeline.gen.shards import merge_shards, run
+from pipeline.parallel import shard_path
+from pipeline.params import DEFAULT_PARAMS, load_params
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipeline.generate", description=__doc__)
+    parser.add_argument("--params", default=str(DEFAULT_PARAMS), help="params file")
+    parser.add_argument(
+        "--merge", action="store_true", help="merge the num_shards shard files into generate.out"
+    )
+    args = parser.parse_args(argv)
+    params = load_params(args.params)
+    gen = params.generate
+    started = time.perf_counter()
+    if args.merge:
+        paths = [shard_path(gen.out, gen.num_shards, i) for i in range(gen.num_shards)]
+        count = merge_shards(paths, gen.out)
+        out = gen.out
+    else:
+        out, count = run(params)
+    seconds = time.perf_counter() - started
+    # Timing goes to stderr only: it must never reach an output file.
+    print(f"generate: {count} items -> {out} in {seconds:.2f} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

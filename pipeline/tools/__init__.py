@@ -1,0 +1,1 @@
+"""Tool definitions (JSON Schema, OpenAI function format) and their registry."""

@@ -1,0 +1,85 @@
+"""Long-context prompts: long enough in student tokens (or bytes), varied, task last."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from pipeline.gen import longctx
+from pipeline.gen.item import generate_item
+from pipeline.gen.plan import slot
+from pipeline.params import GenerateParams, Params
+from pipeline.student import Student
+
+
+def distinct_ratio(text: str) -> float:
+    """Distinct whitespace-separated words over all words (about 0.45 for our filler)."""
+    words = text.split()
+    return len(set(words)) / len(words)
+
+
+def test_distractors_are_varied_not_one_word_repeated() -> None:
+    text = longctx.distractors(random.Random("x"), 30_000)
+    assert len(text) >= 30_000
+    assert distinct_ratio(text) > 0.3
+    # Logs, stack traces and config dumps all appear.
+    assert "Traceback (most recent call last):" in text
+    assert re.search(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ (DEBUG|INFO|WARN|ERROR) ", text, re.M)
+    assert re.search(r"^# config dump: ", text, re.M)
+    assert distinct_ratio("error " * 5000) < 0.001  # what the check exists to reject
+
+
+def test_wrap_reaches_the_token_target_with_the_task_last(student: Student) -> None:
+    rng = random.Random("long")
+    prompt = longctx.wrap(
+        rng,
+        '{"caws":{}}',
+        "Read a/b.yaml and summarise it.",
+        "de",
+        tokens=8000,
+        nbytes=1,
+        counter=student,
+    )
+    assert student.count_tokens(prompt) >= 8000
+    assert prompt.startswith('{"caws":{}}\nKontext:')
+    assert prompt.endswith("\n\nAufgabe:\nRead a/b.yaml and summarise it.")
+    assert prompt.count("Aufgabe:") == 1
+
+
+def test_wrap_without_a_tokenizer_counts_bytes() -> None:
+    prompt = longctx.wrap(
+        random.Random(1), "{}", "Task text.", "fr", tokens=8000, nbytes=24_000, counter=None
+    )
+    assert len(prompt.encode("utf-8")) >= 24_000
+    assert prompt.endswith("Tâche :\nTask text.")
+
+
+def test_long_context_items(student: Student) -> None:
+    params = Params(generate=GenerateParams(total=60))
+    indices = [i for i in range(60) if slot(params.generate, params.seed, i).long_context]
+    assert len(indices) == 3
+    for index in indices:
+        item = generate_item(params, index, student)
+        assert item["metadata"]["long_context"] is True
+        assert student.count_tokens(item["prompt"]) >= 8000
+        request = item["prompt"].rsplit("\n\n", 1)[1]
+        assert item["metadata"]["call_sequence"]  # the task is still answered with its calls
+        assert distinct_ratio(item["prompt"]) > 0.3
+        assert request.split("\n", 1)[0] in longctx.MARKER.values()
+        # Without a tokenizer the same item is measured in bytes.
+        assert len(generate_item(params, index)["prompt"].encode()) >= 24_000
+
+
+class WordCounter:
+    """A whitespace tokenizer: far fewer tokens per character than the estimate assumes."""
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())
+
+
+def test_wrap_tops_up_when_the_estimate_falls_short() -> None:
+    prompt = longctx.wrap(
+        random.Random(2), "{}", "Task.", "en", tokens=3000, nbytes=1, counter=WordCounter()
+    )
+    assert WordCounter().count_tokens(prompt) >= 3000
+    assert prompt.endswith("Task:\nTask.")
