@@ -1,0 +1,96 @@
+"""The training export: data/train.parquet, one row per extracted item.
+
+Columns: ``id``; ``input_ids`` (the chat-template rendering of messages + tools,
+tokenised by the student tokenizer); four per-token 0/1 masks of the same
+length, ``assistant_mask`` (the assistant turns, end-of-turn token included),
+``tool_name_mask``, ``tool_args_mask`` and ``integration_mask``; and ``tools``
+and ``messages`` as JSON strings (tool schemas differ per item, and Arrow needs
+one type per column). Rows are written in input order, in row groups of a fixed
+size (never dependent on the number of workers), into a temporary file that is
+renamed into place when complete.
+"""
+
+from __future__ import annotations
+
+import os
+from types import TracebackType
+from typing import IO
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.records import AtomicWriter
+from pipeline.targets.build import ExportRow
+
+MASKS = ("assistant_mask", "tool_name_mask", "tool_args_mask", "integration_mask")
+SCHEMA = pa.schema(
+    [
+        ("id", pa.string()),
+        ("input_ids", pa.list_(pa.int32())),
+        *[(name, pa.list_(pa.int8())) for name in MASKS],
+        ("tools", pa.string()),
+        ("messages", pa.string()),
+    ]
+)
+
+
+def rows_to_table(rows: list[ExportRow]) -> pa.Table:
+    """Columns built from flat buffers: one copy per column, no per-token Python objects."""
+    lengths = np.fromiter((len(r.input_ids) // 4 for r in rows), dtype=np.int64, count=len(rows))
+    offsets = pa.array(np.concatenate(([0], np.cumsum(lengths))).astype(np.int32))
+
+    def lists(values: np.ndarray) -> pa.Array:
+        return pa.ListArray.from_arrays(offsets, pa.array(values))
+
+    ids = np.frombuffer(b"".join(r.input_ids for r in rows), dtype="<i4").astype(np.int32)
+    columns = [pa.array([r.id for r in rows], pa.string()), lists(ids)]
+    for field in ("assistant", "tool_name", "tool_args", "integration"):
+        flat = b"".join(getattr(r, field) for r in rows)
+        columns.append(lists(np.frombuffer(flat, dtype=np.int8)))
+    columns.append(pa.array([r.tools for r in rows], pa.string()))
+    columns.append(pa.array([r.messages for r in rows], pa.string()))
+    return pa.Table.from_arrays(columns, schema=SCHEMA)
+
+
+class ParquetExport:
+    """Streaming, atomic, deterministic Parquet writer for `ExportRow`s."""
+
+    def __init__(self, path: str | os.PathLike[str], row_group_rows: int = 1024) -> None:
+        self.row_group_rows = row_group_rows
+        self.rows = 0
+        self._atomic = AtomicWriter(path)
+        self._buffer: list[ExportRow] = []
+        self._handle: IO[bytes] | None = None
+        self._writer: pq.ParquetWriter | None = None
+
+    def __enter__(self) -> ParquetExport:
+        self._handle = self._atomic.__enter__()
+        self._writer = pq.ParquetWriter(self._handle, SCHEMA, compression="zstd")
+        return self
+
+    def add(self, row: ExportRow) -> None:
+        self._buffer.append(row)
+        if len(self._buffer) >= self.row_group_rows:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._buffer:
+            assert self._writer is not None
+            self._writer.write_table(rows_to_table(self._buffer), row_group_size=len(self._buffer))
+            self.rows += len(self._buffer)
+            self._buffer = []
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if exc_type is None:
+                self._flush()
+            if self._writer is not None:
+                self._writer.close()
+        finally:
+            self._atomic.__exit__(exc_type, exc, tb)

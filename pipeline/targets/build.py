@@ -1,0 +1,263 @@
+"""Targets for a chunk of items: parse, judge, find, tokenise once (batched), align.
+
+Per item the work is a pure function of the item (and the tokenizer): nothing
+depends on the chunk it shares or on the process it runs in, so the output is
+byte-identical for any number of workers. Per chunk, every teacher text and
+every rendered sequence is tokenised in one `encode_batch` call; spans are then
+mapped by bisection over the offsets (`TokenIndex`), never by re-encoding.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import jinja2
+import numpy as np
+import orjson
+
+from pipeline.formats import CallParse, FormatError, Source, ToolSchemas, ingest
+from pipeline.parallel import worker_state
+from pipeline.records import Reject, dumps
+from pipeline.spans import Span, SpanError, TextIndex, TokenIndex, make_span
+from pipeline.student import Student
+from pipeline.targets.calls import call_record, judge_calls
+from pipeline.targets.encode import Encoding, PieceEncoder
+from pipeline.targets.integration import Integration, find_integration
+from pipeline.targets.place import Placement, place
+from pipeline.targets.sequence import CharRange, Layout, layout, tokens, uses_project_template
+
+Entry = tuple[int, "dict[str, Any] | Reject"]
+STAT_KEYS = (
+    "calls",
+    "json_invalid",
+    "schema_invalid",
+    "schema_unknown",
+    "spans",
+    "unaligned_spans",
+    "sequence_spans",
+    "sequence_unaligned",
+    "integration_spans",
+    "over_cap",
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    fmt: str = "auto"
+    cap: int = 3
+    min_chars: int = 3
+    trim_attribution: bool = False
+
+
+class ExportRow(NamedTuple):
+    """One training row; arrays travel as bytes (int32 ids, uint8 masks)."""
+
+    id: str
+    input_ids: bytes
+    assistant: bytes
+    tool_name: bytes
+    tool_args: bytes
+    integration: bytes
+    tools: str
+    messages: str
+
+
+class Outcome(NamedTuple):
+    line: int
+    record: bytes | None  # the output JSONL line, or None when rejected
+    row: ExportRow | None
+    reject: tuple[str, str, str] | None  # (field, reason, raw preview)
+    stats: dict[str, int]
+
+
+@dataclass
+class Prepared:
+    line: int
+    item: dict[str, Any]
+    source: Source
+    schemas: ToolSchemas
+    calls: list[CallParse]
+    integration: Integration
+    layout: Layout
+
+
+def _preview(item: dict[str, Any]) -> str:
+    return orjson.dumps(item)[:200].decode("utf-8", errors="replace")
+
+
+def _span(index: TextIndex, tokens_: TokenIndex, span: CharRange | None) -> Span | None:
+    return make_span(index, tokens_, *span) if span is not None else None
+
+
+def _mask(length: int, ranges: list[list[int] | None]) -> bytes:
+    mask = bytearray(length)
+    for r in ranges:
+        if r is not None and r[1] > r[0]:
+            mask[r[0] : r[1]] = b"\x01" * (r[1] - r[0])
+    return bytes(mask)
+
+
+class Extractor:
+    """The per-process state: one loaded tokenizer and the settings."""
+
+    def __init__(self, tokenizer_dir: str | os.PathLike[str], settings: Settings) -> None:
+        self.student = Student(tokenizer_dir)
+        self.settings = settings
+        self.encoder = PieceEncoder(self.student.tokenizer)
+        self.port = uses_project_template(self.student)
+
+    def prepare(self, line: int, item: dict[str, Any]) -> Prepared:
+        source = ingest(item, self.settings.fmt)
+        schemas = ToolSchemas(item.get("tools"))
+        calls = judge_calls(source.parsed, schemas)
+        settings = self.settings
+        integration = find_integration(
+            source.parsed, settings.cap, settings.min_chars, settings.trim_attribution
+        )
+        try:
+            lay = layout(self.student, source.messages, item.get("tools"), port=self.port)
+        except (jinja2.TemplateError, TypeError, ValueError) as exc:
+            raise FormatError("messages", f"the chat template cannot render them: {exc}") from exc
+        return Prepared(line, item, source, schemas, calls, integration, lay)
+
+    def finish(self, prep: Prepared, teacher_enc: Encoding, seq_enc: Encoding) -> Outcome:
+        text = prep.source.parsed.text
+        index, tok, seq_tok = TextIndex(text), teacher_enc.token_index(), seq_enc.token_index()
+        placement = place(
+            text, prep.calls, prep.integration, prep.source.parsed.answer()[1], prep.layout
+        )
+        calls = self._calls(prep, index, tok)
+        integration = [
+            {**make_span(index, tok, s, e), "grounded_fields": fields}
+            for s, e, fields in prep.integration.spans
+        ]
+        sequence = self._sequence(prep, placement, seq_tok, len(seq_enc))
+        teacher_spans = [
+            c[k] for c in calls for k in ("name_span", "args_span", "call_span") if c[k]
+        ] + integration
+        unaligned = sum(1 for s in teacher_spans if s["tokens"] is None)
+        notes = prep.source.notes + prep.schemas.problems
+        prep.item["targets"] = {
+            "format": prep.source.parsed.format,
+            "calls": calls,
+            "integration_spans": integration,
+            "integration_method": prep.integration.method,
+            "over_cap": prep.integration.over_cap,
+            "teacher_tokens": len(teacher_enc),
+            "unaligned_spans": unaligned,
+            "schema_normalized": sorted(set(prep.schemas.notes)),
+            "sequence": sequence,
+            "notes": notes,
+        }
+        stats = self._stats(prep, teacher_spans, unaligned, sequence)
+        row = self._row(prep, seq_enc.ids, sequence)
+        return Outcome(prep.line, dumps(prep.item), row, None, stats)
+
+    def _calls(self, prep: Prepared, index: TextIndex, tok: TokenIndex) -> list[dict[str, Any]]:
+        out = []
+        for call in prep.calls:
+            record = call_record(call)
+            record["name_span"] = _span(index, tok, call.name_span)
+            record["args_span"] = _span(index, tok, call.args_span)
+            record["call_span"] = _span(index, tok, call.call_span)
+            out.append(record)
+        return out
+
+    def _sequence(
+        self, prep: Prepared, placement: Placement, seq_tok: TokenIndex, length: int
+    ) -> dict[str, Any]:
+        return {
+            "length": length,
+            "calls": [
+                {"name": tokens(seq_tok, n), "args": tokens(seq_tok, a), "call": tokens(seq_tok, c)}
+                for n, a, c in placement.calls
+            ],
+            "integration": [tokens(seq_tok, span) for span in placement.integration],
+            "assistant": [tokens(seq_tok, region) for region in prep.layout.regions],
+        }
+
+    @staticmethod
+    def _stats(
+        prep: Prepared, spans: list[Span], unaligned: int, sequence: dict[str, Any]
+    ) -> dict[str, int]:
+        expected = [
+            r
+            for call, placed in zip(prep.calls, sequence["calls"], strict=True)
+            for span, r in zip(
+                (call.name_span, call.args_span, call.call_span),
+                (placed["name"], placed["args"], placed["call"]),
+                strict=True,
+            )
+            if span is not None
+        ] + list(sequence["integration"])
+        return {
+            "calls": len(prep.calls),
+            "json_invalid": sum(1 for c in prep.calls if not c.json_valid),
+            "schema_invalid": sum(1 for c in prep.calls if c.schema_valid is False),
+            "schema_unknown": sum(1 for c in prep.calls if c.schema_valid is None),
+            "spans": len(spans),
+            "unaligned_spans": unaligned,
+            "sequence_spans": len(expected),
+            "sequence_unaligned": sum(1 for r in expected if r is None),
+            "integration_spans": len(prep.integration.spans),
+            "over_cap": int(prep.integration.over_cap),
+        }
+
+    @staticmethod
+    def _row(prep: Prepared, ids: np.ndarray, sequence: dict[str, Any]) -> ExportRow:
+        length = int(ids.size)
+        calls = sequence["calls"]
+        return ExportRow(
+            id=str(prep.item["id"]),
+            input_ids=ids.astype("<i4").tobytes(),
+            assistant=_mask(length, sequence["assistant"]),
+            tool_name=_mask(length, [c["name"] for c in calls]),
+            tool_args=_mask(length, [c["args"] for c in calls]),
+            integration=_mask(length, sequence["integration"]),
+            tools=orjson.dumps(prep.item.get("tools") or []).decode("utf-8"),
+            messages=orjson.dumps(prep.source.messages).decode("utf-8"),
+        )
+
+    def run_chunk(self, entries: list[Entry]) -> list[Outcome]:
+        """Outcomes in input order; a record that cannot be processed becomes a reject.
+
+        Lines the reader already rejected travel through here too, so that the
+        rejects file is in input order whatever the number of workers.
+        """
+        results: list[Outcome | Prepared] = []
+        for line, entry in entries:
+            if isinstance(entry, Reject):
+                results.append(
+                    Outcome(line, None, None, (entry.field, entry.reason, entry.raw), {})
+                )
+                continue
+            try:
+                results.append(self.prepare(line, entry))
+            except FormatError as exc:
+                reject = (exc.field, exc.reason, _preview(entry))
+                results.append(Outcome(line, None, None, reject, {}))
+        prepared = [r for r in results if isinstance(r, Prepared)]
+        encodings = self.encoder.encode(
+            [p.source.parsed.text for p in prepared] + [p.layout.text for p in prepared]
+        )
+        done = {
+            id(p): self._finish_safely(p, encodings[i], encodings[len(prepared) + i])
+            for i, p in enumerate(prepared)
+        }
+        return [done[id(r)] if isinstance(r, Prepared) else r for r in results]
+
+    def _finish_safely(self, prep: Prepared, teacher_enc: Encoding, seq_enc: Encoding) -> Outcome:
+        try:
+            return self.finish(prep, teacher_enc, seq_enc)
+        except SpanError as exc:
+            return Outcome(
+                prep.line, None, None, ("teacher_text", str(exc), _preview(prep.item)), {}
+            )
+
+
+def extract_chunk(entries: list[Entry]) -> list[Outcome]:
+    """`map_chunks` entry point: the worker's Extractor does the work."""
+    extractor: Extractor = worker_state()
+    return extractor.run_chunk(entries)

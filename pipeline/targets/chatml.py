@@ -1,0 +1,115 @@
+"""The project's chat template, written out in Python, with assistant-turn offsets.
+
+Finding where each assistant turn lies by rendering prefixes costs two Jinja
+renders per turn. For the template this project ships
+(``pipeline/templates/chat_template.jinja``) the same string is built here in
+one pass, recording the offsets on the way. It is used only when a tokenizer
+carries exactly that template (same source text), and its output is compared
+with the Jinja rendering for every item: on any difference the caller falls
+back to rendering prefixes. Exactness therefore never rests on this port.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+import orjson
+
+from pipeline.student import chat_template
+
+TEMPLATE = chat_template()
+_TOOLS_HEAD = (
+    "# Tools\n\nYou may call one or more functions to assist with the user query.\n\n"
+    "You are provided with function signatures within <tools></tools> XML tags:\n<tools>"
+)
+_TOOLS_TAIL = (
+    "\n</tools>\n\nFor each function call, return a json object with function name and "
+    "arguments within <tool_call></tool_call> XML tags:\n<tool_call>\n"
+    '{"name": <function-name>, "arguments": <args-json-object>}\n</tool_call><|im_end|>\n'
+)
+
+
+def _tojson(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+@lru_cache(maxsize=256)
+def _tool_json(key: bytes) -> str:
+    return _tojson(orjson.loads(key))
+
+
+def _tool_text(tool: Any) -> str:
+    """A tool's JSON as the template writes it; items share tools, so it is cached
+    under orjson's (much faster, equally exact) serialisation of the same value."""
+    try:
+        key = orjson.dumps(tool)
+    except TypeError:
+        return _tojson(tool)
+    return _tool_json(key)
+
+
+def _assistant(message: dict[str, Any]) -> str:
+    content = message.get("content") or ""
+    out = [content]
+    for j, call in enumerate(message.get("tool_calls") or []):
+        fn = call.get("function", call)
+        if j or content:
+            out.append("\n")
+        arguments = fn["arguments"]
+        args = arguments if isinstance(arguments, str) else _tojson(arguments)
+        out.append(
+            f'<tool_call>\n{{"name": {_tojson(fn["name"])}, "arguments": {args}}}\n</tool_call>'
+        )
+    return "".join(out)
+
+
+def render_with_regions(
+    messages: list[dict[str, Any]], tools: Any
+) -> tuple[str, list[tuple[int, int]]]:
+    """(rendering, assistant regions): each region runs from after the role header to
+    the end of its ``<|im_end|>``. Raises TypeError/KeyError where Jinja would fail."""
+    parts: list[str] = []
+    size = 0
+    regions: list[tuple[int, int]] = []
+
+    def emit(text: str) -> None:
+        nonlocal size
+        parts.append(text)
+        size += len(text)
+
+    first = 0
+    has_system = bool(messages) and messages[0].get("role") == "system"
+    if tools:
+        emit("<|im_start|>system\n")
+        if has_system:
+            emit(messages[0]["content"] + "\n\n")
+            first = 1
+        emit(_TOOLS_HEAD)
+        for tool in tools:
+            emit("\n" + _tool_text(tool))
+        emit(_TOOLS_TAIL)
+    elif has_system:
+        emit("<|im_start|>system\n" + messages[0]["content"] + "<|im_end|>\n")
+        first = 1
+    for i in range(first, len(messages)):
+        message = messages[i]
+        role = message["role"]
+        if role == "tool":
+            emit("<|im_start|>user\n" if i == 0 or messages[i - 1]["role"] != "tool" else "\n")
+            content = message.get("content")
+            emit("<tool_response>\n")
+            emit(content if isinstance(content, str) else _tojson(content))
+            emit("\n</tool_response>")
+            if i == len(messages) - 1 or messages[i + 1]["role"] != "tool":
+                emit("<|im_end|>\n")
+        elif role == "assistant":
+            emit("<|im_start|>assistant\n")
+            start = size
+            emit(_assistant(message) + "<|im_end|>")
+            regions.append((start, size))
+            emit("\n")
+        else:
+            emit("<|im_start|>" + role + "\n" + message["content"] + "<|im_end|>\n")
+    return "".join(parts), regions

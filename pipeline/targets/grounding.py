@@ -1,0 +1,168 @@
+"""Lax grounding: which tool-result values does a sentence carry?
+
+A sentence is grounded in a result field when it contains the field's value:
+strings after casefolding and collapsing whitespace (long multi-line values
+also line by line), numbers on word boundaries in any of the locale spellings
+a teacher uses (``1234``, ``1,234``, ``1.234``, ``1 234``, ``1.234,56``,
+``1 234,56``, and ``321.00`` for 321), ISO dates also as ``31.12.2024`` /
+``31/12/2024``, and URLs by host plus first path segment (``example.org/ane``),
+since answers cite a page without its full address. Booleans and null carry
+no information on their own: they ground a sentence only next to their key
+(``tls = false``).
+
+Numbers are compared as values, not as text: each number written in the
+sentence is read once, in every way a locale could mean it (``1.234`` is 1234
+or 1.234), and the result's numbers are looked up in that set. One regex for
+all sentences, instead of one per result value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any
+
+import orjson
+
+_URL = re.compile(r"^https?://([^/\s?#]+)(/[^/\s?#]*)?", re.IGNORECASE)
+_NUMERIC = re.compile(r"^[-−]?\d+(?:\.\d+)?$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+# A written number: digit runs joined by one separator each, on word boundaries.
+_WRITTEN = re.compile(r"(?<![\w.,])\d+(?:[.,'\u00a0\u202f ]\d+)*(?!\w|[.,]\d)")
+_SEPARATORS = re.compile(r"[.,'\u00a0\u202f ]")
+
+
+@dataclass(frozen=True)
+class Needle:
+    field: str
+    kind: str  # "text" (casefolded substring), "number" (a value) or "pattern" (regex)
+    value: Any
+
+
+def collapse(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _as_decimal(text: str) -> Decimal | None:
+    try:
+        value = Decimal(text.replace("−", "-"))
+    except InvalidOperation:
+        return None
+    return abs(value) if value.is_finite() else None
+
+
+def _readings(token: str) -> set[Decimal]:
+    """Every value a written number can stand for, in some locale."""
+    parts = _SEPARATORS.split(token)
+    seps = _SEPARATORS.findall(token)
+    found: set[Decimal] = set()
+    if not seps:
+        return {Decimal(token)}
+    groups_ok = all(len(p) == 3 for p in parts[1:]) and len(parts[0]) <= 3
+    if groups_ok and len(set(seps)) == 1:
+        found.add(Decimal("".join(parts)))  # every separator groups thousands
+    last, head = seps[-1], seps[:-1]
+    head_ok = all(len(p) == 3 for p in parts[1:-1]) and len(parts[0]) <= 3
+    if last in ".," and len(set(head)) <= 1 and last not in head and (not head or head_ok):
+        found.add(Decimal("".join(parts[:-1]) + "." + parts[-1]))  # the last one is decimal
+    if " " in seps or "\u00a0" in seps or "\u202f" in seps:
+        # "3 100 results" may also be two numbers.
+        for word in re.split(r"[ \u00a0\u202f]", token):
+            found |= _readings(word)
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _leaves(value: Any, path: str) -> Iterator[tuple[str, Any]]:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _leaves(inner, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _leaves(inner, path)
+    else:
+        yield path or "result", value
+
+
+def _needles(field: str, value: Any, min_chars: int) -> Iterator[Needle]:
+    if value is None or isinstance(value, bool):
+        key = field.rsplit(".", 1)[-1]
+        word = {None: "(?:null|none)", True: "true", False: "false"}[value]
+        yield Needle(field, "pattern", rf"(?i)(?<!\w){re.escape(key)}\W{{1,4}}{word}(?!\w)")
+        return
+    text = value if isinstance(value, str) else repr(value)
+    text = text.strip()
+    if _NUMERIC.match(text):
+        number = _as_decimal(text)
+        if number is not None:
+            yield Needle(field, "number", number)
+        return
+    url = _URL.match(text)
+    if url:
+        host, segment = url.group(1), (url.group(2) or "").rstrip("/")
+        yield Needle(field, "text", collapse(host + segment))
+        return
+    date = _ISO_DATE.match(text)
+    if date:
+        y, m, d = date.groups()
+        for spelled in (text, f"{d}.{m}.{y}", f"{d}/{m}/{y}", f"{m}/{d}/{y}"):
+            yield Needle(field, "text", spelled)
+        return
+    lines = [line.strip() for line in text.split("\n")] if "\n" in text else [text]
+    for piece in dict.fromkeys([text, *lines]):
+        folded = collapse(piece)
+        if len(folded) >= min_chars:
+            yield Needle(field, "text", folded)
+
+
+def result_value(text: str) -> Any:
+    """A tool result's value: parsed JSON when it is JSON, with the hermes
+    ``{"name", "content"}`` envelope taken off; the plain text otherwise."""
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return text
+    if isinstance(value, dict) and set(value) == {"name", "content"}:
+        return value["content"]
+    return value
+
+
+class Grounder:
+    """The needles of a set of tool results, matched against sentences."""
+
+    def __init__(self, results: list[Any], min_chars: int = 3) -> None:
+        seen: set[Needle] = set()
+        self.needles: list[Needle] = []
+        for result in results:
+            for field, leaf in _leaves(result, ""):
+                for needle in _needles(field, leaf, min_chars):
+                    if needle not in seen:
+                        seen.add(needle)
+                        self.needles.append(needle)
+
+    def fields(self, sentence: str) -> list[str]:
+        """The result fields whose values the sentence carries, in result order."""
+        folded = collapse(sentence)
+        numbers: set[Decimal] = set()
+        for token in _WRITTEN.findall(sentence):
+            numbers |= _readings(token)
+        found: dict[str, None] = {}
+        for needle in self.needles:
+            if needle.field in found:
+                continue
+            if needle.kind == "text":
+                hit = needle.value in folded
+            elif needle.kind == "number":
+                hit = needle.value in numbers
+            else:
+                hit = _compiled(needle.value).search(sentence) is not None
+            if hit:
+                found[needle.field] = None
+        return list(found)

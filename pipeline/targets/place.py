@@ -1,0 +1,79 @@
+"""Placing the teacher's call and integration spans in the training sequence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.formats import Block, CallParse
+from pipeline.targets.integration import Integration
+from pipeline.targets.sequence import CharRange, Cursor, Layout, shift
+
+
+@dataclass
+class Placement:
+    """Char ranges in the rendered sequence, parallel to the teacher's spans."""
+
+    calls: list[tuple[CharRange | None, CharRange | None, CharRange | None]] = field(
+        default_factory=list
+    )  # (name, args, call)
+    integration: list[CharRange | None] = field(default_factory=list)
+
+
+def _segment(teacher: str, span: CharRange | None) -> str:
+    return teacher[span[0] : span[1]] if span is not None else ""
+
+
+def _place_call(
+    cursor: Cursor, teacher: str, call: CallParse
+) -> tuple[CharRange | None, CharRange | None, CharRange | None]:
+    found = cursor.find(_segment(teacher, call.call_span))
+    if found is not None:
+        delta = found - call.call_span[0]
+        return (
+            shift(call.name_span, delta),
+            shift(call.args_span, delta),
+            shift(call.call_span, delta),
+        )
+    # The rendering wrote the call differently (other spacing or key order around
+    # the arguments): place the arguments on their own, and the name only when it
+    # comes before them (a short name alone could match anywhere).
+    args_at = cursor.find(_segment(teacher, call.args_span), advance=False)
+    name_at = cursor.find(_segment(teacher, call.name_span), advance=False)
+    if args_at is None or (name_at is not None and name_at > args_at):
+        name_at = None
+    name = None
+    if name_at is not None and call.name_span is not None:
+        name = shift(call.name_span, name_at - call.name_span[0])
+    args = None
+    if args_at is not None and call.args_span is not None:
+        args = shift(call.args_span, args_at - call.args_span[0])
+        cursor.find(_segment(teacher, call.args_span))
+    return name, args, None
+
+
+def place(
+    teacher: str,
+    calls: list[CallParse],
+    integration: Integration,
+    answer: list[Block],
+    layout: Layout,
+) -> Placement:
+    """Teacher order is kept: calls first, then the final answer, each searched
+    only after the previous one inside the assistant regions."""
+    cursor = Cursor(layout.text, layout.searchable())
+    placement = Placement()
+    for call in calls:
+        placement.calls.append(_place_call(cursor, teacher, call))
+    placed: dict[CharRange, CharRange | None] = {}
+    for region in answer:
+        inside = [(s, e) for s, e, _ in integration.spans if region.start <= s and e <= region.end]
+        found = cursor.find(teacher[region.start : region.end])
+        if found is not None:
+            for span in inside:
+                placed[span] = shift(span, found - region.start)
+            continue
+        for s, e in inside:
+            at = cursor.find(teacher[s:e])
+            placed[(s, e)] = None if at is None else (at, at + e - s)
+    placement.integration = [placed.get((s, e)) for s, e, _ in integration.spans]
+    return placement

@@ -1,0 +1,163 @@
+"""Reading a JSONL file, extracting in parallel, writing items, rejects and the export.
+
+Everything streams: the reader yields one line at a time, `map_chunks` keeps a
+bounded number of chunks in flight and returns them in input order, and the
+three outputs are written as results arrive, each atomically. Input count =
+extracted + rejected, always.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from pipeline.export import ParquetExport
+from pipeline.parallel import map_chunks, progress
+from pipeline.records import (
+    HEADER_KEYS,
+    AtomicWriter,
+    RecordReader,
+    Reject,
+    dumps,
+    make_header,
+)
+from pipeline.student import TokenizerError, fingerprint
+from pipeline.targets.build import STAT_KEYS, Extractor, Settings, extract_chunk
+
+EXTERNAL_DEFAULTS: dict[str, Any] = {
+    "dataset_version": "external",
+    "tool_registry_sha256": "external",
+    "seed": 0,
+    "num_shards": 1,
+    "shard_index": 0,
+}
+
+
+@dataclass(frozen=True)
+class Job:
+    inp: str
+    out: str
+    export: str
+    rejects: str
+    tokenizer: str
+    settings: Settings = field(default_factory=Settings)
+    external: bool = False  # header optional, ids assigned, string tools decoded
+    workers: int = 1
+    backend: str = "local"
+    chunk_size: int = 64
+    row_group_rows: int = 1024
+    max_line_bytes: int = 16 * 1024 * 1024
+    show_progress: bool = False
+
+
+class ExternalReader(RecordReader):
+    """A reader for files written outside this pipeline.
+
+    Third-party JSONL rarely has our header or an ``id``, and often stores
+    ``tools`` as a JSON string. A missing id becomes ``line-<n>`` and a string
+    ``tools`` is decoded, both before the usual item checks run.
+    """
+
+    def _item(
+        self, lineno: int, raw: bytes, oversized: bool
+    ) -> tuple[int, dict[str, Any] | Reject]:
+        if not oversized:
+            try:
+                value = orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                value = None
+            if isinstance(value, dict) and _adapt_external(value, lineno):
+                raw = orjson.dumps(value)
+        return super()._item(lineno, raw, oversized)
+
+
+def _adapt_external(item: dict[str, Any], lineno: int) -> bool:
+    changed = False
+    if "id" not in item:
+        item["id"] = f"line-{lineno:06d}"
+        changed = True
+    if isinstance(item.get("tools"), str):
+        try:
+            item["tools"] = orjson.loads(item["tools"])
+            changed = True
+        except orjson.JSONDecodeError:
+            pass  # left as is: the item check names the field
+    return changed
+
+
+def _count_items(path: str) -> int:
+    with open(path, "rb") as handle:
+        return sum(1 for line in handle if line.strip() and not line.startswith(b'{"__header__"'))
+
+
+def output_header(job: Job, header: dict[str, Any]) -> dict[str, Any]:
+    """The input header carried over (current schema version), with the tokenizer and
+    cap this extraction used; a header-less external file gets a neutral one."""
+    values = {**EXTERNAL_DEFAULTS, **{k: header[k] for k in HEADER_KEYS if k in header}}
+    if "total_samples" not in values:
+        values["total_samples"] = _count_items(job.inp)
+    values.pop("schema_version", None)
+    values["tokenizer_fingerprint"] = fingerprint(job.tokenizer)
+    values["integration_span_cap"] = job.settings.cap
+    return make_header(**values)
+
+
+def run(job: Job) -> dict[str, int]:
+    """Extract `job.inp`; returns the counts (inputs = extracted + rejected)."""
+    if not Path(job.tokenizer).is_dir():
+        raise TokenizerError(
+            f"{job.tokenizer}: tokenizer directory missing (run `dvc repro tokenizer`)"
+        )
+    reader_cls = ExternalReader if job.external else RecordReader
+    reader = reader_cls(job.inp, max_line_bytes=job.max_line_bytes, require_header=not job.external)
+    counts: Counter[str] = Counter({k: 0 for k in ("inputs", "extracted", "rejected", *STAT_KEYS)})
+    header = output_header(job, reader.header)
+    outcomes = map_chunks(
+        extract_chunk,
+        reader,
+        workers=job.workers,
+        chunk_size=job.chunk_size,
+        factory=Extractor,
+        factory_args=(job.tokenizer, job.settings),
+        backend=job.backend,
+    )
+    with contextlib.ExitStack() as stack:
+        out = stack.enter_context(AtomicWriter(job.out))
+        rejects = stack.enter_context(AtomicWriter(job.rejects))
+        export = stack.enter_context(ParquetExport(job.export, job.row_group_rows))
+        out.write(dumps(header))
+        total = header["total_samples"]
+        for outcome in progress(outcomes, total=total, desc="extract", enabled=job.show_progress):
+            counts["inputs"] += 1
+            if outcome.record is None:
+                assert outcome.reject is not None
+                field, reason, raw = outcome.reject
+                record = Reject(outcome.line, field, reason, raw).to_record(str(job.inp))
+                rejects.write(dumps(record))
+                counts["rejected"] += 1
+                continue
+            out.write(outcome.record)
+            assert outcome.row is not None
+            export.add(outcome.row)
+            counts["extracted"] += 1
+            counts.update(outcome.stats)
+    assert counts["inputs"] == counts["extracted"] + counts["rejected"]
+    return dict(counts)
+
+
+def summary(counts: dict[str, int], job: Job) -> str:
+    return (
+        f"extract: {counts['inputs']} in -> {counts['extracted']} extracted, "
+        f"{counts['rejected']} rejected ({job.rejects}); calls {counts['calls']} "
+        f"(invalid JSON {counts['json_invalid']}, schema-invalid {counts['schema_invalid']}, "
+        f"no schema {counts['schema_unknown']}); spans {counts['spans']} "
+        f"(unaligned {counts['unaligned_spans']}); sequence spans {counts['sequence_spans']} "
+        f"(unplaced {counts['sequence_unaligned']}); integration spans "
+        f"{counts['integration_spans']} (over cap: {counts['over_cap']} items) -> {job.out}, "
+        f"{job.export}"
+    )

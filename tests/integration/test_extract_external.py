@@ -1,0 +1,116 @@
+"""External mode on hand-written OpenAI and Hermes files (parallel calls, unicode, malformed)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline import extract
+from pipeline.records import RecordReader
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "external"
+
+
+def _run(tmp_path: Path, qwen_dir: Path, name: str, fmt: str = "auto") -> dict[str, dict[str, Any]]:
+    out = tmp_path / f"{name}.out.jsonl"
+    args = [
+        "--params",
+        str(tmp_path / "none.yaml"),
+        "--in",
+        str(FIXTURES / f"{name}.jsonl"),
+        "--out",
+        str(out),
+        "--tokenizer",
+        str(qwen_dir),
+        "--format",
+        fmt,
+    ]
+    assert extract.main(args) == 0
+    assert (tmp_path / f"{name}.out.rejects.jsonl").read_text() == ""
+    return {item["id"]: item for item in RecordReader(out).items()}
+
+
+def _text(item: dict[str, Any], span: dict[str, Any] | None) -> str | None:
+    return None if span is None else item["teacher_text"][slice(*span["chars"])]
+
+
+def test_openai_file(tmp_path: Path, qwen_dir: Path) -> None:
+    items = _run(tmp_path, qwen_dir, "openai")
+    assert all(i["targets"]["format"] == "openai" for i in items.values())
+    single = items["oa-1"]
+    (call,) = single["targets"]["calls"]
+    assert (call["name"], call["arguments"], call["schema_valid"]) == (
+        "get_weather",
+        {"city": "Paris", "unit": "c"},
+        True,
+    )
+    assert (
+        _text(single, single["targets"]["integration_spans"][0])
+        == "It is 18.5 °C in Paris with light rain."
+    )
+    parallel = items["oa-2"]["targets"]
+    assert [c["name"] for c in parallel["calls"]] == ["get_weather", "convert"]
+    assert [c["args_span"] is not None for c in parallel["calls"]] == [True, True]
+    assert [len(s["grounded_fields"]) > 0 for s in parallel["integration_spans"]] == [True, True]
+    assert all(r is not None for c in parallel["sequence"]["calls"] for r in c.values())
+    retry = items["oa-3"]["targets"]["calls"]
+    assert [c["json_valid"] for c in retry] == [False, True]
+    assert any("single-quoted" in e for e in retry[0]["errors"])
+    assert _text(items["oa-3"], retry[0]["args_span"]) == "{'path': 'notes.txt'}"
+    assert (
+        items["oa-4"]["targets"]["calls"] == []
+        and items["oa-4"]["targets"]["integration_method"] == "none"
+    )
+    wild = items["oa-5"]["targets"]
+    assert wild["calls"][0]["schema_valid"] is True
+    assert "search_products: parameters.type: 'dict' -> 'object'" in wild["schema_normalized"]
+
+
+def test_hermes_file(tmp_path: Path, qwen_dir: Path) -> None:
+    items = _run(tmp_path, qwen_dir, "hermes")
+    unicode = items["he-2"]
+    assert [_text(unicode, c["args_span"]) for c in unicode["targets"]["calls"]] == [
+        '{"path": "docs/café.md"}',
+        '{"path": "docs/日本.md"}',
+    ]
+    spans = unicode["targets"]["integration_spans"]
+    assert [_text(unicode, s).split()[0] for s in spans] == ["docs/café.md", "docs/日本.md"]
+    for span in spans:
+        assert span["utf8"][1] - span["utf8"][0] == len(_text(unicode, span).encode("utf-8"))
+    malformed = items["he-3"]["targets"]["calls"]
+    assert [c["json_valid"] for c in malformed] == [False, True]
+    assert any("trailing comma" in e for e in malformed[0]["errors"])
+    repeated = items["he-4"]["targets"]["calls"]
+    assert repeated[1]["errors"] == ["repeats call #0 in the same turn"]
+    assert repeated[2]["errors"][0].startswith("unterminated <tool_call> block")
+    assert _text(items["he-4"], repeated[2]["args_span"]) == '{"q": "tokio'
+    stringly = items["he-5"]["targets"]["calls"][0]
+    assert stringly["arguments"] == {"code": "print(6 * 7)", "timeout_s": 60}
+    assert stringly["schema_valid"] is False
+    assert "\r" not in items["he-5"]["teacher_text"]
+    sharegpt = items["he-6"]
+    assert sharegpt["targets"]["calls"][0]["name"] == "get_stock_price"
+    assert sharegpt["targets"]["calls"][0]["json_valid"] is False
+    for item in items.values():
+        assert "messages" in item and item["targets"]["unaligned_spans"] == 0
+
+
+@pytest.mark.parametrize("fmt", ["hermes", "openai"])
+def test_forced_format_on_the_openai_file(tmp_path: Path, qwen_dir: Path, fmt: str) -> None:
+    items = _run(tmp_path, qwen_dir, "openai", fmt)
+    assert {i["targets"]["format"] for i in items.values()} == {fmt}
+    assert len(items["oa-2"]["targets"]["calls"]) == 2
+
+
+def test_the_export_loads_with_datasets(tmp_path: Path, qwen_dir: Path) -> None:
+    from datasets import load_dataset
+
+    _run(tmp_path, qwen_dir, "hermes")
+    data = load_dataset("parquet", data_files=str(tmp_path / "hermes.out.parquet"), split="train")
+    assert len(data) == 6
+    for row in data:
+        assert len(row["input_ids"]) == len(row["tool_args_mask"]) == len(row["integration_mask"])
+        json.loads(row["tools"])

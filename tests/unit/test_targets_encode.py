@@ -1,0 +1,80 @@
+"""Piece-cached encoding gives exactly the ids and offsets of encoding each text whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipeline.student import Student
+from pipeline.targets import encode
+from pipeline.targets.encode import PieceEncoder
+
+TEXTS = [
+    "<|im_start|>system\n# Tools\n" + "x" * 300 + "<|im_end|>\n<|im_start|>user\nhi<|im_end|>\n",
+    "<|im_start|>system\n# Tools\n" + "x" * 300 + "<|im_end|>\n<|im_start|>user\nbye<|im_end|>\n",
+    '<tool_call>\n{"name": "fs.read", "arguments": {"path": "café/日本.md"}}\n</tool_call>',
+    "Plain text 1.234,56 😀 e\u0301 without added tokens.",
+    "",
+    "<|im_end|>",
+]
+
+
+@pytest.fixture(params=["qwen", "wordpiece", "unigram"])
+def tokenizer_dir(request: pytest.FixtureRequest) -> Path:
+    return request.getfixturevalue(f"{request.param}_dir")
+
+
+def test_identical_to_whole_encoding(tokenizer_dir: Path) -> None:
+    student = Student(tokenizer_dir)
+    encoder = PieceEncoder(student.tokenizer)
+    for _ in range(2):  # the second round is served from the cache
+        got = encoder.encode(TEXTS)
+        for text, enc in zip(TEXTS, got, strict=True):
+            whole = student.tokenizer.encode(text, add_special_tokens=False)
+            assert enc.ids.tolist() == whole.ids
+            assert list(zip(enc.starts.tolist(), enc.ends.tolist(), strict=True)) == whole.offsets
+            index = enc.token_index()
+            assert len(index) == len(enc) == len(whole.ids)
+
+
+def test_qwen_is_segmented_and_caches_long_pieces(student: Student) -> None:
+    encoder = PieceEncoder(student.tokenizer)
+    assert encoder.segmented
+    encoder.encode(TEXTS)
+    assert any(len(piece) >= encode.CACHE_MIN_CHARS for piece in encoder._cache)
+
+
+def test_cache_is_bounded(student: Student, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(encode, "CACHE_MAX_ENTRIES", 2)
+    monkeypatch.setattr(encode, "CACHE_MIN_CHARS", 1)
+    encoder = PieceEncoder(student.tokenizer)
+    encoder.encode(["a<|im_end|>b<|im_end|>c", "a<|im_end|>d"])
+    assert len(encoder._cache) == 2
+
+
+def test_a_tokenizer_that_breaks_the_identity_is_encoded_whole(student: Student) -> None:
+    class Shifted:
+        """Encodes PROBE differently from its pieces, like a prefix-space pre-tokenizer."""
+
+        def __init__(self, inner: object) -> None:
+            self.inner = inner
+
+        def get_added_tokens_decoder(self) -> object:
+            return self.inner.get_added_tokens_decoder()  # type: ignore[attr-defined]
+
+        def encode(self, text: str, add_special_tokens: bool) -> object:
+            return self.inner.encode(" " + text, add_special_tokens=add_special_tokens)  # type: ignore[attr-defined]
+
+        def encode_batch(self, texts: list[str], add_special_tokens: bool) -> object:
+            return self.inner.encode_batch(texts, add_special_tokens=add_special_tokens)  # type: ignore[attr-defined]
+
+    encoder = PieceEncoder(Shifted(student.tokenizer))
+    assert not encoder.segmented
+    (enc,) = encoder.encode(["a<|im_end|>b"])
+    assert (
+        enc.ids.tolist() == student.tokenizer.encode("a<|im_end|>b", add_special_tokens=False).ids
+    )
+    assert encoder.encode([]) == []
+    assert np.array_equal(PieceEncoder(student.tokenizer).encode([""])[0].ids, np.zeros(0))

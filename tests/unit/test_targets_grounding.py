@@ -1,0 +1,81 @@
+"""Lax grounding of sentences in tool-result values."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.targets.grounding import Grounder, result_value
+
+
+@pytest.mark.parametrize(
+    ("value", "sentence"),
+    [
+        (1234, "It returned 1234 results."),
+        (1234, "Se devolvieron 1.234 resultados."),
+        (1234, "It returned 1,234 results."),
+        (1234, "Il y a 1\u202f234 résultats."),
+        (1234, "Es gibt 1 234 Treffer."),
+        (1234.56, "Summe: 1.234,56 EUR."),
+        (1234.56, "Total: 1 234,56 €."),
+        (1234.56, "Total 1,234.56 USD."),
+        (18.5, "It is 18.5 °C."),
+        ("321.00", "Running it prints 321.00."),
+        ("321.00", "It prints 321."),
+        (-7, "The delta was −7 points."),
+        (199876, "Das sind 199.876 JPY."),
+        (3100, "Top 3 100 results."),
+        (3, "Top 3 100 results."),
+    ],
+)
+def test_numbers_in_locale_spellings(value: object, sentence: str) -> None:
+    assert Grounder([{"n": value}]).fields(sentence) == ["n"]
+
+
+@pytest.mark.parametrize(
+    ("value", "sentence"),
+    [
+        (1234, "It returned 12345 results."),
+        (1234, "Version 1234.5 is out."),
+        (12, "It has 312 lines."),
+        (12, "See v12 of it."),
+        (2024, "Dated 31.12.2024 here."),
+        (1.5, "It took 15 seconds."),
+    ],
+)
+def test_numbers_need_word_boundaries(value: object, sentence: str) -> None:
+    assert Grounder([{"n": value}]).fields(sentence) == []
+
+
+def test_strings_urls_dates_and_booleans() -> None:
+    result = {
+        "summary": "El ANE prefiere   kernels FP16",
+        "results": ["https://example.org/ane/fp16-kernels", "https://example.net"],
+        "modified": "2023-12-31",
+        "content": "line one\nport: 8080\nx",
+        "flags": {"tls": False, "debug": None, "ok": True},
+        "short": "ab",
+    }
+    grounder = Grounder([result])
+    assert grounder.fields("el ane prefiere kernels fp16, dice.") == ["summary"]
+    assert grounder.fields("See example.org/ane for more.") == ["results"]
+    assert grounder.fields("See example.org/other.") == []
+    assert grounder.fields("Also example.net.") == ["results"]
+    assert grounder.fields("Zuletzt geändert am 31.12.2023.") == ["modified"]
+    assert grounder.fields("The file sets port: 8080 today.") == ["content"]
+    assert grounder.fields("It sets tls = false and debug: null.") == ["flags.tls", "flags.debug"]
+    assert grounder.fields("That is true and ok.") == []
+    assert grounder.fields("ab ab ab") == []  # shorter than min_chars
+    assert Grounder([result], min_chars=2).fields("ab ab") == ["short"]
+
+
+def test_several_results_and_non_json_results() -> None:
+    grounder = Grounder([{"lines": 12}, "plain text output here", [{"price": 34.99}]])
+    assert grounder.fields("It has 12 lines and costs 34.99.") == ["lines", "price"]
+    assert grounder.fields("The tool said plain text output here.") == ["result"]
+
+
+def test_result_value_unwraps_the_hermes_envelope() -> None:
+    assert result_value('{"name": "fs.read", "content": {"lines": 3}}') == {"lines": 3}
+    assert result_value('{"name": "x", "content": "y", "extra": 1}')["extra"] == 1
+    assert result_value("not json") == "not json"
+    assert result_value("[1, 2]") == [1, 2]
