@@ -1,0 +1,142 @@
+"""Independent judgement of every extracted call: JSON validity and schema validity.
+
+The verifier does not take the extractor's word: it re-parses each call's
+text from the teacher text and validates the arguments against the tool's
+JSON Schema with its own validators. In DVC mode the schema is the registry's
+(the header's registry fingerprint was checked against the same registry);
+outside DVC, a file may offer its own tools, and the definition it offers wins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from jsonschema import Draft202012Validator
+
+from pipeline.tools.registry import Registry
+
+# Schema keywords whose violation is "a value out of its declared range".
+RANGE_KEYWORDS = frozenset(
+    {
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "minLength",
+        "maxLength",
+        "minItems",
+        "maxItems",
+    }
+)
+
+
+@dataclass
+class CallVerdict:
+    index: int
+    name: str | None
+    arguments: Any
+    json_valid: bool
+    schema_errors: list[str] = field(default_factory=list)
+    range_error: bool = False
+
+    @property
+    def schema_valid(self) -> bool:
+        return self.json_valid and not self.schema_errors
+
+
+def span_chars(span: Any) -> tuple[int, int] | None:
+    """The [start, end) characters of a span object, or None when it is missing or malformed."""
+    if not isinstance(span, dict):
+        return None
+    chars = span.get("chars")
+    if (
+        isinstance(chars, list)
+        and len(chars) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in chars)
+        and 0 <= chars[0] <= chars[1]
+    ):
+        return chars[0], chars[1]
+    return None
+
+
+def parse_call_text(text: str) -> tuple[bool, str | None, Any]:
+    """(valid, name, arguments): valid means a JSON object with a string name and object args."""
+    try:
+        obj = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return False, None, None
+    if not isinstance(obj, dict):
+        return False, None, None
+    name, arguments = obj.get("name"), obj.get("arguments")
+    if not isinstance(name, str) or not isinstance(arguments, dict):
+        return False, name if isinstance(name, str) else None, None
+    return True, name, arguments
+
+
+class Validators:
+    """Cached JSON Schema validators: the registry's, and those of tools offered by items."""
+
+    def __init__(self, registry: Registry, prefer_item_tools: bool) -> None:
+        self.registry = registry
+        self.prefer_item_tools = prefer_item_tools
+        self._registry: dict[str, Draft202012Validator] = {
+            name: Draft202012Validator(registry.parameters(name)) for name in registry.names
+        }
+        self._registry_bytes = {
+            name: orjson.dumps(registry.get(name), option=orjson.OPT_SORT_KEYS)
+            for name in registry.names
+        }
+        self._offered: dict[bytes, Draft202012Validator] = {}
+
+    def offered(self, tools: Any) -> dict[str, Any]:
+        """name -> parameters of the tools an item offers (malformed entries are skipped)."""
+        found: dict[str, Any] = {}
+        for tool in tools if isinstance(tools, list) else ():
+            function = tool.get("function", tool) if isinstance(tool, dict) else None
+            if isinstance(function, dict) and isinstance(function.get("name"), str):
+                found[function["name"]] = function.get("parameters")
+        return found
+
+    def mismatches(self, tools: Any) -> list[str]:
+        """Offered tools whose definition differs from the current registry's."""
+        names = []
+        for tool in tools if isinstance(tools, list) else ():
+            function = tool.get("function") if isinstance(tool, dict) else None
+            name = function.get("name") if isinstance(function, dict) else None
+            expected = self._registry_bytes.get(name) if isinstance(name, str) else None
+            if expected is None or orjson.dumps(tool, option=orjson.OPT_SORT_KEYS) != expected:
+                names.append(str(name))
+        return names
+
+    def validator(self, name: str, offered: dict[str, Any]) -> Draft202012Validator | None:
+        if self.prefer_item_tools and isinstance(offered.get(name), dict):
+            key = orjson.dumps(offered[name], option=orjson.OPT_SORT_KEYS)
+            validator = self._offered.get(key)
+            if validator is None:
+                validator = Draft202012Validator(offered[name])
+                self._offered[key] = validator
+            return validator
+        return self._registry.get(name)
+
+    def judge(self, index: int, call_text: str | None, offered: dict[str, Any]) -> CallVerdict:
+        if call_text is None:
+            return CallVerdict(index, None, None, False, ["call not located"])
+        valid, name, arguments = parse_call_text(call_text)
+        verdict = CallVerdict(index, name, arguments, valid)
+        if not valid or name is None:
+            return verdict
+        if offered and name not in offered:
+            verdict.schema_errors.append(f"tool {name!r} is not offered to the model")
+            return verdict
+        validator = self.validator(name, offered)
+        if validator is None:
+            verdict.schema_errors.append(f"unknown tool {name!r}")
+            return verdict
+        for error in validator.iter_errors(arguments):
+            path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.path)
+            verdict.schema_errors.append(f"${path}: {error.message}")
+            verdict.range_error = verdict.range_error or error.validator in RANGE_KEYWORDS
+        verdict.schema_errors.sort()
+        return verdict

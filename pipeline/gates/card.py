@@ -1,0 +1,119 @@
+"""The dataset card (Markdown), written from the verify report and nothing else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipeline.gates.privacy import DETECTORS
+
+LIMITATIONS = (
+    "The data is synthetic: prompts, tool results and answers are drawn from "
+    "combinatorial pools and phrase templates, so their style is narrower than real traffic.",
+    "Tool results are made by construction and code is never executed; a result is "
+    "coherent with its call, but it is not what a real tool would return.",
+    "Lax grounding is string matching (values, locale spellings of numbers, URL host and "
+    "first path segment); it can accept a coincidental match and miss a paraphrase. "
+    "Strict F1 is reported as a trend, not gated.",
+    "Privacy scanning is pattern-based: e-mail, UUID, phone and card patterns, "
+    "detect-secrets detectors with fixed prefixes ({detectors}), and a URL host "
+    "allowlist. Entropy-based secret detection is not used.",
+    "Languages are English plus {languages}; long-context items use synthetic distractors "
+    "(logs, stack traces).",
+    "Token spans are exact only for the tokenizer whose fingerprint is given above; another "
+    "tokenizer needs `dvc repro` with `tokenizer.source` changed.",
+)
+
+
+def _table(rows: list[list[str]], head: list[str]) -> list[str]:
+    out = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    out.extend("| " + " | ".join(row) + " |" for row in rows)
+    return out
+
+
+def _num(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def render_card(report: dict[str, Any]) -> str:
+    header, dist, made = report["header"], report["distribution"], report["made_with"]
+    summary, f1 = report["summary"], report["integration_f1"]
+    tokenizer = report["fingerprints"]["tokenizer"]
+    status = (
+        "all gates pass" if summary["passed"] else "FAILING: " + ", ".join(summary["failed_gates"])
+    )
+    lines = [
+        f"# toolcall-data {header.get('dataset_version', '')}: dataset card",
+        "",
+        f"Status: **{status}** ({summary['items']} items, "
+        f"{summary['unreadable_lines']} unreadable lines).",
+        "",
+        "## What it contains",
+        "",
+        "Tool-calling conversations with process-supervision targets: for every call the "
+        "token spans of the tool name, the JSON arguments and the whole call, and the spans of "
+        "the final answer that integrate the tool results, relative to the teacher text and to "
+        "the chat-template training sequence.",
+        "",
+        *_table(
+            [[k.replace("/", " / "), str(v)] for k, v in dist["scenario_complexity"].items()],
+            ["scenario / complexity", "items"],
+        ),
+        "",
+        f"- languages: {', '.join(f'{k} {v}' for k, v in dist['languages'].items())}",
+        f"- controls: {', '.join(f'{k} {v}' for k, v in dist['controls'].items()) or 'none'}",
+        "- adversarial: "
+        + (", ".join(f"{k} {v}" for k, v in dist["adversarial"].items()) or "none"),
+        f"- long-context items: {dist['long_context']}; locale probes: {dist['locale_probes']}; "
+        f"negative controls: {dist['negative_controls']}",
+        "",
+        "## How it was made",
+        "",
+        f"- `dvc repro` from `params.yaml` (seed {header.get('seed')}, "
+        f"{header.get('total_samples')} samples); generate parameters:",
+        "",
+        *(f"  - `{k}`: {_num(v)}" for k, v in made.get("generate", {}).items()),
+        "",
+        f"- student tokenizer `{tokenizer.get('current', {}).get('id')}`, sha256 "
+        f"`{tokenizer.get('current', {}).get('sha256')}`, normaliser "
+        f"{tokenizer.get('current', {}).get('normalizer')}",
+        f"- tool registry sha256 `{report['fingerprints']['registry'].get('current')}`",
+        f"- schema version {header.get('schema_version')}",
+        "",
+        "## Gates",
+        "",
+        *_table(
+            [
+                [
+                    g["name"],
+                    _num(g["value"]),
+                    "trend" if g["op"] == "trend" else f"{g['op']} {_num(g['threshold'])}",
+                    "pass" if g["pass"] else "**FAIL**",
+                ]
+                for g in report["gates"]
+            ],
+            ["gate", "value", "threshold", "result"],
+        ),
+        "",
+        f"Integration F1 over {_num(f1['items'])} eligible items: lax macro "
+        f"{_num(f1['lax_macro'])}, lax micro {_num(f1['lax_micro'])}, strict macro "
+        f"{_num(f1['strict_macro'])}, strict micro {_num(f1['strict_micro'])}.",
+        "",
+        *_table(
+            [
+                [tool, _num(v["items"]), _num(v["lax_macro"]), _num(v["strict_macro"])]
+                for tool, v in f1["per_tool"].items()
+            ],
+            ["tool", "items", "lax macro F1", "strict macro F1"],
+        ),
+        "",
+        "## Known limitations",
+        "",
+    ]
+    detectors = ", ".join(sorted(d.secret_type for d, _, _ in DETECTORS))
+    languages = ", ".join(k for k in dist["languages"] if k != "en") or "no other language"
+    lines.extend(
+        f"- {text.format(detectors=detectors, languages=languages)}" for text in LIMITATIONS
+    )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,68 @@
+"""Every reason code the verifier can give, in report order.
+
+Metrics carry a count for each of them, zeros included, so the key set of
+`metrics/verify.json` never changes with the data.
+"""
+
+from __future__ import annotations
+
+# Codes given to single items (counted as items).
+ITEM_REASONS = (
+    "record_invalid",
+    "targets_invalid",
+    "extraction_incomplete",
+    "json_invalid",
+    "schema_invalid",
+    "ungrounded_lax",
+    "ungrounded_strict",
+    "gold_span_mismatch",
+    "control_tool_call",
+    "control_integration",
+    "caws_unparsable",
+    "caws_too_long",
+    "pii_email",
+    "pii_uuid",
+    "pii_phone",
+    "pii_card",
+    "secret",
+    "url_not_allowlisted",
+    "unsafe_path",
+    "shell_injection",
+    "misaligned_teacher",
+    "misaligned_sequence",
+    "multicall_missing_args",
+    "structure_mismatch",
+    "adversarial_behaviour",
+    "attempts_inconsistent",
+    "integration_over_cap",
+    "reasoning_content",
+    "long_context_short",
+    "locale_probe_format",
+    "tool_definition_mismatch",
+    "duplicate_id",
+    "duplicate_prompt",
+)
+# Codes of set-level gates (counted as the number of shortfalls they found).
+SET_REASONS = (
+    "stratification_cell",
+    "structure_coverage",
+    "control_mix",
+    "multilingual_mix",
+    "locale_probes",
+    "adversarial_quota",
+    "long_context_quota",
+    "long_context_gap",
+    "multilingual_extraction",
+    "tokenizer_fingerprint",
+    "registry_fingerprint",
+)
+REASONS = ITEM_REASONS + SET_REASONS
+PRIVACY_REASONS = (
+    "pii_email",
+    "pii_uuid",
+    "pii_phone",
+    "pii_card",
+    "secret",
+    "url_not_allowlisted",
+)
+SAFETY_REASONS = ("unsafe_path", "shell_injection")

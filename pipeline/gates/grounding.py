@@ -1,0 +1,205 @@
+"""Grounding of integration spans in tool results, and integration F1 per item.
+
+A tool result is flattened into (key, value) leaves, the key being the last
+object key on the path (list positions are ignored, like the `#k` suffix of
+`tool_result_fields`). A span is *lax*-grounded when it contains any leaf
+value, *strict*-grounded when it contains a leaf of one of the keyed fields.
+Matching, on the span text:
+
+- strings: after casefold and whitespace collapse, bounded by non-word
+  characters where the value starts or ends with a word character (so "ok"
+  does not ground "book"); strings shorter than `MIN_STRING` are ignored;
+- numbers: any of their locale spellings (1234.5 / 1,234.5 / 1.234,5 /
+  1 234,5 with a space, a no-break or a narrow no-break space), not preceded or
+  followed by another digit or a decimal part;
+- ISO dates: also as 31.12.2024, 31/12/2024 and 12/31/2024;
+- URLs: host (without www.) plus the first path segment;
+- multi-line strings: as a whole and line by line;
+- booleans and nulls ground nothing.
+
+Per item (the seed's definition): precision = grounded spans / spans, recall =
+1 if any span is grounded, F1 = 2PR / (P + R); no span at all is F1 0.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import orjson
+
+STRICT_KEYS = frozenset({"summary", "lines", "count", "top_k", "results"})
+MIN_STRING = 3
+_SPACE = re.compile(r"\s+")
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_GROUP_SEPARATORS = (",", ".", " ", "\u00a0", "\u202f", "'", "")
+
+
+@dataclass(frozen=True)
+class Needle:
+    key: str
+    kind: str  # "text" | "number" | "date" | "url"
+    variants: tuple[str, ...]
+
+
+def collapse(text: str) -> str:
+    return _SPACE.sub(" ", text.casefold()).strip()
+
+
+def _group(digits: str, separator: str) -> str:
+    if not separator or len(digits) <= 3:
+        return digits
+    head = len(digits) % 3 or 3
+    parts = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
+    return separator.join(parts)
+
+
+def number_variants(value: str) -> tuple[str, ...]:
+    """Every locale spelling of a plain decimal number string."""
+    sign = "-" if value.startswith("-") else ""
+    whole, _, fraction = value.lstrip("-").partition(".")
+    # 12.0 may be written 12 as well as 12.0 (or 12,0).
+    fractions = {fraction, ""} if fraction and set(fraction) == {"0"} else {fraction}
+    spellings = set()
+    for group in _GROUP_SEPARATORS:
+        grouped = sign + _group(whole, group)
+        for part in fractions:
+            if not part:
+                spellings.add(grouped)
+                continue
+            for decimal in (".", ","):
+                if decimal != group:
+                    spellings.add(f"{grouped}{decimal}{part}")
+    return tuple(sorted(spellings, key=lambda s: (-len(s), s)))
+
+
+def _leaves(value: Any, key: str) -> Iterator[tuple[str, Any]]:
+    if isinstance(value, dict):
+        for name, child in value.items():
+            yield from _leaves(child, str(name))
+    elif isinstance(value, list):
+        for child in value:
+            yield from _leaves(child, key)
+    else:
+        yield key, value
+
+
+def _needles(key: str, value: Any) -> Iterator[Needle]:
+    if value is None or isinstance(value, bool):
+        return
+    if isinstance(value, int | float):
+        text = repr(value) if isinstance(value, float) else str(value)
+        if _NUMBER.fullmatch(text):
+            yield Needle(key, "number", number_variants(text))
+        return
+    text = str(value).strip()
+    if text in ("True", "False", "None", "true", "false", "null"):
+        return
+    if _NUMBER.fullmatch(text):
+        yield Needle(key, "number", number_variants(text))
+        return
+    date = _ISO_DATE.fullmatch(text)
+    if date:
+        y, m, d = date.groups()
+        yield Needle(key, "date", (text, f"{d}.{m}.{y}", f"{d}/{m}/{y}", f"{m}/{d}/{y}"))
+        return
+    if text.lower().startswith(("http://", "https://")):
+        parts = urlsplit(text)
+        host = (parts.hostname or "").removeprefix("www.")
+        segment = parts.path.strip("/").split("/", 1)[0]
+        if host:
+            yield Needle(key, "url", (f"{host}/{segment}" if segment else host,))
+        return
+    pieces = [text, *text.split("\n")] if "\n" in text else [text]
+    for piece in dict.fromkeys(collapse(p) for p in pieces):
+        if len(piece) >= MIN_STRING:
+            yield Needle(key, "text", (piece,))
+
+
+def parse_content(content: Any) -> Any:
+    """A tool message's content: parsed JSON when it is JSON (hermes envelope removed)."""
+    if not isinstance(content, str):
+        return content
+    try:
+        value = orjson.loads(content)
+    except orjson.JSONDecodeError:
+        return content
+    if isinstance(value, dict) and set(value) == {"name", "content"}:
+        return value["content"]
+    return value
+
+
+def result_needles(results: list[Any]) -> list[Needle]:
+    """Needles of every successful result (a result with `ok: false` grounds nothing)."""
+    needles: dict[tuple[str, str, tuple[str, ...]], Needle] = {}
+    for result in results:
+        if isinstance(result, dict) and result.get("ok") is False:
+            continue
+        for key, value in _leaves(result, ""):
+            # A JSON list or object flattened into a string (tool_result_fields) is expanded.
+            if isinstance(value, str) and value[:1] in "[{":
+                try:
+                    parsed = orjson.loads(value)
+                except orjson.JSONDecodeError:
+                    parsed = None
+                if isinstance(parsed, list | dict):
+                    for inner_key, inner in _leaves(parsed, key):
+                        for needle in _needles(inner_key, inner):
+                            needles[(needle.key, needle.kind, needle.variants)] = needle
+                    continue
+            for needle in _needles(key.split("#", 1)[0].rsplit(".", 1)[-1], value):
+                needles[(needle.key, needle.kind, needle.variants)] = needle
+    return list(needles.values())
+
+
+def _word(char: str) -> bool:
+    return bool(char) and (char.isalnum() or char == "_")
+
+
+def _bounded_find(haystack: str, needle: str, word_edges: bool, numeric: bool) -> bool:
+    start = haystack.find(needle)
+    while start >= 0:
+        end = start + len(needle)
+        before = haystack[start - 1] if start else ""
+        after = haystack[end] if end < len(haystack) else ""
+        after2 = haystack[end + 1] if end + 1 < len(haystack) else ""
+        if numeric:
+            # \b-like edges, and no decimal part glued on either side (1.234 is not 234).
+            ok = not _word(before) and not (before and before in ".,")
+            ok = ok and not _word(after) and not (after and after in ".," and after2.isdigit())
+        elif word_edges:
+            ok = not (_word(needle[0]) and _word(before)) and not (
+                _word(needle[-1]) and _word(after)
+            )
+        else:
+            ok = True
+        if ok:
+            return True
+        start = haystack.find(needle, start + 1)
+    return False
+
+
+def matches(needle: Needle, span_text: str, collapsed: str) -> bool:
+    if needle.kind in ("number", "date"):
+        return any(_bounded_find(span_text, v, False, True) for v in needle.variants)
+    if needle.kind == "url":
+        return needle.variants[0] in collapsed
+    return _bounded_find(collapsed, needle.variants[0], True, False)
+
+
+def grounded_keys(span_text: str, needles: list[Needle]) -> list[str]:
+    """Sorted distinct keys of the needles found in one span."""
+    collapsed = collapse(span_text)
+    return sorted({n.key for n in needles if matches(n, span_text, collapsed)})
+
+
+def f1(grounded: int, spans: int) -> float:
+    """The seed's per-item integration F1."""
+    if spans == 0 or grounded == 0:
+        return 0.0
+    precision = grounded / spans
+    return 2 * precision / (precision + 1.0)

@@ -1,0 +1,127 @@
+"""All per-item checks of one chunk, in a worker: one encode_batch, one decode_batch.
+
+`check_chunk` is what `map_chunks` runs. It returns one small, picklable
+result per input line (a `Reject` line included), which the parent folds
+into set-level statistics. Nothing here depends on other items.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import TemplateError
+
+from pipeline.gates.alignment import Segmenter
+from pipeline.gates.calls import Validators
+from pipeline.gates.checks import caws_line
+from pipeline.gates.judge import Result, Settings, add, as_dict, as_str, judge_item
+from pipeline.gates.spans import SpanChecks
+from pipeline.parallel import worker_state
+from pipeline.records import Reject
+from pipeline.student import Student, fingerprint
+from pipeline.tools.registry import load_registry
+
+
+class Checker:
+    """A worker's state: the tokenizer, its segmenter and the schema validators."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.student = Student(settings.tokenizer_dir)
+        self.segmenter = Segmenter(self.student.tokenizer)
+        self.validators = Validators(load_registry(), prefer_item_tools=settings.standalone)
+
+    def render(self, item: dict[str, Any]) -> str | None:
+        messages, tools = item.get("messages"), item.get("tools")
+        if not isinstance(messages, list) or not messages:
+            return None
+        try:
+            return self.student.render(messages, tools or None)
+        except (TemplateError, TypeError, AttributeError, KeyError):
+            # A malformed message list cannot be rendered; its sequence spans then fail.
+            return None
+
+    def check(self, entries: list[tuple[int, Any]]) -> list[Result]:
+        results: list[Result] = []
+        preps: list[dict[str, Any]] = []
+        texts: list[str] = []
+        for line, entry in entries:
+            if isinstance(entry, Reject):
+                results.append(reject_result(line, entry))
+                continue
+            prep = self._prepare(line, entry)
+            prep["first"] = len(texts)
+            texts.extend(prep["texts"])
+            preps.append(prep)
+            results.append(prep["result"])
+        encoded = self.segmenter.encode_many(texts)
+        spans = SpanChecks(self.segmenter)
+        for prep in preps:
+            encs = encoded[prep["first"] : prep["first"] + len(prep["texts"])]
+            self._token_checks(prep, encs)
+            spans.add(prep, encs[0], encs[1] if prep["rendered"] is not None else None)
+        spans.decode()
+        for prep in preps:
+            spans.finish(prep)
+        return results
+
+    def _prepare(self, line: int, item: dict[str, Any]) -> dict[str, Any]:
+        result = judge_item(line, item, self.validators, self.settings)
+        rendered = self.render(item)
+        prompt = as_str(item.get("prompt"))
+        texts = [as_str(item.get("teacher_text")), rendered or "", caws_line(prompt)]
+        if as_dict(item.get("metadata")).get("long_context"):
+            texts.append(prompt)
+        targets = item.get("targets") if "targets_invalid" not in result["reasons"] else None
+        return {
+            "result": result,
+            "targets": as_dict(targets),
+            "teacher": texts[0],
+            "rendered": rendered,
+            "has_messages": bool(item.get("messages")),
+            "texts": texts,
+        }
+
+    def _token_checks(self, prep: dict[str, Any], encs: list[Any]) -> None:
+        result = prep["result"]
+        labels = result["labels"]
+        if labels["caws_parsed"] and not self.settings.standalone:
+            result["caws_tokens"] = len(encs[2])
+            if len(encs[2]) > self.settings.caws_max_tokens:
+                add(result, "caws_too_long", f"{len(encs[2])} tokens")
+        if labels["long_context_flag"]:
+            labels["long_context"] = len(encs[3]) >= self.settings.long_context_tokens
+            if not labels["long_context"]:
+                add(result, "long_context_short", f"prompt has {len(encs[3])} tokens")
+
+
+def reject_result(line: int, reject: Reject) -> Result:
+    return {
+        "line": line,
+        "id": None,
+        "reasons": ["record_invalid"],
+        "details": [f"record_invalid: {reject.field}: {reject.reason}"],
+    }
+
+
+_CHECKERS: dict[tuple[Settings, str], Checker] = {}
+
+
+def make_checker(settings: Settings) -> Checker:
+    """The worker state, reused while the settings and the tokenizer file are the same.
+
+    Loading the tokenizer is the slowest part of starting a worker; repeated
+    runs in one process (tests, a notebook) and forked workers reuse it.
+    """
+    key = (settings, fingerprint(settings.tokenizer_dir)["sha256"])
+    checker = _CHECKERS.get(key)
+    if checker is None:
+        _CHECKERS.clear()
+        checker = _CHECKERS[key] = Checker(settings)
+    return checker
+
+
+def check_chunk(entries: list[tuple[int, Any]]) -> list[Result]:
+    """The function `map_chunks` sends to workers (module-level, pickled by reference)."""
+    checker: Checker = worker_state()
+    return checker.check(entries)

@@ -1,0 +1,296 @@
+"""Privacy: PII patterns, a real secret scanner, and a URL allowlist.
+
+Every text of an item is joined once and scanned once. The PII patterns are
+deliberately narrow (a phone needs a `+` country code or a NANP layout, a card
+number needs a brand prefix and a valid Luhn sum), because the data is full of
+locale-formatted numbers and dates that must not read as phones or cards.
+
+Secrets come from `detect-secrets`' own detectors, called through
+`analyze_string` (pure regex work: no verification requests, no settings, no
+baseline). Only detectors whose every match must contain a known literal are
+used, and a detector runs only when one of its literals occurs in the text, so
+the scan costs a few substring searches on a clean item. The entropy and
+keyword detectors are left out on purpose: hashes, hex ids and code snippets
+make them fire on clean data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+from urllib.parse import unquote
+
+import idna
+from detect_secrets.plugins.aws import AWSKeyDetector
+from detect_secrets.plugins.azure_storage_key import AzureStorageKeyDetector
+from detect_secrets.plugins.base import RegexBasedDetector
+from detect_secrets.plugins.basic_auth import BasicAuthDetector
+from detect_secrets.plugins.github_token import GitHubTokenDetector
+from detect_secrets.plugins.gitlab_token import GitLabTokenDetector
+from detect_secrets.plugins.jwt import JwtTokenDetector
+from detect_secrets.plugins.mailchimp import MailchimpDetector
+from detect_secrets.plugins.npm import NpmDetector
+from detect_secrets.plugins.openai import OpenAIDetector
+from detect_secrets.plugins.private_key import PrivateKeyDetector
+from detect_secrets.plugins.pypi_token import PypiTokenDetector
+from detect_secrets.plugins.sendgrid import SendGridDetector
+from detect_secrets.plugins.slack import SlackDetector
+from detect_secrets.plugins.square_oauth import SquareOAuthDetector
+from detect_secrets.plugins.stripe import StripeDetector
+from detect_secrets.plugins.twilio import TwilioKeyDetector
+
+# (detector, literal groups, match on lower-cased text?). Every match of the
+# detector contains all literals of at least one group; the groups are read off
+# each detector's denylist, and a unit test checks that a sample secret of every
+# detector passes its own prefilter.
+Groups = tuple[tuple[str, ...], ...]
+
+
+def _any(*literals: str) -> Groups:
+    return tuple((literal,) for literal in literals)
+
+
+DETECTORS: tuple[tuple[RegexBasedDetector, Groups, bool], ...] = (
+    # AKIA... keys, or "aws" near a keyword (key|pwd|pw|password|pass|token) and a secret.
+    (
+        AWSKeyDetector(),
+        _any("A3T", "ABIA", "ACCA", "AKIA", "ASIA")
+        + tuple(("aws", keyword) for keyword in ("key", "pw", "pass", "token")),
+        False,
+    ),
+    (AzureStorageKeyDetector(), _any("AccountKey="), False),
+    (BasicAuthDetector(), (("://", "@"),), False),
+    (GitHubTokenDetector(), _any("ghp_", "gho_", "ghu_", "ghs_", "ghr_"), False),
+    (
+        GitLabTokenDetector(),
+        _any(
+            *("glpat-", "gldt-", "glft-", "glsoat-", "glrt-", "GR1348941", "glcbt-"),
+            *("glimt-", "glptt-", "glagent-", "gloas-"),
+        ),
+        False,
+    ),
+    (JwtTokenDetector(), _any("eyJ"), False),
+    (MailchimpDetector(), _any("-us"), False),
+    (NpmDetector(), _any(":_authToken="), False),
+    (OpenAIDetector(), _any("T3BlbkFJ"), False),
+    (PrivateKeyDetector(), _any("PRIVATE KEY", "PuTTY-User-Key-File-2"), False),
+    (PypiTokenDetector(), _any("pypi-AgE"), False),
+    (SendGridDetector(), _any("SG."), False),
+    # Slack's patterns are case-insensitive, so its literals are matched on lower-cased text.
+    (SlackDetector(), _any("xox", "hooks.slack.com"), True),
+    (SquareOAuthDetector(), _any("sq0csp-"), False),
+    (StripeDetector(), _any("k_live_"), False),
+    (TwilioKeyDetector(), _any("AC", "SK"), False),
+)
+
+EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
+UUID = re.compile(
+    r"(?<![0-9A-Fa-f-])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-"
+    r"[0-9A-Fa-f]{12}(?![0-9A-Fa-f-])"
+)
+# A phone needs a "+" country code, a "(555) 123-4567" area code, or 555-123-4567;
+# dates (31.12.2024) and locale numbers (1.234,56) never have those shapes.
+PHONE = re.compile(
+    r"(?<![\w+])(?:\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]\d{2,8}){1,4}"
+    r"|\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}|\d{3}[.-]\d{3}[.-]\d{4})(?![\w-])"
+)
+PHONE_MIN_DIGITS = 8
+# A card number is written in one run or in the issuers' groups (4-4-4-4[-3],
+# Amex 4-6-5); a list of small numbers separated by spaces is not a card.
+CARD = re.compile(
+    r"(?<![\d.,-])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?"
+    r"|\d{4}([ -])\d{6}\2\d{5})(?![\d-]|[.,]\d)"
+)
+# Issuer prefixes (Visa, Mastercard, Amex, Discover, JCB, Diners): a long number
+# without one of them is an id or a timestamp, not a card.
+CARD_PREFIX = re.compile(r"4|5[1-5]|2(?:2[2-9]|[3-6]\d|7[01])|3[47]|6(?:011|5)|35|30[0-5]|3[68]")
+URL = re.compile(r"(?i)\b(?:https?|ftp|wss?)://[^\s\"'<>`]+")
+BARE_WWW = re.compile(r"(?i)(?<![\w./@-])www\.[^\s\"'<>`/?#]+")
+_AUTHORITY_END_RFC = re.compile(r"[/?#]")
+_AUTHORITY_END_WHATWG = re.compile(r"[/?#\\]")
+
+Finding = tuple[str, str]  # (reason code, masked evidence)
+
+
+def mask(value: str) -> str:
+    """Evidence for a report without repeating the secret: first 4 characters and length."""
+    return f"{value[:4]}…({len(value)} chars)" if len(value) > 4 else "…"
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = ord(char) - 48
+        if position % 2:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0
+
+
+# Digits become "0", the separators a phone or card can use stay, all else is "x":
+# one C-level pass that lets clean text skip the digit patterns.
+_SHAPE = bytes(
+    ord("0") if 48 <= b <= 57 else b if chr(b) in " .-()+" else ord("x") for b in range(256)
+)
+_CARD_SHAPES = (b"0" * 13, b"0000 0000", b"0000-0000")
+_PHONE_SHAPES = (b"+0", b"+ 0", b"(000)", b"000-000-0000", b"000.000.0000")
+
+
+def shape(text: str) -> bytes:
+    return text.encode("utf-8").translate(_SHAPE)
+
+
+def _cards(text: str) -> Iterable[str]:
+    for match in CARD.finditer(text):
+        digits = re.sub(r"[ -]", "", match.group())
+        if 13 <= len(digits) <= 19 and CARD_PREFIX.match(digits) and luhn_ok(digits):
+            yield match.group()
+
+
+def _emails(text: str) -> Iterable[str]:
+    """E-mail addresses, leaving out the userinfo@host of a URL (judged as a URL)."""
+    for match in EMAIL.finditer(text):
+        word_start = max(text.rfind(c, 0, match.start()) for c in " \n\t\"'<(") + 1
+        if "://" not in text[word_start : match.start()]:
+            yield match.group()
+
+
+def _phones(text: str) -> Iterable[str]:
+    for match in PHONE.finditer(text):
+        if sum(c.isdigit() for c in match.group()) >= PHONE_MIN_DIGITS:
+            yield match.group()
+
+
+def normalize_host(host: str) -> str | None:
+    """Canonical ASCII host: unquoted, lower-case, no trailing dot, no `www.`, IDNA-encoded.
+
+    Returns None for a host that is not a valid name (it can never be allowlisted).
+    """
+    host = unquote(host).strip().lower().rstrip(".")
+    if not host or host.startswith("["):
+        return None
+    if not host.isascii():
+        try:
+            host = idna.encode(host, uts46=True).decode("ascii")
+        except idna.IDNAError:
+            return None
+    if host.startswith("www."):
+        host = host[4:]
+    return host or None
+
+
+def url_hosts(url: str) -> set[str | None]:
+    """Every host a parser could read from `url`.
+
+    RFC 3986 ends the authority at / ? #; browsers also end it at a backslash.
+    `http://example.org\\@evil.com` is example.org to one and evil.com to the
+    other, so both readings are returned and both must be allowed. The host is
+    what follows the last `@` (userinfo tricks like http://example.org@evil.com).
+    """
+    rest = url.split("://", 1)[1] if "://" in url else url
+    hosts: set[str | None] = set()
+    for end in (_AUTHORITY_END_RFC, _AUTHORITY_END_WHATWG):
+        authority = end.split(rest, maxsplit=1)[0]
+        host = authority.rpartition("@")[2]
+        if not host.startswith("["):
+            host = host.split(":", 1)[0]
+        hosts.add(normalize_host(host))
+    return hosts
+
+
+@lru_cache(maxsize=16)
+def normalized_allowlist(allowlist: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(h for h in (normalize_host(a) for a in allowlist) if h)
+
+
+def host_allowed(host: str | None, allowlist: Sequence[str]) -> bool:
+    if host is None:
+        return False
+    return any(host == allowed or host.endswith("." + allowed) for allowed in allowlist)
+
+
+def _urls(text: str) -> Iterable[str]:
+    if "://" in text:
+        yield from (m.group() for m in URL.finditer(text))
+    if "www." in text.lower():
+        yield from (m.group() for m in BARE_WWW.finditer(text))
+
+
+def scan_urls(text: str, allowlist: tuple[str, ...]) -> list[Finding]:
+    allowed = normalized_allowlist(allowlist)
+    return [
+        ("url_not_allowlisted", url[:80])
+        for url in _urls(text)
+        if not all(host_allowed(h, allowed) for h in url_hosts(url.rstrip(".,;:!?)]}")))
+    ]
+
+
+def scan_secrets(text: str) -> list[Finding]:
+    lowered: str | None = None
+    found: list[Finding] = []
+    for detector, groups, caseless in DETECTORS:
+        if caseless and lowered is None:
+            lowered = text.lower()
+        haystack = lowered if caseless and lowered is not None else text
+        # Plain loops: this runs for every item, and generator overhead would dominate.
+        for group in groups:
+            if group[0] in haystack and (len(group) == 1 or all(g in haystack for g in group)):
+                found.extend(
+                    ("secret", f"{detector.secret_type}: {mask(value)}")
+                    for value in detector.analyze_string(text)
+                )
+                break
+    return found
+
+
+def scan_text(text: str, allowlist: tuple[str, ...]) -> list[Finding]:
+    """All privacy findings in one text, in a fixed order."""
+    findings: list[Finding] = []
+    if "@" in text:
+        findings.extend(("pii_email", mask(e)) for e in _emails(text))
+    if "-" in text:
+        findings.extend(("pii_uuid", mask(m.group())) for m in UUID.finditer(text))
+    form = shape(text)
+    if any(s in form for s in _PHONE_SHAPES):
+        findings.extend(("pii_phone", mask(p)) for p in _phones(text))
+    if any(s in form for s in _CARD_SHAPES):
+        findings.extend(("pii_card", mask(c)) for c in _cards(text))
+    findings.extend(scan_secrets(text))
+    findings.extend(scan_urls(text, allowlist))
+    return findings
+
+
+def _strings(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for child in value.values():
+            yield from _strings(child)
+    elif isinstance(value, list):
+        for child in value:
+            yield from _strings(child)
+
+
+def item_texts(item: dict[str, Any]) -> str:
+    """The item's free text, each distinct piece once.
+
+    Message contents and call arguments are usually copies of the prompt and
+    teacher text; a piece already contained in them is not scanned again.
+    """
+    pieces = [p for p in (item.get("prompt"), item.get("teacher_text")) if isinstance(p, str)]
+    joined = "\n".join(pieces)
+    extra: list[str] = []
+    for message in item.get("messages") or ():
+        if not isinstance(message, dict):
+            continue
+        candidates = [message.get("content")]
+        for call in message.get("tool_calls") or ():
+            function = call.get("function", call) if isinstance(call, dict) else None
+            if isinstance(function, dict):
+                candidates.extend(_strings(function.get("arguments")))
+        extra.extend(c for c in candidates if isinstance(c, str) and c and c not in joined)
+    return "\n".join([joined, *extra]) if extra else joined

@@ -1,0 +1,151 @@
+"""Verification as one pure function: (params, input file, tokenizer) -> report and gates.
+
+Per-item checks run through `map_chunks` (ordered, bounded, parallel); their
+results are folded into `SetStats` in input order, then every gate is
+evaluated. Outside DVC (`dvc_mode=False`) the gates the data cannot support
+are skipped, each with the reason.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.gates.gate import NEEDS_METADATA, NEEDS_PLAN, Gate
+from pipeline.gates.item import check_chunk, make_checker
+from pipeline.gates.itemgates import item_gates
+from pipeline.gates.judge import Settings
+from pipeline.gates.report import build_report
+from pipeline.gates.setgates import fingerprint_gates, plan_gates
+from pipeline.gates.stats import SetStats
+from pipeline.gen.plan import quotas
+from pipeline.parallel import map_chunks, progress
+from pipeline.params import Params
+from pipeline.records import RecordReader
+from pipeline.student import fingerprint
+from pipeline.tools.registry import load_registry
+
+FINGERPRINTS = ("tokenizer_fingerprint", "registry_fingerprint")
+
+
+@dataclass
+class Outcome:
+    report: dict[str, Any]
+    stats: SetStats
+    all_gates: list[str]  # every gate name, skipped ones included (the metrics key set)
+    seconds_per_100: float
+    speed_gated: bool
+
+
+def has_generator_metadata(path: str, max_line_bytes: int) -> bool:
+    """Whether the first item carries the generator's metadata (call_sequence)."""
+    reader = RecordReader(path, max_line_bytes=max_line_bytes, require_header=False)
+    try:
+        for _, entry in reader:
+            if isinstance(entry, dict):
+                metadata = entry.get("metadata")
+                return isinstance(metadata, dict) and "call_sequence" in metadata
+        return False
+    finally:
+        reader.close()
+
+
+def _skips(dvc_mode: bool, metadata: bool, header: dict[str, Any]) -> dict[str, str]:
+    skips: dict[str, str] = {}
+    if not metadata:
+        skips.update(dict.fromkeys(NEEDS_METADATA, "needs generator metadata"))
+    shards = header.get("num_shards")
+    if not dvc_mode or not metadata:
+        skips.update(dict.fromkeys(NEEDS_PLAN, "needs the generator's params (DVC mode)"))
+    elif isinstance(shards, int) and shards > 1:
+        skips.update(dict.fromkeys(NEEDS_PLAN, f"one shard of {shards}: merge the shards first"))
+    if not dvc_mode:
+        if not isinstance(header.get("tokenizer_fingerprint"), dict):
+            skips["tokenizer_fingerprint"] = "no tokenizer fingerprint in the header"
+        if header.get("tool_registry_sha256") in (None, "external"):
+            skips["registry_fingerprint"] = "no registry fingerprint in the header (external)"
+    return skips
+
+
+def verify(params: Params, source: str, tokenizer_dir: str, *, dvc_mode: bool) -> Outcome:
+    started = time.perf_counter()
+    v, run = params.verify, params.run
+    metadata = dvc_mode or has_generator_metadata(source, run.max_line_bytes)
+    reader = RecordReader(source, max_line_bytes=run.max_line_bytes, require_header=dvc_mode)
+    header = reader.header
+    cap = header.get("integration_span_cap")
+    settings = Settings(
+        tokenizer_dir=tokenizer_dir,
+        allowlist=v.url_allowlist,
+        caws_max_tokens=v.caws_max_tokens,
+        integration_cap=params.generate.integration_span_cap
+        if dvc_mode or not isinstance(cap, int)
+        else cap,
+        long_context_tokens=params.generate.long_context_tokens,
+        standalone=not metadata,
+    )
+    stats = SetStats()
+    total = header.get("total_samples") if isinstance(header.get("total_samples"), int) else None
+    entries = progress(reader, total=total, desc="verify", enabled=run.progress)
+    for result in map_chunks(
+        check_chunk,
+        entries,
+        workers=params.workers(),
+        chunk_size=run.chunk_size,
+        factory=make_checker,
+        factory_args=(settings,),
+        backend=run.backend,
+    ):
+        stats.add(result)
+    registry = load_registry()
+    current = fingerprint(tokenizer_dir)
+    gates: list[Gate] = item_gates(stats, v)
+    gates += plan_gates(stats, params, quotas(params.generate))
+    gates += fingerprint_gates(
+        header, current, registry.sha256, stats.reasons["tool_definition_mismatch"]
+    )
+    skips = _skips(dvc_mode, metadata, header)
+    kept = [g for g in gates if g.name not in skips]
+    skipped = [{"gate": g.name, "why": skips[g.name]} for g in gates if g.name in skips]
+    made_with: dict[str, Any] = {"seed": header.get("seed")}
+    if dvc_mode:
+        # Output paths say nothing about how the data was made (and differ per checkout).
+        generate = _flat(dataclasses.asdict(params.generate))
+        made_with = {
+            "seed": params.seed,
+            "generate": {k: v for k, v in generate.items() if k != "out"},
+        }
+    report = build_report(
+        mode="dvc" if dvc_mode else "standalone",
+        source=source,
+        header=header,
+        fingerprints={
+            "tokenizer": {"header": header.get("tokenizer_fingerprint"), "current": current},
+            "registry": {"header": header.get("tool_registry_sha256"), "current": registry.sha256},
+        },
+        stats=stats,
+        gates=kept,
+        skipped=skipped,
+        made_with=made_with,
+    )
+    elapsed = time.perf_counter() - started
+    count = stats.items + stats.rejects
+    return Outcome(
+        report=report,
+        stats=stats,
+        all_gates=[g.name for g in gates],
+        seconds_per_100=100 * elapsed / max(count, 1),
+        speed_gated=count >= v.speed_min_items,
+    )
+
+
+def _flat(values: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, dict):
+            out.update(_flat(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = list(value) if isinstance(value, tuple) else value
+    return out

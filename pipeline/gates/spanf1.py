@@ -1,0 +1,56 @@
+"""Extractor spans against the generator's gold spans (character ranges, exact match)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from pipeline.gates.calls import span_chars
+
+# kind -> (gold list name in metadata.gold, span key in targets.calls[] or None for integration)
+KINDS: dict[str, tuple[str, str | None]] = {
+    "name": ("tool_name_spans", "name_span"),
+    "args": ("args_spans", "args_span"),
+    "call": ("call_spans", "call_span"),
+    "integration": ("integration_spans", None),
+}
+
+
+def _ranges(spans: Any) -> Counter[tuple[int, int]]:
+    found: Counter[tuple[int, int]] = Counter()
+    for span in spans if isinstance(spans, list) else ():
+        chars = span_chars(span)
+        if chars is not None:
+            found[chars] += 1
+    return found
+
+
+def compare(gold: dict[str, Any], targets: dict[str, Any], cap: int) -> dict[str, list[int]]:
+    """kind -> [true positives, gold count, predicted count] for one item.
+
+    A gold kind the generator did not write is left out, so it is not scored.
+    The extractor keeps the first `cap` integration sentences of an answer that
+    has more (and flags it), so only the first `cap` gold ones are expected.
+    """
+    calls = [c for c in targets.get("calls") or () if isinstance(c, dict)]
+    scores: dict[str, list[int]] = {}
+    for kind, (gold_name, call_key) in KINDS.items():
+        if gold_name not in gold:
+            continue
+        expected = _ranges(gold[gold_name])
+        if call_key is None and sum(expected.values()) > cap:
+            expected = Counter(dict(sorted(expected.items())[:cap]))
+        if call_key is None:
+            predicted = _ranges(targets.get("integration_spans"))
+        else:
+            predicted = _ranges([c.get(call_key) for c in calls])
+        hits = sum((expected & predicted).values())
+        scores[kind] = [hits, sum(expected.values()), sum(predicted.values())]
+    return scores
+
+
+def f1(tp: int, gold: int, predicted: int) -> float:
+    """Span F1; with nothing expected and nothing predicted the extractor is exactly right."""
+    if gold + predicted == 0:
+        return 1.0
+    return 2 * tp / (gold + predicted)

@@ -1,0 +1,102 @@
+"""The alignment round trip of every span of a chunk (teacher level and sequence level).
+
+Spans are checked in two passes so that all token slices of a chunk are
+decoded with one `decode_batch` call: `add` checks the ranges against the
+verifier's own encodings and queues the slices, `decode` decodes them, and
+`finish` compares the decoded text and writes the item's figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pipeline.gates.alignment import Encoded, Segmenter, is_cover, locate, valid_range
+from pipeline.gates.calls import span_chars
+
+CALL_KEYS = (
+    ("name", "name_span", "name"),
+    ("args", "args_span", "args"),
+    ("call", "call_span", "call"),
+)
+
+
+def span_kinds(targets: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], Any]]:
+    """(kind, teacher-level span, sequence-level token range) for every located span."""
+    raw = targets.get("sequence")
+    sequence: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    seq_calls = sequence.get("calls")
+    seq_calls = seq_calls if isinstance(seq_calls, list) else []
+    seq_integration = sequence.get("integration")
+    seq_integration = seq_integration if isinstance(seq_integration, list) else []
+    for i, call in enumerate(targets.get("calls") or ()):
+        seq_call = seq_calls[i] if i < len(seq_calls) and isinstance(seq_calls[i], dict) else {}
+        for kind, key, seq_key in CALL_KEYS:
+            span = call.get(key)
+            if isinstance(span, dict):
+                yield kind, span, seq_call.get(seq_key)
+    for j, span in enumerate(targets.get("integration_spans") or ()):
+        if isinstance(span, dict):
+            yield "integration", span, seq_integration[j] if j < len(seq_integration) else None
+
+
+class SpanChecks:
+    def __init__(self, segmenter: Segmenter) -> None:
+        self.segmenter = segmenter
+        self.slices: list[list[int]] = []
+        self.decoded: list[str] = []
+
+    def _queue(self, encoded: Encoded, tokens: list[int]) -> int:
+        self.slices.append(encoded.ids(tokens[0], tokens[1]))
+        return len(self.slices) - 1
+
+    def add(self, prep: dict[str, Any], teacher: Encoded, sequence: Encoded | None) -> None:
+        """Check every span's token range against the encodings; queue slices to decode."""
+        targets, text = prep["targets"], prep["teacher"]
+        pending: list[tuple[str, str, int | None]] = []  # (level, span text, slice index)
+        lengths: list[tuple[str, int]] = []
+        has_sequence = isinstance(targets.get("sequence"), dict)
+        # An item with messages has a training sequence, even if it cannot be rendered.
+        check_sequence = sequence is not None or has_sequence or prep.get("has_messages", False)
+        for kind, span, seq_tokens in span_kinds(targets):
+            chars = span_chars(span)
+            if chars is None or chars[1] > len(text) or chars[0] == chars[1]:
+                pending.append(("teacher", "", None))
+                continue
+            piece = text[chars[0] : chars[1]]
+            tokens: Any = span.get("tokens")
+            slot = None
+            if valid_range(tokens) and is_cover(teacher, chars[0], chars[1], tokens):
+                slot = self._queue(teacher, tokens)
+                lengths.append((kind, tokens[1] - tokens[0]))
+            pending.append(("teacher", piece, slot))
+            if not check_sequence:
+                continue
+            slot = None
+            if sequence is not None and valid_range(seq_tokens):
+                found = locate(sequence, piece, seq_tokens)
+                if found is not None and is_cover(sequence, found[0], found[1], seq_tokens):
+                    slot = self._queue(sequence, seq_tokens)
+            pending.append(("sequence", piece, slot))
+        if check_sequence:
+            length = targets.get("sequence", {}).get("length") if has_sequence else None
+            if sequence is None or length != len(sequence):
+                pending.append(("sequence", "", None))
+        prep["pending"] = pending
+        prep["result"]["span_lengths"] = lengths
+
+    def decode(self) -> None:
+        self.decoded = self.segmenter.decode_many(self.slices)
+
+    def finish(self, prep: dict[str, Any]) -> None:
+        counts = {"teacher": [0, 0], "sequence": [0, 0]}  # [checked, aligned]
+        squash = self.segmenter.squash
+        for level, piece, slot in prep["pending"]:
+            counts[level][0] += 1
+            if slot is not None and squash(piece) in squash(self.decoded[slot]):
+                counts[level][1] += 1
+        result = prep["result"]
+        result["alignment"] = counts
+        for level in ("teacher", "sequence"):
+            if counts[level][1] < counts[level][0]:
+                result["reasons"].append(f"misaligned_{level}")

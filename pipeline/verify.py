@@ -1,0 +1,65 @@
+"""Stage `verify`: check every item and the set, write report, metrics, plots and card.
+
+    python -m pipeline.verify [--params params.yaml]          (DVC stage)
+    python -m pipeline.verify --in FILE --report FILE [--tokenizer DIR]
+
+In DVC mode every gate applies and all outputs are written before the exit
+code is decided: non-zero when any gate fails, so DVC refuses to lock a bad
+dataset while the reviewer still gets the report. On any other extracted file
+only the report is written, with the gates the data cannot support listed as
+skipped. The measured speed is printed and gated, never written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pipeline.gates.card import render_card
+from pipeline.gates.plots import write_plots
+from pipeline.gates.report import build_metrics, gate_table
+from pipeline.gates.run import verify
+from pipeline.parallel import BackendError
+from pipeline.params import Params, ParamsError, load_params
+from pipeline.records import RecordError, write_json, write_text
+from pipeline.student import TokenizerError
+from pipeline.tools.registry import RegistryError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipeline.verify", description=__doc__)
+    parser.add_argument("--params", default="params.yaml")
+    parser.add_argument("--in", dest="inp", metavar="FILE", help="verify this file (standalone)")
+    parser.add_argument("--report", metavar="FILE", help="report path (standalone)")
+    parser.add_argument("--tokenizer", metavar="DIR", help="tokenizer directory (standalone)")
+    args = parser.parse_args(argv)
+    if (args.inp is None) != (args.report is None):
+        parser.error("--in and --report go together")
+    dvc_mode = args.inp is None
+    try:
+        params = load_params(args.params) if dvc_mode or Path(args.params).exists() else Params()
+        v = params.verify
+        source = v.inp if dvc_mode else args.inp
+        tokenizer = args.tokenizer or params.tokenizer.out
+        outcome = verify(params, source, tokenizer, dvc_mode=dvc_mode)
+        report = outcome.report
+        if dvc_mode:
+            write_json(v.report, report)
+            write_json(v.metrics, build_metrics(report, outcome.all_gates))
+            write_plots(v.plots_dir, outcome.stats, report["integration_f1"]["per_tool"])
+            write_text(v.card, render_card(report))
+        else:
+            write_json(args.report, report)
+    except (ParamsError, RecordError, TokenizerError, RegistryError, BackendError, OSError) as exc:
+        print(f"verify: error: {exc}", file=sys.stderr)
+        return 2
+    speed = (outcome.seconds_per_100, v.max_seconds_per_100, outcome.speed_gated)
+    print(f"verify: {report['summary']['items']} items from {source} ({report['mode']} mode)")
+    print(gate_table(report, speed))
+    too_slow = outcome.speed_gated and outcome.seconds_per_100 > v.max_seconds_per_100
+    return 1 if report["summary"]["failed_gates"] or too_slow else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

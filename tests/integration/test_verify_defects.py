@@ -1,0 +1,594 @@
+"""The verify stage on a real generated + extracted set, clean and with injected defects.
+
+Every gate gets its own defect: the defect is injected into an otherwise good
+copy of the set (into the generated file and re-extracted when text changes,
+so the targets stay consistent; into the extracted file when it concerns
+targets, labels or the header), and the test asserts that the stage exits
+non-zero, that this gate failed, and that its reason code was counted.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+import yaml
+
+from pipeline import extract, generate, verify
+from pipeline.records import RecordReader, write_records
+from pipeline.student import Student
+
+ROOT = Path(__file__).resolve().parents[2]
+TOTAL = 80
+
+
+@dataclass
+class Case:
+    root: Path
+    params: Path
+
+    @property
+    def generated(self) -> Path:
+        return self.root / "data" / "generated.jsonl"
+
+    @property
+    def extracted(self) -> Path:
+        return self.root / "data" / "extracted.jsonl"
+
+    def report(self) -> dict[str, Any]:
+        return orjson.loads((self.root / "data" / "verify_report.json").read_bytes())
+
+    def metrics(self) -> dict[str, Any]:
+        return orjson.loads((self.root / "metrics" / "verify.json").read_bytes())
+
+
+def write_params(root: Path, tokenizer: Path, **overrides: Any) -> Path:
+    def rebase(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: rebase(v) for k, v in value.items()}
+        if isinstance(value, str) and value.startswith(("data/", "metrics/")):
+            return str(root / value)
+        return value
+
+    data = rebase(yaml.safe_load((ROOT / "params.yaml").read_text("utf-8")))
+    data["tokenizer"]["out"] = str(tokenizer)
+    data["generate"]["total"] = TOTAL
+    data["run"].update({"workers": 1, "progress": False})
+    for dotted, value in overrides.items():
+        section, key = dotted.split("__")
+        data[section][key] = value
+    path = root / "params.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory, qwen_dir: Path) -> Case:
+    root = tmp_path_factory.mktemp("verify-clean")
+    case = Case(root, write_params(root, qwen_dir))
+    assert generate.main(["--params", str(case.params)]) == 0
+    assert extract.main(["--params", str(case.params)]) == 0
+    return case
+
+
+@pytest.fixture
+def case(clean: Case, tmp_path: Path, qwen_dir: Path) -> Case:
+    """A private copy of the clean set."""
+    copy = Case(tmp_path, write_params(tmp_path, qwen_dir))
+    copy.extracted.parent.mkdir(parents=True)
+    shutil.copy(clean.generated, copy.generated)
+    shutil.copy(clean.extracted, copy.extracted)
+    return copy
+
+
+def run(case: Case) -> tuple[int, dict[str, Any]]:
+    return verify.main(["--params", str(case.params)]), case.report()
+
+
+def edit(path: Path, change: Callable[[list[dict[str, Any]], dict[str, Any]], None]) -> None:
+    """Rewrite a records file after `change(items, header)` edited them in place."""
+    reader = RecordReader(path)
+    header = reader.header
+    items = list(reader.items())
+    change(items, header)
+    write_records(path, header, items)
+
+
+def reextract(case: Case) -> None:
+    assert extract.main(["--params", str(case.params)]) == 0
+
+
+def assert_caught(case: Case, gate: str, code: str) -> dict[str, Any]:
+    exit_code, report = run(case)
+    assert exit_code == 1
+    assert gate in report["summary"]["failed_gates"]
+    assert report["reasons"][code] >= 1
+    metrics = case.metrics()
+    assert metrics["gates"][gate]["pass"] == 0
+    assert metrics["reasons"][code] >= 1
+    return report
+
+
+def meta(item: dict[str, Any]) -> dict[str, Any]:
+    return item["metadata"]
+
+
+def eligible(item: dict[str, Any]) -> bool:
+    m = meta(item)
+    return bool(m["call_sequence"]) and not m.get("control") and not m.get("adversarial")
+
+
+def tool_using(items: list[dict[str, Any]], name: str) -> Iterator[dict[str, Any]]:
+    return (i for i in items if eligible(i) and meta(i)["call_sequence"][0]["name"] == name)
+
+
+def call_text(name: str, arguments: Any) -> str:
+    return json.dumps({"name": name, "arguments": arguments}, ensure_ascii=False)
+
+
+def replace_call(item: dict[str, Any], index: int, arguments: dict[str, Any]) -> None:
+    """Give call `index` new arguments everywhere the item states them."""
+    call = meta(item)["call_sequence"][index]
+    old, new = call_text(call["name"], call["arguments"]), call_text(call["name"], arguments)
+    assert old in item["teacher_text"]
+    item["teacher_text"] = item["teacher_text"].replace(old, new, 1)
+    call["arguments"] = arguments
+    calls = [c for m in item["messages"] for c in m.get("tool_calls") or ()]
+    calls[index]["function"]["arguments"] = arguments
+
+
+def append_to_answer(item: dict[str, Any], text: str) -> None:
+    item["teacher_text"] += text
+    item["messages"][-1]["content"] += text
+
+
+# --- the clean set -------------------------------------------------------------------------
+
+
+def test_clean_set_passes_every_gate(clean: Case, capsys: pytest.CaptureFixture[str]) -> None:
+    exit_code, report = run(clean)
+    out = capsys.readouterr().out
+    assert report["summary"]["failed_gates"] == [], out
+    assert exit_code == 0
+    assert "FAILED" not in out and "all 34 gates met their thresholds" in out
+    assert report["skipped"] == []
+
+
+def test_metrics_are_numbers_with_a_fixed_key_set(clean: Case) -> None:
+    run(clean)
+    metrics = clean.metrics()
+
+    def walk(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+        if isinstance(value, dict):
+            for key, child in value.items():
+                yield from walk(child, f"{path}.{key}" if path else key)
+        else:
+            yield path, value
+
+    leaves = dict(walk(metrics))
+    assert all(isinstance(v, int | float) and not isinstance(v, bool) for v in leaves.values())
+    assert set(metrics["reasons"]) >= {"pii_email", "secret", "misaligned_teacher", "duplicate_id"}
+    assert all(
+        set(g) == {"value", "threshold", "pass", "skipped"} for g in metrics["gates"].values()
+    )
+    assert len(metrics["gates"]) == 33
+
+
+def test_outputs_are_byte_identical_across_runs_and_workers(
+    clean: Case, tmp_path: Path, qwen_dir: Path
+) -> None:
+    run(clean)
+    outputs = [
+        clean.root / "data" / "verify_report.json",
+        clean.root / "data" / "DATASET_CARD.md",
+        clean.root / "metrics" / "verify.json",
+        *sorted((clean.root / "metrics" / "plots").glob("*.json")),
+    ]
+    first = [p.read_bytes() for p in outputs]
+    other = Case(tmp_path, write_params(tmp_path, qwen_dir, run__workers=2, run__chunk_size=7))
+    other.extracted.parent.mkdir(parents=True)
+    shutil.copy(clean.extracted, other.extracted)
+    verify.main(["--params", str(other.params)])
+    second = [(other.root / p.relative_to(clean.root)).read_bytes() for p in outputs]
+    # The report names its input file, which differs between the two copies.
+    first[0] = first[0].replace(str(clean.root).encode(), b"ROOT")
+    second[0] = second[0].replace(str(other.root).encode(), b"ROOT")
+    assert first == second
+
+
+def test_report_has_fingerprints_worst_items_and_per_tool_figures(clean: Case) -> None:
+    _, report = run(clean)
+    fingerprints = report["fingerprints"]
+    assert (
+        fingerprints["tokenizer"]["header"]["sha256"]
+        == fingerprints["tokenizer"]["current"]["sha256"]
+    )
+    assert fingerprints["registry"]["header"] == fingerprints["registry"]["current"]
+    worst = report["worst_strict_f1"]
+    assert len(worst) == 5
+    assert [w["f1_strict"] for w in worst] == sorted(w["f1_strict"] for w in worst)
+    assert all({"spans", "missed_strict_fields", "id"} <= set(w) for w in worst)
+    assert set(report["integration_f1"]["per_tool"]) >= {"fs.read", "web.search", "code.run"}
+    assert len(report["items"]) == TOTAL
+    assert all({"id", "line", "reasons"} <= set(entry) for entry in report["items"])
+    plots = clean.root / "metrics" / "plots"
+    rows = orjson.loads((plots / "stratification.json").read_bytes())
+    assert len(rows) == TOTAL and set(rows[0]) == {"scenario", "complexity"}
+    card = (clean.root / "data" / "DATASET_CARD.md").read_text("utf-8")
+    assert "## Gates" in card and "## Known limitations" in card
+    assert report["fingerprints"]["tokenizer"]["current"]["sha256"] in card
+
+
+# --- one defect per gate ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "text"),
+    [
+        ("pii_email", " Write to jane.doe@corp.io for access."),
+        ("pii_phone", " Call +1 415 555 2671 for access."),
+        ("pii_card", " Pay with 4111 1111 1111 1111 now."),
+        ("pii_uuid", " Request 123e4567-e89b-12d3-a456-426614174000 failed."),
+        ("secret", " The key is AKIAIOSFODNN7EXAMPLE."),
+        ("secret", " Use token ghp_" + "A1b2C3d4E5" * 3 + "F6g7H8 here."),
+        ("secret", "\n-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n"),
+        (
+            "secret",
+            " Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0."
+            "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+        ),
+        ("url_not_allowlisted", " Details at http://example.org@evil.com/x."),
+    ],
+)
+def test_privacy_leak(case: Case, student: Student, code: str, text: str) -> None:
+    def leak(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        # At the very end of the answer every span keeps its place; only the
+        # rendered sequence grows, and its length is updated the way extract would.
+        item = next(i for i in items if eligible(i))
+        append_to_answer(item, text)
+        rendered = student.render(item["messages"], item["tools"])
+        item["targets"]["sequence"]["length"] = student.count_tokens(rendered)
+
+    edit(case.extracted, leak)
+    report = assert_caught(case, "privacy", code)
+    assert next(g for g in report["gates"] if g["name"] == "privacy")["code"] == code
+    assert text.strip() not in json.dumps(report), "evidence must be masked"
+
+
+def test_ungrounded_answers(case: Case) -> None:
+    def unground(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        for item in [i for i in items if eligible(i)][::4]:
+            answer = item["messages"][-1]["content"]
+            item["teacher_text"] = item["teacher_text"][: -len(answer)] + "All done."
+            item["messages"][-1]["content"] = "All done."
+
+    edit(case.generated, unground)
+    reextract(case)
+    assert_caught(case, "integration_f1", "ungrounded_lax")
+
+
+def test_missing_args_span_in_multi_call_items(case: Case) -> None:
+    def drop(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        for item in items:
+            if len(item["targets"]["calls"]) >= 2:
+                item["targets"]["calls"][1]["args_span"] = None
+
+    edit(case.extracted, drop)
+    assert_caught(case, "multicall_parity", "multicall_missing_args")
+
+
+def test_tool_call_in_a_control(case: Case) -> None:
+    def call(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        control = next(i for i in items if meta(i).get("control"))
+        control["teacher_text"] += '\n{"name": "fs.read", "arguments": {"path": "a.md"}}'
+
+    edit(case.extracted, call)
+    assert_caught(case, "controls", "control_tool_call")
+
+
+@pytest.mark.parametrize("level", ["teacher", "sequence"])
+def test_token_spans_shifted_by_one(case: Case, level: str) -> None:
+    def shift(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        for item in [i for i in items if i["targets"]["calls"]][:6]:
+            targets = item["targets"]
+            if level == "teacher":
+                for span in [c["args_span"] for c in targets["calls"]]:
+                    span["tokens"] = [span["tokens"][0] + 1, span["tokens"][1] + 1]
+            else:
+                for call in targets["sequence"]["calls"]:
+                    call["args"] = [call["args"][0] + 1, call["args"][1] + 1]
+
+    edit(case.extracted, shift)
+    assert_caught(case, f"alignment_{level}", f"misaligned_{level}")
+
+
+def test_stale_tokenizer_fingerprint(case: Case) -> None:
+    def stale(_: list[dict[str, Any]], header: dict[str, Any]) -> None:
+        header["tokenizer_fingerprint"]["sha256"] = "0" * 64
+
+    edit(case.extracted, stale)
+    assert_caught(case, "tokenizer_fingerprint", "tokenizer_fingerprint")
+
+
+def test_stale_registry_fingerprint(case: Case) -> None:
+    def stale(_: list[dict[str, Any]], header: dict[str, Any]) -> None:
+        header["tool_registry_sha256"] = "f" * 64
+
+    edit(case.extracted, stale)
+    assert_caught(case, "registry_fingerprint", "registry_fingerprint")
+
+
+def test_item_offering_a_changed_tool_definition(case: Case) -> None:
+    def change(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        items[3]["tools"][0]["function"]["description"] += " (patched)"
+
+    edit(case.extracted, change)
+    report = assert_caught(case, "registry_fingerprint", "tool_definition_mismatch")
+    assert report["reasons"]["registry_fingerprint"] >= 1
+
+
+def test_missing_stratification_cell(case: Case) -> None:
+    def drop(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        cell = ("code_exec", "branching_error_recovery")
+        items[:] = [i for i in items if (meta(i)["scenario"], meta(i)["complexity"]) != cell]
+
+    edit(case.extracted, drop)
+    report = assert_caught(case, "stratification", "stratification_cell")
+    assert "code_exec/branching_error_recovery 0<" in next(
+        g["detail"] for g in report["gates"] if g["name"] == "stratification"
+    )
+
+
+def test_missing_structure_in_a_scenario(case: Case) -> None:
+    def drop(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        items[:] = [
+            i for i in items
+            if not (meta(i)["scenario"] == "web_search" and meta(i)["structure"] == "arrays")
+        ]  # fmt: skip
+
+    edit(case.extracted, drop)
+    assert_caught(case, "structure_coverage", "structure_coverage")
+
+
+def test_too_few_adversarial_items(case: Case) -> None:
+    def drop(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        items[:] = [
+            i for i in items if (meta(i).get("adversarial") or {}).get("type") != "ambiguity"
+        ]
+
+    edit(case.extracted, drop)
+    assert_caught(case, "adversarial_quota", "adversarial_quota")
+
+
+def test_adversarial_item_not_behaving_as_labelled(case: Case) -> None:
+    def relabel(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        item = next(
+            i for i in items if (meta(i).get("adversarial") or {}).get("type") == "ambiguity"
+        )
+        item["teacher_text"] = item["teacher_text"].replace("?", ".").replace("¿", "")
+        item["messages"][-1]["content"] = item["messages"][-1]["content"].replace("?", ".")
+
+    edit(case.generated, relabel)
+    reextract(case)
+    assert_caught(case, "adversarial_behaviour", "adversarial_behaviour")
+
+
+def test_structure_label_lie(case: Case) -> None:
+    def lie(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        item = next(i for i in items if eligible(i) and meta(i)["structure"] == "flat_args")
+        meta(item)["structure"] = "nested_args"
+
+    edit(case.extracted, lie)
+    assert_caught(case, "structure_fidelity", "structure_mismatch")
+
+
+def test_duplicate_id(case: Case) -> None:
+    def duplicate(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        items[5]["id"] = items[4]["id"]
+
+    edit(case.extracted, duplicate)
+    assert_caught(case, "duplicate_ids", "duplicate_id")
+
+
+def test_duplicate_prompts(case: Case) -> None:
+    def duplicate(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        for item in items[1:4]:
+            item["prompt"] = items[0]["prompt"]
+
+    edit(case.extracted, duplicate)
+    assert_caught(case, "duplicate_prompts", "duplicate_prompt")
+
+
+@pytest.mark.parametrize("where", ["top", "metadata", "message"])
+def test_teacher_reasoning_content_present(case: Case, where: str) -> None:
+    def add(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        target = {"top": items[2], "metadata": meta(items[2]), "message": items[2]["messages"][-1]}
+        target[where]["teacher_reasoning_content"] = "I think the user wants..."
+
+    edit(case.extracted, add)
+    assert_caught(case, "reasoning_content", "reasoning_content")
+
+
+def test_caws_header_unparsable(case: Case) -> None:
+    def garble(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        for item in items[::8]:
+            header, rest = item["prompt"].split("\n", 1)
+            item["prompt"] = f"CAWS tier 2 {header[:-1]}\n{rest}"
+            item["messages"][0]["content"] = item["prompt"]
+
+    edit(case.generated, garble)
+    reextract(case)
+    assert_caught(case, "caws_parsed", "caws_unparsable")
+
+
+def test_caws_header_too_long(case: Case) -> None:
+    def lengthen(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        item = items[0]
+        header, rest = item["prompt"].split("\n", 1)
+        body = json.loads(header)
+        body["caws"]["notes"] = "a deliberately long note that costs many tokens " * 2
+        item["prompt"] = f"{json.dumps(body)}\n{rest}"
+        item["messages"][0]["content"] = item["prompt"]
+
+    edit(case.generated, lengthen)
+    reextract(case)
+    assert_caught(case, "caws_budget", "caws_too_long")
+
+
+def test_over_cap_integration_without_flag(case: Case) -> None:
+    def overfill(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        item = next(i for i in items if len(i["targets"]["integration_spans"]) >= 2)
+        spans = item["targets"]["integration_spans"]
+        spans.extend([spans[-1]] * 3)
+
+    edit(case.extracted, overfill)
+    assert_caught(case, "integration_cap", "integration_over_cap")
+
+
+def test_path_traversal_in_arguments(case: Case) -> None:
+    def escape(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        item = next(tool_using(items, "fs.read"))
+        arguments = dict(meta(item)["call_sequence"][0]["arguments"])
+        arguments["path"] = "../../etc/passwd"
+        replace_call(item, 0, arguments)
+
+    edit(case.generated, escape)
+    reextract(case)
+    report = assert_caught(case, "argument_safety", "unsafe_path")
+    assert any("traversal" in d for e in report["items"] for d in e.get("details", ()))
+
+
+def test_shell_injection_in_code_arguments(case: Case, tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+
+    def inject(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        item = next(tool_using(items, "code.run"))
+        arguments = dict(meta(item)["call_sequence"][0]["arguments"])
+        arguments["code"] = f"import os\nos.system('touch {marker}')\n" + arguments["code"]
+        replace_call(item, 0, arguments)
+
+    edit(case.generated, inject)
+    reextract(case)
+    assert_caught(case, "argument_safety", "shell_injection")
+    assert not marker.exists(), "arguments are flagged, never executed"
+
+
+def test_invalid_json_calls(case: Case) -> None:
+    def corrupt(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        for item in [i for i in items if eligible(i)][:12]:
+            call = meta(item)["call_sequence"][0]
+            text = call_text(call["name"], call["arguments"])
+            item["teacher_text"] = item["teacher_text"].replace(text, text[:-1] + ",}", 1)
+
+    edit(case.generated, corrupt)
+    reextract(case)
+    assert_caught(case, "json_valid", "json_invalid")
+
+
+def test_schema_invalid_arguments(case: Case) -> None:
+    def invalidate(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        for item in list(tool_using(items, "web.search"))[:8]:
+            arguments = dict(meta(item)["call_sequence"][0]["arguments"])
+            arguments["unexpected"] = True
+            replace_call(item, 0, arguments)
+
+    edit(case.generated, invalidate)
+    reextract(case)
+    assert_caught(case, "schema_valid", "schema_invalid")
+
+
+def test_extractor_spans_off_the_gold(case: Case) -> None:
+    def nudge(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        for item in items[:40]:
+            for call in item["targets"]["calls"]:
+                call["call_span"]["chars"][0] += 1
+
+    edit(case.extracted, nudge)
+    assert_caught(case, "span_f1", "gold_span_mismatch")
+
+
+def test_incomplete_extraction(case: Case) -> None:
+    def strip(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        for item in [i for i in items if i["targets"]["calls"]][:12]:
+            item["targets"]["calls"][0]["name_span"] = None
+
+    edit(case.extracted, strip)
+    assert_caught(case, "full_extraction", "extraction_incomplete")
+
+
+def test_inconsistent_attempts(case: Case) -> None:
+    def flip(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        item = next(i for i in items if meta(i).get("attempts"))
+        for attempt in meta(item)["attempts"]:
+            attempt["ok"] = True
+
+    edit(case.extracted, flip)
+    assert_caught(case, "attempts", "attempts_inconsistent")
+
+
+def test_unreadable_record(case: Case) -> None:
+    with case.extracted.open("ab") as handle:
+        handle.write(b'{"id": "broken", "prompt": \n')
+    report = assert_caught(case, "records", "record_invalid")
+    assert report["summary"]["unreadable_lines"] == 1
+    assert len(report["items"]) == TOTAL + 1
+
+
+def test_multilingual_items_poorly_extracted(case: Case) -> None:
+    def strip(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        for item in items:
+            if meta(item)["lang"] != "en" and item["targets"]["integration_spans"]:
+                item["targets"]["integration_spans"] = []
+
+    edit(case.extracted, strip)
+    assert_caught(case, "multilingual_extraction", "multilingual_extraction")
+
+
+def test_long_context_extraction_gap(case: Case) -> None:
+    def strip(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        item = next(i for i in items if meta(i).get("long_context") and eligible(i))
+        item["targets"]["calls"][0]["args_span"] = None
+
+    edit(case.extracted, strip)
+    assert_caught(case, "long_context_gap", "long_context_gap")
+
+
+def test_too_few_long_context_items(case: Case) -> None:
+    def unflag(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        meta(next(i for i in items if meta(i).get("long_context"))).pop("long_context")
+
+    edit(case.extracted, unflag)
+    assert_caught(case, "long_context_quota", "long_context_quota")
+
+
+def test_too_few_locale_probes(case: Case) -> None:
+    def unflag(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        for item in items:
+            meta(item).pop("locale_probe", None)
+
+    edit(case.extracted, unflag)
+    assert_caught(case, "locale_probes", "locale_probes")
+
+
+def test_control_mix_off_plan(case: Case) -> None:
+    def drop(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        items[:] = [i for i in items if meta(i).get("expected_behaviour") != "decline"]
+
+    edit(case.extracted, drop)
+    assert_caught(case, "control_mix", "control_mix")
+
+
+def test_multilingual_mix_off_plan(case: Case) -> None:
+    def relabel(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        for item in [i for i in items if meta(i)["lang"] != "en"][:4]:
+            meta(item)["lang"] = "en"
+            meta(item).pop("locale_probe", None)
+
+    edit(case.extracted, relabel)
+    assert_caught(case, "multilingual_mix", "multilingual_mix")

@@ -1,0 +1,169 @@
+"""The segmented encoder equals whole encoding; span cover and round-trip helpers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.gates.alignment import Segmenter, is_cover, locate, valid_range
+from pipeline.gates.spans import SpanChecks, span_kinds
+from pipeline.student import Student
+
+TEXTS = [
+    "",
+    "plain text only",
+    "<|im_start|>system\nTools here<|im_end|>\n<|im_start|>user\nhi<|im_end|>\n",
+    '<tool_call>\n{"name": "fs.read", "arguments": {"path": "a.md"}}\n</tool_call>\nDone: 1.234,56',
+    "<|im_end|><|im_end|>back to back specials<|im_start|>",
+    "café crème, naïve 😀 日本語 e\u0301 " * 30,
+]
+
+
+@pytest.fixture(scope="module", params=["qwen", "wordpiece", "unigram"])
+def student_any(
+    request: pytest.FixtureRequest, qwen_dir: Path, wordpiece_dir: Path, unigram_dir: Path
+) -> Student:
+    directory = {"qwen": qwen_dir, "wordpiece": wordpiece_dir, "unigram": unigram_dir}
+    return Student(directory[request.param])
+
+
+def _same(segmenter: Segmenter, student: Student, texts: list[str]) -> None:
+    for text, encoded in zip(texts, segmenter.encode_many(texts), strict=True):
+        whole = student.tokenizer.encode(text, add_special_tokens=False)
+        assert encoded.ids(0, len(encoded)) == whole.ids
+        assert [(encoded.start(i), encoded.end(i)) for i in range(len(encoded))] == [
+            tuple(o) for o in whole.offsets
+        ]
+
+
+def test_segmented_encoding_equals_whole_encoding(student_any: Student) -> None:
+    segmenter = Segmenter(student_any.tokenizer)
+    assert segmenter.segmented
+    _same(segmenter, student_any, TEXTS)
+    _same(segmenter, student_any, TEXTS)  # second time through the cache
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40),
+            st.sampled_from(["<|im_start|>", "<|im_end|>", "<tool_call>", "\n", " "]),
+        ),
+        max_size=8,
+    )
+)
+def test_segmented_encoding_property(student: Student, parts: list[str]) -> None:
+    segmenter = Segmenter(student.tokenizer)
+    _same(segmenter, student, ["".join(parts)])
+
+
+def test_long_pieces_are_cached_and_the_cache_is_bounded(student: Student) -> None:
+    segmenter = Segmenter(student.tokenizer)
+    long_piece = "x " * 400
+    segmenter.encode_many([f"<|im_start|>{long_piece}<|im_end|>"])
+    assert long_piece in segmenter._cache
+    from pipeline.gates import alignment
+
+    for i in range(alignment.CACHE_MAX_ENTRIES + 5):
+        segmenter.encode_many([f"{i} " + long_piece])
+    assert len(segmenter._cache) <= alignment.CACHE_MAX_ENTRIES
+
+
+def test_tokenizer_whose_pieces_differ_is_encoded_whole(student: Student) -> None:
+    from tokenizers import AddedToken
+
+    tokenizer = student.tokenizer.__class__.from_str(student.tokenizer.to_str())
+    tokenizer.add_tokens([AddedToken("<strip>", lstrip=True)])
+    segmenter = Segmenter(tokenizer)
+    assert not segmenter.segmented
+    (encoded,) = segmenter.encode_many(["a <strip> b"])
+    assert (
+        encoded.ids(0, len(encoded))
+        == tokenizer.encode("a <strip> b", add_special_tokens=False).ids
+    )
+
+
+def test_cover_and_locate(student: Student) -> None:
+    text = 'x {"name": "web.search"} y'
+    segmenter = Segmenter(student.tokenizer)
+    (encoded,) = segmenter.encode_many([text])
+    start = text.index("web.search")
+    end = start + len("web.search")
+    tokens = next(
+        [s, e]
+        for s in range(len(encoded))
+        for e in range(s + 1, len(encoded) + 1)
+        if encoded.end(s) > start
+        and encoded.start(e - 1) < end
+        and (s == 0 or encoded.end(s - 1) <= start)
+        and (e == len(encoded) or encoded.start(e) >= end)
+    )
+    assert is_cover(encoded, start, end, tokens)
+    assert not is_cover(encoded, start, end, [tokens[0] + 1, tokens[1] + 1])
+    assert not is_cover(encoded, start, end, [tokens[0] - 1, tokens[1]])
+    assert not is_cover(encoded, start, end, [0, len(encoded) + 1])
+    assert locate(encoded, "web.search", tokens) == (start, end)
+    assert locate(encoded, "web.search", [tokens[0] + 1, tokens[1] + 1]) is None
+    assert locate(encoded, "", tokens) is None
+    assert valid_range([1, 2]) and not valid_range([1, True]) and not valid_range(None)
+
+
+def test_squash_uses_the_tokenizers_normaliser(wordpiece_dir: Path) -> None:
+    segmenter = Segmenter(Student(wordpiece_dir).tokenizer)
+    assert segmenter.squash("Café  Crème") == "cafecreme"
+    assert segmenter.decode_many([]) == []
+
+
+def test_span_kinds_pair_teacher_and_sequence_spans() -> None:
+    span = {"chars": [0, 1]}
+    targets = {
+        "calls": [{"name_span": span, "args_span": None, "call_span": span}],
+        "integration_spans": [span, "junk"],
+        "sequence": {"calls": [{"name": [5, 6], "call": [4, 9]}], "integration": [[10, 12]]},
+    }
+    assert list(span_kinds(targets)) == [
+        ("name", span, [5, 6]),
+        ("call", span, [4, 9]),
+        ("integration", span, [10, 12]),
+    ]
+    assert list(span_kinds({"calls": [{"name_span": span}], "sequence": "bad"})) == [
+        ("name", span, None)
+    ]
+
+
+def test_span_checks_count_bad_spans(student: Student) -> None:
+    segmenter = Segmenter(student.tokenizer)
+    text = "hello world"
+    (teacher,) = segmenter.encode_many([text])
+    prep = {
+        "targets": {
+            "integration_spans": [
+                {"chars": [0, 5], "tokens": [0, 1]},
+                {"chars": [0, 0], "tokens": [0, 0]},
+                {"chars": [6, 11], "tokens": [0, 1]},
+            ]
+        },
+        "teacher": text,
+        "result": {"reasons": []},
+    }
+    checks = SpanChecks(segmenter)
+    checks.add(prep, teacher, None)
+    checks.decode()
+    checks.finish(prep)
+    assert prep["result"]["alignment"] == {"teacher": [3, 1], "sequence": [0, 0]}
+    assert prep["result"]["reasons"] == ["misaligned_teacher"]
+
+
+def test_pre_tokenizer_marking_only_the_first_piece_is_encoded_whole(unigram_dir: Path) -> None:
+    from tokenizers import pre_tokenizers
+
+    tokenizer = Student(unigram_dir).tokenizer
+    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(prepend_scheme="first")
+    segmenter = Segmenter(tokenizer)
+    assert not segmenter.segmented
+    text = "<|im_start|>user\nhello world<|im_end|>"
+    (encoded,) = segmenter.encode_many([text])
+    assert encoded.ids(0, len(encoded)) == tokenizer.encode(text, add_special_tokens=False).ids

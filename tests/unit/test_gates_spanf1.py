@@ -1,0 +1,75 @@
+"""Extractor spans against gold, and integration F1 of single items."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pipeline.gates import spanf1
+from pipeline.gates.integration import item_f1, tool_results
+
+
+def span(s: int, e: int) -> dict[str, Any]:
+    return {"chars": [s, e], "utf8": [s, e]}
+
+
+def test_exact_matches_per_kind() -> None:
+    gold = {
+        "tool_name_spans": [span(1, 3)],
+        "args_spans": [span(5, 9)],
+        "integration_spans": [span(20, 30), span(31, 40), span(41, 50), span(51, 60)],
+    }
+    targets = {
+        "calls": [{"name_span": span(1, 3), "args_span": span(5, 8), "call_span": span(0, 10)}],
+        "integration_spans": [span(20, 30), span(31, 40), span(41, 50)],
+    }
+    scores = spanf1.compare(gold, targets, cap=3)
+    assert scores == {"name": [1, 1, 1], "args": [0, 1, 1], "integration": [3, 3, 3]}
+    assert "call" not in scores  # no gold call spans: not scored
+    assert spanf1.compare(gold, targets, cap=10)["integration"] == [3, 4, 3]
+
+
+def test_duplicates_count_once_each_and_malformed_spans_are_ignored() -> None:
+    gold = {"integration_spans": [span(1, 2), span(1, 2), {"chars": "x"}]}
+    targets = {"calls": [], "integration_spans": [span(1, 2)]}
+    assert spanf1.compare(gold, targets, cap=3) == {"integration": [1, 2, 1]}
+
+
+@pytest.mark.parametrize(
+    ("scores", "expected"), [((0, 0, 0), 1.0), ((1, 2, 2), 0.5), ((0, 1, 0), 0.0)]
+)
+def test_span_f1(scores: tuple[int, int, int], expected: float) -> None:
+    assert spanf1.f1(*scores) == expected
+
+
+TEACHER = "The search found 1,234 results. It was sunny. See example.org/ane for more."
+
+
+def test_item_f1_from_the_tool_messages() -> None:
+    item = {
+        "messages": [
+            {"role": "user", "content": "q"},
+            {
+                "role": "tool",
+                "content": '{"ok": true, "count": 1234, "results": ["https://example.org/ane/x"]}',
+            },
+            {"role": "tool", "content": '{"ok": false, "error": "It was sunny"}'},
+        ]
+    }
+    spans = [span(0, 31), span(32, 45), span(46, 75)]
+    result = item_f1(item, {}, {"integration_spans": spans}, TEACHER, ["web.search"])
+    assert (result["spans"], result["lax"], result["strict"]) == (3, 2, 2)
+    assert result["f1_lax"] == pytest.approx(2 * (2 / 3) / (2 / 3 + 1))
+    assert [s["lax"] for s in result["detail"]] == [["count"], [], ["results"]]
+    assert result["missed"] == []
+
+
+def test_item_f1_falls_back_to_result_fields_and_names_missed_keys() -> None:
+    metadata = {"tool_result_fields": {"summary": "kernels are fast", "count": "7"}}
+    assert tool_results({}, metadata) == [metadata["tool_result_fields"]]
+    result = item_f1({}, metadata, {"integration_spans": [span(0, 31)]}, TEACHER, ["fs.read"])
+    assert result["lax"] == 0 and result["f1_lax"] == 0.0
+    assert result["missed"] == ["count", "summary"]
+    empty = item_f1({}, {}, {"integration_spans": [{"chars": None}]}, TEACHER, [])
+    assert empty["detail"][0]["chars"] is None and empty["f1_strict"] == 0.0
