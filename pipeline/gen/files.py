@@ -214,6 +214,9 @@ def search_step(ctx: Ctx, min_ints: int = 0) -> tuple[Step, Found]:
     summary = ctx.say("sum.search", n=count, f=files)
     result = {"ok": True, "count": count, "summary": summary, "results": [first, *others]}
     sentences = [ctx.say("ans.search", pattern=pattern, summary=summary, r0=first)]
+    if ctx.probe:
+        # Match counts are often below 1,000: the probe needs a size and a date too.
+        _probe(ctx, result, _size_kb(body), sentences)
     step = Step(
         "fs.search", args, result, sentences=sentences, value=ctx.say("unit.matches", n=count)
     )
