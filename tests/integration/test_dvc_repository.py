@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.dvc]
 
 
 def _env() -> dict[str, str]:
@@ -100,7 +100,19 @@ def test_push_to_local_remote_and_pull_into_fresh_clone(repo: Path, tmp_path: Pa
 
 
 def test_exp_run_sweep_is_recorded_and_diffable(repo: Path) -> None:
-    run(repo, "dvc", "exp", "run", "-n", "small-seed7", "-S", "generate.total=60", "-S", "seed=7")
+    run(
+        repo,
+        "dvc",
+        "exp",
+        "run",
+        "verify",
+        "-n",
+        "small-seed7",
+        "-S",
+        "generate.total=60",
+        "-S",
+        "seed=7",
+    )
     shown = run(repo, "dvc", "exp", "show", "--json")
     assert "small-seed7" in shown
     exp = json.loads(shown)
