@@ -65,7 +65,9 @@ def upgrade_legacy_item(item: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(metadata, dict):
         raise ValueError("metadata: expected an object")
     converted: list[str] = []
-    gold: dict[str, Any] = metadata.setdefault("gold", {})
+    gold = metadata.setdefault("gold", {})
+    if not isinstance(gold, dict):
+        raise ValueError("metadata.gold: expected an object")
     for container in (item, metadata):
         for key in [k for k in container if k.endswith(_SUFFIX)]:
             name = key[: -len(_SUFFIX)]

@@ -1,10 +1,12 @@
 """Ordered, bounded, parallel maps; shards; progress bars.
 
-Work is cut into chunks that go to a process pool; results come back in input
-order and at most `window` chunks are in flight, so memory is bounded whatever
-the input size and the output bytes never depend on the number of workers.
-Heavy per-worker resources (the tokenizer) are built once per process by an
-initializer and reached through `worker_state()`.
+Work is cut into chunks that go to a process pool (backend "local") or to Ray
+actors (backend "ray", on this machine or on the cluster that RAY_ADDRESS names);
+results come back in input order and at most `2 * workers` chunks are in
+flight, so memory is bounded whatever the input size and the output bytes never
+depend on the backend or the number of workers. Heavy per-worker resources (the
+tokenizer) are built once per process by `factory` and reached through
+`worker_state()`, the same way on both backends.
 """
 
 from __future__ import annotations
@@ -21,7 +23,14 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
+BACKENDS = ("local", "ray")
+RAY_HINT = "run.backend ray needs the optional extra: pip install 'toolcall-data[ray]'"
+
 _STATE: dict[str, Any] = {}
+
+
+class BackendError(RuntimeError):
+    """A backend that is unknown or cannot be used here, with the fix in the message."""
 
 
 def init_worker(factory: Callable[..., Any] | None, *args: Any) -> None:
@@ -52,13 +61,20 @@ def map_chunks(
     chunk_size: int,
     factory: Callable[..., Any] | None = None,
     factory_args: tuple[Any, ...] = (),
+    backend: str = "local",
 ) -> Iterator[R]:
     """Apply `fn` to chunks of `items` and yield the results flat, in input order.
 
-    `fn` must be a module-level function (it is pickled by reference). With one
-    worker everything runs in this process, which is what tests and debuggers want.
+    `fn` and `factory` must be module-level (they are pickled by reference).
+    With the local backend and one worker everything runs in this process,
+    which is what tests and debuggers want; the ray backend always uses actors.
     """
+    if backend not in BACKENDS:
+        raise BackendError(f"run.backend: unknown backend {backend!r} (known: {list(BACKENDS)})")
     chunks = chunked(items, chunk_size)
+    if backend == "ray":
+        yield from _ray_map(fn, chunks, max(1, workers), factory, factory_args)
+        return
     if workers <= 1:
         init_worker(factory, *factory_args)
         for chunk in chunks:
@@ -66,6 +82,9 @@ def map_chunks(
         return
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     window = 2 * workers
+    # Each worker builds its own state. Building it here and letting forked
+    # workers inherit it would save one load per stage but put a whole tokenizer
+    # in this process too, and the parent's peak RSS is what bounds memory.
     with ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
@@ -81,6 +100,69 @@ def map_chunks(
             yield from pending.popleft().result()
 
 
+def import_ray() -> Any:
+    """The ray module, or a BackendError whose one line says how to install it."""
+    try:
+        import ray
+    except ImportError as exc:
+        raise BackendError(RAY_HINT) from exc
+    return ray
+
+
+def connect_ray(workers: int) -> Any:
+    """Join the running Ray instance, the cluster named by RAY_ADDRESS, or start a local one.
+
+    A local instance gets exactly `workers` CPUs. A cluster receives this
+    package as a runtime-env module, so its nodes need only the dependencies.
+    """
+    ray = import_ray()
+    if not ray.is_initialized():
+        address = os.environ.get("RAY_ADDRESS") or None
+        options: dict[str, Any] = {"include_dashboard": False, "logging_level": "WARNING"}
+        if address is None:
+            options["num_cpus"] = workers
+        else:
+            package = os.path.dirname(os.path.abspath(__file__))
+            options["runtime_env"] = {"py_modules": [package]}
+        ray.init(address=address, **options)
+    return ray
+
+
+class ChunkActor:
+    """One Ray worker process: builds its state once, then runs chunks through `fn`."""
+
+    def __init__(self, factory: Callable[..., Any] | None, factory_args: tuple[Any, ...]) -> None:
+        init_worker(factory, *factory_args)
+
+    def run(self, fn: Callable[[list[Any]], list[Any]], chunk: list[Any]) -> list[Any]:
+        return fn(chunk)
+
+
+def _ray_map(
+    fn: Callable[[list[T]], list[R]],
+    chunks: Iterator[list[T]],
+    workers: int,
+    factory: Callable[..., Any] | None,
+    factory_args: tuple[Any, ...],
+) -> Iterator[R]:
+    ray = connect_ray(workers)
+    actor_class = ray.remote(num_cpus=1)(ChunkActor)
+    actors = [actor_class.remote(factory, factory_args) for _ in range(workers)]
+    # Round-robin keeps each actor's queue at most two chunks deep; results are
+    # fetched strictly in submission order, which is what makes bytes identical.
+    pending: deque[Any] = deque()
+    try:
+        for number, chunk in enumerate(chunks):
+            pending.append(actors[number % workers].run.remote(fn, chunk))
+            if len(pending) >= 2 * workers:
+                yield from ray.get(pending.popleft())
+        while pending:
+            yield from ray.get(pending.popleft())
+    finally:
+        for actor in actors:
+            ray.kill(actor)
+
+
 def shard_range(total: int, num_shards: int, shard_index: int) -> range:
     """Contiguous, disjoint index ranges; concatenated in shard order they give range(total)."""
     if not 0 <= shard_index < num_shards:
@@ -94,11 +176,9 @@ def shard_path(path: str, num_shards: int, shard_index: int) -> str:
     """`data/x.jsonl` -> `data/x-00001-of-00004.jsonl` (unsharded paths stay as they are)."""
     if num_shards == 1:
         return path
-    stem, dot, ext = path.rpartition(".")
-    if not dot:
-        stem, ext = path, ""
-    suffix = f"-{shard_index:05d}-of-{num_shards:05d}"
-    return f"{stem}{suffix}.{ext}" if ext else f"{stem}{suffix}"
+    # splitext looks at the file name only: a dot in a folder name is not an extension.
+    stem, ext = os.path.splitext(path)
+    return f"{stem}-{shard_index:05d}-of-{num_shards:05d}{ext}"
 
 
 def progress(

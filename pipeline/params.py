@@ -9,6 +9,7 @@ declared next to the field with ``bounded(lo, hi)``.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import types
 import typing
@@ -44,13 +45,15 @@ class RunParams:
     chunk_size: int = bounded(64, 1, 100_000)
     max_line_bytes: int = bounded(16 * 1024 * 1024, 1024, 2**31)
     progress: bool = True
+    # local: a process pool on this machine; ray: Ray actors (RAY_ADDRESS picks a cluster).
+    backend: Literal["local", "ray"] = "local"
 
 
 @dataclass(frozen=True)
 class CawsParams:
     tier: int = bounded(2, 1, 3)
-    max_files: int = bounded(25, 1, 10_000)
-    max_loc: int = bounded(1000, 1, 1_000_000)
+    max_files: int = bounded(8, 1, 10_000)
+    max_loc: int = bounded(500, 1, 1_000_000)
     cov: int = bounded(80, 0, 100)
     mut: int = bounded(50, 0, 100)
 
@@ -82,6 +85,12 @@ class ExtractParams:
     out: str = "data/extracted.jsonl"
     export: str = "data/train.parquet"
     rejects: str = "data/rejects/extract.jsonl"
+    # Shortest string value (after casefolding) that can ground a sentence.
+    ground_min_chars: int = bounded(3, 1, 1000)
+    # Start integration spans after a source lead-in ("According to example.org, ").
+    trim_attribution: bool = False
+    # Rows per Parquet row group: fixed, so the export never depends on workers.
+    row_group_rows: int = bounded(1024, 1, 1_000_000)
 
 
 @dataclass(frozen=True)
@@ -107,6 +116,20 @@ class VerifyParams:
     max_duplicate_prompt_rate: float = bounded(0.01, 0.0, 1.0)
     max_seconds_per_100: float = bounded(2.0, 0.0, 1_000.0)
     url_allowlist: tuple[str, ...] = ("example.com", "example.org", "example.net")
+    # Counts of offending items each zero-tolerance gate accepts.
+    max_invalid_records: int = bounded(0, 0, 1_000_000)
+    max_privacy_findings: int = bounded(0, 0, 1_000_000)
+    max_unsafe_arguments: int = bounded(0, 0, 1_000_000)
+    max_attempt_errors: int = bounded(0, 0, 1_000_000)
+    max_over_cap_unflagged: int = bounded(0, 0, 1_000_000)
+    max_reasoning_content: int = bounded(0, 0, 1_000_000)
+    max_duplicate_ids: int = bounded(0, 0, 1_000_000)
+    min_structure_fidelity: float = bounded(1.0, 0.0, 1.0)
+    min_adversarial_behaviour: float = bounded(1.0, 0.0, 1.0)
+    # Controls and multilingual items: share within this of the planned share (1 point).
+    max_mix_deviation: float = bounded(0.01, 0.0, 1.0)
+    # Below this many items the speed figure is dominated by start-up and is not gated.
+    speed_min_items: int = bounded(1000, 1, 100_000_000)
 
 
 @dataclass(frozen=True)
@@ -173,7 +196,8 @@ def _coerce(value: Any, kind: Any, path: str) -> Any:
 def _build(cls: type[T], data: dict[str, Any], prefix: str) -> T:
     hints = typing.get_type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    unknown = sorted(set(data) - set(fields))
+    # key=str: YAML allows non-string keys, and they must not break the sort.
+    unknown = sorted(set(data) - set(fields), key=str)
     if unknown:
         where = f"{prefix}." if prefix else ""
         raise ParamsError(f"{where}{unknown[0]}: unknown key (known: {', '.join(sorted(fields))})")
@@ -181,6 +205,9 @@ def _build(cls: type[T], data: dict[str, Any], prefix: str) -> T:
     for name, value in data.items():
         path = f"{prefix}.{name}" if prefix else name
         coerced = _coerce(value, hints[name], path)
+        # NaN compares false with every bound, so it would slip through them.
+        if isinstance(coerced, float) and not math.isfinite(coerced):
+            raise ParamsError(f"{path}: {coerced} is not a finite number")
         lo, hi = fields[name].metadata.get("lo"), fields[name].metadata.get("hi")
         if lo is not None and coerced < lo:
             raise ParamsError(f"{path}: {coerced} is below the minimum {lo}")
@@ -207,6 +234,8 @@ def load_params(path: str | os.PathLike[str] = DEFAULT_PARAMS) -> Params:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ParamsError(f"{path}: cannot read ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise ParamsError(f"{path}: not UTF-8 (byte {exc.start})") from exc
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -12,6 +12,8 @@ place only when complete.
 from __future__ import annotations
 
 import contextlib
+import errno
+import itertools
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -49,6 +51,10 @@ ITEM_FIELD_TYPES: dict[str, type | tuple[type, ...]] = {
     "targets": dict,
 }
 TEXT_FIELDS = ("prompt", "teacher_text")
+# Deeper items are rejected: orjson writes at most 254 levels and recursive
+# consumers (jsonschema, above all) hit Python's recursion limit near 250.
+MAX_JSON_DEPTH = 64
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
 
 
 class RecordError(ValueError):
@@ -147,6 +153,23 @@ def parse_line(raw: bytes) -> tuple[Any, str | None]:
         return None, f"invalid JSON ({exc.msg} at char {exc.pos})"
 
 
+def nesting_exceeds(value: Any, raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether some value of a parsed line sits inside more than `limit` containers.
+
+    A line with no more brackets than the limit cannot, and one count settles
+    that. Otherwise the value is written again with two-space indentation, in
+    which a value inside k containers is indented by 2k, so one substring search
+    answers exactly at C speed. orjson refuses to write past 254 levels: also a yes.
+    """
+    if raw.count(b"[") + raw.count(b"{") <= limit:
+        return False
+    try:
+        indented = orjson.dumps(value, option=orjson.OPT_INDENT_2)
+    except orjson.JSONEncodeError:
+        return True
+    return b"\n" + b" " * (2 * limit + 2) in indented
+
+
 def check_item(item: Any) -> tuple[str, str] | None:
     """(field, reason) for the first problem in an item's shape, or None."""
     if not isinstance(item, dict):
@@ -202,13 +225,15 @@ class RecordReader:
     def _read_header(self) -> dict[str, Any]:
         first = next(self._lines, None)
         if first is None:
+            if not self.require_header:
+                return {}
             self.close()
             raise RecordError(self.path, 1, "<file>", "file is empty (expected a header line)")
         lineno, raw, oversized = first
         value, error = (None, "line exceeds the size cap") if oversized else parse_line(raw)
         if isinstance(value, dict) and value.get("__header__") is True:
             version = value.get("schema_version")
-            if version not in READABLE_VERSIONS:
+            if not isinstance(version, str) or version not in READABLE_VERSIONS:
                 self.close()
                 raise RecordError(
                     self.path,
@@ -226,10 +251,11 @@ class RecordReader:
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, Any] | Reject]]:
         try:
+            lines = self._lines
             if self._pending is not None:
-                pending, self._pending = self._pending, None
-                yield self._item(*pending)
-            for lineno, raw, oversized in self._lines:
+                lines = itertools.chain([self._pending], lines)
+                self._pending = None
+            for lineno, raw, oversized in lines:
                 if not oversized and not raw.strip():
                     continue
                 yield self._item(lineno, raw, oversized)
@@ -245,6 +271,9 @@ class RecordReader:
         value, error = parse_line(raw)
         if error is not None:
             return lineno, Reject(lineno, "<line>", error, _preview(raw))
+        if nesting_exceeds(value, raw):
+            reason = f"JSON nested deeper than {MAX_JSON_DEPTH} levels"
+            return lineno, Reject(lineno, "<line>", reason, _preview(raw))
         problem = check_item(value)
         if problem is not None:
             return lineno, Reject(lineno, problem[0], problem[1], _preview(raw))
@@ -267,32 +296,51 @@ class RecordReader:
 
 
 class AtomicWriter:
-    """Write a file in full or not at all: temp file in the same folder, fsync, rename."""
+    """Write a file in full or not at all: temp file in the same folder, fsync, rename.
+
+    Failing to create, flush or place the file, or running out of space while
+    writing it, is a `RecordError` naming the destination; the temp file is
+    always removed, so no partial output is ever left behind.
+    """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self._handle: IO[bytes] | None = None
         self._tmp: str | None = None
 
+    def _error(self, exc: OSError) -> RecordError:
+        return RecordError(self.path, 0, "<file>", f"cannot write: {exc.strerror or exc}")
+
     def __enter__(self) -> IO[bytes]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        except OSError as exc:
+            raise self._error(exc) from exc
         self._handle = os.fdopen(fd, "wb")
         return self._handle
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         assert self._handle is not None and self._tmp is not None
         try:
-            if exc_type is None:
-                self._handle.flush()
-                os.fsync(self._handle.fileno())
-            self._handle.close()
+            try:
+                if exc_type is None:
+                    self._handle.flush()
+                    os.fsync(self._handle.fileno())
+            finally:
+                self._handle.close()
             if exc_type is None:
                 os.replace(self._tmp, self.path)
+        except OSError as error:
+            raise self._error(error) from error
         finally:
             if os.path.exists(self._tmp):
                 with contextlib.suppress(OSError):
                     os.unlink(self._tmp)
+        # Only errors that can only come from writing are renamed; an OSError from
+        # reading an input inside the block keeps its own type and message.
+        if isinstance(exc, OSError) and exc.errno in _WRITE_ERRNOS:
+            raise self._error(exc) from exc
 
 
 def write_records(

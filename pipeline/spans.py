@@ -33,13 +33,13 @@ class TextIndex:
     def __init__(self, text: str) -> None:
         self.text = text
         self.ascii = text.isascii()
-        self._data = b"" if self.ascii else text.encode("utf-8")
+        self._data = text.encode()
 
     def utf8(self, char_offset: int) -> int:
         check_bounds(char_offset, char_offset, len(self.text))
         if self.ascii:
             return char_offset
-        return len(self.text[:char_offset].encode("utf-8"))
+        return len(self.text[:char_offset].encode())
 
     def char(self, utf8_offset: int) -> int:
         """Code-point offset of a byte offset; a byte inside a character is an error."""
@@ -48,7 +48,7 @@ class TextIndex:
             return utf8_offset
         check_bounds(utf8_offset, utf8_offset, len(self._data))
         try:
-            return len(self._data[:utf8_offset].decode("utf-8"))
+            return len(self._data[:utf8_offset].decode())
         except UnicodeDecodeError as exc:
             raise SpanError(f"byte offset {utf8_offset} falls inside a UTF-8 character") from exc
 
@@ -91,7 +91,10 @@ class TokenIndex:
         if token_start < 0 or token_end < token_start or token_end > len(self.starts):
             raise SpanError(f"token range [{token_start}, {token_end}) outside {len(self)} tokens")
         if token_start == token_end:
-            pos = self.starts[token_start] if token_start < len(self.starts) else self.ends[-1]
+            if token_start < len(self.starts):
+                pos = self.starts[token_start]
+            else:  # past the last token, or no tokens at all (an empty text)
+                pos = self.ends[-1] if self.ends else 0
             return (pos, pos)
         return (self.starts[token_start], self.ends[token_end - 1])
 
@@ -126,7 +129,8 @@ def offsets_by_decoding(
     cursor = 0
     for token_id in ids:
         piece = decode_one(token_id).strip()
-        found = text.find(piece, cursor) if piece else -1
+        # An empty piece is found at the cursor itself, so it needs no case of its own.
+        found = text.find(piece, cursor)
         if found < 0:
             offsets.append((cursor, cursor))
             continue

@@ -127,7 +127,9 @@ def _materialise_hub(hub_id: str, out: Path) -> None:
 
     os.environ["HF_HUB_OFFLINE"] = "0"
     try:
-        hub = AutoTokenizer.from_pretrained(hub_id)
+        # Unpinned on purpose: the user names the tokenizer, and what was downloaded is
+        # pinned by the sha256 fingerprint every dataset header carries (verify checks it).
+        hub = AutoTokenizer.from_pretrained(hub_id)  # nosec B615
     except Exception as exc:  # the hub client raises many unrelated types
         raise TokenizerError(
             f"tokenizer.source {hub_id!r} is neither an embedded name nor a local directory, "
@@ -188,7 +190,13 @@ class Student:
             raise TokenizerError(f"{path}: corrupt or unreadable tokenizer: {exc}") from exc
         self.config = _read_config(self.directory) or {}
         self.fingerprint = fingerprint(self.directory)
-        self._template = compile_template(self.config.get("chat_template") or chat_template())
+        source = self.config.get("chat_template") or chat_template()
+        try:
+            self._template = compile_template(source)
+        except Exception as exc:  # jinja2 raises syntax errors, TypeError for non-strings
+            raise TokenizerError(
+                f"{self.directory / CONFIG_FILE}: chat_template does not compile: {exc}"
+            ) from exc
 
     def encode_batch(self, texts: list[str]) -> list[Any]:
         return self.tokenizer.encode_batch(texts, add_special_tokens=False)

@@ -1,0 +1,232 @@
+"""`python -m pipeline.bench`: time generate, extract and verify against the tokenizer's own floor.
+
+For every `--total N` and `--workers W` the three stages run on the default mix
+(the repository's params.yaml with every path moved into a temporary directory)
+and the embedded tokenizer, each in its own child process, so a stage's wall
+time and peak RSS are its own. In the same run a bare `encode_batch` pass over
+what extraction must tokenize (teacher texts and chat-rendered sequences)
+gives the floor. Figures are printed as a table and written to an untracked
+JSON file (bench/ is git-ignored); nothing here touches a DVC output.
+
+Conventions: a stage's time is its `main()` wall time minus its tokenizer loads
+(timed where they happen; interpreter start and imports are reported apart);
+peak RSS is the largest single process of the stage (main process or worker).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from subprocess import STDOUT
+from typing import Any
+
+import orjson
+import yaml
+
+from pipeline.bench_child import STAGES
+from pipeline.params import params_from_dict
+from pipeline.records import write_json
+from pipeline.student import materialise
+
+DEFAULT_OUT = "bench/results.json"
+# Path-valued params that start with these folders are moved into the run's temp dir.
+REBASED_ROOTS = ("data/", "metrics/")
+
+
+class BenchError(RuntimeError):
+    """A bench run that cannot continue (a child failed without a result)."""
+
+
+def rebase(value: Any, root: Path) -> Any:
+    """Move every repository-relative data/metrics path under `root`, recursively."""
+    if isinstance(value, dict):
+        return {key: rebase(item, root) for key, item in value.items()}
+    if isinstance(value, str) and value.startswith(REBASED_ROOTS):
+        return str(root / value)
+    return value
+
+
+def bench_params(
+    base: dict[str, Any], root: Path, *, total: int, workers: int, tokenizer_dir: Path
+) -> dict[str, Any]:
+    """The params of one bench run: the user's mix, with paths, size and workers overridden."""
+    data = rebase(base, root)
+    data.setdefault("tokenizer", {})["out"] = str(tokenizer_dir)
+    run = data.setdefault("run", {})
+    run.update({"workers": workers, "progress": False, "backend": "local"})
+    data.setdefault("generate", {}).update({"total": total, "num_shards": 1, "shard_index": 0})
+    params_from_dict(data)  # a stale or invalid base file fails here, naming the key
+    return data
+
+
+def run_child(args: list[str], root: Path, name: str, env: dict[str, str]) -> dict[str, Any]:
+    """Run `python -m pipeline.bench_child ...` and return the JSON figures it wrote."""
+    result = root / f"{name}.result.json"
+    log = root / f"{name}.log"
+    command = [sys.executable, "-m", "pipeline.bench_child", *args, "--result", str(result)]
+    with log.open("wb") as handle:
+        # The command is this interpreter and our own module: no shell, no user text.
+        done = subprocess.run(command, stdout=handle, stderr=STDOUT, env=env, check=False)  # noqa: S603
+    if not result.is_file():
+        tail = log.read_text("utf-8", errors="replace")[-2000:]
+        raise BenchError(f"{name}: exited {done.returncode} without figures; log tail:\n{tail}")
+    figures: dict[str, Any] = orjson.loads(result.read_bytes())
+    return figures
+
+
+def child_env(*, tokenizer_threads: bool) -> dict[str, str]:
+    env = dict(os.environ)
+    env["TOKENIZERS_PARALLELISM"] = "true" if tokenizer_threads else "false"
+    env["HF_HUB_OFFLINE"] = "1"
+    return env
+
+
+def bench_one(
+    base: dict[str, Any], scratch: Path, tokenizer_dir: Path, total: int, workers: int
+) -> dict[str, Any]:
+    """Generate, floor, extract, verify at one (N, workers); returns that run's figures."""
+    # Other processes skew every figure; the load before the run (ours included) says how much.
+    load_before = os.getloadavg()[0]
+    root = scratch / f"n{total}-w{workers}"
+    root.mkdir(parents=True)
+    params_path = root / "params.yaml"
+    data = bench_params(base, root, total=total, workers=workers, tokenizer_dir=tokenizer_dir)
+    params_path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+    stage_env = child_env(tokenizer_threads=False)
+    stages: dict[str, dict[str, Any]] = {}
+    floor: dict[str, Any] = {}
+    for stage in STAGES:
+        print(f"bench: N={total} workers={workers}: {stage} ...", file=sys.stderr, flush=True)
+        load_log = str(root / f"{stage}.loads")
+        figures = run_child(["stage", stage, str(params_path), load_log], root, stage, stage_env)
+        figures["items_per_s"] = total / figures["seconds"]
+        stages[stage] = figures
+        if stage == "generate":
+            # The floor uses every core: the strictest baseline the tokenizer allows.
+            floor_env = child_env(tokenizer_threads=True)
+            floor = run_child(["floor", str(params_path)], root, "floor", floor_env)
+    end_to_end = sum(s["seconds"] for s in stages.values())
+    return {
+        "total": total,
+        "workers": workers,
+        "load_before_1m": load_before,
+        "stages": stages,
+        "end_to_end_s": end_to_end,
+        "items_per_s": total / end_to_end,
+        "floor": floor,
+        "ratio_to_floor": end_to_end / floor["encode_s"],
+        "peak_rss_mb": max(s["peak_rss_mb"] for s in stages.values()),
+        "exit_codes_ok": all(s["exit_code"] == 0 for s in stages.values()),
+    }
+
+
+def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Cross-run ratios: RSS at the largest N over the smallest, and worker scaling."""
+    summary: dict[str, Any] = {"rss_ratio_largest_to_smallest": {}, "worker_scaling": {}}
+    for workers in sorted({r["workers"] for r in runs}):
+        by_n = sorted((r for r in runs if r["workers"] == workers), key=lambda r: r["total"])
+        if len(by_n) > 1:
+            ratio = by_n[-1]["peak_rss_mb"] / by_n[0]["peak_rss_mb"]
+            summary["rss_ratio_largest_to_smallest"][str(workers)] = ratio
+    for total in sorted({r["total"] for r in runs}):
+        by_w = sorted((r for r in runs if r["total"] == total), key=lambda r: r["workers"])
+        if len(by_w) > 1:
+            speedup = by_w[-1]["items_per_s"] / by_w[0]["items_per_s"]
+            key = f"{by_w[-1]['workers']}_over_{by_w[0]['workers']}_at_{total}"
+            summary["worker_scaling"][key] = speedup
+    return summary
+
+
+def format_table(report: dict[str, Any]) -> str:
+    lines = [
+        f"{'N':>8} {'W':>2} {'stage':<10} {'seconds':>9} {'items/s':>10} {'peak RSS MB':>12}"
+        f" {'CPU s':>8}",
+    ]
+    for run in report["runs"]:
+        n, w = run["total"], run["workers"]
+        for name, stage in run["stages"].items():
+            flag = "" if stage["exit_code"] == 0 else f"  (exit {stage['exit_code']})"
+            lines.append(
+                f"{n:>8} {w:>2} {name:<10} {stage['seconds']:>9.2f} "
+                f"{stage['items_per_s']:>10.0f} {stage['peak_rss_mb']:>12.0f}"
+                f" {stage['cpu_s']:>8.1f}{flag}"
+            )
+        floor = run["floor"]
+        lines.append(
+            f"{n:>8} {w:>2} {'end-to-end':<10} {run['end_to_end_s']:>9.2f} "
+            f"{run['items_per_s']:>10.0f} {run['peak_rss_mb']:>12.0f}"
+        )
+        lines.append(
+            f"{n:>8} {w:>2} {'floor':<10} {floor['encode_s']:>9.2f} "
+            f"{n / floor['encode_s']:>10.0f} {floor['peak_rss_mb']:>12.0f}"
+            f"  ({floor['chars'] / floor['encode_s'] / 1e6:.2f} M chars/s)"
+        )
+        lines.append(f"{'':>8} {'':>2} end-to-end / floor = {run['ratio_to_floor']:.2f}x")
+    for workers, ratio in report["summary"]["rss_ratio_largest_to_smallest"].items():
+        lines.append(f"peak RSS largest N / smallest N (W={workers}) = {ratio:.2f}x")
+    for key, speedup in report["summary"]["worker_scaling"].items():
+        lines.append(f"throughput scaling {key.replace('_', ' ')}: {speedup:.2f}x")
+    return "\n".join(lines)
+
+
+def machine() -> dict[str, Any]:
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipeline.bench", description=__doc__)
+    parser.add_argument("--total", type=int, action="append", help="items per run (repeatable)")
+    parser.add_argument("--workers", type=int, action="append", help="workers (repeatable)")
+    parser.add_argument("--params", default="params.yaml", help="base params (the mix)")
+    parser.add_argument("--out", default=DEFAULT_OUT, help="untracked JSON results file")
+    parser.add_argument("--tokenizer", help="a materialised tokenizer dir (default: embedded)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary run folders")
+    args = parser.parse_args(argv)
+    totals = sorted(set(args.total or [10_000]))
+    workers_list = sorted(set(args.workers or [os.cpu_count() or 1]))
+    if min(totals) < 1 or min(workers_list) < 1:
+        parser.error("--total and --workers must be positive")
+    base = yaml.safe_load(Path(args.params).read_text("utf-8")) or {}
+    if os.getloadavg()[0] > 0.5:
+        print("bench: warning: the machine is busy; timings will be pessimistic", file=sys.stderr)
+    scratch = Path(tempfile.mkdtemp(prefix="toolcall-bench-"))
+    try:
+        tokenizer_dir = Path(args.tokenizer).resolve() if args.tokenizer else scratch / "tokenizer"
+        if not args.tokenizer:
+            materialise("embedded", tokenizer_dir)
+        runs = [
+            bench_one(base, scratch, tokenizer_dir, total, workers)
+            for workers in workers_list
+            for total in totals
+        ]
+    except BenchError as exc:
+        print(f"bench: error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if args.keep:
+            print(f"bench: run folders kept in {scratch}", file=sys.stderr)
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
+    report = {
+        "machine": machine(),
+        "runs": runs,
+        "summary": summarise(runs),
+    }
+    print(format_table(report))
+    write_json(args.out, report)
+    print(f"bench: figures written to {args.out}", file=sys.stderr)
+    return 0 if all(r["exit_codes_ok"] for r in runs) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,160 @@
+"""`python -m pipeline.bench` at a tiny N: every figure is produced, nothing lands in the
+repository's DVC outputs, and the harness's own arithmetic is right."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+import yaml
+
+from pipeline import bench, bench_child
+from pipeline.params import ParamsError
+from pipeline.student import Student
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def base_params() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((ROOT / "params.yaml").read_text("utf-8"))
+    return data
+
+
+def test_bench_smoke_run_writes_every_figure(tmp_path: Path, qwen_dir: Path) -> None:
+    out = tmp_path / "bench" / "results.json"
+    before = {p: p.stat().st_mtime_ns for p in (ROOT / "data").rglob("*") if p.is_file()}
+    code = bench.main(
+        ["--total", "24", "--workers", "1", "--tokenizer", str(qwen_dir), "--out", str(out)]
+    )
+    report = orjson.loads(out.read_bytes())
+    (run,) = report["runs"]
+    assert code == (0 if run["exit_codes_ok"] else 1)
+    assert (run["total"], run["workers"]) == (24, 1)
+    assert set(run["stages"]) == {"generate", "extract", "verify"}
+    for stage in run["stages"].values():
+        assert stage["seconds"] > 0 and stage["items_per_s"] > 0
+        assert 50 < stage["peak_rss_mb"] < 2000
+        assert stage["tokenizer_load_s"] > 0  # every stage loads the tokenizer at least once
+        assert stage["cpu_s"] > 0
+    assert run["end_to_end_s"] == pytest.approx(sum(s["seconds"] for s in run["stages"].values()))
+    floor = run["floor"]
+    assert floor["items"] == 24 and floor["texts"] == 48
+    assert floor["tokens"] > 0 and floor["encode_s"] > 0
+    assert run["ratio_to_floor"] == pytest.approx(run["end_to_end_s"] / floor["encode_s"])
+    # The bench works in a temporary folder: the repository's data/ is untouched.
+    after = {p: p.stat().st_mtime_ns for p in (ROOT / "data").rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_bench_params_move_every_output_into_the_run_folder(tmp_path: Path) -> None:
+    data = bench.bench_params(
+        base_params(), tmp_path, total=500, workers=2, tokenizer_dir=tmp_path / "tok"
+    )
+    assert data["generate"]["total"] == 500 and data["run"]["workers"] == 2
+    assert data["run"]["backend"] == "local" and data["run"]["progress"] is False
+    assert data["tokenizer"]["out"] == str(tmp_path / "tok")
+    assert data["extract"]["inp"] == data["generate"]["out"]
+    paths = [v for section in data.values() if isinstance(section, dict) for v in section.values()]
+    for value in paths:
+        if isinstance(value, str) and ("/" in value or value.endswith((".json", ".jsonl"))):
+            assert value.startswith(str(tmp_path)), value
+
+
+def test_bench_params_reject_a_stale_base_file(tmp_path: Path) -> None:
+    base = base_params()
+    base["generate"]["no_such_knob"] = 1
+    with pytest.raises(ParamsError, match=r"generate\.no_such_knob: unknown key"):
+        bench.bench_params(base, tmp_path, total=10, workers=1, tokenizer_dir=tmp_path)
+
+
+def test_rebase_leaves_non_paths_alone(tmp_path: Path) -> None:
+    value = {"a": "data/x.jsonl", "b": ["data/y"], "c": "metrics/m.json", "d": "hermes", "e": 3}
+    assert bench.rebase(value, tmp_path) == {
+        "a": str(tmp_path / "data/x.jsonl"),
+        "b": ["data/y"],
+        "c": str(tmp_path / "metrics/m.json"),
+        "d": "hermes",
+        "e": 3,
+    }
+
+
+def fake_run(total: int, workers: int, seconds: float, rss: float) -> dict[str, Any]:
+    stages = {
+        name: {
+            "seconds": seconds,
+            "items_per_s": total / seconds,
+            "peak_rss_mb": rss,
+            "cpu_s": 2 * seconds,
+            "exit_code": 0,
+        }
+        for name in bench_child.STAGES
+    }
+    end_to_end = 3 * seconds
+    return {
+        "total": total,
+        "workers": workers,
+        "stages": stages,
+        "end_to_end_s": end_to_end,
+        "items_per_s": total / end_to_end,
+        "floor": {"encode_s": seconds, "chars": 1_000_000, "peak_rss_mb": 200.0},
+        "ratio_to_floor": 3.0,
+        "peak_rss_mb": rss,
+        "exit_codes_ok": True,
+    }
+
+
+def test_summary_ratios_and_table() -> None:
+    runs = [
+        fake_run(10_000, 1, 4.0, 200.0),
+        fake_run(100_000, 1, 40.0, 220.0),
+        fake_run(10_000, 2, 2.5, 210.0),
+    ]
+    summary = bench.summarise(runs)
+    assert summary["rss_ratio_largest_to_smallest"] == {"1": pytest.approx(1.1)}
+    assert summary["worker_scaling"] == {"2_over_1_at_10000": pytest.approx(1.6)}
+    table = bench.format_table({"runs": runs, "summary": summary})
+    assert "end-to-end / floor = 3.00x" in table
+    assert "peak RSS largest N / smallest N (W=1) = 1.10x" in table
+    assert "throughput scaling 2 over 1 at 10000: 1.60x" in table
+
+
+def test_tokenizer_loads_are_timed_per_process(tmp_path: Path) -> None:
+    log = tmp_path / "loads"
+    log.write_text("10 0.5\n11 0.7\n12 0.6\n10 0.25\n11 0.1\n", "utf-8")
+    # The main process's loads add up; workers load side by side, so the slowest counts.
+    assert bench_child.load_seconds(log, 10) == pytest.approx(0.75 + 0.8)
+    assert bench_child.load_seconds(tmp_path / "missing", 10) == 0.0
+
+
+def test_stage_child_in_process(
+    tmp_path: Path, qwen_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The child's own code path (it normally runs in a subprocess), with the patch undone."""
+    monkeypatch.setattr(Student, "__init__", Student.__init__)
+    data = bench.bench_params(base_params(), tmp_path, total=12, workers=1, tokenizer_dir=qwen_dir)
+    params = tmp_path / "params.yaml"
+    params.write_text(yaml.safe_dump(data), "utf-8")
+    log = tmp_path / "loads"
+    figures = bench_child.run_stage("generate", str(params), str(log))
+    assert figures["exit_code"] == 0
+    assert figures["tokenizer_load_s"] > 0
+    assert figures["seconds"] == pytest.approx(figures["main_s"] - figures["tokenizer_load_s"])
+    result = tmp_path / "floor.json"
+    assert bench_child.main(["floor", str(params), "--result", str(result)]) == 0
+    assert orjson.loads(result.read_bytes())["items"] == 12
+    with pytest.raises(ValueError, match="unknown stage 'train'"):
+        bench_child.run_stage("train", str(params), str(log))
+
+
+def test_a_child_without_figures_is_reported(tmp_path: Path, qwen_dir: Path) -> None:
+    env = bench.child_env(tokenizer_threads=False)
+    with pytest.raises(bench.BenchError, match="floor: exited 1 without figures"):
+        bench.run_child(["floor", str(tmp_path / "missing.yaml")], tmp_path, "floor", env)
+
+
+def test_bench_rejects_non_positive_sizes(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        bench.main(["--total", "0"])
+    assert "--total and --workers must be positive" in capsys.readouterr().err

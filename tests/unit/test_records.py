@@ -1,0 +1,191 @@
+"""Records: header, items, atomic writes, the one serialisation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from pipeline import SCHEMA_VERSION
+from pipeline.records import (
+    AtomicWriter,
+    RecordError,
+    RecordReader,
+    Reject,
+    check_item,
+    dumps,
+    make_header,
+    nesting_exceeds,
+    normalize_item,
+    write_json,
+    write_records,
+    write_text,
+)
+
+
+def header(**changes: Any) -> dict[str, Any]:
+    base = make_header(
+        dataset_version="2.0.0",
+        tokenizer_fingerprint={"id": "t", "sha256": "0" * 64, "normalizer": "NFC+LF"},
+        tool_registry_sha256="1" * 64,
+        integration_span_cap=3,
+        seed=42,
+        num_shards=1,
+        shard_index=0,
+        total_samples=2,
+    )
+    return {**base, **changes}
+
+
+ITEMS = [
+    {"id": "ctx-000000", "prompt": "p", "teacher_text": "Résumé 日本語", "metadata": {}},
+    {"id": "ctx-000001", "prompt": "q", "teacher_text": "", "tools": [], "messages": []},
+]
+
+
+def test_make_header_has_every_spec_key() -> None:
+    made = header()
+    assert made["__header__"] is True
+    assert made["schema_version"] == SCHEMA_VERSION
+    assert list(made)[1:] == [
+        "schema_version",
+        "dataset_version",
+        "tokenizer_fingerprint",
+        "tool_registry_sha256",
+        "integration_span_cap",
+        "seed",
+        "num_shards",
+        "shard_index",
+        "total_samples",
+    ]
+
+
+def test_write_then_read_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "items.jsonl"
+    assert write_records(path, header(), ITEMS) == 2
+    reader = RecordReader(path)
+    assert reader.header == header()
+    assert not reader.legacy
+    assert list(reader.items()) == ITEMS
+
+
+def test_serialisation_is_compact_utf8_and_keeps_key_order() -> None:
+    line = dumps({"b": 1, "a": "é", "arguments": {}})
+    assert line == '{"b":1,"a":"é","arguments":{}}\n'.encode()
+
+
+def test_write_records_is_byte_identical_across_runs(tmp_path: Path) -> None:
+    write_records(tmp_path / "a.jsonl", header(), ITEMS)
+    write_records(tmp_path / "b.jsonl", header(), ITEMS)
+    assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
+
+
+def test_headerless_files_can_be_read_when_allowed(tmp_path: Path) -> None:
+    path = tmp_path / "plain.jsonl"
+    write_records(path, None, ITEMS)
+    reader = RecordReader(path, require_header=False)
+    assert reader.header == {}
+    assert [line for line, _ in reader] == [1, 2]
+
+
+def test_items_raises_on_the_first_bad_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(dumps(header()) + dumps(ITEMS[0]) + b"[1]\n")
+    with pytest.raises(RecordError, match=r"bad\.jsonl:3: <line>: expected a JSON object"):
+        list(RecordReader(path).items())
+
+
+def test_text_is_normalised_on_read(tmp_path: Path) -> None:
+    item = {
+        "id": "x",
+        "prompt": "a\r\nb",
+        "teacher_text": "cafe\u0301",
+        "messages": [{"role": "user", "content": "e\u0301\r"}, "not-a-message", {"content": 3}],
+    }
+    path = tmp_path / "n.jsonl"
+    write_records(path, header(), [item])
+    (read,) = RecordReader(path).items()
+    assert read["prompt"] == "a\nb"
+    assert read["teacher_text"] == "café"
+    assert read["messages"] == [{"role": "user", "content": "é\n"}, "not-a-message", {"content": 3}]
+
+
+def test_normalize_item_leaves_other_fields_alone() -> None:
+    item = {"id": "e\u0301", "metadata": {"note": "e\u0301"}}
+    assert normalize_item(dict(item)) == item
+
+
+@pytest.mark.parametrize(
+    ("item", "problem"),
+    [
+        ([], ("<line>", "expected a JSON object, got list")),
+        ({}, ("id", "missing required field")),
+        ({"id": 3}, ("id", "expected str, got int")),
+        ({"id": "a", "teacher_text": None}, ("teacher_text", "expected str, got NoneType")),
+        ({"id": "a", "tools": {}}, ("tools", "expected list, got dict")),
+        ({"id": "a", "metadata": []}, ("metadata", "expected dict, got list")),
+        ({"id": "a", "targets": "x"}, ("targets", "expected dict, got str")),
+        ({"id": "a", "extra": object()}, None),
+    ],
+)
+def test_check_item(item: Any, problem: tuple[str, str] | None) -> None:
+    assert check_item(item) == problem
+
+
+def test_reject_record_names_its_source() -> None:
+    reject = Reject(7, "id", "missing required field", '{"x": 1}')
+    assert reject.to_record("data/generated.jsonl") == {
+        "source": "data/generated.jsonl",
+        "line": 7,
+        "field": "id",
+        "reason": "missing required field",
+        "raw": '{"x": 1}',
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "depth"),
+    [
+        ([], 0),  # an empty container holds nothing
+        ([1], 1),
+        ({"a": [1, {"b": []}]}, 3),
+        ([{"a": []}, [[]], {"b": {"c": {}}}], 3),
+        ({"s": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}, 1),
+        ({"s": 'q\\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[', "t": 1}, 1),
+        ([[i] for i in range(100)], 2),
+    ],
+)
+def test_nesting_counts_containers_around_values_not_brackets_in_strings(
+    value: Any, depth: int
+) -> None:
+    raw = orjson.dumps(value)
+    assert not nesting_exceeds(value, raw, depth)
+    assert nesting_exceeds(value, raw, depth - 1) == (depth > 0)
+
+
+def test_nesting_limit_is_exact() -> None:
+    for depth in (63, 64, 65):
+        raw = b"[" * depth + b"1" + b"]" * depth
+        assert nesting_exceeds(orjson.loads(raw), raw, 64) == (depth > 64)
+    # Past orjson's own limit of 254 levels the value cannot even be written again.
+    raw = b"[" * 280 + b"1" + b"]" * 280
+    assert nesting_exceeds(orjson.loads(raw), raw, 260)
+
+
+def test_atomic_writer_replaces_only_on_success(tmp_path: Path) -> None:
+    path = tmp_path / "out.txt"
+    write_text(path, "old")
+    with pytest.raises(RuntimeError), AtomicWriter(path) as handle:
+        handle.write(b"partial")
+        raise RuntimeError("boom")
+    assert path.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_write_json_is_sorted_and_indented(tmp_path: Path) -> None:
+    write_json(tmp_path / "m.json", {"b": 1, "a": {"d": 2, "c": 3}})
+    assert (tmp_path / "m.json").read_text() == (
+        '{\n  "a": {\n    "c": 3,\n    "d": 2\n  },\n  "b": 1\n}\n'
+    )

@@ -1,0 +1,141 @@
+"""Schema 1.1.0 files (the earlier version): `*_bytes` offsets that were really code-point
+indices into the raw teacher text, converted honestly to chars + utf8 on read."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.legacy import upgrade_legacy_item
+from pipeline.records import RecordReader, Reject
+from pipeline.spans import TextIndex
+from pipeline.text import normalize
+
+# Written by hand the way the earlier generator wrote it: CRLF, a decomposed
+# accent, CJK and an emoji, and offsets that are Python string indices.
+RAW = (
+    'TOOL_CALL: {"name": "web.search", "arguments": {"q": "cafe\u0301 日本"}}\r\n'
+    'TOOL_RESULT: {"summary": "Le café ouvre à 8h 😀"}\r\n'
+    "Integration: Según el resultado, le café ouvre à 8h. 日本語のまとめ。"
+)
+
+
+def offsets(needle: str, text: str = RAW) -> list[int]:
+    start = text.index(needle)
+    return [start, start + len(needle)]
+
+
+LEGACY_HEADER = (
+    '{"__header__": true, "schema_version": "1.1.0", "dataset_version": "1.1.0", '
+    '"seed": 42, "total_samples": 1}'
+)
+LEGACY_ITEM = {
+    "id": "ctx-7",
+    "prompt": "Busca el horario del café",
+    "teacher_text": RAW,
+    "tool_name_span_bytes": offsets('"web.search"'),
+    "json_args_span_bytes": offsets('{"q": "cafe\u0301 日本"}'),
+    "metadata": {
+        "scenario": "web_search",
+        "integration_spans_bytes": [offsets("le café ouvre à 8h"), offsets("日本語のまとめ")],
+    },
+}
+
+
+def read_legacy(tmp_path: Path, item: dict[str, Any]) -> list[dict[str, Any] | Reject]:
+    path = tmp_path / "seed-v1.jsonl"
+    path.write_text(
+        LEGACY_HEADER + "\n" + json.dumps(item, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    reader = RecordReader(path)
+    assert reader.legacy
+    return [entry for _, entry in reader]
+
+
+def test_hand_written_1_1_0_file_is_read_with_honest_offsets(tmp_path: Path) -> None:
+    (item,) = read_legacy(tmp_path, LEGACY_ITEM)
+    assert isinstance(item, dict)
+    text = item["teacher_text"]
+    assert text == normalize(RAW) and "\r" not in text and "café 日本" in text
+    gold = item["metadata"]["gold"]
+    expected = {
+        "tool_name_spans": ['"web.search"'],
+        "args_spans": ['{"q": "café 日本"}'],
+        "integration_spans": ["le café ouvre à 8h", "日本語のまとめ"],
+    }
+    assert set(gold) == set(expected)
+    data = text.encode("utf-8")
+    for name, pieces in expected.items():
+        assert [text[s:e] for s, e in (span["chars"] for span in gold[name])] == pieces
+        for span, piece in zip(gold[name], pieces, strict=True):
+            start, end = span["utf8"]
+            assert data[start:end].decode("utf-8") == piece
+            # chars and utf8 really differ once non-ASCII text precedes the span.
+            assert span["utf8"] != span["chars"] or text[: span["chars"][0]].isascii()
+    assert item["metadata"]["legacy"] == {
+        "schema_version": "1.1.0",
+        "converted_fields": [
+            "integration_spans_bytes",
+            "json_args_span_bytes",
+            "tool_name_span_bytes",
+        ],
+    }
+    assert not any(key.endswith("_bytes") for key in item)
+
+
+def test_legacy_item_without_teacher_text_is_rejected(tmp_path: Path) -> None:
+    (entry,) = read_legacy(tmp_path, {"id": "x", "tool_name_span_bytes": [0, 1]})
+    assert isinstance(entry, Reject)
+    assert entry.field == "<legacy>" and entry.reason.startswith("teacher_text:")
+
+
+def test_legacy_gold_that_is_not_an_object_is_rejected(tmp_path: Path) -> None:
+    item = {"id": "x", "teacher_text": "abc", "metadata": {"gold": [1]}, "a_bytes": [0, 1]}
+    (entry,) = read_legacy(tmp_path, item)
+    assert isinstance(entry, Reject)
+    assert entry.reason == "metadata.gold: expected an object"
+
+
+def test_a_number_under_a_bytes_name_is_rejected_not_guessed(tmp_path: Path) -> None:
+    item = {"id": "x", "teacher_text": "abc", "metadata": {"size_bytes": 2048}}
+    (entry,) = read_legacy(tmp_path, item)
+    assert isinstance(entry, Reject)
+    assert entry.reason == "size_bytes: expected [start, end] or a list of them"
+
+
+RAW_TEXT = st.text(
+    alphabet=st.sampled_from("ab é\u0301\u0308\r\n日😀\u1100\u1161\u11a8"), max_size=30
+)
+
+
+@given(raw=RAW_TEXT, data=st.data())
+def test_converted_spans_are_in_bounds_and_consistent(raw: str, data: st.DataObject) -> None:
+    position = st.integers(0, len(raw))
+    pairs = data.draw(st.lists(st.tuples(position, position).map(sorted), max_size=4))
+    item = {"id": "p", "teacher_text": raw, "integration_spans_bytes": pairs}
+    upgraded = upgrade_legacy_item(item)
+    text = normalize(raw)
+    index = TextIndex(text)
+    spans = upgraded["metadata"]["gold"]["integration_spans"]
+    assert len(spans) == len(pairs)
+    for span in spans:
+        start, end = span["chars"]
+        assert 0 <= start <= end <= len(text)
+        assert span["utf8"] == [index.utf8(start), index.utf8(end)]
+
+
+@pytest.mark.parametrize("pairs", [[[0, 3]], [0, 3]])
+def test_single_pair_and_list_of_pairs_are_both_accepted(pairs: list[Any]) -> None:
+    item = {"id": "p", "teacher_text": "abcdef", "args_spans_bytes": pairs}
+    gold = upgrade_legacy_item(item)["metadata"]["gold"]
+    assert gold["args_spans"] == [{"chars": [0, 3], "utf8": [0, 3]}]
+
+
+def test_legacy_metadata_that_is_not_an_object() -> None:
+    with pytest.raises(ValueError, match="metadata: expected an object"):
+        upgrade_legacy_item({"id": "x", "teacher_text": "abc", "metadata": [1]})

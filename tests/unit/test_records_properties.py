@@ -1,0 +1,94 @@
+"""Property tests for the record reader: any bytes give a verdict, never a crash."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import orjson
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.records import RecordError, RecordReader, Reject, nesting_exceeds
+
+HEADER = b'{"__header__": true, "schema_version": "2.0.0"}\n'
+LEGACY = b'{"__header__": true, "schema_version": "1.1.0"}\n'
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**63 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner),
+    max_leaves=30,
+)
+item_like = st.fixed_dictionaries(
+    {"id": st.text(max_size=5)},
+    optional={
+        "teacher_text": st.text(max_size=20) | st.integers(0, 9),
+        "metadata": st.dictionaries(st.sampled_from(["gold", "a_bytes", "x"]), json_values),
+        "x_bytes": json_values,
+        "messages": st.lists(json_values, max_size=3),
+    },
+).map(orjson.dumps)
+lines = st.lists(st.binary(max_size=60) | item_like | json_values.map(orjson.dumps), max_size=8)
+
+
+def depth(value: Any) -> int:
+    """How many containers the most deeply placed value sits in."""
+    children = value.values() if isinstance(value, dict) else value
+    if isinstance(value, dict | list) and children:
+        return 1 + max(map(depth, children))
+    return 0
+
+
+def verdicts(data: bytes, **kwargs: Any) -> tuple[int, int] | None:
+    """(items, rejects) for a file holding `data`, or None when the header is refused."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "any.jsonl"
+        path.write_bytes(data)
+        try:
+            reader = RecordReader(path, **kwargs)
+        except RecordError as exc:
+            assert exc.path == str(path) and exc.line in (1,)
+            return None
+        entries = [entry for _, entry in reader]
+    rejects = sum(isinstance(entry, Reject) for entry in entries)
+    return len(entries) - rejects, rejects
+
+
+def body_lines(body: list[bytes]) -> int:
+    return sum(1 for line in b"\n".join(body).split(b"\n") if line.strip())
+
+
+@given(st.binary(max_size=400))
+def test_any_bytes_give_a_verdict(data: bytes) -> None:
+    verdicts(data)
+    verdicts(data, require_header=False, max_line_bytes=1024)
+
+
+@given(lines, st.sampled_from([HEADER, LEGACY]))
+def test_after_a_good_header_every_line_is_an_item_or_a_reject(
+    body: list[bytes], header: bytes
+) -> None:
+    counted = verdicts(header + b"\n".join(body))
+    assert counted is not None
+    assert sum(counted) == body_lines(body)
+
+
+@given(lines)
+def test_without_a_required_header_nothing_is_lost_either(body: list[bytes]) -> None:
+    counted = verdicts(b"\n".join(body), require_header=False)
+    assert counted is not None and sum(counted) == body_lines(body)
+
+
+@given(json_values, st.integers(0, 6))
+def test_nesting_check_agrees_with_a_recursive_depth(value: Any, limit: int) -> None:
+    assert nesting_exceeds(value, orjson.dumps(value), limit) == (depth(value) > limit)
+
+
+def test_blank_lines_are_skipped_even_first_in_a_headerless_file() -> None:
+    assert verdicts(b"\n  \n" + orjson.dumps({"id": "a"}) + b"\n\n", require_header=False) == (1, 0)
+    assert verdicts(b"", require_header=False) == (0, 0)
