@@ -295,6 +295,13 @@ class RecordReader:
             yield entry
 
 
+def _umask() -> int:
+    # The only portable way to read the umask is to set it and put it back.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 class AtomicWriter:
     """Write a file in full or not at all: temp file in the same folder, fsync, rename.
 
@@ -315,6 +322,8 @@ class AtomicWriter:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+            # mkstemp creates 0600; the finished file gets the mode a plain open() would give.
+            os.fchmod(fd, 0o666 & ~_umask())
         except OSError as exc:
             raise self._error(exc) from exc
         self._handle = os.fdopen(fd, "wb")

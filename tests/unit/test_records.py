@@ -189,3 +189,16 @@ def test_write_json_is_sorted_and_indented(tmp_path: Path) -> None:
     assert (tmp_path / "m.json").read_text() == (
         '{\n  "a": {\n    "c": 3,\n    "d": 2\n  },\n  "b": 1\n}\n'
     )
+
+
+def test_atomic_writes_get_ordinary_file_permissions(tmp_path: Path) -> None:
+    # DVC caches and other users read these files: mkstemp's 0600 must not leak out.
+    import os as _os
+
+    from pipeline.records import write_json
+
+    target = tmp_path / "m.json"
+    write_json(target, {"a": 1})
+    mask = _os.umask(0o022)
+    _os.umask(mask)
+    assert (target.stat().st_mode & 0o777) == (0o666 & ~mask)
