@@ -1,15 +1,10 @@
 """Token alignment round trip, on teacher-level and on sequence-level spans.
 
-The verifier re-encodes every text itself. A tokenizer splits its input at
-added tokens before anything else, and encodes the pieces between them
-independently, so the encoding of a rendered chat sequence is the
-concatenation of the encodings of its pieces. `Segmenter` uses that: the
-pieces of a whole chunk are deduplicated and encoded with one `encode_batch`
-call, and long pieces (the tool definitions of the system turn, the same for
-most items) are kept across chunks. The identity is checked on a probe when
-the segmenter is built; a tokenizer that breaks it (added tokens that strip
-whitespace or are normalised, a pre-tokenizer that only marks the first
-piece) is encoded whole instead.
+The verifier re-encodes every text itself, through `pipeline.encoding.Pieces`
+(the extractor's splitting, deduplication, cache and probe): the pieces of a
+whole chunk are encoded with one `encode_batch` call, and `Encoded` reads a
+text's tokens from its pieces, so the ids and offsets are those of encoding
+the text whole.
 
 A span is aligned when its token range is the minimal cover of its
 characters in that encoding and the decoded tokens contain its text
@@ -19,19 +14,11 @@ WordPiece and Metaspace decoders that re-space text still round-trip).
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Any
 
-# Pieces at least this long are cached across chunks (system turns with tool schemas).
-CACHE_MIN_CHARS = 512
-CACHE_MAX_ENTRIES = 256
-PROBE = (
-    "<|im_start|>system\nYou are helpful. Tools: fs.read<|im_end|>\n<|im_start|>user\n"
-    "Read docs/a.md and count the lines.<|im_end|>\n<|im_start|>assistant\n"
-    'Sure: {"name": "fs.read", "arguments": {"path": "docs/a.md"}} 1.234,56 café 😀<|im_end|>\n'
-)
+from pipeline.encoding import Pieces
 
 
 class Piece:
@@ -120,72 +107,28 @@ class Encoded:
         return out
 
 
+def _as_is(encoding: Any) -> Any:
+    return encoding
+
+
 class Segmenter:
     """Batched, deduplicated encoding of many texts with one tokenizer."""
 
     def __init__(self, tokenizer: Any) -> None:
         self.tokenizer = tokenizer
-        added = tokenizer.get_added_tokens_decoder()
-        self._special = {token.content: token_id for token_id, token in added.items()}
-        contents = sorted(self._special, key=len, reverse=True)
-        plain = all(
-            not (t.lstrip or t.rstrip or t.single_word or t.normalized) for t in added.values()
-        )
-        self._split = (
-            re.compile("(" + "|".join(re.escape(c) for c in contents) + ")") if contents else None
-        )
-        self._cache: dict[str, Any] = {}
-        self.segmented = plain and self._split is not None
-        if self.segmented and not self._probe():
-            self.segmented = False
+        # The verifier caches the tokenizer's own `Encoding`: reading it lazily
+        # is cheaper than converting pieces that only contribute their length.
+        self.pieces: Pieces[Any] = Pieces(tokenizer, _as_is, Special)
         normalizer = tokenizer.normalizer
         self._normalize = normalizer.normalize_str if normalizer is not None else None
 
-    def _probe(self) -> bool:
-        whole = self.tokenizer.encode(PROBE, add_special_tokens=False)
-        (pieces,) = self.encode_many([PROBE])
-        return pieces.ids(0, len(pieces)) == whole.ids and [
-            (pieces.start(i), pieces.end(i)) for i in range(len(pieces))
-        ] == [tuple(o) for o in whole.offsets]
-
-    def _parts(self, text: str) -> list[tuple[int, str, bool]]:
-        if not self.segmented or self._split is None:
-            return [(0, text, False)] if text else []
-        parts: list[tuple[int, str, bool]] = []
-        pos = 0
-        for index, part in enumerate(self._split.split(text)):
-            if part:
-                parts.append((pos, part, index % 2 == 1))
-            pos += len(part)
-        return parts
-
     def encode_many(self, texts: Sequence[str]) -> list[Encoded]:
         """Encode `texts` with a single encode_batch call over their distinct pieces."""
-        plans = [self._parts(text) for text in texts]
-        found: dict[str, Any] = {}
-        wanted: list[str] = []
-        for plan in plans:
-            for _, part, special in plan:
-                if special or part in found:
-                    continue
-                cached = self._cache.get(part)
-                found[part] = cached
-                if cached is None:
-                    wanted.append(part)
-        if wanted:
-            encodings = self.tokenizer.encode_batch(wanted, add_special_tokens=False)
-            for part, encoding in zip(wanted, encodings, strict=True):
-                found[part] = encoding
-                if len(part) >= CACHE_MIN_CHARS:
-                    if len(self._cache) >= CACHE_MAX_ENTRIES:
-                        self._cache.pop(next(iter(self._cache)))
-                    self._cache[part] = encoding
         out = []
-        for text, plan in zip(texts, plans, strict=True):
+        for text, parts in zip(texts, self.pieces.encode(texts), strict=True):
             pieces: list[Piece] = []
             tokens = 0
-            for pos, part, special in plan:
-                encoding = Special(self._special[part], len(part)) if special else found[part]
+            for pos, encoding in parts:
                 if len(encoding):
                     pieces.append(Piece(pos, tokens, encoding))
                     tokens += len(encoding)

@@ -41,7 +41,7 @@ def _same(segmenter: Segmenter, student: Student, texts: list[str]) -> None:
 
 def test_segmented_encoding_equals_whole_encoding(student_any: Student) -> None:
     segmenter = Segmenter(student_any.tokenizer)
-    assert segmenter.segmented
+    assert segmenter.pieces.segmented
     _same(segmenter, student_any, TEXTS)
     _same(segmenter, student_any, TEXTS)  # second time through the cache
 
@@ -64,12 +64,12 @@ def test_long_pieces_are_cached_and_the_cache_is_bounded(student: Student) -> No
     segmenter = Segmenter(student.tokenizer)
     long_piece = "x " * 400
     segmenter.encode_many([f"<|im_start|>{long_piece}<|im_end|>"])
-    assert long_piece in segmenter._cache
-    from pipeline.gates import alignment
+    assert long_piece in segmenter.pieces._cache
+    from pipeline import encoding
 
-    for i in range(alignment.CACHE_MAX_ENTRIES + 5):
+    for i in range(encoding.CACHE_MAX_ENTRIES + 5):
         segmenter.encode_many([f"{i} " + long_piece])
-    assert len(segmenter._cache) <= alignment.CACHE_MAX_ENTRIES
+    assert len(segmenter.pieces._cache) <= encoding.CACHE_MAX_ENTRIES
 
 
 def test_tokenizer_whose_pieces_differ_is_encoded_whole(student: Student) -> None:
@@ -78,7 +78,7 @@ def test_tokenizer_whose_pieces_differ_is_encoded_whole(student: Student) -> Non
     tokenizer = student.tokenizer.__class__.from_str(student.tokenizer.to_str())
     tokenizer.add_tokens([AddedToken("<strip>", lstrip=True)])
     segmenter = Segmenter(tokenizer)
-    assert not segmenter.segmented
+    assert not segmenter.pieces.segmented
     (encoded,) = segmenter.encode_many(["a <strip> b"])
     assert (
         encoded.ids(0, len(encoded))
@@ -163,7 +163,7 @@ def test_pre_tokenizer_marking_only_the_first_piece_is_encoded_whole(unigram_dir
     tokenizer = Student(unigram_dir).tokenizer
     tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(prepend_scheme="first")
     segmenter = Segmenter(tokenizer)
-    assert not segmenter.segmented
+    assert not segmenter.pieces.segmented
     text = "<|im_start|>user\nhello world<|im_end|>"
     (encoded,) = segmenter.encode_many([text])
     assert encoded.ids(0, len(encoded)) == tokenizer.encode(text, add_special_tokens=False).ids

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from pipeline import encoding
 from pipeline.student import Student
-from pipeline.targets import encode
 from pipeline.targets.encode import PieceEncoder
 
 TEXTS = [
@@ -41,17 +41,17 @@ def test_identical_to_whole_encoding(tokenizer_dir: Path) -> None:
 
 def test_qwen_is_segmented_and_caches_long_pieces(student: Student) -> None:
     encoder = PieceEncoder(student.tokenizer)
-    assert encoder.segmented
+    assert encoder.pieces.segmented
     encoder.encode(TEXTS)
-    assert any(len(piece) >= encode.CACHE_MIN_CHARS for piece in encoder._cache)
+    assert any(len(piece) >= encoding.CACHE_MIN_CHARS for piece in encoder.pieces._cache)
 
 
 def test_cache_is_bounded(student: Student, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(encode, "CACHE_MAX_ENTRIES", 2)
-    monkeypatch.setattr(encode, "CACHE_MIN_CHARS", 1)
+    monkeypatch.setattr(encoding, "CACHE_MAX_ENTRIES", 2)
+    monkeypatch.setattr(encoding, "CACHE_MIN_CHARS", 1)
     encoder = PieceEncoder(student.tokenizer)
     encoder.encode(["a<|im_end|>b<|im_end|>c", "a<|im_end|>d"])
-    assert len(encoder._cache) == 2
+    assert len(encoder.pieces._cache) == 2
 
 
 def test_a_tokenizer_that_breaks_the_identity_is_encoded_whole(student: Student) -> None:
@@ -71,7 +71,7 @@ def test_a_tokenizer_that_breaks_the_identity_is_encoded_whole(student: Student)
             return self.inner.encode_batch(texts, add_special_tokens=add_special_tokens)  # type: ignore[attr-defined]
 
     encoder = PieceEncoder(Shifted(student.tokenizer))
-    assert not encoder.segmented
+    assert not encoder.pieces.segmented
     (enc,) = encoder.encode(["a<|im_end|>b"])
     assert (
         enc.ids.tolist() == student.tokenizer.encode("a<|im_end|>b", add_special_tokens=False).ids
