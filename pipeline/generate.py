@@ -12,7 +12,9 @@ import time
 
 from pipeline.gen.shards import merge_shards, run
 from pipeline.parallel import shard_path
-from pipeline.params import DEFAULT_PARAMS, load_params
+from pipeline.params import DEFAULT_PARAMS, ParamsError, load_params
+from pipeline.records import RecordError
+from pipeline.student import TokenizerError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,15 +24,19 @@ def main(argv: list[str] | None = None) -> int:
         "--merge", action="store_true", help="merge the num_shards shard files into generate.out"
     )
     args = parser.parse_args(argv)
-    params = load_params(args.params)
-    gen = params.generate
     started = time.perf_counter()
-    if args.merge:
-        paths = [shard_path(gen.out, gen.num_shards, i) for i in range(gen.num_shards)]
-        count = merge_shards(paths, gen.out)
-        out = gen.out
-    else:
-        out, count = run(params)
+    try:
+        params = load_params(args.params)
+        gen = params.generate
+        if args.merge:
+            paths = [shard_path(gen.out, gen.num_shards, i) for i in range(gen.num_shards)]
+            count = merge_shards(paths, gen.out)
+            out = gen.out
+        else:
+            out, count = run(params)
+    except (ParamsError, RecordError, TokenizerError) as exc:
+        print(f"generate: error: {exc}", file=sys.stderr)
+        return 2
     seconds = time.perf_counter() - started
     # Timing goes to stderr only: it must never reach an output file.
     print(f"generate: {count} items -> {out} in {seconds:.2f} s", file=sys.stderr)
