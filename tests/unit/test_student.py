@@ -212,7 +212,6 @@ def test_missing_and_corrupt_tokenizer_dirs_are_clear(tmp_path: Path) -> None:
         materialise(str(tmp_path), tmp_path / "out")
 
 
-@pytest.mark.slow
 def test_qwen36_embedded_variant(tmp_path: Path) -> None:
     fp = materialise("embedded-qwen3.6", tmp_path / "q36")
     student = Student(tmp_path / "q36")
