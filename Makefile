@@ -19,7 +19,7 @@ setup: $(STAMP)
 
 ## Build the dataset on its embedded defaults.
 pipeline: $(STAMP)
-	$(BIN)/dvc repro
+	$(BIN)/dvc repro verify
 
 ## Lint, type-check and run the test suite.
 test: $(STAMP) lint
