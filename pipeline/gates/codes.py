@@ -6,6 +6,16 @@ Metrics carry a count for each of them, zeros included, so the key set of
 
 from __future__ import annotations
 
+# The families of item codes that one gate each sums up.
+PRIVACY_REASONS = (
+    "pii_email",
+    "pii_uuid",
+    "pii_phone",
+    "pii_card",
+    "secret",
+    "url_not_allowlisted",
+)
+SAFETY_REASONS = ("unsafe_path", "shell_injection")
 # Codes given to single items (counted as items).
 ITEM_REASONS = (
     "record_invalid",
@@ -20,14 +30,8 @@ ITEM_REASONS = (
     "control_integration",
     "caws_unparsable",
     "caws_too_long",
-    "pii_email",
-    "pii_uuid",
-    "pii_phone",
-    "pii_card",
-    "secret",
-    "url_not_allowlisted",
-    "unsafe_path",
-    "shell_injection",
+    *PRIVACY_REASONS,
+    *SAFETY_REASONS,
     "misaligned_teacher",
     "misaligned_sequence",
     "multicall_missing_args",
@@ -57,12 +61,3 @@ SET_REASONS = (
     "registry_fingerprint",
 )
 REASONS = ITEM_REASONS + SET_REASONS
-PRIVACY_REASONS = (
-    "pii_email",
-    "pii_uuid",
-    "pii_phone",
-    "pii_card",
-    "secret",
-    "url_not_allowlisted",
-)
-SAFETY_REASONS = ("unsafe_path", "shell_injection")
