@@ -34,7 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pipeline.bench --total 10000 --total 100000
 
 mutation: $(STAMP)
-	$(BIN)/python -m pipeline.quality mutation
+	$(BIN)/python -m pipeline.quality mutation --core
 
 quality: $(STAMP)
 	$(BIN)/dvc repro coverage security

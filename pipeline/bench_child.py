@@ -72,7 +72,8 @@ def run_stage(stage: str, params_path: str, load_log: str) -> dict[str, Any]:
     try:
         exit_code = module.main(["--params", params_path])
     except SystemExit as exc:
-        exit_code = exc.code if isinstance(exc.code, int) else 1
+        # sys.exit() and sys.exit(None) succeed; sys.exit("message") fails with 1.
+        exit_code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
     finished = time.perf_counter()
     main_rss = peak_rss_mb(resource.RUSAGE_SELF)
     workers_rss = peak_rss_mb(resource.RUSAGE_CHILDREN)

@@ -58,10 +58,16 @@ def _security(args: argparse.Namespace) -> dict[str, Any]:
 
 def _mutation(args: argparse.Namespace) -> dict[str, Any]:
     if not args.no_run:
-        mutation.run_mutmut(args.paths, args.max_children)
+        paths = [*(mutation.CORE_MODULES if args.core else ()), *args.paths]
+        mutation.run_mutmut(paths, args.max_children)
     metrics = mutation.mutation_metrics(mutation.read_results())
     for name, stats in metrics["modules"].items():
         print(f"mutation: {name}: {stats['score']:.2%} of {stats['checked']} checked")
+    core = metrics["core"]
+    print(
+        f"mutation: core modules {core['score']:.2%} of {core['checked']} checked; "
+        f"{core['below_target']} below {mutation.TARGET_SCORE:.0%}, {core['unmeasured']} unmeasured"
+    )
     return metrics
 
 
@@ -87,7 +93,13 @@ def parser() -> argparse.ArgumentParser:
     mut.add_argument("--out", default=mutation.DEFAULT_OUT)
     mut.add_argument("--max-children", type=int, help="parallel mutant runs (default: cores)")
     mut.add_argument("--no-run", action="store_true", help="only summarise mutants/ results")
-    mut.add_argument("paths", nargs="*", help="modules or packages, e.g. pipeline/spans.py")
+    mut.add_argument(
+        "paths",
+        nargs="*",
+        help="modules or packages to re-run in full, e.g. pipeline/spans.py (default: only "
+        "mutants without a current result); `--core` adds the core modules",
+    )
+    mut.add_argument("--core", action="store_true", help="re-run the core modules in full")
     mut.set_defaults(run=_mutation)
     return root
 

@@ -146,6 +146,28 @@ def test_stage_child_in_process(
     assert orjson.loads(result.read_bytes())["items"] == 12
     with pytest.raises(ValueError, match="unknown stage 'train'"):
         bench_child.run_stage("train", str(params), str(log))
+    # A floor batch that fills exactly: flushed inside the loop, nothing left after it.
+    monkeypatch.setattr(bench_child, "FLOOR_BATCH", 4)
+    floor = bench_child.run_floor(str(params))
+    assert (floor["items"], floor["texts"]) == (12, 24) and floor["tokens"] > 0
+
+
+@pytest.mark.parametrize(("code", "expected"), [(3, 3), ("bad params", 1), (None, 0)])
+def test_a_stage_that_exits_reports_its_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: object, expected: int
+) -> None:
+    """A stage main() that calls sys.exit still gives figures, with the exit code it meant."""
+
+    class Stage:
+        @staticmethod
+        def main(argv: list[str]) -> int:
+            raise SystemExit(code)
+
+    monkeypatch.setattr(Student, "__init__", Student.__init__)
+    monkeypatch.setattr(bench_child.importlib, "import_module", lambda name: Stage)
+    figures = bench_child.run_stage("verify", str(tmp_path / "params.yaml"), str(tmp_path / "l"))
+    assert figures["exit_code"] == expected
+    assert figures["tokenizer_load_s"] == 0.0
 
 
 def test_a_child_without_figures_is_reported(tmp_path: Path, qwen_dir: Path) -> None:

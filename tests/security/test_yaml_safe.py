@@ -12,6 +12,9 @@ import yaml
 
 from pipeline.params import ParamsError, load_params
 
+# Static scans of the source files: they run no pipeline code, so no mutant can fail them.
+pytestmark = pytest.mark.stage
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

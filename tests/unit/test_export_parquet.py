@@ -14,6 +14,8 @@ from pipeline.export import MASKS, SCHEMA, ParquetExport, rows_to_table
 from pipeline.student import Student
 from pipeline.targets.build import ExportRow, Extractor, Settings
 
+pytestmark = pytest.mark.stage
+
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "external"
 
 

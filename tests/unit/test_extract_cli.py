@@ -13,6 +13,8 @@ import yaml
 from pipeline import extract
 from pipeline.records import RecordReader, make_header
 
+pytestmark = pytest.mark.stage
+
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "external"
 
 

@@ -103,6 +103,7 @@ def write_test(folder: Path, body: str) -> Path:
     return path
 
 
+@pytest.mark.stage
 def test_measure_runs_pytest_cov_for_real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(IN_TEST_ENV)
     monkeypatch.chdir(ROOT)
@@ -115,6 +116,7 @@ def test_measure_runs_pytest_cov_for_real(tmp_path: Path, monkeypatch: pytest.Mo
     assert not any(name.startswith("/") for name in metrics["modules"])
 
 
+@pytest.mark.stage
 def test_measure_fails_when_the_tests_fail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(IN_TEST_ENV)
     monkeypatch.chdir(ROOT)

@@ -51,6 +51,8 @@ def test_mutation_runs_mutmut_on_the_given_paths(
     assert cli.main(["mutation", "--max-children", "2", "pipeline/spans.py"]) == 0
     assert ran == [(["pipeline/spans.py"], 2)]
     assert json.loads((tmp_path / "metrics" / "mutation.json").read_text())["modules"] == {}
+    assert cli.main(["mutation", "--core", "pipeline/bench.py"]) == 0
+    assert ran[-1] == ([*mutation.CORE_MODULES, "pipeline/bench.py"], None)
 
 
 def test_coverage_command_writes_the_metrics(

@@ -57,6 +57,40 @@ def test_metrics_keep_only_modules_that_ran() -> None:
     assert metrics["total"]["checked"] == 2 and metrics["total"]["not_checked"] == 1
 
 
+def test_core_summary_counts_unmeasured_and_low_modules() -> None:
+    metrics = mutation.mutation_metrics(
+        {
+            "pipeline/spans.py": {"pipeline.spans.x_a__mutmut_1": 1},
+            "pipeline/formats/seed.py": {
+                "pipeline.formats.seed.x_b__mutmut_1": 1,
+                "pipeline.formats.seed.x_b__mutmut_2": 0,
+            },
+            "pipeline/gates/spans.py": {"pipeline.gates.spans.x_c__mutmut_1": None},
+            # Not core: left out of the core figures whatever its score.
+            "pipeline/gen/web.py": {"pipeline.gen.web.x_d__mutmut_1": 0},
+        }
+    )
+    core = metrics["core"]
+    assert core["modules"] == 3 and core["checked"] == 3 and core["killed"] == 2
+    assert core["unmeasured"] == 1 and core["below_target"] == 1
+    assert metrics["total"]["checked"] == 4
+
+
+@pytest.mark.parametrize(
+    ("module", "core"),
+    [
+        ("pipeline/spans.py", True),
+        ("pipeline/formats/openai.py", True),
+        ("pipeline/gates/grounding.py", True),
+        ("pipeline/gates/report.py", False),
+        ("pipeline/targets/stage.py", False),
+        ("pipeline/spans.pyc", False),
+    ],
+)
+def test_core_modules(module: str, core: bool) -> None:
+    assert mutation.is_core(module) is core
+
+
 def write_meta(root: Path, module: str, codes: dict[str, Any]) -> None:
     path = root / "mutants" / f"{module}.meta"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -116,7 +150,10 @@ def test_run_mutmut_is_derandomised_and_fails_loudly(monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr(mutation, "run_tool", fake)
     mutation.run_mutmut(["pipeline/spans.py"])
-    assert seen["env"] == {"HYPOTHESIS_PROFILE": "coverage"}
+    env = seen["env"]
+    assert env["HYPOTHESIS_PROFILE"] == "mutation" and env["TOOLCALL_TEST_WARM"] == "1"
+    # The tokenizer cache of the forked runs is a folder removed after the run.
+    assert not Path(env["TOOLCALL_TEST_CACHE"]).exists()
     seen["code"] = 1
     with pytest.raises(QualityError, match=r"mutmut run failed \(exit code 1\)"):
         mutation.run_mutmut([])
