@@ -36,6 +36,7 @@ MIN_STRING = 3
 _SPACE = re.compile(r"\s+")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_CALL_PREFIX = re.compile(r"call#\d+\.")
 _GROUP_SEPARATORS = (",", ".", " ", "\u00a0", "\u202f", "'", "")
 
 
@@ -112,7 +113,8 @@ def _needles(key: str, value: Any) -> Iterator[Needle]:
         host = (parts.hostname or "").removeprefix("www.")
         segment = parts.path.strip("/").split("/", 1)[0]
         if host:
-            yield Needle(key, "url", (f"{host}/{segment}" if segment else host,))
+            # Spans are matched casefolded (`collapse`), so the needle is too.
+            yield Needle(key, "url", ((f"{host}/{segment}" if segment else host).casefold(),))
         return
     pieces = [text, *text.split("\n")] if "\n" in text else [text]
     for piece in dict.fromkeys(collapse(p) for p in pieces):
@@ -133,6 +135,17 @@ def parse_content(content: Any) -> Any:
     return value
 
 
+def field_key(path: str) -> str:
+    """The result field a flattened path names: `call#1.results#0.title` -> `results`.
+
+    Flattened fields (gen/render.py: result_fields) carry a `call#i.` prefix on
+    multi-call items; the field is the last name before the first list index.
+    """
+    prefix = _CALL_PREFIX.match(path)
+    rest = path[prefix.end() :] if prefix else path
+    return rest.split("#", 1)[0].rsplit(".", 1)[-1]
+
+
 def result_needles(results: list[Any]) -> list[Needle]:
     """Needles of every successful result (a result with `ok: false` grounds nothing)."""
     needles: dict[tuple[str, str, tuple[str, ...]], Needle] = {}
@@ -151,7 +164,7 @@ def result_needles(results: list[Any]) -> list[Needle]:
                         for needle in _needles(inner_key, inner):
                             needles[(needle.key, needle.kind, needle.variants)] = needle
                     continue
-            for needle in _needles(key.split("#", 1)[0].rsplit(".", 1)[-1], value):
+            for needle in _needles(field_key(key), value):
                 needles[(needle.key, needle.kind, needle.variants)] = needle
     return list(needles.values())
 

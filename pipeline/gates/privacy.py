@@ -54,11 +54,13 @@ def _any(*literals: str) -> Groups:
 
 DETECTORS: tuple[tuple[RegexBasedDetector, Groups, bool], ...] = (
     # AKIA... keys, or "aws" near a keyword (key|pwd|pw|password|pass|token) and a secret.
+    # Caseless: the detector's keyword pattern is, and AWS_SECRET_ACCESS_KEY is how
+    # the key is usually written.
     (
         AWSKeyDetector(),
-        _any("A3T", "ABIA", "ACCA", "AKIA", "ASIA")
+        _any("a3t", "abia", "acca", "akia", "asia")
         + tuple(("aws", keyword) for keyword in ("key", "pw", "pass", "token")),
-        False,
+        True,
     ),
     (AzureStorageKeyDetector(), _any("AccountKey="), False),
     (BasicAuthDetector(), (("://", "@"),), False),
@@ -137,7 +139,13 @@ _SHAPE = bytes(
     ord("0") if 48 <= b <= 57 else b if chr(b) in " .-()+" else ord("x") for b in range(256)
 )
 _CARD_SHAPES = (b"0" * 13, b"0000 0000", b"0000-0000")
-_PHONE_SHAPES = (b"+0", b"+ 0", b"(000)", b"000-000-0000", b"000.000.0000")
+# PHONE lets each separator of 000-000-0000 be "." or "-" on its own.
+_PHONE_SHAPES = (
+    b"+0",
+    b"+ 0",
+    b"(000)",
+    *(f"000{a}000{b}0000".encode() for a in ".-" for b in ".-"),
+)
 
 
 def shape(text: str) -> bytes:

@@ -44,6 +44,10 @@ def path_problem(value: str) -> str | None:
     text = value
     for _ in range(2):  # percent-encoding, also doubly encoded (%252e%252e)
         text = unquote(text)
+    if unquote(text) != text:
+        # No real path is encoded three times; a tool that decodes once more would
+        # see whatever is hidden there, so it is not trusted either way.
+        return "percent-encoded more than twice"
     if "\x00" in text:
         return "NUL byte in path"
     if text.lower().startswith(REPO_SCHEME):

@@ -1,0 +1,92 @@
+"""The seed line protocol on real-world layouts (pipeline.formats.seed).
+
+Checks where calls, results and ``Integration:`` markers start and end when
+markers are indented, content is empty, JSON spans several lines (closed or
+not), or a broken object would run into the next marker line.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.formats.seed import parse_seed
+
+
+def _blocks(text: str) -> list[tuple[str, str]]:
+    parsed = parse_seed(text)
+    assert parsed.format == "seed" and parsed.text == text
+    return [(b.kind, text[b.start : b.end]) for b in parsed.blocks]
+
+
+@pytest.mark.parametrize(
+    ("text", "blocks"),
+    [
+        ('  TOOL_CALL :\t {"a": 1}  \nok', [("call", '{"a": 1}'), ("text", "ok")]),
+        ('TOOL_CALL: {"a": 1} extra\nmore', [("call", '{"a": 1} extra'), ("text", "more")]),
+        ('TOOL_CALL: {"a":\n 1}', [("call", '{"a":\n 1}')]),
+        (
+            'TOOL_CALL: {\n"a": 1\n} trailing\nnext',
+            [("call", '{\n"a": 1\n}'), ("text", "trailing\nnext")],
+        ),
+        (
+            'TOOL_CALL: {\n  "name": "x",\nTOOL_RESULT: ok',
+            [("call", "{"), ("text", '"name": "x",'), ("result", "ok")],
+        ),
+        ("TOOL_RESULT: [1,\n2]\nTOOL_CALL: x", [("result", "[1,"), ("text", "2]"), ("call", "x")]),
+    ],
+)
+def test_calls_and_results_end_at_their_line_or_closing_brace(
+    text: str, blocks: list[tuple[str, str]]
+) -> None:
+    assert _blocks(text) == blocks
+
+
+def test_a_broken_object_never_runs_past_the_next_marker() -> None:
+    text = 'TOOL_CALL: {"a": "x\nTOOL_RESULT: y"}'
+    assert _blocks(text) == [("call", '{"a": "x'), ("result", 'y"}')]
+
+
+def test_empty_markers_still_give_blocks_in_order() -> None:
+    text = "Intro\n\nTOOL_RESULT:\nIntegration:   \nTOOL_CALL:"
+    assert _blocks(text) == [("text", "Intro"), ("result", ""), ("marker", ""), ("call", "")]
+
+
+def test_integration_marker_holds_one_line_and_is_the_answer() -> None:
+    text = "TOOL_RESULT: 12\nIntegration: It has 12 lines.\nThanks for asking."
+    parsed = parse_seed(text)
+    assert _blocks(text) == [
+        ("result", "12"),
+        ("marker", "It has 12 lines."),
+        ("text", "Thanks for asking."),
+    ]
+    method, answer = parsed.answer()
+    assert method == "marker" and [text[b.start : b.end] for b in answer] == ["It has 12 lines."]
+
+
+def test_answer_without_markers_is_the_text_after_the_last_result() -> None:
+    text = "TOOL_CALL: {}\nTOOL_RESULT: 1\nIt is one.\nTOOL_RESULT: 2\nIt is two."
+    method, answer = parse_seed(text).answer()
+    assert method == "grounding" and [text[b.start : b.end] for b in answer] == ["It is two."]
+
+
+@pytest.mark.parametrize(
+    ("text", "blocks"),
+    [
+        ("Integration: done", [("marker", "done")]),
+        ('Integration: {\n"a": 1}\nok', [("marker", "{"), ("text", '"a": 1}\nok')]),
+        (
+            "Integration: a\nb\nTOOL_CALL: x",
+            [("marker", "a"), ("text", "b"), ("call", "x")],
+        ),
+    ],
+)
+def test_integration_content_never_extends_past_its_line(
+    text: str, blocks: list[tuple[str, str]]
+) -> None:
+    assert _blocks(text) == blocks
+
+
+@pytest.mark.parametrize("text", ["say TOOL_CALL: x", "TOOL_CALLS: x", "tool_call: x"])
+def test_markers_must_open_their_line_and_match_exactly(text: str) -> None:
+    assert _blocks(text) == [("text", text)]
+    assert parse_seed(text).answer() == ("none", [])
