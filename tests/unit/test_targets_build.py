@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 import orjson
 import pytest
+from fixture_items import TOOL
+from fixture_items import hermes_item as build_hermes_item
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,21 +21,6 @@ from pipeline.student import Student
 from pipeline.targets.build import Extractor, Outcome, Settings
 
 EXAMPLE = Path(__file__).parents[1] / "fixtures" / "external" / "item-hermes-es.json"
-TOOL = {
-    "type": "function",
-    "function": {
-        "name": "fs.read",
-        "description": "Read a file.",
-        "parameters": {
-            "type": "object",
-            "properties": {
-                "path": {"type": "string"},
-                "max_lines": {"type": "integer", "maximum": 500},
-            },
-            "required": ["path"],
-        },
-    },
-}
 
 
 def example() -> dict[str, Any]:
@@ -44,35 +31,10 @@ def example() -> dict[str, Any]:
 def hermes_item(
     item_id: str, calls: list[dict[str, Any]], results: list[Any], answer: str
 ) -> dict[str, Any]:
-    """A hermes item the way the generator writes one (calls, results, final answer)."""
-    parts, messages = [], [{"role": "user", "content": "Do it"}]
-    for call, result in zip(calls, results, strict=True):
-        args = call["arguments"]
-        args = args if isinstance(args, str) else json.dumps(args, ensure_ascii=False)
-        # Raw arguments text, as the chat template writes it.
-        text = f'{{"name": {json.dumps(call["name"])}, "arguments": {args}}}'
-        parts.append(f"<tool_call>\n{text}\n</tool_call>")
-        body = json.dumps({"name": call["name"], "content": result}, ensure_ascii=False)
-        parts.append(f"<tool_response>\n{body}\n</tool_response>")
-        fn = {"name": call["name"], "arguments": call["arguments"]}
-        messages.append(
-            {
-                "role": "assistant",
-                "content": "",
-                "tool_calls": [{"type": "function", "function": fn}],
-            }
-        )
-        messages.append({"role": "tool", "content": json.dumps(result, ensure_ascii=False)})
-    parts.append(answer)
-    messages.append({"role": "assistant", "content": answer})
-    return {
-        "id": item_id,
-        "prompt": "Do it",
-        "teacher_text": "\n".join(parts),
-        "tools": [TOOL],
-        "messages": messages,
-        "metadata": {"gold": {"args_spans": [{"chars": [0, 1]}]}, "keep": "me"},
-    }
+    """A generator-written hermes item, with metadata the extractor must carry through."""
+    item = build_hermes_item(item_id, calls, results, answer)
+    item["metadata"] = {"gold": {"args_spans": [{"chars": [0, 1]}]}, "keep": "me"}
+    return item
 
 
 def run(extractor: Extractor, *items: dict[str, Any] | Reject) -> list[Outcome]:

@@ -5,67 +5,19 @@ format, and how rejects (reader, format, span errors) travel through a chunk."""
 from __future__ import annotations
 
 import copy
-import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import orjson
 import pytest
+from fixture_items import TOOL, hermes_item
 
 import pipeline.targets.build as build
 from pipeline.records import Reject
 from pipeline.student import Student
 from pipeline.targets.build import Extractor, Outcome, Settings
 from pipeline.targets.integration import Integration
-
-TOOL = {
-    "type": "function",
-    "function": {
-        "name": "fs.read",
-        "description": "Read a file.",
-        "parameters": {
-            "type": "object",
-            "properties": {
-                "path": {"type": "string"},
-                "max_lines": {"type": "integer", "maximum": 500},
-            },
-            "required": ["path"],
-        },
-    },
-}
-
-
-def hermes_item(
-    item_id: str, calls: list[dict[str, Any]], results: list[Any], answer: str
-) -> dict[str, Any]:
-    """A hermes item with matching messages (calls, tool results, final answer)."""
-    parts, messages = [], [{"role": "user", "content": "Do it"}]
-    for call, result in zip(calls, results, strict=True):
-        args = call["arguments"]
-        args = args if isinstance(args, str) else json.dumps(args, ensure_ascii=False)
-        text = f'{{"name": {json.dumps(call["name"], ensure_ascii=False)}, "arguments": {args}}}'
-        parts.append(f"<tool_call>\n{text}\n</tool_call>")
-        body = json.dumps({"name": call["name"], "content": result}, ensure_ascii=False)
-        parts.append(f"<tool_response>\n{body}\n</tool_response>")
-        fn = {"name": call["name"], "arguments": call["arguments"]}
-        messages.append(
-            {
-                "role": "assistant",
-                "content": "",
-                "tool_calls": [{"type": "function", "function": fn}],
-            }
-        )
-        messages.append({"role": "tool", "content": json.dumps(result, ensure_ascii=False)})
-    parts.append(answer)
-    messages.append({"role": "assistant", "content": answer})
-    return {
-        "id": item_id,
-        "prompt": "Do it",
-        "teacher_text": "\n".join(parts),
-        "tools": [TOOL],
-        "messages": messages,
-    }
 
 
 def run(extractor: Extractor, *items: dict[str, Any] | Reject) -> list[Outcome]:
