@@ -155,8 +155,10 @@ def messages_from_blocks(prompt: str | None, parsed: Parsed) -> list[dict[str, A
     """OpenAI messages for a teacher text that came without them.
 
     Each run of calls becomes one assistant message (free text before the calls
-    is its content), each result a tool message, and the final text or the
-    ``Integration:`` contents the last assistant message. Arguments are kept as
+    is its content; text between two calls starts a new one), each result a
+    tool message (text between a call and its result is an assistant turn of
+    its own), and the final text or the ``Integration:`` contents the last
+    assistant message. Arguments are kept as
     the raw text of the call, so the template writes them exactly as the
     teacher did.
     """
@@ -171,14 +173,16 @@ def messages_from_blocks(prompt: str | None, parsed: Parsed) -> list[dict[str, A
         if block.kind in ("text", "marker"):
             pending_text.append(chunk)
         elif block.kind == "call":
-            if assistant is None:
+            # Text after a call opens the next assistant turn, so no text is lost
+            # and the turns keep the teacher's order.
+            if assistant is None or pending_text:
                 assistant = {"role": "assistant", "content": "\n".join(pending_text)}
                 assistant["tool_calls"] = []
                 messages.append(assistant)
                 pending_text = []
             assistant["tool_calls"].append(_raw_call(chunk))
         else:
-            if pending_text and assistant is None:
+            if pending_text:
                 messages.append({"role": "assistant", "content": "\n".join(pending_text)})
             pending_text, assistant = [], None
             messages.append({"role": "tool", "content": chunk})

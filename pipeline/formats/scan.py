@@ -64,15 +64,18 @@ class Scan:
 
 
 def _key_text(token: str) -> str:
-    if token[:1] == '"' and len(token) > 1 and token.endswith('"'):
+    quote = token[:1]
+    if quote not in ('"', "'"):
+        return token
+    if len(token) < 2 or not token.endswith(quote):
+        return token[1:]  # unterminated: the key is what follows its quote
+    if quote == '"':
         try:
             value = orjson.loads(token)
         except orjson.JSONDecodeError:
             return token[1:-1]
         return value if isinstance(value, str) else token
-    if token[:1] == "'":
-        return token[1:-1] if len(token) > 1 and token.endswith("'") else token[1:]
-    return token
+    return token[1:-1]
 
 
 def _check_word(scan: Scan, word: str, at: int) -> None:
@@ -128,6 +131,9 @@ class _Walk:
                     return False
                 while stack[-1] != first:
                     stack.pop()
+                # The containers left open end where this closer starts, and so
+                # does a top-level value holding them (not at its last inner token).
+                self.last_end = len(self.text[:at].rstrip())
             if len(stack) == 1:
                 self.close_value()
                 stack.pop()

@@ -39,7 +39,7 @@ def compare(gold: dict[str, Any], targets: dict[str, Any], cap: int) -> dict[str
             continue
         expected = _ranges(gold[gold_name])
         if call_key is None and sum(expected.values()) > cap:
-            expected = Counter(dict(sorted(expected.items())[:cap]))
+            expected = Counter(sorted(expected.elements())[:cap])
         if call_key is None:
             predicted = _ranges(targets.get("integration_spans"))
         else:

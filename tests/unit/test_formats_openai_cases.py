@@ -199,3 +199,19 @@ def test_a_result_with_nothing_before_it_is_only_a_tool_turn() -> None:
         {"role": "tool", "content": "x"},
         {"role": "assistant", "content": "ok"},
     ]
+
+
+def test_text_between_a_call_and_its_result_is_kept_in_order() -> None:
+    text = (
+        "<tool_call>\n{}\n</tool_call>\nWaiting.\n<tool_response>\nr\n</tool_response>\n"
+        "<tool_call>\n{}\n</tool_call>\nThen.\n<tool_call>\n{}\n</tool_call>\nDone."
+    )
+    call = {"type": "function", "function": {"name": "", "arguments": {}}}
+    assert messages_from_blocks(None, parse_hermes(text)) == [
+        {"role": "assistant", "content": "", "tool_calls": [call]},
+        {"role": "assistant", "content": "Waiting."},
+        {"role": "tool", "content": "r"},
+        {"role": "assistant", "content": "", "tool_calls": [call]},
+        {"role": "assistant", "content": "Then.", "tool_calls": [call]},
+        {"role": "assistant", "content": "Done."},
+    ]

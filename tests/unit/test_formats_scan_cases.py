@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.formats.scan import MAX_DEPTH, scan_object
+from pipeline.formats.scan import MAX_DEPTH, _key_text, scan_object
 
 
 def _values(text: str) -> dict[str, str]:
@@ -108,3 +108,30 @@ def test_nesting_up_to_the_limit_is_walked_to_the_end() -> None:
     scan = scan_object(text)
     assert scan.complete and scan.quirks == []
     assert _values(text)["b"] == "1"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The top-level brace closes a list that never closed: the value is what
+        # lies before that brace, never a span that ends before it starts.
+        ('{"name": "x", "arguments": [}', "["),
+        ('{"name": "x", "arguments": [1, {"a": 2}  }', '[1, {"a": 2}'),
+        ('{"arguments": [  \n}', "["),
+    ],
+)
+def test_a_value_cut_off_by_the_closing_brace_ends_before_it(text: str, expected: str) -> None:
+    scan = scan_object(text)
+    field = scan.fields["arguments"]
+    assert field.value_start <= field.value_end
+    assert text[field.value_start : field.value_end] == expected
+    assert scan.complete
+
+
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_an_unterminated_key_is_read_without_its_quote(quote: str) -> None:
+    # The key never closes, so the walk ends in it and the object is truncated.
+    scan = scan_object(f"{{{quote}name{quote}: 1, {quote}args\n")
+    assert not scan.complete and list(scan.fields) == ["name"]
+    assert _key_text(f"{quote}args") == "args"
+    assert _key_text(quote) == ""

@@ -73,3 +73,12 @@ def test_item_f1_falls_back_to_result_fields_and_names_missed_keys() -> None:
     assert result["missed"] == ["count", "summary"]
     empty = item_f1({}, {}, {"integration_spans": [{"chars": None}]}, TEACHER, [])
     assert empty["detail"][0]["chars"] is None and empty["f1_strict"] == 0.0
+
+
+def test_the_gold_cap_counts_spans_not_distinct_ranges() -> None:
+    # Two gold spans on one range and one more: a cap of 2 keeps the first two
+    # spans, i.e. the repeated range twice, and the third is not expected.
+    gold = {"integration_spans": [span(1, 2), span(1, 2), span(5, 6)]}
+    targets = {"calls": [], "integration_spans": [span(1, 2), span(5, 6)]}
+    assert spanf1.compare(gold, targets, cap=2) == {"integration": [1, 2, 2]}
+    assert spanf1.compare(gold, targets, cap=3) == {"integration": [2, 3, 2]}
