@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pipeline.gates.card import render_card
 from pipeline.gates.plots import write_plots
-from pipeline.gates.report import build_metrics, gate_table
+from pipeline.gates.report import build_metrics, gate_table, write_report
 from pipeline.gates.run import verify
 from pipeline.parallel import BackendError
 from pipeline.params import Params, ParamsError, load_params
@@ -45,12 +45,12 @@ def main(argv: list[str] | None = None) -> int:
         outcome = verify(params, source, tokenizer, dvc_mode=dvc_mode)
         report = outcome.report
         if dvc_mode:
-            write_json(v.report, report)
+            write_report(v.report, report)
             write_json(v.metrics, build_metrics(report, outcome.all_gates))
             write_plots(v.plots_dir, outcome.stats, report["integration_f1"]["per_tool"])
             write_text(v.card, render_card(report))
         else:
-            write_json(args.report, report)
+            write_report(args.report, report)
     except (ParamsError, RecordError, TokenizerError, RegistryError, BackendError, OSError) as exc:
         print(f"verify: error: {exc}", file=sys.stderr)
         return 2

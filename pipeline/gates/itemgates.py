@@ -10,7 +10,8 @@ from pipeline.params import VerifyParams
 
 
 def items_with(stats: SetStats, codes: tuple[str, ...]) -> int:
-    return sum(1 for e in stats.per_item if any(c in codes for c in e["reasons"]))
+    """Entries with at least one of `codes` (from `SetStats.finish`'s reason sets)."""
+    return sum(n for reasons, n in stats.reason_sets.items() if any(c in reasons for c in codes))
 
 
 def family(name: str, stats: SetStats, codes: tuple[str, ...], threshold: int, what: str) -> Gate:

@@ -7,12 +7,20 @@ measured speed is printed only.
 
 from __future__ import annotations
 
+import os
 from typing import Any
+
+import orjson
 
 from pipeline.gates import spanf1
 from pipeline.gates.codes import ITEM_REASONS, SET_REASONS
 from pipeline.gates.gate import Gate, share
 from pipeline.gates.stats import SetStats
+from pipeline.records import AtomicWriter
+
+_JSON = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
+# Stands in for the per-item list while the rest of the report is serialised.
+_ITEMS = "\x00per-item results\x00"
 
 SPAN_KINDS = tuple(spanf1.KINDS)
 
@@ -101,6 +109,24 @@ def build_report(
         "distribution": distribution(stats),
         "items": stats.per_item,
     }
+
+
+def write_report(path: str | os.PathLike[str], report: dict[str, Any]) -> None:
+    """Write the report atomically, with `write_json`'s exact bytes (sorted keys,
+    two-space indent), streaming its per-item results from their log instead
+    of holding them as one list: memory stays flat in the number of items."""
+    head = orjson.dumps({**report, "items": _ITEMS}, option=_JSON)
+    before, after = head.split(orjson.dumps(_ITEMS))
+    with AtomicWriter(path) as handle:
+        handle.write(before)
+        opened = False
+        for entry in report["items"]:
+            # An entry sits two levels deep ({"items": [entry]}): four more spaces.
+            handle.write(b",\n    " if opened else b"[\n    ")
+            handle.write(orjson.dumps(entry, option=_JSON).replace(b"\n", b"\n    "))
+            opened = True
+        handle.write(b"\n  ]" if opened else b"[]")
+        handle.write(after + b"\n")
 
 
 def build_metrics(report: dict[str, Any], all_gates: list[str]) -> dict[str, Any]:

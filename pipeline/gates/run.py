@@ -99,6 +99,7 @@ def verify(params: Params, source: str, tokenizer_dir: str, *, dvc_mode: bool) -
         backend=run.backend,
     ):
         stats.add(result)
+    stats.finish()
     registry = load_registry()
     current = fingerprint(tokenizer_dir)
     gates: list[Gate] = item_gates(stats, v)

@@ -2,7 +2,10 @@
 
 Everything here is a count or a sum, so folding is cheap and the result does
 not depend on how items were chunked or on the number of workers. Only the
-five worst strict-F1 items keep their details.
+five worst strict-F1 items keep their details. What must see every item
+(the report's per-item results, the duplicate ids and prompts) lives on disk
+(`ItemLog`, `Duplicates`), so memory stays flat however large the set.
+Duplicates are known once every item is in: `finish()` flags them.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.gates.codes import ITEM_REASONS
+from pipeline.gates.duplicates import Duplicates
+from pipeline.gates.itemlog import ItemLog
 
 WORST = 5
 F1_KEYS = (
@@ -30,7 +35,9 @@ class SetStats:
     items: int = 0
     rejects: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
-    per_item: list[dict[str, Any]] = field(default_factory=list)
+    per_item: ItemLog = field(default_factory=ItemLog)
+    # How many entries carry each exact set of reasons (filled by `finish`).
+    reason_sets: Counter[frozenset[str]] = field(default_factory=Counter)
     cells: Counter[tuple[str, str]] = field(default_factory=Counter)
     structures: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     controls: Counter[str] = field(default_factory=Counter)
@@ -50,8 +57,8 @@ class SetStats:
     parity: list[int] = field(default_factory=lambda: [0, 0])
     caws_parsed: int = 0
     caws_max_tokens: int = 0
-    ids: set[str] = field(default_factory=set)
-    prompts: set[bytes] = field(default_factory=set)
+    ids: Duplicates = field(default_factory=Duplicates)
+    prompts: Duplicates = field(default_factory=Duplicates)
     f1: dict[str, float] = field(default_factory=_f1_acc)
     per_tool: defaultdict[str, dict[str, float]] = field(
         default_factory=lambda: defaultdict(_f1_acc)
@@ -59,6 +66,7 @@ class SetStats:
     gold: dict[str, list[int]] = field(default_factory=dict)
     span_lengths: Counter[tuple[str, int]] = field(default_factory=Counter)
     worst: list[tuple[float, int, dict[str, Any]]] = field(default_factory=list)
+    finished: bool = False
 
     def add(self, result: dict[str, Any]) -> None:
         reasons: list[str] = result["reasons"]
@@ -67,7 +75,7 @@ class SetStats:
             self._record(result, reasons)
             return
         self.items += 1
-        self._duplicates(result, reasons)
+        self._duplicates(result)
         labels = result["labels"]
         self._labels(labels, structure_ok="structure_mismatch" not in reasons)
         group = "long" if labels["long_context_flag"] else "short"
@@ -92,15 +100,29 @@ class SetStats:
             self._f1(result)
         self._record(result, reasons)
 
-    def _duplicates(self, result: dict[str, Any], reasons: list[str]) -> None:
-        item_id = str(result["id"])
-        if item_id in self.ids:
-            reasons.append("duplicate_id")
-            result["details"].append(f"duplicate_id: {item_id!r} seen before")
-        self.ids.add(item_id)
-        if result["prompt_key"] in self.prompts:
-            reasons.append("duplicate_prompt")
-        self.prompts.add(result["prompt_key"])
+    def _duplicates(self, result: dict[str, Any]) -> None:
+        position = len(self.per_item)  # the entry `_record` is about to append
+        self.ids.add(str(result["id"]).encode("utf-8"), position)
+        self.prompts.add(result["prompt_key"], position)
+
+    def finish(self) -> None:
+        """Flag every repeated id and prompt, then count the entries' reason sets.
+
+        Called once, after the last `add`; the flags read back in input order,
+        as the reasons an item got from its own checks, then these.
+        """
+        if self.finished:
+            return
+        self.finished = True
+        for code, found in (("duplicate_id", self.ids), ("duplicate_prompt", self.prompts)):
+            repeated = found.repeated().tolist()
+            found.close()
+            for position in repeated:
+                detail = _seen_before if code == "duplicate_id" else None
+                self.per_item.add_reason(position, code, detail)
+            if repeated:
+                self.reasons[code] += len(repeated)
+        self.reason_sets = Counter(frozenset(e["reasons"]) for e in self.per_item)
 
     def _labels(self, labels: dict[str, Any], structure_ok: bool) -> None:
         scenario, complexity = labels["scenario"], labels["complexity"]
@@ -163,3 +185,7 @@ class SetStats:
 
     def reason_counts(self) -> dict[str, int]:
         return {code: self.reasons.get(code, 0) for code in ITEM_REASONS}
+
+
+def _seen_before(entry: dict[str, Any]) -> str:
+    return f"duplicate_id: {str(entry['id'])!r} seen before"

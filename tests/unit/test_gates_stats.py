@@ -36,6 +36,8 @@ def test_fold_counts_everything() -> None:
     stats.add(result(2, labels={"lang": "de", "long_context_flag": True, "control": "decline"}))
     stats.add({"line": 3, "id": None, "reasons": ["record_invalid"], "details": ["x"]})
     stats.add(result(4, id="i1", prompt_key=bytes([1]), reasons=["structure_mismatch"]))
+    stats.finish()
+    stats.finish()  # once only: nothing is counted twice
     assert (stats.items, stats.rejects) == (3, 1)
     assert stats.reasons["duplicate_id"] == 1 and stats.reasons["duplicate_prompt"] == 1
     assert stats.extraction == {
@@ -49,16 +51,22 @@ def test_fold_counts_everything() -> None:
     assert stats.structures == {"file_ops": {"arrays"}}
     assert stats.gold == {"name": [3, 3, 3]} and stats.span_lengths[("name", 2)] == 3
     assert stats.caws_parsed == 3 and stats.caws_max_tokens == 20
-    assert stats.per_item[2] == {
+    entries = list(stats.per_item)
+    assert len(stats.per_item) == 4
+    assert entries[2] == {
         "line": 3,
         "id": None,
         "reasons": ["record_invalid"],
         "details": ["x"],
     }
-    assert (
-        stats.per_item[0]["f1_lax"] == 1.0
-        and stats.per_item[3]["reasons"][-1] == "duplicate_prompt"
-    )
+    assert entries[0]["f1_lax"] == 1.0
+    assert entries[3]["reasons"] == ["structure_mismatch", "duplicate_id", "duplicate_prompt"]
+    assert entries[3]["details"] == ["duplicate_id: 'i1' seen before"]
+    assert stats.reason_sets == {
+        frozenset(): 2,
+        frozenset({"record_invalid"}): 1,
+        frozenset({"structure_mismatch", "duplicate_id", "duplicate_prompt"}): 1,
+    }
     assert stats.reason_counts()["record_invalid"] == 1
 
 
