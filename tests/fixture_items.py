@@ -1,9 +1,11 @@
-"""Hand-built items for the extractor's tests (tests/unit/test_targets_build*.py)."""
+"""Hand-built items and record headers shared by the unit tests."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
+
+from pipeline.records import make_header
 
 TOOL = {
     "type": "function",
@@ -53,3 +55,18 @@ def hermes_item(
         "tools": [TOOL],
         "messages": messages,
     }
+
+
+def record_header(total_samples: int, **changes: Any) -> dict[str, Any]:
+    """A valid header of the current schema, with `changes` on top."""
+    base = make_header(
+        dataset_version="2.0.0",
+        tokenizer_fingerprint={"id": "t", "sha256": "0" * 64, "normalizer": "NFC+LF"},
+        tool_registry_sha256="1" * 64,
+        integration_span_cap=3,
+        seed=42,
+        num_shards=1,
+        shard_index=0,
+        total_samples=total_samples,
+    )
+    return {**base, **changes}

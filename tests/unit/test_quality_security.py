@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fixture_items import record_header
 
 from pipeline.gates.codes import PRIVACY_REASONS
 from pipeline.quality import datascan, security
 from pipeline.quality.tools import QualityError, ToolResult
-from pipeline.records import RecordError, make_header, write_records
+from pipeline.records import RecordError, write_records
 
 # What pip-audit prints when its vulnerability service cannot be reached but the
 # lookups "succeed" with 404s: every package skipped, and still exit code 0.
@@ -151,16 +152,7 @@ def test_run_bandit_for_real_finds_what_it_should(tmp_path: Path) -> None:
 
 
 def header() -> dict[str, Any]:
-    return make_header(
-        dataset_version="2.0.0",
-        tokenizer_fingerprint={"id": "t", "sha256": "0" * 64, "normalizer": "NFC+LF"},
-        tool_registry_sha256="1" * 64,
-        integration_span_cap=3,
-        seed=1,
-        num_shards=1,
-        shard_index=0,
-        total_samples=3,
-    )
+    return record_header(3, seed=1)
 
 
 def test_data_scan_counts_hits_per_kind_with_a_fixed_key_set(tmp_path: Path) -> None:

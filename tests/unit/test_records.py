@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
+from fixture_items import record_header
 
 from pipeline import SCHEMA_VERSION
 from pipeline.records import (
@@ -16,7 +18,6 @@ from pipeline.records import (
     Reject,
     check_item,
     dumps,
-    make_header,
     nesting_exceeds,
     normalize_item,
     write_json,
@@ -24,19 +25,7 @@ from pipeline.records import (
     write_text,
 )
 
-
-def header(**changes: Any) -> dict[str, Any]:
-    base = make_header(
-        dataset_version="2.0.0",
-        tokenizer_fingerprint={"id": "t", "sha256": "0" * 64, "normalizer": "NFC+LF"},
-        tool_registry_sha256="1" * 64,
-        integration_span_cap=3,
-        seed=42,
-        num_shards=1,
-        shard_index=0,
-        total_samples=2,
-    )
-    return {**base, **changes}
+header = partial(record_header, 2)
 
 
 ITEMS = [

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import errno
 import os
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
 import orjson
 import pytest
+from fixture_items import record_header
 
 from pipeline import records
 from pipeline.params import params_from_dict
@@ -19,25 +21,13 @@ from pipeline.records import (
     RecordReader,
     Reject,
     dumps,
-    make_header,
     write_records,
 )
 
 GOOD = {"id": "ctx-000001", "prompt": "p", "teacher_text": "t"}
 
 
-def header(**changes: Any) -> dict[str, Any]:
-    base = make_header(
-        dataset_version="2.0.0",
-        tokenizer_fingerprint={"id": "t", "sha256": "0" * 64, "normalizer": "NFC+LF"},
-        tool_registry_sha256="1" * 64,
-        integration_span_cap=3,
-        seed=42,
-        num_shards=1,
-        shard_index=0,
-        total_samples=1,
-    )
-    return {**base, **changes}
+header = partial(record_header, 1)
 
 
 def write_lines(path: Path, *lines: bytes, eol: bytes = b"\n") -> Path:
