@@ -16,10 +16,10 @@ import errno
 import itertools
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 import orjson
 
@@ -196,12 +196,77 @@ def normalize_item(item: dict[str, Any]) -> dict[str, Any]:
     return item
 
 
+Adapt = Callable[[dict[str, Any], int], object]
+
+
+@dataclass(frozen=True)
+class LineParser:
+    """Turns one item line into an item or a `Reject`.
+
+    It holds only what parsing needs, so it travels to workers with the raw
+    lines (`RawLine`): the stage process then only splits the file into lines,
+    and each worker parses its own, instead of the stage process parsing every
+    item and pickling the dicts across (more work than the parse itself).
+    `adapt` must be a module-level function, as it is pickled by reference.
+    """
+
+    max_line_bytes: int
+    legacy: bool = False
+    adapt: Adapt | None = None  # edits a parsed object before the item checks
+
+    def __call__(self, lineno: int, raw: bytes, oversized: bool) -> dict[str, Any] | Reject:
+        if oversized:
+            reason = f"line exceeds the size cap of {self.max_line_bytes} bytes"
+            return Reject(lineno, "<line>", reason, "")
+        value, error = parse_line(raw)
+        if error is not None:
+            return Reject(lineno, "<line>", error, _preview(raw))
+        if self.adapt is not None and isinstance(value, dict):
+            self.adapt(value, lineno)
+        if nesting_exceeds(value, raw):
+            reason = f"JSON nested deeper than {MAX_JSON_DEPTH} levels"
+            return Reject(lineno, "<line>", reason, _preview(raw))
+        problem = check_item(value)
+        if problem is not None:
+            return Reject(lineno, problem[0], problem[1], _preview(raw))
+        if self.legacy:
+            try:
+                value = upgrade_legacy_item(value)
+            except ValueError as exc:
+                return Reject(lineno, "<legacy>", str(exc), _preview(raw))
+        return normalize_item(value)
+
+
+class RawLine(NamedTuple):
+    """One item line, not parsed yet (see `LineParser`)."""
+
+    raw: bytes
+    oversized: bool
+    parser: LineParser
+
+    def parse(self, lineno: int) -> dict[str, Any] | Reject:
+        return self.parser(lineno, self.raw, self.oversized)
+
+
+def parse_entries(entries: Iterable[tuple[int, Any]]) -> list[tuple[int, Any]]:
+    """Entries with every `RawLine` parsed; parsed items and rejects pass through."""
+    return [
+        (lineno, entry.parse(lineno) if isinstance(entry, RawLine) else entry)
+        for lineno, entry in entries
+    ]
+
+
 class RecordReader:
     """Iterate the items of one JSONL file after validating its header.
 
     Iteration yields ``(line, item)`` for good items and ``(line, Reject)`` for
-    lines that cannot be items; it never raises for an item line.
+    lines that cannot be items; it never raises for an item line. `lines()`
+    yields ``(line, RawLine)`` instead, for a stage that parses in its workers:
+    the same items and rejects come out of `parse_entries`.
     """
+
+    # Edits each parsed object before the item checks (module-level function or None).
+    adapt: Adapt | None = None
 
     def __init__(
         self,
@@ -221,6 +286,7 @@ class RecordReader:
         self._pending: tuple[int, bytes, bool] | None = None
         self.header: dict[str, Any] = self._read_header()
         self.legacy = self.header.get("schema_version") == LEGACY_VERSION
+        self.parser = LineParser(max_line_bytes, self.legacy, type(self).adapt)
 
     def _read_header(self) -> dict[str, Any]:
         first = next(self._lines, None)
@@ -249,7 +315,8 @@ class RecordReader:
         self._pending = first
         return {}
 
-    def __iter__(self) -> Iterator[tuple[int, dict[str, Any] | Reject]]:
+    def lines(self) -> Iterator[tuple[int, RawLine]]:
+        """Every non-blank item line, unparsed; the file closes at the end."""
         try:
             lines = self._lines
             if self._pending is not None:
@@ -258,31 +325,13 @@ class RecordReader:
             for lineno, raw, oversized in lines:
                 if not oversized and not raw.strip():
                     continue
-                yield self._item(lineno, raw, oversized)
+                yield lineno, RawLine(raw, oversized, self.parser)
         finally:
             self.close()
 
-    def _item(
-        self, lineno: int, raw: bytes, oversized: bool
-    ) -> tuple[int, dict[str, Any] | Reject]:
-        if oversized:
-            reason = f"line exceeds the size cap of {self.max_line_bytes} bytes"
-            return lineno, Reject(lineno, "<line>", reason, "")
-        value, error = parse_line(raw)
-        if error is not None:
-            return lineno, Reject(lineno, "<line>", error, _preview(raw))
-        if nesting_exceeds(value, raw):
-            reason = f"JSON nested deeper than {MAX_JSON_DEPTH} levels"
-            return lineno, Reject(lineno, "<line>", reason, _preview(raw))
-        problem = check_item(value)
-        if problem is not None:
-            return lineno, Reject(lineno, problem[0], problem[1], _preview(raw))
-        if self.legacy:
-            try:
-                value = upgrade_legacy_item(value)
-            except ValueError as exc:
-                return lineno, Reject(lineno, "<legacy>", str(exc), _preview(raw))
-        return lineno, normalize_item(value)
+    def __iter__(self) -> Iterator[tuple[int, dict[str, Any] | Reject]]:
+        for lineno, line in self.lines():
+            yield lineno, line.parse(lineno)
 
     def close(self) -> None:
         self._handle.close()

@@ -17,7 +17,7 @@ from pipeline.gates.checks import caws_line
 from pipeline.gates.judge import Result, Settings, add, as_dict, as_str, judge_item
 from pipeline.gates.spans import SpanChecks
 from pipeline.parallel import worker_state
-from pipeline.records import Reject
+from pipeline.records import Reject, parse_entries
 from pipeline.student import Student, fingerprint
 from pipeline.tools.registry import load_registry
 
@@ -122,6 +122,7 @@ def make_checker(settings: Settings) -> Checker:
 
 
 def check_chunk(entries: list[tuple[int, Any]]) -> list[Result]:
-    """The function `map_chunks` sends to workers (module-level, pickled by reference)."""
+    """The function `map_chunks` sends to workers (module-level, pickled by reference);
+    raw lines (`RawLine`) are parsed here, in the worker."""
     checker: Checker = worker_state()
-    return checker.check(entries)
+    return checker.check(parse_entries(entries))

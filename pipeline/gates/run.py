@@ -88,7 +88,7 @@ def verify(params: Params, source: str, tokenizer_dir: str, *, dvc_mode: bool) -
     )
     stats = SetStats()
     total = header.get("total_samples") if isinstance(header.get("total_samples"), int) else None
-    entries = progress(reader, total=total, desc="verify", enabled=run.progress)
+    entries = progress(reader.lines(), total=total, desc="verify", enabled=run.progress)
     for result in map_chunks(
         check_chunk,
         entries,

@@ -19,7 +19,7 @@ import orjson
 
 from pipeline.formats import CallParse, FormatError, Source, ToolSchemas, ingest
 from pipeline.parallel import worker_state
-from pipeline.records import Reject, dumps
+from pipeline.records import Reject, dumps, parse_entries
 from pipeline.spans import Span, SpanError, TextIndex, TokenIndex, make_span
 from pipeline.student import Student
 from pipeline.targets.calls import call_record, judge_calls
@@ -257,7 +257,8 @@ class Extractor:
             )
 
 
-def extract_chunk(entries: list[Entry]) -> list[Outcome]:
-    """`map_chunks` entry point: the worker's Extractor does the work."""
+def extract_chunk(entries: list[tuple[int, Any]]) -> list[Outcome]:
+    """`map_chunks` entry point: the worker parses raw lines (`RawLine`), then its
+    Extractor does the work."""
     extractor: Extractor = worker_state()
-    return extractor.run_chunk(entries)
+    return extractor.run_chunk(parse_entries(entries))

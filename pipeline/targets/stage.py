@@ -55,6 +55,16 @@ class Job:
     show_progress: bool = False
 
 
+def _adapt_external_value(item: dict[str, Any], lineno: int) -> None:
+    """A missing id becomes ``line-<n>``; a string ``tools`` is decoded."""
+    if "id" not in item:
+        item["id"] = f"line-{lineno:06d}"
+    if isinstance(item.get("tools"), str):
+        # Undecodable text is left as is: the item check then names the field.
+        with contextlib.suppress(orjson.JSONDecodeError):
+            item["tools"] = orjson.loads(item["tools"])
+
+
 class ExternalReader(RecordReader):
     """A reader for files written outside this pipeline.
 
@@ -63,31 +73,7 @@ class ExternalReader(RecordReader):
     ``tools`` is decoded, both before the usual item checks run.
     """
 
-    def _item(
-        self, lineno: int, raw: bytes, oversized: bool
-    ) -> tuple[int, dict[str, Any] | Reject]:
-        if not oversized:
-            try:
-                value = orjson.loads(raw)
-            except orjson.JSONDecodeError:
-                value = None
-            if isinstance(value, dict) and _adapt_external(value, lineno):
-                raw = orjson.dumps(value)
-        return super()._item(lineno, raw, oversized)
-
-
-def _adapt_external(item: dict[str, Any], lineno: int) -> bool:
-    changed = False
-    if "id" not in item:
-        item["id"] = f"line-{lineno:06d}"
-        changed = True
-    if isinstance(item.get("tools"), str):
-        try:
-            item["tools"] = orjson.loads(item["tools"])
-            changed = True
-        except orjson.JSONDecodeError:
-            pass  # left as is: the item check names the field
-    return changed
+    adapt = staticmethod(_adapt_external_value)
 
 
 def _count_items(path: str) -> int:
@@ -119,7 +105,7 @@ def run(job: Job) -> dict[str, int]:
     header = output_header(job, reader.header)
     outcomes = map_chunks(
         extract_chunk,
-        reader,
+        reader.lines(),
         workers=job.workers,
         chunk_size=job.chunk_size,
         factory=Extractor,

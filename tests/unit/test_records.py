@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from pipeline.records import (
     dumps,
     nesting_exceeds,
     normalize_item,
+    parse_entries,
     write_json,
     write_records,
     write_text,
@@ -191,3 +193,49 @@ def test_atomic_writes_get_ordinary_file_permissions(tmp_path: Path) -> None:
     mask = _os.umask(0o022)
     _os.umask(mask)
     assert (target.stat().st_mode & 0o777) == (0o666 & ~mask)
+
+
+def test_raw_lines_parse_to_what_iteration_yields_even_after_pickling(tmp_path: Path) -> None:
+    # Stages send raw lines to their workers and parse there: every kind of line
+    # (good, normalised, not an object, invalid JSON, over the cap, blank) must
+    # come out exactly as the reader's own iteration gives it.
+    path = tmp_path / "mixed.jsonl"
+    lines = [
+        dumps(header()),
+        dumps(ITEMS[0]),
+        b"[1]\n",
+        b"\n",
+        b'{"id": "x", "prompt": "cafe\\u0301"}\n',
+        b"{oops\n",
+        b'{"id": "big", "prompt": "' + b"x" * 900 + b'"}\n',
+    ]
+    path.write_bytes(b"".join(lines))
+    eager = list(RecordReader(path, max_line_bytes=800))
+    raw = list(RecordReader(path, max_line_bytes=800).lines())
+    assert [lineno for lineno, _ in raw] == [2, 3, 5, 6, 7]
+    assert parse_entries(raw) == eager
+    assert parse_entries(pickle.loads(pickle.dumps(raw))) == eager
+    assert parse_entries(eager) == eager  # already parsed entries pass through
+    assert isinstance(eager[1][1], Reject) and isinstance(eager[4][1], Reject)
+    assert eager[2][1]["prompt"] == "café"
+
+
+def adapt_for_test(item: dict[str, Any], lineno: int) -> None:
+    item.setdefault("id", f"n{lineno}")
+
+
+class AdaptingReader(RecordReader):
+    adapt = staticmethod(adapt_for_test)
+
+
+def test_a_reader_adapt_hook_runs_before_the_checks_and_travels_by_reference(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "noid.jsonl"
+    path.write_bytes(b'{"prompt": "p"}\n')
+    (entry,) = AdaptingReader(path, require_header=False).lines()
+    shipped = pickle.loads(pickle.dumps(entry))
+    assert shipped[1].parser.adapt is adapt_for_test
+    assert parse_entries([shipped]) == [(1, {"id": "n1", "prompt": "p"})]
+    (plain,) = RecordReader(path, require_header=False)
+    assert isinstance(plain[1], Reject) and plain[1].field == "id"
