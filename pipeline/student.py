@@ -231,12 +231,21 @@ def _tojson(
 
 @lru_cache(maxsize=8)
 def compile_template(source: str) -> Any:
-    """Compile a chat template in a sandbox: templates may come from untrusted directories."""
+    """Compile a chat template; in a sandbox unless it is the project's own.
+
+    Templates from a tokenizer directory may come from anywhere, so they run in
+    Jinja's immutable sandbox. The project's own template is code shipped with
+    the package, not data: it runs in a plain environment with the same options
+    and filters, and renders the same text. The sandbox's check on every
+    attribute lookup is about half of each render, and every item is rendered
+    by extract and again by verify.
+    """
+    from jinja2 import Environment
     from jinja2.ext import loopcontrols
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    env = ImmutableSandboxedEnvironment(
-        trim_blocks=True, lstrip_blocks=True, extensions=[loopcontrols]
-    )
+    trusted = source == chat_template()
+    env_class = Environment if trusted else ImmutableSandboxedEnvironment
+    env = env_class(trim_blocks=True, lstrip_blocks=True, extensions=[loopcontrols])
     env.filters["tojson"] = _tojson
     return env.from_string(source)

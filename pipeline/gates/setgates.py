@@ -36,7 +36,10 @@ def plan_gates(stats: SetStats, params: Params, quotas: Quotas) -> list[Gate]:
         if stats.cells.get((s, c), 0) < m
     ]
     missing = [
-        f"{s}/{k}" for s in SCENARIOS for k in quotas.structures if k not in stats.structures.get(s, ())
+        f"{s}/{k}"
+        for s in SCENARIOS
+        for k in quotas.structures
+        if k not in stats.structures.get(s, ())
     ]
     adversarial_short = [
         f"{k} {stats.adversarial.get(k, 0)}<{m}"

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.student import Student, TokenizerError, fingerprint, materialise
+from pipeline.student import (
+    Student,
+    TokenizerError,
+    chat_template,
+    compile_template,
+    fingerprint,
+    materialise,
+)
 
 CORPUS = [
     "Hello",
@@ -220,3 +227,27 @@ def test_qwen36_embedded_variant(tmp_path: Path) -> None:
     assert student.tokenizer.token_to_id("<tool_response>") is not None
     text = "Olá, 世界 😀 e\u0301"
     assert student.decode(student.tokenizer.encode(text, add_special_tokens=False).ids) == text
+
+
+def test_only_the_projects_own_template_runs_outside_the_sandbox() -> None:
+    from jinja2.sandbox import SandboxedEnvironment
+
+    own = compile_template(chat_template())
+    assert not isinstance(own.environment, SandboxedEnvironment)
+    # Any other text is a foreign template, sandboxed, even one that renders the same.
+    foreign = compile_template("{#- foreign -#}" + chat_template())
+    assert isinstance(foreign.environment, SandboxedEnvironment)
+    messages = [
+        {"role": "system", "content": "S"},
+        {"role": "user", "content": "Ü <b>{{ x }}</b>"},
+        {
+            "role": "assistant",
+            "content": "A",
+            "tool_calls": [{"function": {"name": "f", "arguments": {"q": "é"}}}],
+        },
+        {"role": "tool", "content": '{"r": 1}'},
+    ]
+    tools = [{"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}]
+    for prompt in (False, True):
+        args = {"messages": messages, "tools": tools, "add_generation_prompt": prompt}
+        assert own.render(**args) == foreign.render(**args)
