@@ -11,6 +11,7 @@ from pipeline.params import VerifyParams
 
 def items_with(stats: SetStats, codes: tuple[str, ...]) -> int:
     """Entries with at least one of `codes` (from `SetStats.finish`'s reason sets)."""
+    stats.finish()  # idempotent; before it, there are no reason sets to count
     return sum(n for reasons, n in stats.reason_sets.items() if any(c in reasons for c in codes))
 
 
