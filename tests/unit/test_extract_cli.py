@@ -196,3 +196,23 @@ def test_legacy_input_comes_out_in_the_current_schema(tmp_path: Path, qwen_dir: 
     assert got["metadata"]["gold"]["tool_name_spans"][0]["chars"] == [21, 28]
     assert got["targets"]["calls"][0]["name_span"]["chars"] == [21, 28]
     assert got["targets"]["format"] == "seed"
+
+
+def test_external_lines_are_adapted_where_they_are_parsed(tmp_path: Path) -> None:
+    from pipeline.records import parse_entries
+    from pipeline.targets.stage import ExternalReader
+
+    path = tmp_path / "third-party.jsonl"
+    tools = [{"type": "function", "function": {"name": "f"}}]
+    lines = [
+        {"prompt": "no id", "tools": json.dumps(tools)},
+        {"id": "kept", "tools": "[not json"},
+        {"id": "plain", "tools": tools},
+    ]
+    path.write_bytes(b"".join(orjson.dumps(line) + b"\n" for line in lines))
+    raw = list(ExternalReader(path, require_header=False).lines())
+    (one, two, three) = parse_entries(raw)
+    assert one == (1, {"prompt": "no id", "tools": tools, "id": "line-000001"})
+    assert two[1].field == "tools" and "expected list" in two[1].reason
+    assert three == (3, {"id": "plain", "tools": tools})
+    assert parse_entries(raw) == list(ExternalReader(path, require_header=False))
