@@ -114,11 +114,11 @@ class SetStats:
         if self.finished:
             return
         self.finished = True
-        for code, found in (("duplicate_id", self.ids), ("duplicate_prompt", self.prompts)):
+        kinds = (("duplicate_id", self.ids, _seen_before), ("duplicate_prompt", self.prompts, None))
+        for code, found, detail in kinds:
             repeated = found.repeated().tolist()
             found.close()
             for position in repeated:
-                detail = _seen_before if code == "duplicate_id" else None
                 self.per_item.add_reason(position, code, detail)
             if repeated:
                 self.reasons[code] += len(repeated)
