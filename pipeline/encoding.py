@@ -22,6 +22,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
+from pipeline.bytebpe import ByteBPE
+
 T = TypeVar("T")
 
 # Pieces at least this long are kept across batches (system turns with tool schemas).
@@ -48,7 +50,11 @@ class Pieces(Generic[T]):
     """
 
     def __init__(
-        self, tokenizer: Any, convert: Callable[[Any], T], added: Callable[[int, int], T]
+        self,
+        tokenizer: Any,
+        convert: Callable[[Any], T],
+        added: Callable[[int, int], T],
+        fast: ByteBPE | None = None,
     ) -> None:
         self.tokenizer = tokenizer
         self._convert = convert
@@ -64,6 +70,8 @@ class Pieces(Generic[T]):
         self._split = re.compile("(" + "|".join(map(re.escape, names)) + ")") if names else None
         self._cache: OrderedDict[str, T] = OrderedDict()
         self.segmented = plain and self._split is not None and all(map(self._agrees, PROBES))
+        # The fast path encodes plain pieces only: it needs the text cut at added tokens.
+        self.fast = fast if self.segmented else None
 
     def _parts(self, text: str, split: re.Pattern[str]) -> list[Part]:
         parts: list[Part] = []
@@ -115,7 +123,11 @@ class Pieces(Generic[T]):
                     self._cache.move_to_end(part)
                     found[part] = cached
         if wanted:
-            encodings = self.tokenizer.encode_batch(list(wanted), add_special_tokens=False)
+            encodings = (
+                self.fast.encode_batch(list(wanted))
+                if self.fast is not None
+                else self.tokenizer.encode_batch(list(wanted), add_special_tokens=False)
+            )
             for part, encoding in zip(wanted, encodings, strict=True):
                 found[part] = piece = self._convert(encoding)
                 if len(part) >= CACHE_MIN_CHARS:

@@ -110,6 +110,8 @@ class VerifyParams:
     min_caws_parsed: float = bounded(0.95, 0.0, 1.0)
     caws_max_tokens: int = bounded(30, 1, 10_000)
     min_alignment: float = bounded(0.995, 0.0, 1.0)
+    reference_share: float = bounded(0.125, 0.0, 1.0)
+    max_reference_mismatches: int = bounded(0, 0, 1_000_000)
     max_multicall_miss_share: float = bounded(0.05, 0.0, 1.0)
     min_multilingual_extraction: float = bounded(0.90, 0.0, 1.0)
     max_long_context_gap: float = bounded(0.03, 0.0, 1.0)

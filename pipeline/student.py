@@ -1,8 +1,9 @@
 """The student tokenizer: building the embedded one, loading any one, fingerprinting it.
 
 A materialised tokenizer is a directory with ``tokenizer.json`` (the Hugging
-Face fast tokenizer) and ``tokenizer_config.json`` (which carries our chat
-template). Stages load the fast ``tokenizers.Tokenizer`` for batched encoding
+Face fast tokenizer), ``tokenizer_config.json`` (which carries our chat
+template) and ``bytebpe.json`` (whether tiktoken may encode for it, see
+`pipeline.bytebpe`). Stages load the fast ``tokenizers.Tokenizer`` for batched encoding
 and render chat sequences with the same Jinja template and environment
 settings that ``transformers``' ``apply_chat_template`` uses.
 """
@@ -19,6 +20,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from pipeline.bytebpe import PROOF_FILE, ByteBPE
+from pipeline.bytebpe import load as load_bytebpe
+from pipeline.bytebpe import prove as prove_bytebpe
 from pipeline.text import NORMALIZER
 
 # Ask transformers/huggingface_hub never to reach for the network on their own.
@@ -81,15 +85,28 @@ def _config(identity: str, template: str) -> dict[str, Any]:
     }
 
 
-def _write_dir(out: Path, tokenizer_json: str, config: dict[str, Any]) -> None:
-    """Write both files into a fresh temp directory, then swap it into place."""
+def _dump(value: dict[str, Any]) -> str:
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _write_dir(
+    out: Path, tokenizer_json: str, config: dict[str, Any], *, converted: bool = False
+) -> None:
+    """Write the tokenizer, its config and its fast-path proof (`pipeline.bytebpe`)
+    into a fresh temp directory, then swap it into place.
+
+    `converted`: this project built tokenizer.json from a tiktoken vocabulary
+    itself, so its merges need no re-derivation (the probes still run at load).
+    """
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        (tmp / TOKENIZER_FILE).write_text(tokenizer_json, encoding="utf-8")
-        (tmp / CONFIG_FILE).write_text(
-            json.dumps(config, indent=2, sort_keys=True, ensure_ascii=False) + "\n", "utf-8"
-        )
+        data = tokenizer_json.encode("utf-8")
+        (tmp / TOKENIZER_FILE).write_bytes(data)
+        (tmp / CONFIG_FILE).write_text(_dump(config), "utf-8")
+        digest = hashlib.sha256(data).hexdigest()
+        proof = prove_bytebpe(tokenizer_json, digest, by_construction=converted)
+        (tmp / PROOF_FILE).write_text(_dump(proof), "utf-8")
         if out.exists():
             shutil.rmtree(out)
         os.replace(tmp, out)
@@ -104,7 +121,7 @@ def materialise(source: str, out: str | os.PathLike[str]) -> dict[str, Any]:
     if source in EMBEDDED_SOURCES:
         tokenizer = build_embedded(source)
         identity = EMBEDDED_SOURCES[source][3]
-        _write_dir(out, tokenizer.to_str(), _config(identity, chat_template()))
+        _write_dir(out, tokenizer.to_str(), _config(identity, chat_template()), converted=True)
     elif Path(source).is_dir():
         src = Path(source)
         if not (src / TOKENIZER_FILE).is_file():
@@ -197,6 +214,12 @@ class Student:
             raise TokenizerError(
                 f"{self.directory / CONFIG_FILE}: chat_template does not compile: {exc}"
             ) from exc
+
+    def bytebpe(self) -> ByteBPE | None:
+        """The proven-equal fast encoder of this tokenizer (`pipeline.bytebpe`), or None."""
+        if not hasattr(self, "_bytebpe"):
+            self._bytebpe = load_bytebpe(self.directory, self.tokenizer, self.fingerprint["sha256"])
+        return self._bytebpe
 
     def encode_batch(self, texts: list[str]) -> list[Any]:
         return self.tokenizer.encode_batch(texts, add_special_tokens=False)

@@ -15,10 +15,12 @@ WordPiece and Metaspace decoders that re-space text still round-trip).
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from pipeline.encoding import Pieces
+from pipeline.bytebpe import ByteBPE, same_encoding
+from pipeline.encoding import CACHE_MAX_ENTRIES, CACHE_MIN_CHARS, Pieces
 
 
 class Piece:
@@ -114,11 +116,13 @@ def _as_is(encoding: Any) -> Any:
 class Segmenter:
     """Batched, deduplicated encoding of many texts with one tokenizer."""
 
-    def __init__(self, tokenizer: Any) -> None:
+    def __init__(self, tokenizer: Any, fast: ByteBPE | None = None) -> None:
         self.tokenizer = tokenizer
-        # The verifier caches the tokenizer's own `Encoding`: reading it lazily
-        # is cheaper than converting pieces that only contribute their length.
-        self.pieces: Pieces[Any] = Pieces(tokenizer, _as_is, Special)
+        # The verifier caches the tokenizer's own `Encoding` (or the fast path's
+        # `Tokens`): reading it lazily is cheaper than converting pieces that
+        # only contribute their length.
+        self.pieces: Pieces[Any] = Pieces(tokenizer, _as_is, Special, fast)
+        self._agreed: OrderedDict[str, None] = OrderedDict()
         normalizer = tokenizer.normalizer
         self._normalize = normalizer.normalize_str if normalizer is not None else None
 
@@ -134,6 +138,31 @@ class Segmenter:
                     tokens += len(encoding)
             out.append(Encoded(text, pieces))
         return out
+
+    def reference_differs(self, texts: Sequence[str]) -> list[str]:
+        """The pieces of `texts` that the fast path encodes differently from the
+        tokenizer itself: ids and offsets are compared, piece by piece (each
+        piece once). Empty when there is no fast path."""
+        fast = self.pieces.fast
+        if fast is None:
+            return []
+        plain = (part for text in texts for _, part, added in self.pieces.plan(text) if not added)
+        # A piece found equal once is equal for good (both encoders are pure): long
+        # ones (system turns with tool schemas, shared by many items) are remembered.
+        parts = [part for part in dict.fromkeys(plain) if part not in self._agreed]
+        if not parts:
+            return []
+        references = self.tokenizer.encode_batch(parts, add_special_tokens=False)
+        encoded = fast.encode_batch(parts)
+        differs = []
+        for part, reference, tokens in zip(parts, references, encoded, strict=True):
+            if not same_encoding(reference, tokens):
+                differs.append(part)
+            elif len(part) >= CACHE_MIN_CHARS:
+                self._agreed[part] = None
+                if len(self._agreed) > CACHE_MAX_ENTRIES:
+                    self._agreed.popitem(last=False)
+        return differs
 
     def squash(self, text: str) -> str:
         """Text as the decoder gives it back, for comparison: normalised, no whitespace."""

@@ -16,6 +16,10 @@ PRIVACY_REASONS = (
     "url_not_allowlisted",
 )
 SAFETY_REASONS = ("unsafe_path", "shell_injection")
+# A fast path that differs from the implementation it stands in for: tiktoken
+# from `tokenizers` (on the items verify re-encodes), the Python port of the
+# chat template from Jinja (on every item, by the sequence's sha256).
+REFERENCE_REASONS = ("tokenizer_mismatch", "rendering_mismatch")
 # Codes given to single items (counted as items).
 ITEM_REASONS = (
     "record_invalid",
@@ -34,6 +38,7 @@ ITEM_REASONS = (
     *SAFETY_REASONS,
     "misaligned_teacher",
     "misaligned_sequence",
+    *REFERENCE_REASONS,
     "multicall_missing_args",
     "structure_mismatch",
     "adversarial_behaviour",

@@ -7,6 +7,7 @@ into set-level statistics. Nothing here depends on other items.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from jinja2 import TemplateError
@@ -28,7 +29,7 @@ class Checker:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.student = Student(settings.tokenizer_dir)
-        self.segmenter = Segmenter(self.student.tokenizer)
+        self.segmenter = Segmenter(self.student.tokenizer, self.student.bytebpe())
         self.validators = Validators(load_registry(), prefer_item_tools=settings.standalone)
 
     def render(self, item: dict[str, Any]) -> str | None:
@@ -59,11 +60,27 @@ class Checker:
         for prep in preps:
             encs = encoded[prep["first"] : prep["first"] + len(prep["texts"])]
             self._token_checks(prep, encs)
+            self._reference(prep)
             spans.add(prep, encs[0], encs[1] if prep["rendered"] is not None else None)
         spans.decode()
         for prep in preps:
             spans.finish(prep)
         return results
+
+    def _reference(self, prep: dict[str, Any]) -> None:
+        """Re-encode a selected item's pieces with the tokenizer itself, where the
+        fast path encoded them; any difference fails the item."""
+        result = prep["result"]
+        if self.segmenter.pieces.fast is None:
+            result["counts"]["reference_items"] = 1  # the tokenizer itself encoded it
+            return
+        if not reference_selected(result["id"], self.settings.reference_share):
+            return
+        result["counts"]["reference_items"] = 1
+        differs = self.segmenter.reference_differs(prep["texts"])
+        if differs:
+            detail = f"{len(differs)} piece(s) encode differently, first {differs[0][:60]!r}"
+            add(result, "tokenizer_mismatch", detail)
 
     def _prepare(self, line: int, item: dict[str, Any]) -> dict[str, Any]:
         result = judge_item(line, item, self.validators, self.settings)
@@ -93,6 +110,15 @@ class Checker:
             labels["long_context"] = len(encs[3]) >= self.settings.long_context_tokens
             if not labels["long_context"]:
                 add(result, "long_context_short", f"prompt has {len(encs[3])} tokens")
+
+
+def reference_selected(item_id: Any, share: float) -> bool:
+    """Whether verify re-encodes this item with the tokenizer itself: a pure function
+    of the item's id and the share, so the same items for any worker or shard count."""
+    if share >= 1.0:
+        return True
+    digest = hashlib.blake2b(str(item_id).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") < share * 2**64
 
 
 def reject_result(line: int, reject: Reject) -> Result:

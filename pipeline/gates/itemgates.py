@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pipeline.gates.codes import PRIVACY_REASONS, SAFETY_REASONS
+import dataclasses
+
+from pipeline.gates.codes import PRIVACY_REASONS, REFERENCE_REASONS, SAFETY_REASONS
 from pipeline.gates.gate import Gate, allowed_misses, at_least, at_most, share
 from pipeline.gates.spanf1 import f1 as span_f1
 from pipeline.gates.stats import SetStats
@@ -38,6 +40,15 @@ def integration_gates(stats: SetStats, v: VerifyParams) -> list[Gate]:
         ),
         Gate("integration_f1_strict", "ungrounded_strict", strict, 0.0, "trend", True, "a trend"),
     ]
+
+
+def reference_gate(stats: SetStats, v: VerifyParams) -> Gate:
+    """Zero tolerance for a fast path that differs from its reference implementation."""
+    gate = family("reference", stats, REFERENCE_REASONS, v.max_reference_mismatches, "")
+    found = ", ".join(f"{c} {stats.reasons[c]}" for c in REFERENCE_REASONS)
+    checked = stats.counts["reference_items"]
+    detail = f"{checked} of {stats.items} items re-encoded by the tokenizer itself; {found}"
+    return dataclasses.replace(gate, detail=detail)
 
 
 def item_gates(stats: SetStats, v: VerifyParams) -> list[Gate]:
@@ -115,6 +126,7 @@ def item_gates(stats: SetStats, v: VerifyParams) -> list[Gate]:
             v.min_alignment,
             f"{sequence[1]}/{sequence[0]} spans and sequence lengths round-trip",
         ),
+        reference_gate(stats, v),
         at_most(
             "multicall_parity",
             "multicall_missing_args",

@@ -27,6 +27,9 @@ class Settings:
     integration_cap: int
     long_context_tokens: int
     standalone: bool
+    # The share of items verify also encodes with `tokenizers` itself when the
+    # fast path (`pipeline.bytebpe`) is on; 1.0 re-encodes every item.
+    reference_share: float = 1.0
 
 
 def as_dict(value: Any) -> dict[str, Any]:

@@ -85,6 +85,7 @@ def verify(params: Params, source: str, tokenizer_dir: str, *, dvc_mode: bool) -
         else cap,
         long_context_tokens=params.generate.long_context_tokens,
         standalone=not metadata,
+        reference_share=v.reference_share,
     )
     stats = SetStats()
     total = header.get("total_samples") if isinstance(header.get("total_samples"), int) else None

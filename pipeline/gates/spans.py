@@ -8,11 +8,13 @@ verifier's own encodings and queues the slices, `decode` decodes them, and
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from typing import Any
 
 from pipeline.gates.alignment import Encoded, Segmenter, is_cover, locate, valid_range
 from pipeline.gates.calls import span_chars
+from pipeline.gates.judge import add
 
 CALL_KEYS = (
     ("name", "name_span", "name"),
@@ -38,6 +40,21 @@ def span_kinds(targets: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], A
     for j, span in enumerate(targets.get("integration_spans") or ()):
         if isinstance(span, dict):
             yield "integration", span, seq_integration[j] if j < len(seq_integration) else None
+
+
+RENDERING_DIFFERS = (
+    "the chat template renders messages+tools differently from the sequence extract "
+    "tokenised (targets.sequence.sha256)"
+)
+
+
+def same_rendering(recorded: Any, rendered: str) -> bool:
+    """Whether extract's sequence digest matches this rendering; a record without
+    one (written by another tool) is judged on its length and spans alone."""
+    if recorded is None:
+        return True
+    digest = hashlib.sha256(rendered.encode("utf-8")).hexdigest()
+    return isinstance(recorded, str) and recorded == digest
 
 
 class SpanChecks:
@@ -79,9 +96,11 @@ class SpanChecks:
                     slot = self._queue(sequence, seq_tokens)
             pending.append(("sequence", piece, slot))
         if check_sequence:
-            length = targets.get("sequence", {}).get("length") if has_sequence else None
-            if sequence is None or length != len(sequence):
+            recorded = targets["sequence"] if has_sequence else {}
+            if sequence is None or recorded.get("length") != len(sequence):
                 pending.append(("sequence", "", None))
+            if sequence is not None and not same_rendering(recorded.get("sha256"), sequence.text):
+                add(prep["result"], "rendering_mismatch", RENDERING_DIFFERS)
         prep["pending"] = pending
         prep["result"]["span_lengths"] = lengths
 

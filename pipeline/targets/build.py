@@ -26,7 +26,14 @@ from pipeline.targets.calls import call_record, judge_calls
 from pipeline.targets.encode import Encoding, PieceEncoder
 from pipeline.targets.integration import Integration, find_integration
 from pipeline.targets.place import Placement, place
-from pipeline.targets.sequence import CharRange, Layout, layout, tokens, uses_project_template
+from pipeline.targets.sequence import (
+    CharRange,
+    Layout,
+    layout,
+    sequence_digest,
+    tokens,
+    uses_project_template,
+)
 
 Entry = tuple[int, "dict[str, Any] | Reject"]
 STAT_KEYS = (
@@ -105,7 +112,7 @@ class Extractor:
     def __init__(self, tokenizer_dir: str | os.PathLike[str], settings: Settings) -> None:
         self.student = Student(tokenizer_dir)
         self.settings = settings
-        self.encoder = PieceEncoder(self.student.tokenizer)
+        self.encoder = PieceEncoder(self.student.tokenizer, self.student.bytebpe())
         self.port = uses_project_template(self.student)
 
     def prepare(self, line: int, item: dict[str, Any]) -> Prepared:
@@ -170,6 +177,7 @@ class Extractor:
     ) -> dict[str, Any]:
         return {
             "length": length,
+            "sha256": sequence_digest(prep.layout.text),
             "calls": [
                 {"name": tokens(seq_tok, n), "args": tokens(seq_tok, a), "call": tokens(seq_tok, c)}
                 for n, a, c in placement.calls

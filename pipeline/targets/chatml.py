@@ -4,9 +4,9 @@ Finding where each assistant turn lies by rendering prefixes costs two Jinja
 renders per turn. For the template this project ships
 (``pipeline/templates/chat_template.jinja``) the same string is built here in
 one pass, recording the offsets on the way. It is used only when a tokenizer
-carries exactly that template (same source text), and its output is compared
-with the Jinja rendering for every item: on any difference the caller falls
-back to rendering prefixes. Exactness therefore never rests on this port.
+carries exactly that template (same source text). Exactness does not rest on
+this port: every record carries the sha256 of its rendering, and verify
+renders each item with Jinja itself and fails the item on any difference.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from pipeline.bytebpe import ByteBPE, Tokens
 from pipeline.encoding import Pieces
 from pipeline.spans import TokenIndex
 
@@ -36,6 +37,8 @@ class Encoding(NamedTuple):
 
 
 def _from_tokenizer(encoding: Any) -> Encoding:
+    if isinstance(encoding, Tokens):
+        return Encoding(encoding.id_array, encoding.start_array, encoding.end_array)
     offsets = np.array(encoding.offsets, dtype=np.int64).reshape(-1, 2)
     return Encoding(np.array(encoding.ids, dtype=np.int32), offsets[:, 0], offsets[:, 1])
 
@@ -65,8 +68,8 @@ def _join(pieces: list[tuple[int, Encoding]]) -> Encoding:
 class PieceEncoder:
     """Batched encoding of many texts to `Encoding` arrays with one tokenizer."""
 
-    def __init__(self, tokenizer: Any) -> None:
-        self.pieces = Pieces(tokenizer, _from_tokenizer, _added)
+    def __init__(self, tokenizer: Any, fast: ByteBPE | None = None) -> None:
+        self.pieces = Pieces(tokenizer, _from_tokenizer, _added, fast)
 
     def encode(self, texts: list[str]) -> list[Encoding]:
         """One `Encoding` per text, equal to encoding that text whole."""

@@ -14,6 +14,7 @@ offset. What cannot be placed this way gets ``None`` and is counted.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,19 +48,23 @@ def layout(
 ) -> Layout:
     """The rendering of `messages` + `tools` and its assistant regions.
 
-    With `port` (the tokenizer carries this project's own template) the regions
-    come from `render_with_regions` in one pass, provided its text equals the
-    Jinja rendering; otherwise, or on any difference, from prefix renders.
+    With `port` (the tokenizer carries this project's own template) text and
+    regions come from `render_with_regions` in one pass: no Jinja at all here.
+    The record carries the rendering's sha256 (`sequence_digest`) and verify
+    renders every item with Jinja and compares, so a port that drifted from
+    the template fails verification instead of passing silently. Otherwise,
+    or where the port cannot render the messages, regions come from prefix
+    renders.
     """
     tools = tools or None
-    full = student.render(messages, tools)
     if port:
         try:
             text, regions = render_with_regions(messages, tools)
         except (TypeError, KeyError, AttributeError):
-            text, regions = "", []
-        if text == full:
-            return Layout(full, list(regions))
+            pass
+        else:
+            return Layout(text, list(regions))
+    full = student.render(messages, tools)
     out = Layout(full)
     for k, message in enumerate(messages):
         if message["role"] != "assistant":
@@ -69,6 +74,11 @@ def layout(
         exact = full.startswith(head) and full.startswith(tail) and len(head) <= len(tail)
         out.regions.append((len(head), len(tail)) if exact else None)
     return out
+
+
+def sequence_digest(text: str) -> str:
+    """The sha256 of a rendered training sequence: what verify checks its own rendering against."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def uses_project_template(student: Student) -> bool:

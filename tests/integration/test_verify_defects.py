@@ -21,6 +21,7 @@ import pytest
 import yaml
 
 from pipeline import extract, generate, verify
+from pipeline.bytebpe import ByteBPE, Tokens
 from pipeline.records import RecordReader, write_records
 from pipeline.student import Student
 
@@ -156,7 +157,7 @@ def test_clean_set_passes_every_gate(clean: Case, capsys: pytest.CaptureFixture[
     out = capsys.readouterr().out
     assert report["summary"]["failed_gates"] == [], out
     assert exit_code == 0
-    assert "FAILED" not in out and "all 34 gates met their thresholds" in out
+    assert "FAILED" not in out and "all 35 gates met their thresholds" in out
     assert report["skipped"] == []
 
 
@@ -177,7 +178,7 @@ def test_metrics_are_numbers_with_a_fixed_key_set(clean: Case) -> None:
     assert all(
         set(g) == {"value", "threshold", "pass", "skipped"} for g in metrics["gates"].values()
     )
-    assert len(metrics["gates"]) == 33
+    assert len(metrics["gates"]) == 34
 
 
 def test_outputs_are_byte_identical_across_runs_and_workers(
@@ -306,6 +307,39 @@ def test_token_spans_shifted_by_one(case: Case, level: str) -> None:
 
     edit(case.extracted, shift)
     assert_caught(case, f"alignment_{level}", f"misaligned_{level}")
+
+
+def test_fast_tokenizer_differing_from_the_tokenizer(
+    case: Case, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """tiktoken standing in for `tokenizers` gives one wrong id on pieces with a digit:
+    the items verify re-encodes with the tokenizer itself (the default share) say so."""
+    original = ByteBPE.encode_batch
+
+    def off_by_one(self: ByteBPE, texts: list[str]) -> list[Tokens]:
+        out = original(self, texts)
+        for text, tokens in zip(texts, out, strict=True):
+            if any(ch.isdigit() for ch in text) and len(tokens):
+                ids = tokens.id_array.copy()
+                ids[0] += 1
+                tokens.id_array = ids
+        return out
+
+    monkeypatch.setattr(ByteBPE, "encode_batch", off_by_one)
+    report = assert_caught(case, "reference", "tokenizer_mismatch")
+    checked = report["gates"][[g["name"] for g in report["gates"]].index("reference")]
+    assert f"of {TOTAL} items re-encoded by the tokenizer itself" in checked["detail"]
+
+
+def test_template_port_rendering_differently_from_jinja(case: Case) -> None:
+    """The sequence extract tokenised (its sha256) is not what Jinja renders now."""
+
+    def drift(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        items[3]["targets"]["sequence"]["sha256"] = "0" * 64
+
+    edit(case.extracted, drift)
+    report = assert_caught(case, "reference", "rendering_mismatch")
+    assert report["reasons"]["rendering_mismatch"] == 1
 
 
 def test_stale_tokenizer_fingerprint(case: Case) -> None:

@@ -167,3 +167,49 @@ def test_pre_tokenizer_marking_only_the_first_piece_is_encoded_whole(unigram_dir
     text = "<|im_start|>user\nhello world<|im_end|>"
     (encoded,) = segmenter.encode_many([text])
     assert encoded.ids(0, len(encoded)) == tokenizer.encode(text, add_special_tokens=False).ids
+
+
+def test_reference_differs_finds_a_fast_path_that_disagrees(
+    student: Student, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.bytebpe import ByteBPE, Tokens
+    from pipeline.gates import alignment
+
+    monkeypatch.setattr(alignment, "CACHE_MIN_CHARS", 5)
+    fast = student.bytebpe()
+    assert fast is not None
+    texts = ["<|im_start|>user\nRead docs/a.md<|im_end|>", "<|im_start|>user\nbye now<|im_end|>"]
+    segmenter = Segmenter(student.tokenizer, fast)
+    assert segmenter.reference_differs(texts) == []
+    # Agreeing pieces of at least CACHE_MIN_CHARS are remembered and not re-encoded.
+    assert set(segmenter._agreed) == {"user\nRead docs/a.md", "user\nbye now"}
+    calls: list[list[str]] = []
+    original = ByteBPE.encode_batch
+
+    def shifted(self: ByteBPE, batch: list[str]) -> list[Tokens]:
+        calls.append(batch)
+        out = original(self, batch)
+        for text, tokens in zip(batch, out, strict=True):
+            if "docs" in text:
+                tokens.start_array = tokens.start_array + 1
+        return out
+
+    monkeypatch.setattr(ByteBPE, "encode_batch", shifted)
+    assert segmenter.reference_differs(texts) == []
+    assert calls == []  # both pieces were already found equal
+    fresh = Segmenter(student.tokenizer, fast)
+    assert fresh.reference_differs([*texts, "docs<|im_end|>"]) == ["user\nRead docs/a.md", "docs"]
+    assert "docs" not in fresh._agreed
+    assert Segmenter(student.tokenizer).reference_differs(texts) == []  # no fast path
+
+
+def test_reference_items_are_a_pure_function_of_the_id() -> None:
+    from pipeline.gates.item import reference_selected
+
+    ids = [f"tc-{i:06d}" for i in range(4000)]
+    picked = [i for i in ids if reference_selected(i, 0.125)]
+    assert 0.10 < len(picked) / len(ids) < 0.15
+    assert picked == [i for i in ids if reference_selected(i, 0.125)]
+    assert all(reference_selected(i, 1.0) for i in ids[:50])
+    assert not any(reference_selected(i, 0.0) for i in ids)
+    assert set(picked) <= {i for i in ids if reference_selected(i, 0.5)}

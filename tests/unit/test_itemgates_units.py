@@ -75,6 +75,7 @@ PARAMS = VerifyParams(
     max_over_cap_unflagged=2,
     max_reasoning_content=3,
     max_duplicate_ids=1,
+    max_reference_mismatches=1,
     min_structure_fidelity=0.875,
     min_adversarial_behaviour=0.75,
 )
@@ -277,7 +278,7 @@ def test_the_strict_trend_never_fails() -> None:
 NAMES = [
     "records", "full_extraction", "json_valid", "schema_valid", "integration_f1",
     "integration_f1_strict", "span_f1", "controls", "caws_parsed", "caws_budget", "privacy",
-    "argument_safety", "alignment_teacher", "alignment_sequence", "multicall_parity",
+    "argument_safety", "alignment_teacher", "alignment_sequence", "reference", "multicall_parity",
     "structure_fidelity", "adversarial_behaviour", "attempts", "integration_cap",
     "reasoning_content", "duplicate_ids", "duplicate_prompts",
 ]  # fmt: skip
@@ -295,6 +296,7 @@ def at_threshold_stats() -> SetStats:
         ["integration_over_cap", "reasoning_content"],
         ["reasoning_content", "duplicate_id"],
         ["reasoning_content"],
+        ["rendering_mismatch", "tokenizer_mismatch"],
         [],
     ]
     stats = logged(
@@ -309,6 +311,7 @@ def at_threshold_stats() -> SetStats:
         gold={"name": [1, 1, 2], "args": [1, 2, 3]},
     )
     stats.counts.update(json_valid=7, json_checked=8, schema_valid=3, schema_checked=8)
+    stats.counts.update(reference_items=3)
     stats.adversarial.update(range_violation=3, malformed_json=1)
     return with_f1(stats, 8, 5, 4, 3)
 
@@ -339,6 +342,9 @@ def test_every_item_gate_passes_exactly_at_its_threshold() -> None:
              "6/8 spans round-trip"),
         Gate("alignment_sequence", "misaligned_sequence", 0.75, 0.75, ">=", True,
              "3/4 spans and sequence lengths round-trip"),
+        Gate("reference", "tokenizer_mismatch", 1, 1, "<=", True,
+             "3 of 8 items re-encoded by the tokenizer itself; "
+             "tokenizer_mismatch 1, rendering_mismatch 1"),
         Gate("multicall_parity", "multicall_missing_args", 3, 3, "<=", True,
              "3 of 12 multi-call items miss an args span"),
         Gate("structure_fidelity", "structure_mismatch", 0.875, 0.875, ">=", True),
@@ -372,6 +378,8 @@ def one_step_over_stats() -> SetStats:
         ["integration_over_cap"] * 3,
         ["reasoning_content"] * 4,
         ["caws_too_long"] * 3,
+        ["rendering_mismatch"],
+        ["rendering_mismatch", "tokenizer_mismatch"],
     ]
     stats = logged(
         entries,
@@ -415,6 +423,9 @@ def test_every_item_gate_fails_one_step_past_its_threshold() -> None:
              "5/8 spans round-trip"),
         Gate("alignment_sequence", "misaligned_sequence", 0.5, 0.75, ">=", False,
              "2/4 spans and sequence lengths round-trip"),
+        Gate("reference", "rendering_mismatch", 2, 1, "<=", False,
+             "0 of 8 items re-encoded by the tokenizer itself; "
+             "tokenizer_mismatch 1, rendering_mismatch 2"),
         Gate("multicall_parity", "multicall_missing_args", 4, 3, "<=", False,
              "4 of 12 multi-call items miss an args span"),
         Gate("structure_fidelity", "structure_mismatch", 0.75, 0.875, ">=", False),
@@ -454,6 +465,9 @@ def test_an_empty_set_passes_every_item_gate_with_the_default_thresholds() -> No
              "0/0 spans round-trip"),
         Gate("alignment_sequence", "misaligned_sequence", 1.0, 0.995, ">=", True,
              "0/0 spans and sequence lengths round-trip"),
+        Gate("reference", "tokenizer_mismatch", 0, 0, "<=", True,
+             "0 of 0 items re-encoded by the tokenizer itself; "
+             "tokenizer_mismatch 0, rendering_mismatch 0"),
         Gate("multicall_parity", "multicall_missing_args", 0, 1, "<=", True,
              "0 of 0 multi-call items miss an args span"),
         Gate("structure_fidelity", "structure_mismatch", 1.0, 1.0, ">=", True),

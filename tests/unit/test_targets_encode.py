@@ -78,3 +78,14 @@ def test_a_tokenizer_that_breaks_the_identity_is_encoded_whole(student: Student)
     )
     assert encoder.encode([]) == []
     assert np.array_equal(PieceEncoder(student.tokenizer).encode([""])[0].ids, np.zeros(0))
+
+
+def test_the_fast_path_gives_the_same_arrays(student: Student) -> None:
+    fast = student.bytebpe()
+    assert fast is not None
+    plain, quick = PieceEncoder(student.tokenizer), PieceEncoder(student.tokenizer, fast)
+    assert quick.pieces.fast is fast and plain.pieces.fast is None
+    for _ in range(2):  # the second round is served from the cache
+        for a, b in zip(plain.encode(TEXTS), quick.encode(TEXTS), strict=True):
+            assert a.ids.tolist() == b.ids.tolist()
+            assert a.starts.tolist() == b.starts.tolist() and a.ends.tolist() == b.ends.tolist()

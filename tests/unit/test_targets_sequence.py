@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,15 @@ from pipeline.student import Student, materialise
 from pipeline.targets.chatml import render_with_regions
 from pipeline.targets.integration import Integration
 from pipeline.targets.place import place
-from pipeline.targets.sequence import Cursor, Layout, layout, shift, tokens, uses_project_template
+from pipeline.targets.sequence import (
+    Cursor,
+    Layout,
+    layout,
+    sequence_digest,
+    shift,
+    tokens,
+    uses_project_template,
+)
 
 TOOLS = [
     {"type": "function", "function": {"name": "fs.read", "parameters": {"type": "object"}}},
@@ -57,16 +66,27 @@ def test_prefix_rendering_and_port_agree(student: Student, tools: Any) -> None:
     assert uses_project_template(student)
 
 
-@pytest.mark.parametrize(
-    "port", [lambda m, t: ("different text", [(0, 1)]), lambda m, t: {}["missing"]]
-)
-def test_port_falls_back_to_prefix_renders(
-    student: Student, monkeypatch: pytest.MonkeyPatch, port: Any
-) -> None:
-    # Exactness never rests on the port: a different text or a failure means prefix renders.
+def test_the_port_renders_without_jinja(student: Student, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Extract trusts the port; verify compares every item's Jinja rendering by sha256.
     messages = _conversation()
     expected = layout(student, messages, TOOLS)
-    monkeypatch.setattr("pipeline.targets.sequence.render_with_regions", port)
+    monkeypatch.setattr(Student, "render", lambda *a, **k: pytest.fail("Jinja was called"))
+    assert layout(student, messages, TOOLS, port=True) == expected
+    assert sequence_digest(expected.text) == hashlib.sha256(expected.text.encode()).hexdigest()
+
+
+@pytest.mark.parametrize("error", [KeyError, TypeError, AttributeError])
+def test_port_falls_back_to_prefix_renders(
+    student: Student, monkeypatch: pytest.MonkeyPatch, error: type[Exception]
+) -> None:
+    # Messages the port cannot render are rendered by Jinja, prefix by prefix.
+    messages = _conversation()
+    expected = layout(student, messages, TOOLS)
+
+    def fails(*_: Any) -> Any:
+        raise error("the port cannot render this")
+
+    monkeypatch.setattr("pipeline.targets.sequence.render_with_regions", fails)
     assert layout(student, messages, TOOLS, port=True) == expected
     broken = [{"role": "assistant", "tool_calls": [{"function": {"name": "x"}}]}]
     with pytest.raises(TypeError):
