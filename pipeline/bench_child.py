@@ -29,24 +29,38 @@ def peak_rss_mb(who: int) -> float:
 
 
 def time_tokenizer_loads(log: Path) -> None:
-    """Make every `Student(...)` in this process and its forks append `pid seconds` to `log`.
+    """Make every tokenizer load in this process and its forks append `pid seconds` to
+    `log`: `Student(...)`, and the first `Student.bytebpe()` (the tiktoken fast path).
 
     A stage's time excludes its tokenizer loads: those of its main process
     (sequential) plus the slowest worker's (workers load side by side).
     """
     from pipeline.student import Student
 
-    original = Student.__init__
+    def note(started: float) -> None:
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write(f"{os.getpid()} {time.perf_counter() - started}\n")
 
-    def timed(self: Student, *args: Any, **kwargs: Any) -> None:
+    original_init, original_fast = Student.__init__, Student.bytebpe
+
+    def timed_init(self: Student, *args: Any, **kwargs: Any) -> None:
         started = time.perf_counter()
         try:
-            original(self, *args, **kwargs)
+            original_init(self, *args, **kwargs)
         finally:
-            with log.open("a", encoding="utf-8") as handle:
-                handle.write(f"{os.getpid()} {time.perf_counter() - started}\n")
+            note(started)
 
-    Student.__init__ = timed  # type: ignore[method-assign]
+    def timed_fast(self: Student) -> Any:
+        if hasattr(self, "_bytebpe"):
+            return original_fast(self)
+        started = time.perf_counter()
+        try:
+            return original_fast(self)
+        finally:
+            note(started)
+
+    Student.__init__ = timed_init  # type: ignore[method-assign]
+    Student.bytebpe = timed_fast  # type: ignore[method-assign]
 
 
 def load_seconds(log: Path, main_pid: int) -> float:

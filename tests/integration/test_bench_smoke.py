@@ -180,3 +180,19 @@ def test_bench_rejects_non_positive_sizes(capsys: pytest.CaptureFixture[str]) ->
     with pytest.raises(SystemExit):
         bench.main(["--total", "0"])
     assert "--total and --workers must be positive" in capsys.readouterr().err
+
+
+def test_every_tokenizer_load_is_logged_once(
+    tmp_path: Path, qwen_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Registered first, so the patches time_tokenizer_loads makes are undone afterwards.
+    monkeypatch.setattr(Student, "__init__", Student.__init__)
+    monkeypatch.setattr(Student, "bytebpe", Student.bytebpe)
+    log = tmp_path / "loads"
+    bench_child.time_tokenizer_loads(log)
+    student = Student(qwen_dir)
+    assert student.bytebpe() is not None
+    assert student.bytebpe() is student.bytebpe()  # loaded once, logged once
+    lines = log.read_text("utf-8").splitlines()
+    assert len(lines) == 2
+    assert all(float(line.split()[1]) > 0 for line in lines)
