@@ -51,6 +51,7 @@ TARGET_SCORE = 0.80
 # which are too slow to repeat once per mutant.
 CORE_MODULES = (
     "pipeline/spans.py",
+    "pipeline/bytebpe.py",
     "pipeline/formats/",
     "pipeline/targets/build.py",
     "pipeline/targets/calls.py",
