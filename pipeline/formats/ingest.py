@@ -77,7 +77,13 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
         item["teacher_text"] = rendered
         notes.append("teacher_text rendered from messages (hermes style)")
         parsed = parse_hermes(rendered)
-        parsed.format = "openai" if fmt in ("auto", "openai") else fmt
+        # The label names what was parsed: a forced seed format cannot apply to a
+        # rendering that is hermes-style by construction.
+        parsed.format = "openai" if fmt in ("auto", "openai") else "hermes"
+        if fmt == "seed":
+            notes.append(
+                "format seed was forced, but the record has only messages: parsed as hermes"
+            )
         return Source(parsed, messages, notes)
     if not isinstance(text, str):
         raise FormatError("teacher_text", "missing, and no assistant messages to render instead")

@@ -84,11 +84,18 @@ def test_messages_built_from_text_ignore_a_prompt_that_is_not_text() -> None:
     assert item["messages"] is source.messages
 
 
-def test_forced_text_format_on_a_messages_only_record_keeps_its_name() -> None:
+def test_forced_text_format_on_a_messages_only_record_names_what_was_parsed() -> None:
     item = {"id": "e", "messages": [ANSWER]}
     fmt, blocks, notes = _blocks(item, "hermes")
     assert (fmt, blocks) == ("hermes", [("text", "A.")])
     assert notes == ["teacher_text rendered from messages (hermes style)"]
+    # The rendering is hermes-style: a forced seed format says so instead of claiming seed.
+    fmt, blocks, notes = _blocks({"id": "e2", "messages": [ANSWER]}, "seed")
+    assert (fmt, blocks) == ("hermes", [("text", "A.")])
+    assert notes == [
+        "teacher_text rendered from messages (hermes style)",
+        "format seed was forced, but the record has only messages: parsed as hermes",
+    ]
 
 
 def test_conversations_are_used_only_when_messages_are_missing() -> None:
