@@ -30,6 +30,7 @@ import orjson
 import yaml
 
 from pipeline.bench_child import STAGES
+from pipeline.bytebpe import PROOF_FILE
 from pipeline.params import params_from_dict
 from pipeline.records import write_json
 from pipeline.student import materialise
@@ -145,6 +146,7 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 def format_table(report: dict[str, Any]) -> str:
     lines = [
+        f"tokenizer fast path: {report.get('fast_path', 'unknown')}",
         f"{'N':>8} {'W':>2} {'stage':<10} {'seconds':>9} {'items/s':>10} {'peak RSS MB':>12}"
         f" {'CPU s':>8}",
     ]
@@ -183,6 +185,17 @@ def machine() -> dict[str, Any]:
     }
 
 
+def fast_path(tokenizer_dir: Path) -> str:
+    """Whether the stages encode with tiktoken (`pipeline.bytebpe`), and if not, why."""
+    try:
+        proof = orjson.loads((tokenizer_dir / PROOF_FILE).read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return f"off: no readable {PROOF_FILE}"
+    if not isinstance(proof, dict):
+        return f"off: {PROOF_FILE} is not an object"
+    return "tiktoken" if proof.get("equal") is True else f"off: {proof.get('reason')}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline.bench", description=__doc__)
     parser.add_argument("--total", type=int, action="append", help="items per run (repeatable)")
@@ -219,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(scratch, ignore_errors=True)
     report = {
         "machine": machine(),
+        "fast_path": fast_path(tokenizer_dir),
         "runs": runs,
         "summary": summarise(runs),
     }

@@ -30,6 +30,7 @@ def test_bench_smoke_run_writes_every_figure(tmp_path: Path, qwen_dir: Path) -> 
     )
     report = orjson.loads(out.read_bytes())
     (run,) = report["runs"]
+    assert report["fast_path"] == "tiktoken"
     assert code == (0 if run["exit_codes_ok"] else 1)
     assert (run["total"], run["workers"]) == (24, 1)
     assert set(run["stages"]) == {"generate", "extract", "verify"}
@@ -196,3 +197,16 @@ def test_every_tokenizer_load_is_logged_once(
     lines = log.read_text("utf-8").splitlines()
     assert len(lines) == 2
     assert all(float(line.split()[1]) > 0 for line in lines)
+
+
+def test_the_fast_path_is_named_or_why_it_is_off(tmp_path: Path, qwen_dir: Path) -> None:
+    assert bench.fast_path(qwen_dir) == "tiktoken"
+    assert bench.fast_path(tmp_path) == "off: no readable bytebpe.json"
+    (tmp_path / "bytebpe.json").write_text("[]", "utf-8")
+    assert bench.fast_path(tmp_path) == "off: bytebpe.json is not an object"
+    (tmp_path / "bytebpe.json").write_text('{"equal": false, "reason": "r"}', "utf-8")
+    assert bench.fast_path(tmp_path) == "off: r"
+    table = bench.format_table(
+        {"fast_path": "tiktoken", "runs": [], "summary": bench.summarise([])}
+    )
+    assert table.splitlines()[0] == "tokenizer fast path: tiktoken"

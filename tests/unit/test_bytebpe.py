@@ -103,8 +103,8 @@ def test_the_embedded_tokenizer_is_proven_from_its_merges(student: Student) -> N
     """Not only by construction: its merge list is re-derived from the ranks and matches."""
     spec = student.tokenizer.to_str()
     proof = prove(spec, "abc")
-    assert proof["equal"] is True
-    assert proof["tokenizer_sha256"] == "abc"
+    pattern = json.loads(spec)["pre_tokenizer"]["pretokenizers"][0]["pattern"]["Regex"]
+    assert proof == {"version": 1, "tokenizer_sha256": "abc", "equal": True, "pattern": pattern}
     on_disk = json.loads((student.directory / PROOF_FILE).read_text("utf-8"))
     assert on_disk["equal"] is True
     assert on_disk["tokenizer_sha256"] == student.fingerprint["sha256"]
@@ -121,30 +121,68 @@ def _swap_two_merges(spec: dict) -> None:  # type: ignore[type-arg]
     merges[100], merges[101] = merges[101], merges[100]
 
 
+NORMALIZER = "tokenizer.json: it has a normalizer"
+PRE = "tokenizer.json: its pre-tokenizer is not a regex split followed by byte-level mapping"
+POST = "tokenizer.json: its post-processor changes offsets"
+MODEL = "tokenizer.json: its model is not a plain byte-level BPE that prefers whole-word tokens"
+BYTES = "tokenizer.json: its vocabulary is not byte-level"
+MERGES = "tokenizer.json: its merges are not the rank-ordered splits of its vocabulary"
+
+
+def _steps(spec: dict) -> list:  # type: ignore[type-arg]
+    return spec["pre_tokenizer"]["pretokenizers"]  # type: ignore[no-any-return]
+
+
 @pytest.mark.parametrize(
     ("edit", "reason"),
     [
-        (lambda s: s.__setitem__("normalizer", {"type": "NFC"}), "normalizer"),
-        (lambda s: s["pre_tokenizer"]["pretokenizers"].pop(), "pre-tokenizer"),
-        (lambda s: s.__setitem__("pre_tokenizer", {"type": "Whitespace"}), "pre-tokenizer"),
-        (lambda s: s["pre_tokenizer"]["pretokenizers"][0].__setitem__("invert", True), "pre-tok"),
-        (lambda s: s["model"].__setitem__("dropout", 0.1), "model"),
-        (lambda s: s["model"].__setitem__("ignore_merges", False), "model"),
-        (lambda s: s["model"].__setitem__("byte_fallback", True), "model"),
-        (lambda s: s["post_processor"].__setitem__("trim_offsets", True), "post-processor"),
-        (lambda s: s["model"]["vocab"].__setitem__("a b", 999_999), "byte-level"),
-        (_swap_two_merges, "merges"),
-        (lambda s: s["model"]["merges"].pop(), "merges"),
-        (lambda s: s["model"]["merges"].append(["a", "b"]), "merges"),
+        (lambda s: s.__setitem__("normalizer", {"type": "NFC"}), NORMALIZER),
+        (lambda s: _steps(s).pop(), PRE),
+        (lambda s: s.__setitem__("pre_tokenizer", {"type": "Whitespace"}), PRE),
+        # The same two steps, but not applied in sequence.
+        (lambda s: s["pre_tokenizer"].__setitem__("type", "Other"), PRE),
+        (lambda s: _steps(s)[0].__setitem__("invert", True), PRE),
+        (lambda s: _steps(s)[0].__setitem__("behavior", "Removed"), PRE),
+        (lambda s: _steps(s)[0].__setitem__("pattern", {"String": " "}), PRE),
+        (lambda s: _steps(s)[1].__setitem__("add_prefix_space", True), PRE),
+        (lambda s: _steps(s)[1].__setitem__("use_regex", True), PRE),
+        (lambda s: _steps(s).reverse(), PRE),
+        (lambda s: s["model"].__setitem__("dropout", 0.1), MODEL),
+        (lambda s: s["model"].__setitem__("ignore_merges", False), MODEL),
+        (lambda s: s["model"].__setitem__("byte_fallback", True), MODEL),
+        (lambda s: s["model"].__setitem__("continuing_subword_prefix", "##"), MODEL),
+        (lambda s: s["model"].__setitem__("end_of_word_suffix", "</w>"), MODEL),
+        (lambda s: s["model"].__setitem__("type", "WordPiece"), MODEL),
+        (lambda s: s["post_processor"].__setitem__("trim_offsets", True), POST),
+        (lambda s: s.__setitem__("post_processor", {"type": "TemplateProcessing"}), POST),
+        (lambda s: s["model"]["vocab"].__setitem__("a b", 999_999), BYTES),
+        (_swap_two_merges, MERGES),
+        (lambda s: s["model"]["merges"].pop(), MERGES),
+        (lambda s: s["model"]["merges"].append(["a", "b"]), MERGES),
     ],
 )
 def test_a_tokenizer_of_another_shape_is_not_proven(
     student: Student, edit: object, reason: str
 ) -> None:
     proof = prove(_edited(student, edit), "sha")
-    assert proof["equal"] is False
-    assert reason in proof["reason"]
-    assert "pattern" not in proof
+    assert proof == {"version": 1, "tokenizer_sha256": "sha", "equal": False, "reason": reason}
+
+
+def test_merges_written_as_strings_are_read_too(student: Student) -> None:
+    """Older tokenizer.json files write each merge as one "left right" string."""
+
+    def as_strings(spec: dict) -> None:  # type: ignore[type-arg]
+        spec["model"]["merges"] = [" ".join(pair) for pair in spec["model"]["merges"]]
+
+    assert prove(_edited(student, as_strings), "sha")["equal"] is True
+
+
+def test_ranks_leave_added_tokens_out() -> None:
+    vocab = {"a": 0, "<x>": 1, "Ġb": 2, "c": 3}
+    assert bytebpe._ranks(vocab, {"<x>"}) == {b"a": 0, b" b": 2, b"c": 3}
+    # A raw space or control character is not in the byte-level alphabet.
+    assert bytebpe._ranks({"a b": 0}, set()) is None
+    assert bytebpe._ranks({"a\x00": 0}, set()) is None
 
 
 @pytest.mark.parametrize("name", ["wordpiece", "unigram"])
@@ -240,3 +278,39 @@ def test_tokens_behave_like_an_encoding(fast: ByteBPE) -> None:
     assert tokens.id_array.dtype.kind == "i"
     assert tokens.ids == tokens.id_array.tolist()
     assert tokens.offsets[-1][1] == len("ab cd")
+
+
+def test_added_tokens_in_the_vocabulary_are_not_ranked(student: Student) -> None:
+    """GPT-2-style files list added tokens in the model's vocabulary as well."""
+
+    def add_to_vocab(spec: dict) -> None:  # type: ignore[type-arg]
+        # Both halves are tokens: ranked, it would call for a merge ("hello", "world").
+        spec["model"]["vocab"]["helloworld"] = 999_999
+        spec["added_tokens"].append({"id": 999_999, "content": "helloworld", "special": True})
+
+    assert prove(_edited(student, add_to_vocab), "sha")["equal"] is True
+
+
+def test_the_smallest_byte_level_vocabulary_is_proven() -> None:
+    """256 single-byte tokens and no merges: byte-level, and trivially rank-ordered."""
+    alphabet = sorted(bytebpe.byte_decoder(), key=bytebpe.byte_decoder().__getitem__)
+    spec = {
+        "normalizer": None,
+        "pre_tokenizer": {
+            "type": "Sequence",
+            "pretokenizers": [
+                {"type": "Split", "pattern": {"Regex": r"\S+|\s+"}, "behavior": "Isolated"},
+                {"type": "ByteLevel", "add_prefix_space": False, "use_regex": False},
+            ],
+        },
+        "post_processor": None,
+        "model": {
+            "type": "BPE",
+            "ignore_merges": True,
+            "vocab": {char: rank for rank, char in enumerate(alphabet)},
+            "merges": [],
+        },
+    }
+    assert prove(json.dumps(spec), "sha")["equal"] is True
+    spec["model"]["vocab"].pop(alphabet[-1])  # one byte missing: not byte-level
+    assert prove(json.dumps(spec), "sha")["reason"] == BYTES

@@ -213,3 +213,18 @@ def test_reference_items_are_a_pure_function_of_the_id() -> None:
     assert all(reference_selected(i, 1.0) for i in ids[:50])
     assert not any(reference_selected(i, 0.0) for i in ids)
     assert set(picked) <= {i for i in ids if reference_selected(i, 0.5)}
+
+
+def test_agreed_pieces_are_remembered_from_the_minimum_length_and_bounded(
+    student: Student, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.gates import alignment
+
+    monkeypatch.setattr(alignment, "CACHE_MIN_CHARS", 5)
+    monkeypatch.setattr(alignment, "CACHE_MAX_ENTRIES", 2)
+    segmenter = Segmenter(student.tokenizer, student.bytebpe())
+    assert segmenter.reference_differs(["abcd<|im_end|>abcde"]) == []
+    assert list(segmenter._agreed) == ["abcde"]  # 4 characters: not kept; 5: kept
+    segmenter.reference_differs(["fghij<|im_end|>klmno"])
+    # At most two remembered, the oldest dropped first.
+    assert list(segmenter._agreed) == ["fghij", "klmno"]

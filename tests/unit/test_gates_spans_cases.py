@@ -9,12 +9,13 @@ outcome a user sees is the alignment counts, the per-span token lengths and the
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pytest
 
 from pipeline.gates.alignment import Encoded, Segmenter
-from pipeline.gates.spans import SpanChecks
+from pipeline.gates.spans import RENDERING_DIFFERS, SpanChecks, same_rendering
 from pipeline.student import Student
 
 CALL = '{"name": "fs.read", "arguments": {"path": "docs/a.md"}}'
@@ -94,7 +95,7 @@ def run(
     prep: dict[str, Any] = {
         "targets": targets,
         "teacher": text,
-        "result": {"reasons": []},
+        "result": {"reasons": [], "details": []},
         **extra,
     }
     checks = SpanChecks(segmenter)
@@ -220,3 +221,42 @@ def test_span_running_past_the_teacher_text_is_misaligned(
     result = run(segmenter, {"integration_spans": [past]}, teacher, None)
     assert result["alignment"] == {"teacher": [1, 0], "sequence": [0, 0]}
     assert result["reasons"] == ["misaligned_teacher"]
+
+
+@pytest.mark.parametrize(
+    ("recorded", "flagged"),
+    [
+        (hashlib.sha256(SEQUENCE.encode()).hexdigest(), False),  # what extract writes
+        (None, False),  # a record from another tool: judged on length and spans alone
+        ("0" * 64, True),  # the port rendered something else than the template
+        (hashlib.sha256(SEQUENCE[:-1].encode()).hexdigest(), True),
+        (12, True),
+    ],
+)
+def test_the_sequence_digest_must_be_the_templates_rendering(
+    segmenter: Segmenter, encoded: tuple[Encoded, Encoded], recorded: Any, flagged: bool
+) -> None:
+    teacher, sequence = encoded
+    targets = good_targets(teacher, sequence)
+    if recorded is not None:
+        targets["sequence"]["sha256"] = recorded
+    result = run(segmenter, targets, teacher, sequence)
+    # The spans still round-trip: the digest is a check of its own.
+    assert result["alignment"] == {"teacher": [4, 4], "sequence": [4, 4]}
+    if flagged:
+        assert result["reasons"] == ["rendering_mismatch"]
+        assert result["details"] == [f"rendering_mismatch: {RENDERING_DIFFERS}"]
+    else:
+        assert result["reasons"] == [] and result["details"] == []
+
+
+def test_without_a_rendering_the_digest_is_not_compared(
+    segmenter: Segmenter, encoded: tuple[Encoded, Encoded]
+) -> None:
+    teacher, sequence = encoded
+    targets = good_targets(teacher, sequence)
+    targets["sequence"]["sha256"] = "0" * 64
+    result = run(segmenter, targets, teacher, None)
+    assert result["reasons"] == ["misaligned_sequence"]  # no rendering: the spans fail
+    assert same_rendering(None, "x") and not same_rendering("0" * 64, "x")
+    assert same_rendering(hashlib.sha256(b"x").hexdigest(), "x")
