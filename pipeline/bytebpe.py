@@ -156,14 +156,14 @@ class Tokens:
     """One text's tokens from the fast path, shaped like a `tokenizers.Encoding`
     for the calls this project makes (`ids`, `offsets`, `token_to_chars`, `len`)."""
 
-    __slots__ = ("_ends", "_starts", "end_array", "id_array", "start_array")
+    __slots__ = ("_offsets", "end_array", "id_array", "start_array")
 
     def __init__(self, ids: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> None:
         self.id_array = ids
         self.start_array = starts
         self.end_array = ends
-        self._starts: list[int] | None = None
-        self._ends: list[int] | None = None
+        # (starts, ends) as lists, made on the first per-token lookup.
+        self._offsets: tuple[list[int], list[int]] | None = None
 
     def __len__(self) -> int:
         return int(self.id_array.size)
@@ -177,10 +177,10 @@ class Tokens:
         return list(zip(self.start_array.tolist(), self.end_array.tolist(), strict=True))
 
     def token_to_chars(self, token: int) -> tuple[int, int]:
-        if self._starts is None:
-            self._starts, self._ends = self.start_array.tolist(), self.end_array.tolist()
-        assert self._ends is not None
-        return self._starts[token], self._ends[token]
+        if self._offsets is None:
+            self._offsets = (self.start_array.tolist(), self.end_array.tolist())
+        starts, ends = self._offsets
+        return starts[token], ends[token]
 
 
 class ByteBPE:
