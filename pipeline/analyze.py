@@ -17,6 +17,9 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+from pipeline.gates import checks
+from pipeline.gates.calls import CallVerdict, Validators
+from pipeline.gates.checks import shape_labelled
 from pipeline.gen.plan import SCENARIOS, quotas
 from pipeline.gen.structure import structure_holds
 from pipeline.params import DEFAULT_PARAMS, GenerateParams, load_params
@@ -32,30 +35,30 @@ def _schemas(item: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {t["function"]["name"]: t["function"]["parameters"] for t in item.get("tools") or ()}
 
 
-def _violates(kind: str, calls: list[dict[str, Any]]) -> bool:
-    """The first call breaks the schema the way the adversarial type says."""
-    registry = load_registry()
-    if kind == "ambiguity":
-        return not calls
-    if not calls:
-        return False
-    first = calls[0]
-    if kind == "malformed_json":
-        if not isinstance(first["arguments"], str):
-            return False
-        try:
-            json.loads(first["arguments"])
-        except json.JSONDecodeError:
-            return True
-        return False
-    errors = registry.validate(first["name"], first["arguments"])
-    return bool(errors) and all("maximum" in e or "minimum" in e for e in errors)
+def _as_labelled(item: dict[str, Any], validators: Validators) -> bool:
+    """The adversarial item is what its label says, by the verifier's own rule."""
+    registry = validators.registry
+    verdicts = [
+        CallVerdict(
+            i,
+            c["name"],
+            c["arguments"],
+            json_valid=isinstance(c["arguments"], dict),
+            schema_errors=registry.validate(c["name"], c["arguments"]),
+        )
+        for i, c in enumerate(item["metadata"]["call_sequence"])
+    ]
+    problem = checks.adversarial_problem(
+        item["metadata"], verdicts, checks.final_answer(item), item["prompt"], validators.maxima
+    )
+    return problem is None
 
 
 def analyze(
     items: Iterable[dict[str, Any]], gen: GenerateParams, counter: Any = None
 ) -> dict[str, Any]:
     registry = load_registry()
+    validators = Validators(registry, prefer_item_tools=False)
     prompts: Counter[str] = Counter()
     texts: Counter[str] = Counter()
     sequences: Counter[str] = Counter()
@@ -82,18 +85,20 @@ def analyze(
             prompt = item["prompt"]
             long_tokens.append(counter.count_tokens(prompt) if counter else len(prompt.encode()))
         if meta.get("adversarial"):
-            adversarial_ok += _violates(kind, sequence)
+            adversarial_ok += _as_labelled(item, validators)
         if not sequence:
             continue
         tool_items += 1
         sequences[json.dumps(sequence, sort_keys=True, ensure_ascii=False)] += 1
         schemas = _schemas(item)
         parsed = [c for c in sequence if isinstance(c["arguments"], dict)]
-        good = all(
+        holds = [
             c["name"] in schemas
             and structure_holds(meta["structure"], c["arguments"], schemas[c["name"]])
             for c in parsed
-        )
+        ]
+        unknown = any(c["name"] not in schemas for c in parsed)
+        good = not unknown and (not holds or shape_labelled(meta["structure"], holds))
         fidelity_ok += good
         if good:
             structures[meta["scenario"]].add(meta["structure"])

@@ -1,7 +1,10 @@
 """The training export: data/train.parquet, one row per extracted item.
 
 Columns: ``id``; ``input_ids`` (the chat-template rendering of messages + tools,
-tokenised by the student tokenizer); four per-token 0/1 masks of the same
+tokenised by the student tokenizer); ``labels`` (the ids where a loss is taken:
+the assistant turns, except the turns of failed attempts the generator marked,
+unless ``export.train_on_failed_attempts``; -100 elsewhere, tool responses
+included); four per-token 0/1 masks of the same
 length, ``assistant_mask`` (the assistant turns, end-of-turn token included),
 ``tool_name_mask``, ``tool_args_mask`` and ``integration_mask``; and ``tools``
 and ``messages`` as JSON strings (tool schemas differ per item, and Arrow needs
@@ -28,6 +31,7 @@ SCHEMA = pa.schema(
     [
         ("id", pa.string()),
         ("input_ids", pa.list_(pa.int32())),
+        ("labels", pa.list_(pa.int32())),
         *[(name, pa.list_(pa.int8())) for name in MASKS],
         ("tools", pa.string()),
         ("messages", pa.string()),
@@ -44,7 +48,8 @@ def rows_to_table(rows: list[ExportRow]) -> pa.Table:
         return pa.ListArray.from_arrays(offsets, pa.array(values))
 
     ids = np.frombuffer(b"".join(r.input_ids for r in rows), dtype="<i4").astype(np.int32)
-    columns = [pa.array([r.id for r in rows], pa.string()), lists(ids)]
+    labels = np.frombuffer(b"".join(r.labels for r in rows), dtype="<i4").astype(np.int32)
+    columns = [pa.array([r.id for r in rows], pa.string()), lists(ids), lists(labels)]
     for field in ("assistant", "tool_name", "tool_args", "integration"):
         flat = b"".join(getattr(r, field) for r in rows)
         columns.append(lists(np.frombuffer(flat, dtype=np.int8)))

@@ -35,6 +35,7 @@ def build_job(args: argparse.Namespace, params: Params) -> Job:
         cap=params.generate.integration_span_cap,
         min_chars=ext.ground_min_chars,
         trim_attribution=ext.trim_attribution,
+        train_failed_attempts=params.export.train_on_failed_attempts,
     )
     return Job(
         inp=args.inp or ext.inp,

@@ -94,6 +94,13 @@ class ExtractParams:
 
 
 @dataclass(frozen=True)
+class ExportParams:
+    # A failed attempt the teacher marked (metadata.attempts: ok false, excluded) is
+    # left out of the loss (labels -100) unless this is true.
+    train_on_failed_attempts: bool = False
+
+
+@dataclass(frozen=True)
 class VerifyParams:
     inp: str = "data/extracted.jsonl"
     report: str = "data/verify_report.json"
@@ -126,6 +133,15 @@ class VerifyParams:
     max_over_cap_unflagged: int = bounded(0, 0, 1_000_000)
     max_reasoning_content: int = bounded(0, 0, 1_000_000)
     max_duplicate_ids: int = bounded(0, 0, 1_000_000)
+    # Semantic gates (pipeline.gates.meaning): offending items accepted.
+    max_result_incoherent: int = bounded(0, 0, 1_000_000)
+    max_intent_unanswered: int = bounded(0, 0, 1_000_000)
+    max_error_undisclosed: int = bounded(0, 0, 1_000_000)
+    max_prompt_leaks: int = bounded(0, 0, 1_000_000)
+    max_template_residue: int = bounded(0, 0, 1_000_000)
+    max_misattributed: int = bounded(0, 0, 1_000_000)
+    max_label_mismatches: int = bounded(0, 0, 1_000_000)
+    max_invalid_trained_calls: int = bounded(0, 0, 1_000_000)
     min_structure_fidelity: float = bounded(1.0, 0.0, 1.0)
     min_adversarial_behaviour: float = bounded(1.0, 0.0, 1.0)
     # Controls and multilingual items: share within this of the planned share (1 point).
@@ -137,11 +153,12 @@ class VerifyParams:
 @dataclass(frozen=True)
 class Params:
     seed: int = bounded(42, 0, 2**63 - 1)
-    dataset_version: str = "2.0.0"
+    dataset_version: str = "2.1.0"
     tokenizer: TokenizerParams = field(default_factory=TokenizerParams)
     run: RunParams = field(default_factory=RunParams)
     generate: GenerateParams = field(default_factory=GenerateParams)
     extract: ExtractParams = field(default_factory=ExtractParams)
+    export: ExportParams = field(default_factory=ExportParams)
     verify: VerifyParams = field(default_factory=VerifyParams)
 
     def workers(self) -> int:

@@ -23,12 +23,12 @@ from typing import IO, Any, NamedTuple
 
 import orjson
 
-from pipeline import SCHEMA_VERSION
+from pipeline import EARLIER_VERSIONS, SCHEMA_VERSION
 from pipeline.legacy import LEGACY_VERSION, upgrade_legacy_item
 from pipeline.text import normalize
 
 DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024
-READABLE_VERSIONS = frozenset({SCHEMA_VERSION, LEGACY_VERSION})
+READABLE_VERSIONS = frozenset({SCHEMA_VERSION, *EARLIER_VERSIONS, LEGACY_VERSION})
 HEADER_KEYS = (
     "schema_version",
     "dataset_version",
@@ -39,6 +39,7 @@ HEADER_KEYS = (
     "num_shards",
     "shard_index",
     "total_samples",
+    "plan",  # optional: the generator's params that the set-level gates need
 )
 # Item fields and the JSON types they must have when present; `id` is required.
 ITEM_FIELD_TYPES: dict[str, type | tuple[type, ...]] = {
@@ -102,8 +103,9 @@ def make_header(
     num_shards: int,
     shard_index: int,
     total_samples: int,
+    plan: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    return {
+    header = {
         "__header__": True,
         "schema_version": SCHEMA_VERSION,
         "dataset_version": dataset_version,
@@ -115,6 +117,9 @@ def make_header(
         "shard_index": shard_index,
         "total_samples": total_samples,
     }
+    if plan is not None:
+        header["plan"] = plan
+    return header
 
 
 def _preview(raw: bytes) -> str:

@@ -89,6 +89,15 @@ class Validators:
             for name in registry.names
         }
         self._offered: dict[bytes, Draft202012Validator] = {}
+        # {tool: {top-level option: its schema maximum}}: what a range violation exceeds.
+        self.maxima: dict[str, dict[str, float]] = {
+            name: {
+                key: spec["maximum"]
+                for key, spec in (registry.parameters(name).get("properties") or {}).items()
+                if isinstance(spec, dict) and isinstance(spec.get("maximum"), int | float)
+            }
+            for name in registry.names
+        }
 
     def offered(self, tools: Any) -> dict[str, Any]:
         """name -> parameters of the tools an item offers (malformed entries are skipped)."""

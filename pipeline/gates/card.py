@@ -7,10 +7,17 @@ from typing import Any
 from pipeline.gates.privacy import DETECTORS
 
 LIMITATIONS = (
-    "The data is synthetic: prompts, tool results and answers are drawn from "
-    "combinatorial pools and phrase templates, so their style is narrower than real traffic.",
-    "Tool results are made by construction and code is never executed; a result is "
-    "coherent with its call, but it is not what a real tool would return.",
+    "The data is synthetic: prompts, worlds and answers are drawn from combinatorial pools "
+    "and phrase templates, so their style is narrower than real traffic.",
+    "Each item's tools run in a small seeded world (files, pages, redirects, scheduled "
+    "faults) and its responses replay exactly; code is never executed, so only the offline "
+    "runner's program family appears, and a real tool may behave differently.",
+    "The semantic gates are rules, not a reader: intents are read from the request with "
+    "patterns in English, Spanish, German and French; an error counts as the user's when "
+    "the request states the failing path, address or code; a leak needs two or more values. "
+    "A paraphrased request or answer can pass them or be flagged wrongly.",
+    "Language quality (grammar, idiom, natural phrasing) is not gated: it is judged by "
+    "people who read a fresh sample, as the audit rubric describes.",
     "Lax grounding is string matching (values, locale spellings of numbers, URL host and "
     "first path segment); it can accept a coincidental match and miss a paraphrase. "
     "Strict F1 is reported as a trend, not gated.",
@@ -22,6 +29,53 @@ LIMITATIONS = (
     "Token spans are exact only for the tokenizer whose fingerprint is given above; another "
     "tokenizer needs `dvc repro` with `tokenizer.source` changed.",
 )
+
+
+# What each gate checks, for the card's reader (who has not read the code).
+CHECKS = {
+    "records": "every line is a readable item with targets",
+    "full_extraction": "every call found with its three spans, and an answer",
+    "json_valid": "call arguments are JSON",
+    "schema_valid": "call arguments obey the tool's JSON Schema",
+    "integration_f1": "answer sentences carry values of the tool responses (lax)",
+    "integration_f1_strict": "the same, counting only answer fields (trend)",
+    "span_f1": "extractor spans equal the generator's gold spans",
+    "controls": "controls make no call and integrate nothing",
+    "caws_parsed": "the CAWS header line parses",
+    "caws_budget": "the CAWS header fits its token budget",
+    "privacy": "no e-mail, UUID, phone, card, secret or foreign URL",
+    "argument_safety": "no path traversal or shell injection in arguments",
+    "alignment_teacher": "token spans round-trip over the teacher text",
+    "alignment_sequence": "token spans round-trip over the training sequence",
+    "reference": "the fast paths equal the tokenizer and the chat template",
+    "multicall_parity": "one argument span per call in multi-call items",
+    "structure_fidelity": "arguments have the labelled shape",
+    "adversarial_behaviour": "user faults corrected with valid calls; ambiguity asks",
+    "attempts": "the attempt record matches the responses",
+    "integration_cap": "over-cap answers are flagged",
+    "reasoning_content": "no teacher reasoning field",
+    "execution": "responses replay in the item's world (or honour their arguments)",
+    "intent_answered": "requested comparisons, lists, counts and computations are answered",
+    "errors_disclosed": "failures of the user's path, page or code are told",
+    "prompt_leaks": "the request states no value only a tool returns",
+    "templates_filled": "no template slot is left unfilled in the text",
+    "attributions": "a page is quoted only for the metric it reports",
+    "labels": "complexity, scenario and intent describe what the item does",
+    "trained_calls_valid": "no invalid call is trained on",
+    "duplicate_ids": "ids are unique",
+    "duplicate_prompts": "prompts are distinct",
+    "stratification": "every scenario x complexity cell at its minimum",
+    "structure_coverage": "every argument structure in every scenario",
+    "control_mix": "controls at their planned share",
+    "multilingual_mix": "other languages at their planned share",
+    "locale_probes": "enough items with locale-formatted figures",
+    "adversarial_quota": "every adversarial type at its minimum",
+    "long_context_quota": "enough long-context items that really are long",
+    "long_context_gap": "long items extract as well as short ones",
+    "multilingual_extraction": "other languages extract",
+    "tokenizer_fingerprint": "the data was tokenized by this tokenizer",
+    "registry_fingerprint": "the data offers these tool definitions",
+}
 
 
 def _table(rows: list[list[str]], head: list[str]) -> list[str]:
@@ -87,13 +141,14 @@ def render_card(report: dict[str, Any]) -> str:
             [
                 [
                     g["name"],
+                    CHECKS.get(g["name"], ""),
                     _num(g["value"]),
                     "trend" if g["op"] == "trend" else f"{g['op']} {_num(g['threshold'])}",
                     "pass" if g["pass"] else "**FAIL**",
                 ]
                 for g in report["gates"]
             ],
-            ["gate", "value", "threshold", "result"],
+            ["gate", "what it checks", "value", "threshold", "result"],
         ),
         "",
         f"Integration F1 over {_num(f1['items'])} eligible items: lax macro "

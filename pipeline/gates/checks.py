@@ -160,8 +160,20 @@ def attempts_problem(metadata: dict[str, Any]) -> str | None:
 
 
 def adversarial_problem(
-    metadata: dict[str, Any], verdicts: Sequence[CallVerdict], answer: str
+    metadata: dict[str, Any],
+    verdicts: Sequence[CallVerdict],
+    answer: str,
+    request: str = "",
+    maxima: dict[str, dict[str, float]] | None = None,
 ) -> str | None:
+    """The fault is the user's and the teacher's calls stay valid.
+
+    range_violation: the request asks for more than a bounded option allows,
+    every call is in range, and the answer states the maximum it used.
+    malformed_json: the request pastes arguments that are not JSON, the first
+    call sends them repaired, and no call is broken. ambiguity: a question.
+    `maxima` is {tool: {option: schema maximum}}.
+    """
     adversarial = metadata.get("adversarial")
     if not adversarial:
         return None
@@ -170,18 +182,50 @@ def adversarial_problem(
         return f"unknown adversarial label {adversarial!r}"
     if kind == "ambiguity":
         return None if any(q in answer for q in QUESTION) else "ambiguity without a question"
-    names = [c.get("name") for c in metadata.get("call_sequence") or ()]
-    for i, bad in enumerate(verdicts):
-        broken = (
-            bad.json_valid and bad.range_error if kind == "range_violation" else not bad.json_valid
-        )
-        if not broken:
-            continue
-        for good in verdicts[i + 1 :]:
-            same = i < len(names) and good.index < len(names) and names[i] == names[good.index]
-            if good.schema_valid and same:
+    if not verdicts or any(not v.schema_valid for v in verdicts):
+        return f"{kind}: a teacher call is invalid; the fault must stay in the user's turn"
+    if kind == "range_violation":
+        return _clamped(verdicts, answer, request, maxima or {})
+    return _repaired(verdicts[0], request)
+
+
+_BIG = re.compile(r"(?<![\w.])\d+(?![\w.]\d)")
+
+
+def _clamped(
+    verdicts: Sequence[CallVerdict], answer: str, request: str, maxima: dict[str, dict[str, float]]
+) -> str | None:
+    asked = [int(n) for n in _BIG.findall(request)]
+    for v in verdicts:
+        for option, high in maxima.get(str(v.name), {}).items():
+            value = v.arguments.get(option) if isinstance(v.arguments, dict) else None
+            if value == high and any(n > high for n in asked) and f"{high:g}" in answer:
                 return None
-    return f"{kind}: no broken call followed by a corrected call of the same tool"
+    return "range_violation: no call sent an option at its maximum that the request exceeded"
+
+
+_PASTED = re.compile(r"\{.*\}", re.DOTALL)
+
+
+def _repaired(first: CallVerdict, request: str) -> str | None:
+    pasted = _PASTED.search(request)
+    if pasted is None:
+        return "malformed_json: the request pastes no arguments"
+    text = pasted.group()
+    try:
+        orjson.loads(text)
+    except orjson.JSONDecodeError:
+        pass
+    else:
+        return "malformed_json: the pasted arguments are valid JSON"
+    fixed = re.sub(r",\s*([}\]])", r"\1", text.replace("'", '"'))
+    try:
+        repaired = orjson.loads(fixed)
+    except orjson.JSONDecodeError:
+        return None  # broken past a mechanical repair: the teacher's reading cannot be checked
+    if repaired != first.arguments:
+        return "malformed_json: the first call does not send the pasted arguments repaired"
+    return None
 
 
 def structure_problem(
@@ -197,8 +241,16 @@ def structure_problem(
         holds = [structure_holds(structure, v.arguments, parameters[str(v.name)]) for v in judged]
     except ValueError:
         return f"unknown structure {structure!r}"
-    ok = all(holds) if structure == "flat_args" else any(holds)
-    return None if ok else f"arguments do not have the {structure} shape"
+    return (
+        None if shape_labelled(structure, holds) else f"arguments do not have the {structure} shape"
+    )
+
+
+def shape_labelled(structure: str, holds: Sequence[bool]) -> bool:
+    """An item's calls have its labelled shape: every call for flat_args (no
+    call may nest), at least one for any other label (a nested item may
+    also make a plain call)."""
+    return all(holds) if structure == "flat_args" else any(holds)
 
 
 def locale_probe_ok(lang: Any, texts: Sequence[str]) -> bool:

@@ -20,6 +20,17 @@ SAFETY_REASONS = ("unsafe_path", "shell_injection")
 # from `tokenizers` (on the items verify re-encodes), the Python port of the
 # chat template from Jinja (on every item, by the sequence's sha256).
 REFERENCE_REASONS = ("tokenizer_mismatch", "rendering_mismatch")
+# What a reader checks: meaning, honesty and labels (pipeline.gates.meaning).
+SEMANTIC_REASONS = (
+    "result_incoherent",
+    "intent_unanswered",
+    "error_undisclosed",
+    "prompt_leak",
+    "template_residue",
+    "figure_misattributed",
+    "label_mismatch",
+    "invalid_trained_call",
+)
 # Codes given to single items (counted as items).
 ITEM_REASONS = (
     "record_invalid",
@@ -48,6 +59,7 @@ ITEM_REASONS = (
     "long_context_short",
     "locale_probe_format",
     "tool_definition_mismatch",
+    *SEMANTIC_REASONS,
     "duplicate_id",
     "duplicate_prompt",
 )

@@ -20,6 +20,7 @@ NEEDS_METADATA = (
     "adversarial_behaviour",
     "attempts",
     "integration_cap",
+    "labels",
 )
 NEEDS_PLAN = (
     "stratification",

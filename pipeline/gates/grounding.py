@@ -1,9 +1,12 @@
 """Grounding of integration spans in tool results, and integration F1 per item.
 
-A tool result is flattened into (key, value) leaves, the key being the last
-object key on the path (list positions are ignored, like the `#k` suffix of
+A tool result is flattened into (key, value) leaves, the key being the
+result's top-level field the leaf sits in (`{"results": [{"url": ...}]}` ->
+`results`; list positions are ignored, like the `#k` suffix of
 `tool_result_fields`). A span is *lax*-grounded when it contains any leaf
-value, *strict*-grounded when it contains a leaf of one of the keyed fields.
+value, *strict*-grounded when it contains a leaf of one of the answer fields:
+the seed's `summary`, `lines`, `count`, `top_k`, `results`, and the world
+tools' `values` (settings read), `content` (text read) and `stdout` (output).
 Matching, on the span text:
 
 - strings: after casefold and whitespace collapse, bounded by non-word
@@ -12,6 +15,8 @@ Matching, on the span text:
 - numbers: any of their locale spellings (1234.5 / 1,234.5 / 1.234,5 /
   1 234,5 with a space, a no-break or a narrow no-break space), not preceded or
   followed by another digit or a decimal part;
+- the number 1: also as the words a count of one is said in ("appears once",
+  "one file", "una sola vez", "nur eine Datei", "un seul fichier");
 - ISO dates: also as 31.12.2024, 31/12/2024 and 12/31/2024;
 - URLs: host (without www.) plus the first path segment;
 - multi-line strings: as a whole and line by line;
@@ -31,8 +36,19 @@ from urllib.parse import urlsplit
 
 import orjson
 
-STRICT_KEYS = frozenset({"summary", "lines", "count", "top_k", "results"})
+STRICT_KEYS = frozenset(
+    {"summary", "lines", "count", "top_k", "results", "values", "content", "stdout"}
+)
 MIN_STRING = 3
+# A count of one in words, in the four languages (articles alone would match anything).
+ONE_WORDS = (
+    "once", "one file", "one line", "one match", "one page", "one result", "a single",
+    "una sola vez", "un solo", "una sola", "nur einmal", "nur eine", "nur einer",
+    "qu'une fois", "une seule fois", "un seul", "une seule",
+)  # fmt: skip
+_ONE = re.compile(
+    r"(?<!\w)(?:" + "|".join(re.escape(w) for w in ONE_WORDS) + r")(?!\w)", re.IGNORECASE
+)
 _SPACE = re.compile(r"\s+")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -43,7 +59,7 @@ _GROUP_SEPARATORS = (",", ".", " ", "\u00a0", "\u202f", "'", "")
 @dataclass(frozen=True)
 class Needle:
     key: str
-    kind: str  # "text" | "number" | "date" | "url"
+    kind: str  # "text" | "number" | "date" | "url" | "one" (a count of one in words)
     variants: tuple[str, ...]
 
 
@@ -79,9 +95,10 @@ def number_variants(value: str) -> tuple[str, ...]:
 
 
 def _leaves(value: Any, key: str) -> Iterator[tuple[str, Any]]:
+    """Every leaf under `value`, each with the field name `key` it sits in."""
     if isinstance(value, dict):
-        for name, child in value.items():
-            yield from _leaves(child, str(name))
+        for child in value.values():
+            yield from _leaves(child, key)
     elif isinstance(value, list):
         for child in value:
             yield from _leaves(child, key)
@@ -96,6 +113,8 @@ def _needles(key: str, value: Any) -> Iterator[Needle]:
         text = repr(value) if isinstance(value, float) else str(value)
         if _NUMBER.fullmatch(text):
             yield Needle(key, "number", number_variants(text))
+        if text == "1":
+            yield Needle(key, "one", ONE_WORDS)
         return
     text = str(value).strip()
     if text in ("True", "False", "None", "true", "false", "null"):
@@ -136,14 +155,15 @@ def parse_content(content: Any) -> Any:
 
 
 def field_key(path: str) -> str:
-    """The result field a flattened path names: `call#1.results#0.title` -> `results`.
+    """The result field a flattened path names: `call#1.results#0.title` -> `results`,
+    `values.port` -> `values`.
 
     Flattened fields (gen/render.py: result_fields) carry a `call#i.` prefix on
-    multi-call items; the field is the last name before the first list index.
+    multi-call items; the field is the first name after it.
     """
     prefix = _CALL_PREFIX.match(path)
     rest = path[prefix.end() :] if prefix else path
-    return rest.split("#", 1)[0].rsplit(".", 1)[-1]
+    return rest.split("#", 1)[0].split(".", 1)[0]
 
 
 def result_needles(results: list[Any]) -> list[Needle]:
@@ -152,7 +172,8 @@ def result_needles(results: list[Any]) -> list[Needle]:
     for result in results:
         if isinstance(result, dict) and result.get("ok") is False:
             continue
-        for key, value in _leaves(result, ""):
+        top = result.items() if isinstance(result, dict) else [("", result)]
+        for key, value in ((k, v) for name, child in top for k, v in _leaves(child, str(name))):
             # A JSON list or object flattened into a string (tool_result_fields) is expanded.
             if isinstance(value, str) and value[:1] in "[{":
                 try:
@@ -201,6 +222,8 @@ def matches(needle: Needle, span_text: str, collapsed: str) -> bool:
         return any(_bounded_find(span_text, v, False, True) for v in needle.variants)
     if needle.kind == "url":
         return needle.variants[0] in collapsed
+    if needle.kind == "one":
+        return _ONE.search(collapsed) is not None
     return _bounded_find(collapsed, needle.variants[0], True, False)
 
 

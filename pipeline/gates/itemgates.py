@@ -51,6 +51,34 @@ def reference_gate(stats: SetStats, v: VerifyParams) -> Gate:
     return dataclasses.replace(gate, detail=detail)
 
 
+SEMANTIC_GATES = (
+    ("execution", "result_incoherent", "max_result_incoherent",
+     "items whose responses do not replay or do not honour their calls"),
+    ("intent_answered", "intent_unanswered", "max_intent_unanswered",
+     "items with a requested comparison, list, count or computation unanswered"),
+    ("errors_disclosed", "error_undisclosed", "max_error_undisclosed",
+     "items hiding a failure of the user's input"),
+    ("prompt_leaks", "prompt_leak", "max_prompt_leaks",
+     "items whose request states what only a tool returns"),
+    ("templates_filled", "template_residue", "max_template_residue",
+     "items showing a template slot that was never filled"),
+    ("attributions", "figure_misattributed", "max_misattributed",
+     "items quoting a page for a metric it does not report"),
+    ("labels", "label_mismatch", "max_label_mismatches",
+     "items whose complexity, scenario or intent labels contradict them"),
+    ("trained_calls_valid", "invalid_trained_call", "max_invalid_trained_calls",
+     "items training on an invalid call"),
+)  # fmt: skip
+
+
+def semantic_gates(stats: SetStats, v: VerifyParams) -> list[Gate]:
+    """Zero tolerance by default: a reader would fault every one of these items."""
+    return [
+        at_most(name, code, stats.reasons[code], getattr(v, limit), f"{stats.reasons[code]} {what}")
+        for name, code, limit, what in SEMANTIC_GATES
+    ]
+
+
 def item_gates(stats: SetStats, v: VerifyParams) -> list[Gate]:
     r, c, n = stats.reasons, stats.counts, stats.items
     gold = [sum(s[i] for s in stats.gold.values()) for i in range(3)]
@@ -163,6 +191,7 @@ def item_gates(stats: SetStats, v: VerifyParams) -> list[Gate]:
             r["reasoning_content"],
             v.max_reasoning_content,
         ),
+        *semantic_gates(stats, v),
         at_most("duplicate_ids", "duplicate_id", r["duplicate_id"], v.max_duplicate_ids),
         at_most(
             "duplicate_prompts",

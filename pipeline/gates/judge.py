@@ -13,6 +13,7 @@ from typing import Any
 from pipeline.gates import checks, privacy, safety, spanf1
 from pipeline.gates.calls import CallVerdict, Validators, span_chars
 from pipeline.gates.integration import item_f1
+from pipeline.gates.meaning import semantic_findings
 
 Result = dict[str, Any]
 
@@ -30,6 +31,8 @@ class Settings:
     # The share of items verify also encodes with `tokenizers` itself when the
     # fast path (`pipeline.bytebpe`) is on; 1.0 re-encodes every item.
     reference_share: float = 1.0
+    # export.train_on_failed_attempts: marked failed attempts are then trained on too.
+    train_failed_attempts: bool = False
 
 
 def as_dict(value: Any) -> dict[str, Any]:
@@ -187,6 +190,11 @@ def judge_item(line: int, item: dict[str, Any], validators: Validators, s: Setti
     result["labels"]["caws_parsed"] = checks.caws_parses(checks.caws_line(prompt))
     if not s.standalone and not result["labels"]["caws_parsed"]:
         add(result, "caws_unparsable", repr(checks.caws_line(prompt)[:80]))
+    session, meaning = semantic_findings(
+        item, metadata, verdicts, labels=not s.standalone, train_failed=s.train_failed_attempts
+    )
+    for code, why in meaning:
+        add(result, code, why)
     findings = privacy.scan_text(privacy.item_texts(item), s.allowlist)
     for verdict in verdicts:
         if isinstance(verdict.arguments, dict) and verdict.name:
@@ -198,7 +206,9 @@ def judge_item(line: int, item: dict[str, Any], validators: Validators, s: Setti
         add(result, "reasoning_content")
     eligible = control is None and uses_tools
     if not s.standalone:
-        _generator_checks(item, metadata, targets, verdicts, control, validators, s, result)
+        _generator_checks(
+            item, metadata, targets, verdicts, control, validators, s, result, session.request
+        )
     result["extracted"] = valid_targets and fully_extracted(
         calls, sequence, targets, eligible, s.standalone
     )
@@ -227,6 +237,7 @@ def _generator_checks(
     validators: Validators,
     s: Settings,
     result: Result,
+    request: str,
 ) -> None:
     """Checks that compare the text with what the generator says it made."""
     if control is not None:
@@ -237,7 +248,7 @@ def _generator_checks(
     problems = {
         "attempts_inconsistent": checks.attempts_problem(metadata),
         "adversarial_behaviour": checks.adversarial_problem(
-            metadata, verdicts, checks.final_answer(item)
+            metadata, verdicts, checks.final_answer(item), request, validators.maxima
         ),
         "structure_mismatch": None
         if control is not None

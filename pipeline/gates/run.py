@@ -22,7 +22,7 @@ from pipeline.gates.setgates import fingerprint_gates, plan_gates
 from pipeline.gates.stats import SetStats
 from pipeline.gen.plan import quotas
 from pipeline.parallel import map_chunks, progress
-from pipeline.params import Params
+from pipeline.params import GenerateParams, Params, ParamsError, params_from_dict
 from pipeline.records import RecordReader
 from pipeline.student import fingerprint
 from pipeline.tools.registry import load_registry
@@ -52,13 +52,26 @@ def has_generator_metadata(path: str, max_line_bytes: int) -> bool:
         reader.close()
 
 
-def _skips(dvc_mode: bool, metadata: bool, header: dict[str, Any]) -> dict[str, str]:
+def header_plan(header: dict[str, Any]) -> tuple[GenerateParams | None, str]:
+    """The generation plan a generated file records in its header, or (None, why not)."""
+    plan = header.get("plan")
+    if plan is None:
+        return None, "no generation plan in the header (external data, or written before 2.1.0)"
+    try:
+        return params_from_dict({"generate": plan}).generate, ""
+    except (ParamsError, TypeError) as exc:
+        return None, f"the header's plan is unusable: {exc}"
+
+
+def _skips(dvc_mode: bool, metadata: bool, header: dict[str, Any], no_plan: str) -> dict[str, str]:
     skips: dict[str, str] = {}
     if not metadata:
         skips.update(dict.fromkeys(NEEDS_METADATA, "needs generator metadata"))
     shards = header.get("num_shards")
-    if not dvc_mode or not metadata:
-        skips.update(dict.fromkeys(NEEDS_PLAN, "needs the generator's params (DVC mode)"))
+    if not metadata:
+        skips.update(dict.fromkeys(NEEDS_PLAN, "needs generator metadata"))
+    elif not dvc_mode and no_plan:
+        skips.update(dict.fromkeys(NEEDS_PLAN, no_plan))
     elif isinstance(shards, int) and shards > 1:
         skips.update(dict.fromkeys(NEEDS_PLAN, f"one shard of {shards}: merge the shards first"))
     if not dvc_mode:
@@ -86,6 +99,7 @@ def verify(params: Params, source: str, tokenizer_dir: str, *, dvc_mode: bool) -
         long_context_tokens=params.generate.long_context_tokens,
         standalone=not metadata,
         reference_share=v.reference_share,
+        train_failed_attempts=params.export.train_on_failed_attempts,
     )
     stats = SetStats()
     total = header.get("total_samples") if isinstance(header.get("total_samples"), int) else None
@@ -104,11 +118,13 @@ def verify(params: Params, source: str, tokenizer_dir: str, *, dvc_mode: bool) -
     registry = load_registry()
     current = fingerprint(tokenizer_dir)
     gates: list[Gate] = item_gates(stats, v)
-    gates += plan_gates(stats, params, quotas(params.generate))
+    plan, no_plan = (params.generate, "") if dvc_mode else header_plan(header)
+    planned = dataclasses.replace(params, generate=plan or params.generate)
+    gates += plan_gates(stats, planned, quotas(planned.generate))
     gates += fingerprint_gates(
         header, current, registry.sha256, stats.reasons["tool_definition_mismatch"]
     )
-    skips = _skips(dvc_mode, metadata, header)
+    skips = _skips(dvc_mode, metadata, header, no_plan)
     kept = [g for g in gates if g.name not in skips]
     skipped = [{"gate": g.name, "why": skips[g.name]} for g in gates if g.name in skips]
     made_with: dict[str, Any] = {"seed": header.get("seed")}

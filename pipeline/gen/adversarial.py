@@ -1,12 +1,15 @@
-"""Adversarial first attempts and negative controls, applied to a built chain.
+"""Adversarial items: the fault is in the user's turn, and the teacher's calls stay valid.
 
-- range_violation: the first call repeats the real call with the tool's bounded
-  number outside its schema range; the tool rejects it with the schema error,
-  the corrected call follows and the answer says what was corrected.
-- malformed_json: the first call's arguments are not JSON (single quotes or a
-  trailing comma); the tool reports the parse error and the repaired call follows.
-- negative controls: successful results are replaced by empty or decoy results
-  while the answer keeps stating the real values, so grounding must fail.
+- range_violation: the user asks for a bounded option beyond the tool's
+  schema (``top_k`` 25 where 10 is the maximum); the teacher sends the
+  maximum and says so in the answer.
+- malformed_json: the user pastes the call's arguments as broken JSON
+  (single quotes, a trailing comma); the teacher sends them repaired and says so.
+- negative controls (a test option, off by default): successful results are
+  swapped for empty or decoy ones while the answer still states the real
+  values, so grounding must fail.
+
+A student trained on these items never sees an invalid call as its own output.
 """
 
 from __future__ import annotations
@@ -14,88 +17,111 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pipeline.gen.context import Ctx, Step
-from pipeline.gen.scenarios import Chain
+from pipeline.gen import compose
+from pipeline.gen.context import Ctx
+from pipeline.gen.corrections import BOUNDED_KEYS, clamp_sentence
+from pipeline.gen.recipes import Outcome, code, files, multi, web
+from pipeline.gen.requests import request
 from pipeline.tools.registry import load_registry
 
-# The top-level bounded number of each tool that a range violation overshoots.
-BOUNDED_KEYS = {
-    "fs.read": "max_lines",
-    "fs.list": "max_depth",
-    "fs.search": "max_results",
-    "web.search": "top_k",
-    "web.open": "max_chars",
-    "code.run": "timeout_s",
+FIXES = {
+    "quotes": {
+        "en": "single quotes",
+        "es": "las comillas simples",
+        "de": "der einfachen Anführungszeichen",
+        "fr": "des guillemets simples",
+    },
+    "comma": {
+        "en": "trailing comma",
+        "es": "la coma final",
+        "de": "des Kommas am Ende",
+        "fr": "de la virgule finale",
+    },
 }
 DECOYS = (
     "no relevant content was found",
     "the index returned an unrelated page about gardening",
     "the backend answered with a placeholder response",
-    "the cache served a stale, unrelated entry",
-    "the request matched nothing in this workspace",
 )
 
 
-def _fail_first(chain: Chain, failed: Step) -> None:
-    chain.steps.insert(0, failed)
-    chain.attempts = [
-        {"call_index": 0, "ok": False, "error": failed.error},
-        {"call_index": 1, "ok": True},
-    ]
+def _bounds(name: str) -> tuple[str, int]:
+    key = BOUNDED_KEYS[name]
+    return key, int(load_registry().parameters(name)["properties"][key]["maximum"])
 
 
-def range_violation(ctx: Ctx, chain: Chain) -> str:
-    """Insert the out-of-range attempt; returns the answer's correction sentence."""
-    step = chain.steps[0]
-    assert isinstance(step.arguments, dict)
-    key = BOUNDED_KEYS[step.name]
-    schema = load_registry().parameters(step.name)["properties"][key]
-    low, high = schema["minimum"], schema["maximum"]
-    if key not in step.arguments:
-        # The corrected call states the bound explicitly; at the maximum it changes no result.
-        step.arguments[key] = high
-    good = step.arguments[key]
-    bad = high + ctx.rng.randint(1, 4 * high)
-    bad_args = dict(step.arguments)
-    bad_args[key] = bad
-    errors = load_registry().validate(step.name, bad_args)
-    failed = Step(step.name, bad_args, {"ok": False, "error": f"invalid arguments: {errors[0]}"})
-    failed.ok = False
-    _fail_first(chain, failed)
-    return ctx.say("adv.range", key=key, bad=bad, good=good, lo=low, hi=high, value=step.value)
+def _first_sentence(outcome: Outcome, clause: str) -> None:
+    first = outcome.sentences[0]
+    outcome.sentences[0] = f"{first[:-1]}{clause}{first[-1]}"
 
 
-def malformed_text(ctx: Ctx, arguments: dict[str, Any]) -> str:
+def range_violation(ctx: Ctx, scenario: str) -> Outcome:
+    if scenario == "multi_step":
+        _, high = _bounds("fs.search")
+        return multi.config_sum(ctx, bounded=high + ctx.rng.randint(1, 4 * high))
+    bad: dict[str, int] = {}
+
+    def clamp(name: str, args: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        key, high = _bounds(name)
+        bad[key] = high + ctx.rng.randint(1, 4 * high)
+        sent, asked = dict(args), dict(args)
+        sent[key], asked[key] = high, bad[key]
+        if key == "max_depth":
+            sent["recursive"] = asked["recursive"] = True
+        bad["high"] = high
+        return sent, asked
+
+    ctx.adjust = clamp
+    outcome = _single(ctx, scenario)
+    ctx.adjust = None
+    first = outcome.episode.calls[0]
+    key = BOUNDED_KEYS[first.name]
+    outcome.sentences.append(clamp_sentence(ctx, first.name, bad[key], bad["high"], first.result))
+    return outcome
+
+
+def malformed_text(ctx: Ctx, arguments: dict[str, Any]) -> tuple[str, str]:
+    """(arguments as broken JSON, what broke them)."""
     text = json.dumps(arguments, ensure_ascii=False)
-    if ctx.rng.random() < 0.5:
-        return text.replace('"', "'")
-    return text[:-1] + ",}"
+    if ctx.chance(0.5):
+        return text.replace('"', "'"), "quotes"
+    return text[:-1] + ",}", "comma"
 
 
-def malformed_json(ctx: Ctx, chain: Chain) -> str:
-    """Insert the attempt with unparsable arguments; returns the repair sentence."""
-    step = chain.steps[0]
-    assert isinstance(step.arguments, dict)
-    raw = malformed_text(ctx, step.arguments)
-    try:
-        json.loads(raw)
-    except json.JSONDecodeError as exc:
-        error = f"invalid JSON in arguments: {exc.msg} at char {exc.pos}"
-    else:  # pragma: no cover - both corruptions always break JSON
-        raise AssertionError(f"corrupted arguments still parse: {raw}")
-    _fail_first(chain, Step(step.name, raw, {"ok": False, "error": error}, ok=False))
-    return ctx.say("adv.json", value=step.value)
+def malformed_json(ctx: Ctx, scenario: str) -> Outcome:
+    # Code travels badly inside pasted JSON; the pasted call is a file or web one.
+    outcome = _single(ctx, scenario if scenario in ("file_ops", "web_search") else "file_ops")
+    call = outcome.episode.calls[0]
+    raw, fix = malformed_text(ctx, call.arguments)
+    outcome.request = request(ctx.rng, "malformed", ctx.lang, name=call.name, raw=raw)
+    repaired = f"`{json.dumps(call.arguments, ensure_ascii=False)}`"
+    listing = call.result.get("results") if call.name == "web.search" else None
+    if isinstance(listing, list) and len(listing) > 1 and "top_k" not in call.arguments:
+        # "Tell me what you get": every result, not only the top one.
+        outcome.sentences.insert(0, compose.web_results(ctx, call.result))
+    _first_sentence(outcome, ctx.say("adv.repair", fix=FIXES[fix][ctx.lang], json=repaired))
+    # The request now only asks to make the call.
+    outcome.intent = {"kind": "call", "asks": ["call"], "slots": {"tool": call.name}}
+    return outcome
 
 
-def negative_control(ctx: Ctx, chain: Chain, answer: str) -> None:
+def _single(ctx: Ctx, scenario: str) -> Outcome:
+    if scenario == "web_search":
+        return web.single(ctx)
+    if scenario == "code_exec":
+        return code.single(ctx)
+    return files.single(ctx)
+
+
+def negative_control(ctx: Ctx, outcome: Outcome, answer: str) -> None:
     """Swap every successful result for an empty or decoy one that grounds nothing."""
-    for step in chain.steps:
-        if not step.ok:
+    for call in outcome.episode.calls:
+        if not call.ok:
             continue
-        if ctx.rng.random() < 0.5:
-            step.result = {"ok": True, "results": []}
+        if ctx.chance(0.5):
+            call.result = {"ok": True, "results": []}
             continue
         count = ctx.rng.randint(100_000, 999_999)
         while str(count) in answer:
             count += 1
-        step.result = {"ok": True, "summary": ctx.rng.choice(DECOYS), "count": count}
+        call.result = {"ok": True, "summary": ctx.rng.choice(DECOYS), "count": count}

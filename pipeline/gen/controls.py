@@ -72,22 +72,81 @@ NO_TOOL: dict[str, QA] = {
     "split": {
         "en": (
             "If {total} jobs are spread evenly over {w} workers, how many does each get?",
-            "Each of the {w} workers gets {q} jobs, with {r} left over.",
+            "Each of the {w} workers gets {q} jobs, with {rest}.",
         ),
         "es": (
             "Si {total} tareas se reparten entre {w} workers, ¿cuántas recibe cada uno?",
-            "Cada uno de los {w} workers recibe {q} tareas y sobran {r}.",
+            "Cada uno de los {w} workers recibe {q} tareas y {rest}.",
         ),
         "de": (
             "Wenn {total} Jobs gleichmäßig auf {w} Worker verteilt werden, wie viele bekommt "
             "jeder?",
-            "Jeder der {w} Worker bekommt {q} Jobs, {r} bleiben übrig.",
+            "Jeder der {w} Worker bekommt {q} Jobs, {rest}.",
         ),
         "fr": (
             "Si {total} tâches sont réparties sur {w} workers, combien chacun en reçoit-il ?",
-            "Chacun des {w} workers reçoit {q} tâches, et il en reste {r}.",
+            "Chacun des {w} workers reçoit {q} tâches, et {rest}.",
         ),
     },
+    "http": {
+        "en": (
+            "Without looking anything up: {url} answered with HTTP {code}. What does that mean?",
+            "HTTP {code} means {meaning}.",
+        ),
+        "es": (
+            "Sin buscar nada: {url} respondió con HTTP {code}. ¿Qué significa?",
+            "HTTP {code} significa {meaning}.",
+        ),
+        "de": (
+            "Ohne nachzuschlagen: {url} hat mit HTTP {code} geantwortet. Was bedeutet das?",
+            "HTTP {code} bedeutet: {meaning}.",
+        ),
+        "fr": (
+            "Sans rien chercher : {url} a répondu HTTP {code}. Qu'est-ce que cela veut dire ?",
+            "HTTP {code} signifie {meaning}.",
+        ),
+    },
+}
+# What a status code means, as each answer says it (standard HTTP semantics).
+HTTP_MEANINGS = {
+    301: {
+        "en": "the page has moved for good; the Location header gives its new address",
+        "es": "que la página se ha movido de forma permanente; la cabecera Location da su "
+        "nueva dirección",
+        "de": "Die Seite ist dauerhaft umgezogen, der Location-Header nennt die neue Adresse",
+        "fr": "que la page a été déplacée définitivement ; l'en-tête Location donne sa "
+        "nouvelle adresse",
+    },
+    404: {
+        "en": "the server has no page at that address (Not Found)",
+        "es": "que el servidor no tiene ninguna página en esa dirección (Not Found)",
+        "de": "Unter dieser Adresse hat der Server keine Seite (Not Found)",
+        "fr": "que le serveur n'a aucune page à cette adresse (Not Found)",
+    },
+    429: {
+        "en": "too many requests were sent; wait (see Retry-After) before trying again",
+        "es": "que se enviaron demasiadas peticiones; hay que esperar (véase Retry-After) "
+        "antes de reintentar",
+        "de": "Es wurden zu viele Anfragen gesendet; vor dem nächsten Versuch warten "
+        "(siehe Retry-After)",
+        "fr": "que trop de requêtes ont été envoyées ; il faut attendre (voir Retry-After) "
+        "avant de réessayer",
+    },
+    503: {
+        "en": "the service is unavailable for now, usually overloaded or in maintenance",
+        "es": "que el servicio no está disponible por ahora, normalmente por sobrecarga o "
+        "mantenimiento",
+        "de": "Der Dienst ist gerade nicht verfügbar, meist wegen Überlast oder Wartung",
+        "fr": "que le service est momentanément indisponible, en général surchargé ou en "
+        "maintenance",
+    },
+}
+# Questions that fit the tools a scenario offers, answered without them.
+NO_TOOL_BY_SCENARIO = {
+    "file_ops": ("kib", "glob"),
+    "code_exec": ("time", "split"),
+    "web_search": ("http",),
+    "multi_step": ("kib", "glob", "time", "split", "http"),
 }
 DECLINE: dict[str, QA] = {
     "delete": {
@@ -141,26 +200,32 @@ DECLINE: dict[str, QA] = {
             "expurgée et renouvelle ce qui a déjà fuité.",
         ),
     },
-    "tests": {
+    "tls": {
         "en": (
-            "Disable all the tests in {dir} so release {ver} can ship today.",
-            "I'd rather not disable the tests in {dir}: shipping {ver} without them hides "
-            "regressions, so let's fix the failing ones instead.",
+            "Turn off TLS certificate checks for every service under {dir} so release {ver} "
+            "stops failing its health checks.",
+            "I won't turn off certificate verification for {dir}: every connection of {ver} "
+            "could then be intercepted; let's find out which certificate fails and fix its chain.",
         ),
         "es": (
-            "Desactiva todos los tests de {dir} para publicar la versión {ver} hoy.",
-            "Prefiero no desactivar los tests de {dir}: publicar {ver} sin ellos oculta "
-            "regresiones, mejor arreglemos los que fallan.",
+            "Desactiva la verificación de certificados TLS en todos los servicios de {dir} para "
+            "que la versión {ver} deje de fallar en los health checks.",
+            "No voy a desactivar la verificación de certificados en {dir}: cualquier conexión de "
+            "{ver} podría ser interceptada; veamos qué certificado falla y arreglemos su cadena.",
         ),
         "de": (
-            "Schalte alle Tests in {dir} ab, damit Release {ver} heute rausgeht.",
-            "Die Tests in {dir} schalte ich nicht ab: {ver} ohne Tests zu veröffentlichen "
-            "verdeckt Regressionen, lass uns die fehlschlagenden reparieren.",
+            "Schalte die TLS-Zertifikatsprüfung für alle Dienste unter {dir} ab, damit Release "
+            "{ver} nicht mehr an den Health-Checks scheitert.",
+            "Die Zertifikatsprüfung für {dir} schalte ich nicht ab: Dann ließe sich jede "
+            "Verbindung von {ver} abfangen; finden wir lieber heraus, welches Zertifikat "
+            "scheitert, und reparieren seine Kette.",
         ),
         "fr": (
-            "Désactive tous les tests de {dir} pour livrer la version {ver} aujourd'hui.",
-            "Je préfère ne pas désactiver les tests de {dir} : livrer {ver} sans eux masque "
-            "des régressions, corrigeons plutôt ceux qui échouent.",
+            "Désactive la vérification des certificats TLS pour tous les services de {dir} afin "
+            "que la version {ver} ne rate plus ses health checks.",
+            "Je ne désactiverai pas la vérification des certificats pour {dir} : toutes les "
+            "connexions de {ver} pourraient alors être interceptées ; cherchons plutôt quel "
+            "certificat échoue et réparons sa chaîne.",
         ),
     },
     "private": {
@@ -248,14 +313,41 @@ def _values(rng: random.Random, family: str) -> dict[str, object]:
     if family == "time":
         h, m = rng.randint(1, 99), rng.randint(1, 59)
         return {"h": h, "m": m, "s": h * 3600 + m * 60}
+    if family == "http":
+        site, slug = rng.choice(pools.SITES), rng.choice(pools.SLUG_PREFIXES)
+        noun = rng.choice(pools.FUNC_NOUNS)
+        url = f"https://{site}/{slug}/{pools.slug(noun)}-{rng.randint(2, 999)}"
+        return {"code": rng.choice(tuple(HTTP_MEANINGS)), "url": url}
     total, w = rng.randint(20, 99999), rng.randint(2, 64)
     return {"total": total, "w": w, "q": total // w, "r": total % w}
 
 
-def control(rng: random.Random, kind: str, lang: str) -> tuple[str, str]:
+# Declines that fit the tools a scenario offers (a home address is a web question).
+DECLINES_BY_SCENARIO = {
+    "file_ops": ("delete", "secrets", "tls"),
+    "code_exec": ("delete", "tls"),
+    "web_search": ("private",),
+    "multi_step": tuple(DECLINE),
+}
+
+
+def _rest(r: int, lang: str) -> str:
+    """What is left over, agreeing with its number (none, one, several)."""
+    forms = {
+        "en": ("none left over", "1 left over", "{r} left over"),
+        "es": ("no sobra ninguna", "sobra 1", "sobran {r}"),
+        "de": ("es bleibt keiner übrig", "1 bleibt übrig", "{r} bleiben übrig"),
+        "fr": ("il n'en reste aucune", "il en reste 1", "il en reste {r}"),
+    }[lang]
+    return forms[min(r, 2)].format(r=r)
+
+
+def control(
+    rng: random.Random, kind: str, lang: str, scenario: str = "multi_step"
+) -> tuple[str, str]:
     """(request, answer) of a no_tool, decline or retry control."""
     if kind == "decline":
-        family = rng.choice(tuple(DECLINE))
+        family = rng.choice(DECLINES_BY_SCENARIO[scenario])
         fields = {
             "dir": pools.repo_dir(rng),
             "module": rng.choice(pools.MODULES),
@@ -264,8 +356,12 @@ def control(rng: random.Random, kind: str, lang: str) -> tuple[str, str]:
         }
         question, answer = DECLINE[family][lang]
         return question.format(**fields), answer.format(**fields)
-    family = rng.choice(tuple(NO_TOOL))
+    family = rng.choice(NO_TOOL_BY_SCENARIO[scenario])
     values = _values(rng, family)
+    if family == "split":
+        values["rest"] = _rest(int(str(values["r"])), lang)
+    if family == "http":
+        values["meaning"] = HTTP_MEANINGS[int(str(values["code"]))][lang]
     question, answer = NO_TOOL[family][lang]
     question, answer = question.format(**values), answer.format(**values)
     if kind == "retry":

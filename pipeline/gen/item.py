@@ -3,6 +3,10 @@
 The item's RNG is ``random.Random(f"{seed}:generate:{index}")``; the plan
 gives its slot in O(1). Nothing is shared between items, so any split of the
 index range over workers or shards gives the same bytes.
+
+Labels are read off what the item does: the complexity from its calls
+(``none`` without any), the scenario from the tools it used (the tools it
+was offered when it used none).
 """
 
 from __future__ import annotations
@@ -10,13 +14,15 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
 from typing import Any, Protocol
 
 from pipeline.gen import adversarial, longctx, render
-from pipeline.gen.context import Ctx, Step
+from pipeline.gen.context import Ctx
 from pipeline.gen.controls import ambiguity, control
-from pipeline.gen.plan import ADVERSARIAL, Slot, slot
-from pipeline.gen.scenarios import Chain, build_chain
+from pipeline.gen.episode import Call
+from pipeline.gen.plan import ADVERSARIAL, NO_CALLS, Slot, slot
+from pipeline.gen.recipes import RECIPES, Outcome
 from pipeline.params import CawsParams, Params
 from pipeline.text import normalize
 from pipeline.tools.registry import load_registry
@@ -28,6 +34,8 @@ SCENARIO_TOOLS = {
     "code_exec": ("code.run",),
     "multi_step": ("code.run", "fs.list", "fs.read", "fs.search", "web.open", "web.search"),
 }
+FAMILIES = {"fs": "file_ops", "web": "web_search", "code": "code_exec"}
+FIRST_DAY = date(2024, 3, 1)
 
 
 class Counter(Protocol):
@@ -49,51 +57,51 @@ def caws_header(caws: CawsParams) -> str:
     return json.dumps({"caws": body}, separators=(",", ":"))
 
 
-def _calls(
-    params: Params, s: Slot, rng: random.Random
-) -> tuple[str, Chain | None, list[str], str, bool]:
-    """(request, chain, integration sentences, answer, negative control) of one slot."""
-    if s.control:
-        request, answer = control(rng, s.kind, s.lang)
-        return request, None, [], answer, False
-    if s.kind == "ambiguity":
-        request, answer = ambiguity(rng, s.scenario, s.lang)
-        return request, None, [], answer, False
-    ctx = Ctx(rng, s.lang, s.structure, probe=s.locale_probe)
-    # Adversarial items recover from their own failed attempt instead of a tool error.
-    complexity = s.complexity
-    if s.adversarial and complexity == "branching_error_recovery":
-        complexity = "multi_call" if s.scenario == "multi_step" else "single_call"
-    chain, _ = build_chain(ctx, s.scenario, complexity)
-    sentences = chain.sentences
+def complexity_of(calls: list[Call]) -> str:
+    """none | single_call | multi_call | branching_error_recovery, from the calls made."""
+    if not calls:
+        return NO_CALLS
+    failed = [i for i, c in enumerate(calls) if not c.ok]
+    if failed and any(c.ok for c in calls[failed[0] + 1 :]):
+        return "branching_error_recovery"
+    return "single_call" if len(calls) == 1 else "multi_call"
+
+
+def scenario_of(calls: list[Call], planned: str) -> str:
+    families = {FAMILIES[c.name.split(".")[0]] for c in calls}
+    if not families:
+        return planned
+    return families.pop() if len(families) == 1 else "multi_step"
+
+
+def _outcome(params: Params, s: Slot, ctx: Ctx) -> Outcome:
     if s.kind == "range_violation":
-        sentences = [adversarial.range_violation(ctx, chain), *sentences]
-    elif s.kind == "malformed_json":
-        sentences = [adversarial.malformed_json(ctx, chain), *sentences]
-    answer = " ".join(sentences)
-    negative = s.kind == "normal" and rng.random() < params.generate.negative_control_prob
-    if negative:
-        adversarial.negative_control(ctx, chain, answer)
-    return chain.request, chain, sentences, answer, negative
+        return adversarial.range_violation(ctx, s.scenario)
+    if s.kind == "malformed_json":
+        return adversarial.malformed_json(ctx, s.scenario)
+    return RECIPES[(s.scenario, s.complexity)](ctx)
 
 
 def _metadata(
-    params: Params, s: Slot, chain: Chain | None, negative: bool, n_integration: int
+    params: Params, s: Slot, outcome: Outcome | None, negative: bool, n_integration: int
 ) -> dict[str, Any]:
-    steps: list[Step] = chain.steps if chain else []
+    calls = outcome.episode.calls if outcome else []
     meta: dict[str, Any] = {
-        "scenario": s.scenario,
-        "complexity": s.complexity,
+        "scenario": scenario_of(calls, s.scenario),
+        "complexity": complexity_of(calls),
         "structure": s.structure,
         "expected_behaviour": s.kind if s.control else "normal",
         "lang": s.lang,
         "format": params.generate.format,
-        "call_sequence": [{"name": st.name, "arguments": st.arguments} for st in steps],
     }
-    if chain and chain.attempts:
-        meta["attempts"] = chain.attempts
-    meta["tool_results"] = [st.result for st in steps]
-    meta["tool_result_fields"] = render.result_fields(steps)
+    if outcome is not None:
+        meta["intent"] = outcome.intent
+    meta["call_sequence"] = [{"name": c.name, "arguments": c.arguments} for c in calls]
+    attempts = outcome.episode.attempts() if outcome else []
+    if attempts:
+        meta["attempts"] = attempts
+    meta["tool_results"] = [c.result for c in calls]
+    meta["tool_result_fields"] = render.result_fields(calls)
     if s.adversarial:
         meta["adversarial"] = {"type": s.kind, "expected": ADVERSARIAL[s.kind]}
     for flag, value in (
@@ -105,6 +113,8 @@ def _metadata(
     ):
         if value:
             meta[flag] = True
+    if outcome is not None:
+        meta["world"] = outcome.episode.world.to_json()
     meta["sample_id"] = f"{params.seed}-{s.index}"
     meta["provenance"] = {
         "generator": f"toolcall-data/{params.dataset_version}",
@@ -119,7 +129,23 @@ def generate_item(params: Params, index: int, student: Counter | None = None) ->
     gen = params.generate
     s = slot(gen, params.seed, index)
     rng = item_rng(params.seed, index)
-    request, chain, sentences, answer, negative = _calls(params, s, rng)
+    outcome: Outcome | None = None
+    negative = False
+    if s.control:
+        request, answer = control(rng, s.kind, s.lang, s.scenario)
+        sentences: list[str] = []
+    elif s.kind == "ambiguity":
+        request, answer = ambiguity(rng, s.scenario, s.lang)
+        sentences = []
+    else:
+        today = (FIRST_DAY + timedelta(days=rng.randrange(640))).isoformat()
+        ctx = Ctx(rng, s.lang, s.structure, probe=s.locale_probe, today=today)
+        outcome = _outcome(params, s, ctx)
+        request, sentences = outcome.request, outcome.sentences
+        answer = " ".join(sentences)
+        negative = s.kind == "normal" and rng.random() < gen.negative_control_prob
+        if negative:
+            adversarial.negative_control(ctx, outcome, answer)
     header = caws_header(gen.caws)
     if s.long_context:
         prompt = longctx.wrap(
@@ -128,19 +154,20 @@ def generate_item(params: Params, index: int, student: Counter | None = None) ->
         )  # fmt: skip
     else:
         prompt = f"{header}\n{request}"
-    steps = chain.steps if chain else []
+    calls = outcome.episode.calls if outcome else []
     prompt, answer = normalize(prompt), normalize(answer)
     sentences = [normalize(x) for x in sentences]
-    text, gold = render.teacher_text(steps, sentences, answer, gen.format)
-    registry = load_registry()
-    metadata = _metadata(params, s, chain, negative, len(sentences))
+    text, gold = render.teacher_text(calls, sentences, answer, gen.format)
+    metadata = _metadata(params, s, outcome, negative, len(sentences))
     metadata["gold"] = render.gold_spans(text, gold)
+    registry = load_registry()
+    scenario = metadata["scenario"]
     return {
         "id": item_id(index),
         "prompt": prompt,
         "teacher_text": text,
-        "tools": [registry.get(name) for name in SCENARIO_TOOLS[s.scenario]],
-        "messages": render.messages(prompt, steps, answer),
+        "tools": [registry.get(name) for name in SCENARIO_TOOLS[scenario]],
+        "messages": render.messages(prompt, calls, answer),
         "metadata": metadata,
     }
 

@@ -1,8 +1,9 @@
-"""Phrasings per language: prompts, tool-result summaries and answer sentences.
+"""Answer sentences per language, one key per thing an answer can state.
 
-Every key has variants in en, es, de and fr. Answer sentences are one line,
-end with their own punctuation and never contain ". " inside, so a sentence
-splitter finds exactly the sentences written here.
+Every sentence is one line, ends with its own punctuation, carries at least
+one value of a tool response (so it is an integration sentence), and never
+contains ". " inside, so the extractor's sentence splitter finds exactly the
+sentences written here. Counted nouns come in already agreeing (`lang.count`).
 """
 
 from __future__ import annotations
@@ -12,310 +13,387 @@ import random
 Table = dict[str, dict[str, tuple[str, ...]]]
 
 P: Table = {
-    # ---- tool-result summaries (the tool answers in the user's language)
-    "sum.config": {
-        "en": ("{fmt} config with {n} top-level keys ({names})",),
-        "es": ("configuración {fmt} con {n} claves de primer nivel ({names})",),
-        "de": ("{fmt}-Konfiguration mit {n} Schlüsseln auf oberster Ebene ({names})",),
-        "fr": ("configuration {fmt} avec {n} clés de premier niveau ({names})",),
-    },
-    "sum.code": {
-        "en": ("{fmt} module defining {n} functions ({names})",),
-        "es": ("módulo {fmt} que define {n} funciones ({names})",),
-        "de": ("{fmt}-Modul mit {n} Funktionen ({names})",),
-        "fr": ("module {fmt} qui définit {n} fonctions ({names})",),
-    },
-    "sum.doc": {
-        "en": ("document with {n} sections ({names})",),
-        "es": ("documento con {n} secciones ({names})",),
-        "de": ("Dokument mit {n} Abschnitten ({names})",),
-        "fr": ("document de {n} sections ({names})",),
-    },
-    "sum.table": {
-        "en": ("CSV table with {n} rows and the columns {names}",),
-        "es": ("tabla CSV con {n} filas y las columnas {names}",),
-        "de": ("CSV-Tabelle mit {n} Zeilen und den Spalten {names}",),
-        "fr": ("table CSV de {n} lignes avec les colonnes {names}",),
-    },
-    "sum.log": {
-        "en": ("log with {n} entries, {e} of them errors",),
-        "es": ("registro con {n} entradas, {e} de ellas errores",),
-        "de": ("Log mit {n} Einträgen, davon {e} Fehler",),
-        "fr": ("journal de {n} entrées, dont {e} erreurs",),
-    },
-    "sum.search": {
-        "en": ("{n} matches in {f} files",),
-        "es": ("{n} coincidencias en {f} archivos",),
-        "de": ("{n} Treffer in {f} Dateien",),
-        "fr": ("{n} correspondances dans {f} fichiers",),
-    },
-    "sum.web": {
+    # ---- fs.read
+    "read.config": {
         "en": (
-            "{technique} cut {metric} by {pct}% for {subject}",
-            "{subject} saw {pct}% lower {metric} after adopting {technique}",
-            "teams running {subject} report {pct}% less {metric} with {technique}",
+            "{path} is {a_fmt} file of {lines} that sets {pairs}.",
+            "{path} ({fmt}, {lines}) sets {pairs}.",
+        ),
+        "es": ("{path} es un archivo {fmt} de {lines} que define {pairs}.",),
+        "de": ("{path} ist eine {fmt}-Datei mit {lines_dat} und setzt {pairs}.",),
+        "fr": ("{path} est un fichier {fmt} de {lines} qui définit {pairs}.",),
+    },
+    "read.config.some": {
+        "en": ("{path} is {a_fmt} file of {lines} with {settings}, among them {pairs}.",),
+        "es": ("{path} es un archivo {fmt} de {lines} con {settings}, entre ellos {pairs}.",),
+        "de": (
+            "{path} ist eine {fmt}-Datei mit {lines_dat} und {settings_dat}, darunter {pairs}.",
+        ),
+        "fr": ("{path} est un fichier {fmt} de {lines} avec {settings}, dont {pairs}.",),
+    },
+    "read.code": {
+        "en": ("{path} is {a_fmt} module of {lines} that defines {names}.",),
+        "es": ("{path} es un módulo {fmt} de {lines} que define {names}.",),
+        "de": ("{path} ist ein {fmt}-Modul mit {lines_dat} und definiert {names}.",),
+        "fr": ("{path} est un module {fmt} de {lines} qui définit {names}.",),
+    },
+    "read.doc": {
+        "en": ("{path} is a document of {lines} with {sections}: {names}.",),
+        "es": ("{path} es un documento de {lines} con {sections}: {names}.",),
+        "de": ("{path} ist ein Dokument mit {lines_dat} und {sections_dat}: {names}.",),
+        "fr": ("{path} est un document de {lines} avec {sections} : {names}.",),
+    },
+    "read.table": {
+        "en": ("{path} is a CSV table with {rows} and the columns {names}.",),
+        "es": ("{path} es una tabla CSV con {rows} y las columnas {names}.",),
+        "de": ("{path} ist eine CSV-Tabelle mit {rows_dat} und den Spalten {names}.",),
+        "fr": ("{path} est un tableau CSV de {rows} avec les colonnes {names}.",),
+    },
+    "read.log": {
+        "en": ("{path} holds {entries} from {day}, {errors}.",),
+        "es": ("{path} contiene {entries} del {day}, {errors}.",),
+        "de": ("{path} enthält {entries} vom {day}, {errors}.",),
+        "fr": ("{path} contient {entries} du {day}, {errors}.",),
+    },
+    "read.values": {
+        "en": ("{path} sets {pairs}.", "In {path}, {pairs}."),
+        "es": ("{path} define {pairs}.",),
+        "de": ("{path} setzt {pairs}.",),
+        "fr": ("{path} définit {pairs}.",),
+    },
+    "read.missing_keys": {
+        "en": ("{path} has no {keys} key.",),
+        "es": ("{path} no tiene la clave {keys}.",),
+        "de": ("Einen Schlüssel {keys} gibt es in {path} nicht.",),
+        "fr": ("{path} n'a pas de clé {keys}.",),
+    },
+    "read.range": {
+        "en": ("Lines {start}-{end} of {path} (a file of {total}) {what}.",),
+        "es": ("Las líneas {start} {to} {end} de {path} (un archivo de {total}) {what}.",),
+        "de": ("Die Zeilen {start} {to} {end} von {path} (einer Datei mit {total_dat}) {what}.",),
+        "fr": ("Les lignes {start} {to} {end} de {path} (un fichier de {total}) {what}.",),
+    },
+    "read.truncated": {
+        "en": (
+            "{path} has {total} lines, and the limit returned only the first {returned}, "
+            "which {what}.",
         ),
         "es": (
-            "{technique} redujo {metric} un {pct} % en {subject}",
-            "{subject} logró un {pct} % menos de {metric} al adoptar {technique}",
-            "los equipos con {subject} reportan un {pct} % menos de {metric} con {technique}",
+            "{path} tiene {total} líneas y el límite devolvió solo las {returned} primeras, "
+            "que {what}.",
         ),
         "de": (
-            "{technique} senkte {metric} bei {subject} um {pct} %",
-            "{subject} erreichte mit {technique} {pct} % weniger {metric}",
-            "Teams mit {subject} melden mit {technique} {pct} % weniger {metric}",
+            "{path} hat {total} Zeilen, wegen des Limits wurden aber nur die ersten {returned} "
+            "gelesen; sie {what}.",
         ),
         "fr": (
-            "{technique} a réduit {metric} de {pct} % pour {subject}",
-            "{subject} a obtenu {pct} % de {metric} en moins grâce à {technique}",
-            "les équipes sous {subject} signalent {pct} % de {metric} en moins avec {technique}",
+            "{path} compte {total} lignes, mais, à cause de la limite, seules les {returned} "
+            "premières ont été lues ; elles {what}.",
         ),
     },
-    # ---- answer sentences (integration: each one carries tool-result values)
-    "ans.read": {
+    "read.link": {
+        "en": ("{path} is a symbolic link to {resolved}.",),
+        "es": ("{path} es un enlace simbólico a {resolved}.",),
+        "de": ("{path} ist ein symbolischer Link auf {resolved}.",),
+        "fr": ("{path} est un lien symbolique vers {resolved}.",),
+    },
+    "read.probe": {
+        "en": ("The file was last modified on {date} and is {size} bytes long.",),
+        "es": ("El archivo se modificó por última vez el {date} y ocupa {size} bytes.",),
+        "de": ("Die Datei wurde zuletzt am {date} geändert und ist {size} Bytes groß.",),
+        "fr": ("Le fichier a été modifié pour la dernière fois le {date} et fait {size} octets.",),
+    },
+    # ---- fs.list
+    "list.all": {
+        "en": ("{dir} has {files}{filter}: {names}.",),
+        "es": ("{dir} tiene {files}{filter}: {names}.",),
+        "de": ("{dir} enthält {files}{filter}: {names}.",),
+        "fr": ("{dir} contient {files}{filter} : {names}.",),
+    },
+    "list.one": {
+        "en": ("{dir} has one file{filter}: {names}.",),
+        "es": ("{dir} tiene un solo archivo{filter}: {names}.",),
+        "de": ("{dir} enthält nur eine Datei{filter}: {names}.",),
+        "fr": ("{dir} contient un seul fichier{filter} : {names}.",),
+    },
+    "list.some": {
+        "en": ("{dir} has {files}{filter}; the first {k} are {names}.",),
+        "es": ("{dir} tiene {files}{filter}; los {k} primeros son {names}.",),
+        "de": ("{dir} enthält {files}{filter}; die ersten {k} sind {names}.",),
+        "fr": ("{dir} contient {files}{filter} ; les {k} premiers sont {names}.",),
+    },
+    # ---- fs.search
+    "search.one": {
+        "en": ("`{pattern}` appears once, at {locs}.",),
+        "es": ("`{pattern}` aparece una sola vez, en {locs}.",),
+        "de": ("`{pattern}` kommt nur einmal vor, in {locs}.",),
+        "fr": ("`{pattern}` n'apparaît qu'une fois, dans {locs}.",),
+    },
+    "search.one.before": {
+        "en": ("`{pattern}` appears once, at {loc}, right after {before}.",),
+        "es": ("`{pattern}` aparece una sola vez, en {loc}, justo después de {before}.",),
+        "de": ("`{pattern}` kommt nur einmal vor, in {loc}, direkt nach {before}.",),
+        "fr": ("`{pattern}` n'apparaît qu'une fois, dans {loc}, juste après {before}.",),
+    },
+    "search.one.after": {
+        "en": ("`{pattern}` appears once, at {loc}, followed by {after}.",),
+        "es": ("`{pattern}` aparece una sola vez, en {loc}, y le sigue {after}.",),
+        "de": ("`{pattern}` kommt nur einmal vor, in {loc}, gefolgt von {after}.",),
+        "fr": ("`{pattern}` n'apparaît qu'une fois, dans {loc}, suivi de {after}.",),
+    },
+    "search.all": {
+        "en": ("`{pattern}` appears on {lines} in {files}: {locs}.",),
+        "es": ("`{pattern}` aparece en {lines} de {files}: {locs}.",),
+        "de": ("`{pattern}` kommt in {files_dat} in {lines_dat} vor: {locs}.",),
+        "fr": ("`{pattern}` apparaît sur {lines} dans {files} : {locs}.",),
+    },
+    "search.some": {
+        "en": ("`{pattern}` appears on {lines} in {files}; the first {k} are {locs}.",),
+        "es": ("`{pattern}` aparece en {lines} de {files}; las {k} primeras son {locs}.",),
+        "de": ("`{pattern}` kommt in {files_dat} in {lines_dat} vor; die ersten {k} sind {locs}.",),
+        "fr": ("`{pattern}` apparaît sur {lines} dans {files} ; les {k} premières sont {locs}.",),
+    },
+    "search.context": {
+        "en": ("In context, {loc} reads `{text}`, after {before}.",),
+        "es": ("La línea {loc} dice `{text}` y va justo después de {before}.",),
+        "de": ("In {loc} steht `{text}`, direkt nach {before}.",),
+        "fr": ("La ligne {loc} contient `{text}` et vient juste après {before}.",),
+    },
+    "search.context.after": {
+        "en": ("In context, {loc} reads `{text}`, followed by {after}.",),
+        "es": ("La línea {loc} dice `{text}` y le sigue {after}.",),
+        "de": ("In {loc} steht `{text}`, gefolgt von {after}.",),
+        "fr": ("La ligne {loc} contient `{text}` et est suivie de {after}.",),
+    },
+    # ---- comparing one setting in two files
+    "compare.files": {
+        "en": ("{key} is {v1} in {p1} and {v2} in {p2}, so {relation}.",),
+        "es": ("{key} vale {v1} en {p1} y {v2} en {p2}, así que {relation}.",),
+        "de": ("{key} ist in {p1} {v1} und in {p2} {v2}, also {relation}.",),
+        "fr": ("{key} vaut {v1} dans {p1} et {v2} dans {p2}, donc {relation}.",),
+    },
+    # ---- web
+    "web.only": {
+        "en": ("The only result, {title} ({url}), reports that {finding}.",),
+        "es": ("El único resultado, {title} ({url}), indica que {finding}.",),
+        "de": ("Der einzige Treffer, {title} ({url}), berichtet: {finding}.",),
+        "fr": ("Le seul résultat, {title} ({url}), indique que {finding}.",),
+    },
+    "web.also": {
+        "en": ("Another source, {title} ({url}), notes that {finding}.",),
+        "es": ("Otra fuente, {title} ({url}), señala que {finding}.",),
+        "de": ("Eine weitere Quelle, {title} ({url}), meldet: {finding}.",),
+        "fr": ("Une autre source, {title} ({url}), signale que {finding}.",),
+    },
+    "web.third": {
+        "en": ("A third source, {title} ({url}), adds that {finding}.",),
+        "es": ("Una tercera fuente, {title} ({url}), añade que {finding}.",),
+        "de": ("Eine dritte Quelle, {title} ({url}), ergänzt: {finding}.",),
+        "fr": ("Une troisième source, {title} ({url}), ajoute que {finding}.",),
+    },
+    "web.top": {
+        "en": ("The top result, {title} ({url}), reports that {finding}.",),
+        "es": ("El primer resultado, {title} ({url}), indica que {finding}.",),
+        "de": ("Der erste Treffer, {title} ({url}), berichtet: {finding}.",),
+        "fr": ("Le premier résultat, {title} ({url}), indique que {finding}.",),
+    },
+    "web.results": {
+        "en": ("The search found {pages}; the top {k} are {items}.",),
+        "es": ("La búsqueda encontró {pages}; los {k} primeros son {items}.",),
+        "de": ("Die Suche fand {pages}; die ersten {k} sind {items}.",),
+        "fr": ("La recherche a trouvé {pages} ; les {k} premières sont {items}.",),
+    },
+    "web.results.all": {
+        "en": ("The search found {pages}: {items}.",),
+        "es": ("La búsqueda encontró {pages}: {items}.",),
+        "de": ("Die Suche fand {pages}: {items}.",),
+        "fr": ("La recherche a trouvé {pages} : {items}.",),
+    },
+    "web.open": {
+        "en": ("The page {title} ({lines}{extra}) reports that {finding}.",),
+        "es": ("La página {title} ({lines}{extra}) indica que {finding}.",),
+        "de": ("Die Seite {title} ({lines}{extra}) berichtet: {finding}.",),
+        "fr": ("La page {title} ({lines}{extra}) indique que {finding}.",),
+    },
+    "web.cut": {
+        "en": (", cut here at {n} characters",),
+        "es": (", recortada aquí a {n} caracteres",),
+        "de": (", hier nach {n} Zeichen abgeschnitten",),
+        "fr": (", coupée ici à {n} caractères",),
+    },
+    "web.window": {
+        "en": ("The requested lines of {title} begin with: {text}",),
+        "es": ("Las líneas pedidas de {title} empiezan así: {text}",),
+        "de": ("Die gewünschten Zeilen von {title} beginnen so: {text}",),
+        "fr": ("Les lignes demandées de {title} commencent ainsi : {text}",),
+    },
+    "web.links": {
+        "en": ("The page links to {links}.",),
+        "es": ("La página enlaza a {links}.",),
+        "de": ("Die Seite verlinkt auf {links}.",),
+        "fr": ("La page renvoie vers {links}.",),
+    },
+    "web.section": {
+        "en": ("Its {heading} section says: {text}",),
+        "es": ("Su sección {heading} dice: {text}",),
+        "de": ("Im Abschnitt {heading} heißt es: {text}",),
+        "fr": ("Sa section {heading} précise : {text}",),
+    },
+    "web.section.next": {
+        "en": ("The {heading} section adds: {text}",),
+        "es": ("La sección {heading} añade: {text}",),
+        "de": ("Unter {heading} steht: {text}",),
+        "fr": ("La section {heading} ajoute : {text}",),
+    },
+    "web.compare": {
         "en": (
-            "{path} has {lines} lines and contains a {summary}.",
-            "I read {path}: it is a {summary}, {lines} lines long.",
+            "For {subject}, the {metric} {verb} by {p1}% with {t1} ({u1}) and by {p2}% with "
+            "{t2} ({u2}), so {relation}.",
         ),
         "es": (
-            "{path} tiene {lines} líneas y contiene: {summary}.",
-            "Leí {path}: es un archivo de {lines} líneas con {summary}.",
+            "En {subject}, {metric} {verb} un {p1} % con {t1} ({u1}) y un {p2} % con {t2} "
+            "({u2}), así que {relation}.",
         ),
         "de": (
-            "{path} hat {lines} Zeilen und enthält: {summary}.",
-            "Ich habe {path} gelesen: {lines} Zeilen, Inhalt: {summary}.",
+            "Bei {subject} {verb} {metric} mit {t1} um {p1} % ({u1}) und mit {t2} um {p2} % "
+            "({u2}), also {relation}.",
         ),
         "fr": (
-            "{path} compte {lines} lignes et contient : {summary}.",
-            "J'ai lu {path} : {lines} lignes, contenu : {summary}.",
+            "Pour {subject}, {metric} {verb} de {p1} % avec {t1} ({u1}) et de {p2} % avec "
+            "{t2} ({u2}), donc {relation}.",
         ),
     },
-    "ans.read.values": {
-        "en": ("It sets {pairs}.", "The values are {pairs}."),
-        "es": ("El archivo define {pairs}.", "Los valores son {pairs}."),
-        "de": ("Die Datei setzt {pairs}.", "Die Werte sind {pairs}."),
-        "fr": ("Le fichier définit {pairs}.", "Les valeurs sont {pairs}."),
-    },
-    "ans.read.range": {
-        "en": ("Lines {start}-{end} begin with `{first}`.",),
-        "es": ("Las líneas {start}-{end} empiezan con `{first}`.",),
-        "de": ("Die Zeilen {start}-{end} beginnen mit `{first}`.",),
-        "fr": ("Les lignes {start} à {end} commencent par `{first}`.",),
-    },
-    "ans.read.truncated": {
-        "en": ("Only the first {returned} of its {lines} lines were returned.",),
-        "es": ("Solo se devolvieron las primeras {returned} de sus {lines} líneas.",),
-        "de": ("Nur die ersten {returned} ihrer {lines} Zeilen wurden zurückgegeben.",),
-        "fr": ("Seules les {returned} premières de ses {lines} lignes ont été renvoyées.",),
-    },
-    "ans.probe": {
-        "en": ("It was last modified on {modified} and is {size} KB.",),
-        "es": ("Se modificó por última vez el {modified} y ocupa {size} KB.",),
-        "de": ("Zuletzt geändert am {modified}, Größe {size} KB.",),
-        "fr": ("Dernière modification le {modified}, taille {size} Ko.",),
-    },
-    "ans.list": {
+    "web.baseline": {
         "en": (
-            "{dir} has {count} matching files, including {r0}.",
-            "I found {count} files in {dir}; the first is {r0}.",
+            "According to {title} ({url}), {finding}; applied to your baseline of "
+            "{base} {unit}, that leaves {out} {unit}.",
         ),
         "es": (
-            "{dir} tiene {count} archivos coincidentes, entre ellos {r0}.",
-            "Encontré {count} archivos en {dir}; el primero es {r0}.",
+            "Según {title} ({url}), {finding}; aplicada a tu valor de referencia de {base} {unit}, "
+            "esa reducción deja {out} {unit}.",
         ),
         "de": (
-            "{dir} enthält {count} passende Dateien, darunter {r0}.",
-            "Ich habe {count} Dateien in {dir} gefunden; die erste ist {r0}.",
+            "Laut {title} ({url}) {finding}; wendet man diese Senkung auf deinen Ausgangswert "
+            "von {base} {unit} an, bleiben {out} {unit}.",
         ),
         "fr": (
-            "{dir} contient {count} fichiers correspondants, dont {r0}.",
-            "J'ai trouvé {count} fichiers dans {dir} ; le premier est {r0}.",
+            "D'après {title} ({url}), {finding} ; appliquée à ta valeur de référence de "
+            "{base} {unit}, cette baisse donne {out} {unit}.",
         ),
     },
-    "ans.search": {
-        "en": ("The pattern {pattern} gives {summary}; the first match is {r0}.",),
-        "es": ("El patrón {pattern} da {summary}; la primera está en {r0}.",),
-        "de": ("Das Muster {pattern} ergibt {summary}; der erste Treffer ist {r0}.",),
-        "fr": ("Le motif {pattern} donne {summary} ; la première est {r0}.",),
+    "web.probe": {
+        "en": ("The page was published on {date}.",),
+        "es": ("La página se publicó el {date}.",),
+        "de": ("Der Artikel erschien am {date}.",),
+        "fr": ("La page a été publiée le {date}.",),
     },
-    "ans.web": {
-        "en": ("According to {site}, {summary}.", "The top source, {site}, says {summary}."),
-        "es": ("Según {site}, {summary}.", "La fuente principal, {site}, indica que {summary}."),
-        "de": ("Laut {site}: {summary}.", "Die wichtigste Quelle, {site}, meldet: {summary}."),
-        "fr": ("Selon {site}, {summary}.", "La source principale, {site}, indique que {summary}."),
+    # ---- code.run
+    "code.prints": {
+        "en": ("It prints `{out}`.", "The snippet prints `{out}`."),
+        "es": ("Imprime `{out}`.", "El fragmento imprime `{out}`."),
+        "de": ("Es gibt `{out}` aus.", "Das Snippet gibt `{out}` aus."),
+        "fr": ("Il affiche `{out}`.", "Le code affiche `{out}`."),
     },
-    "ans.web.count": {
-        "en": ("The search returned {count} results; the most relevant is {url}.",),
-        "es": ("La búsqueda devolvió {count} resultados; el más relevante es {url}.",),
-        "de": ("Die Suche lieferte {count} Treffer; der relevanteste ist {url}.",),
-        "fr": ("La recherche a renvoyé {count} résultats ; le plus pertinent est {url}.",),
+    "code.compare": {
+        "en": ("The first snippet prints `{a}` and the second prints `{b}`, so {relation}.",),
+        "es": ("El primer fragmento imprime `{a}` y el segundo `{b}`, así que {relation}.",),
+        "de": ("Das erste Snippet gibt `{a}` aus und das zweite `{b}`, also {relation}.",),
+        "fr": ("Le premier extrait affiche `{a}` et le second `{b}`, donc {relation}.",),
     },
-    "ans.open": {
-        "en": ('The page "{title}" has {lines} lines and reports that {summary}.',),
-        "es": ('La página "{title}" tiene {lines} líneas e indica que {summary}.',),
-        "de": ('Die Seite "{title}" hat {lines} Zeilen; Kernaussage: {summary}.',),
-        "fr": ('La page "{title}" compte {lines} lignes et indique que {summary}.',),
-    },
-    "ans.code": {
-        "en": ("The program printed {out}.", "Running it prints {out}."),
-        "es": ("El programa imprimió {out}.", "Al ejecutarlo imprime {out}."),
-        "de": ("Das Programm gab {out} aus.", "Die Ausführung liefert {out}."),
-        "fr": ("Le programme a affiché {out}.", "L'exécution affiche {out}."),
-    },
-    "adv.range": {
+    "code.typo": {
         "en": (
-            "I corrected {key} from {bad} to {good} (allowed range {lo}-{hi}); "
-            "the corrected call returned {value}.",
+            "Your snippet raises `{error}`; with the typo fixed (`{bad}` → `{good}`), "
+            "it prints `{out}`.",
         ),
         "es": (
-            "Corregí {key} de {bad} a {good} (rango permitido {lo}-{hi}); "
-            "la llamada corregida devolvió {value}.",
+            "Tu fragmento lanza `{error}`; con la errata corregida (`{bad}` → `{good}`), "
+            "imprime `{out}`.",
         ),
         "de": (
-            "Ich habe {key} von {bad} auf {good} korrigiert (erlaubter Bereich {lo}-{hi}); "
-            "der korrigierte Aufruf lieferte {value}.",
+            "Dein Snippet wirft `{error}`; mit korrigiertem Tippfehler (`{bad}` → `{good}`) "
+            "gibt es `{out}` aus.",
         ),
         "fr": (
-            "J'ai corrigé {key} de {bad} à {good} (plage autorisée {lo}-{hi}) ; "
-            "l'appel corrigé a renvoyé {value}.",
+            "Ton code lève `{error}` ; une fois la faute de frappe corrigée "
+            "(`{bad}` → `{good}`), il affiche `{out}`.",
         ),
     },
-    "adv.json": {
-        "en": ("I repaired the malformed JSON arguments and the corrected call returned {value}.",),
-        "es": ("Reparé los argumentos JSON mal formados y la llamada corregida devolvió {value}.",),
-        "de": (
-            "Ich habe die fehlerhaften JSON-Argumente repariert; "
-            "der korrigierte Aufruf lieferte {value}.",
-        ),
-        "fr": ("J'ai réparé les arguments JSON mal formés et l'appel corrigé a renvoyé {value}.",),
+    "code.values": {
+        "en": ("{source} holds {values}; {result} is {out}.",),
+        "es": ("{source} contiene {values}; {result} es {out}.",),
+        "de": ("{source} enthält {values}; {result} ist {out}.",),
+        "fr": ("{source} contient {values} ; {result} vaut {out}.",),
     },
-    "ans.probe.web": {
-        "en": ("It was published on {published}, among {count} matching pages.",),
-        "es": ("Se publicó el {published}, entre {count} páginas coincidentes.",),
-        "de": ("Sie erschien am {published}, unter {count} passenden Seiten.",),
-        "fr": ("Elle a été publiée le {published}, parmi {count} pages correspondantes.",),
-    },
-    "ans.probe.code": {
-        "en": ("The run on {finished} took {ms} ms.",),
-        "es": ("La ejecución del {finished} tardó {ms} ms.",),
-        "de": ("Der Lauf am {finished} dauerte {ms} ms.",),
-        "fr": ("L'exécution du {finished} a duré {ms} ms.",),
-    },
-    "q.web": {
-        "en": ("{technique} for {subject}", "{technique} in {subject}", "{subject} {technique}"),
-        "es": ("{technique} para {subject}", "{technique} en {subject}"),
-        "de": ("{technique} für {subject}", "{technique} bei {subject}"),
-        "fr": ("{technique} pour {subject}", "{technique} dans {subject}"),
-    },
-    "q.qualifier": {
+    # ---- failures of what the user gave
+    "err.missing": {
         "en": (
-            "",
-            "benchmarks",
-            "best practices",
-            "migration guide",
-            "pitfalls",
-            "case study",
-            "tuning tips",
-            "production lessons",
-            "trade-offs",
-            "checklist",
-            "postmortem",
+            "{asked} does not exist (`{error}`); the file with the closest name is {found}, "
+            "which I read instead.",
         ),
         "es": (
-            "",
-            "benchmarks",
-            "buenas prácticas",
-            "guía de migración",
-            "errores comunes",
-            "caso de estudio",
-            "consejos de ajuste",
-            "lecciones en producción",
-            "checklist",
+            "{asked} no existe (`{error}`); el archivo de nombre más parecido es {found}, "
+            "que leí en su lugar.",
         ),
         "de": (
-            "",
-            "Benchmarks",
-            "Best Practices",
-            "Migrationsleitfaden",
-            "Stolperfallen",
-            "Fallstudie",
-            "Tuning-Tipps",
-            "Erfahrungen aus der Produktion",
-            "Checkliste",
+            "{asked} existiert nicht (`{error}`); die Datei mit dem ähnlichsten Namen ist "
+            "{found}, die ich stattdessen gelesen habe.",
         ),
         "fr": (
-            "",
-            "benchmarks",
-            "bonnes pratiques",
-            "guide de migration",
-            "pièges",
-            "étude de cas",
-            "conseils de réglage",
-            "retours de production",
-            "checklist",
+            "{asked} n'existe pas (`{error}`) ; le fichier au nom le plus proche est "
+            "{found}, que j'ai lu à la place.",
         ),
     },
-    # value phrases used inside the adversarial sentences
-    "unit.lines": {
-        "en": ("{n} lines",),
-        "es": ("{n} líneas",),
-        "de": ("{n} Zeilen",),
-        "fr": ("{n} lignes",),
+    "err.gone": {
+        "en": (
+            "{url} could not be opened (`{error}`); a search for its topic found {title} "
+            "({found}), which I opened instead.",
+        ),
+        "es": (
+            "No se pudo abrir {url} (`{error}`); una búsqueda sobre su tema encontró {title} "
+            "({found}), que abrí en su lugar.",
+        ),
+        "de": (
+            "{url} ließ sich nicht öffnen (`{error}`); eine Suche nach dem Thema fand "
+            "die Seite {title} ({found}), die ich stattdessen geöffnet habe.",
+        ),
+        "fr": (
+            "Impossible d'ouvrir {url} (`{error}`) ; une recherche sur son sujet a trouvé "
+            "la page {title} ({found}), que j'ai ouverte à la place.",
+        ),
     },
-    "unit.files": {
-        "en": ("{n} files",),
-        "es": ("{n} archivos",),
-        "de": ("{n} Dateien",),
-        "fr": ("{n} fichiers",),
+    "err.redirect": {
+        "en": ("{asked} now redirects to {url}.",),
+        "es": ("{asked} ahora redirige a {url}.",),
+        "de": ("{asked} leitet inzwischen auf {url} weiter.",),
+        "fr": ("{asked} redirige désormais vers {url}.",),
     },
-    "unit.matches": {
-        "en": ("{n} matches",),
-        "es": ("{n} coincidencias",),
-        "de": ("{n} Treffer",),
-        "fr": ("{n} correspondances",),
+    # ---- faults the user put in the request (a clause added to the first sentence)
+    "adv.clamp": {
+        "en": ("You asked for {bad}, but {rule}, so I used {hi}; {meant}.",),
+        "es": ("Pediste {bad}, pero {rule}, así que usé {hi}; {meant}.",),
+        "de": ("Du wolltest {bad}, aber {rule}, daher habe ich {hi} verwendet; {meant}.",),
+        "fr": ("Tu as demandé {bad}, mais {rule} : j'ai donc utilisé {hi} ; {meant}.",),
     },
-    "unit.results": {
-        "en": ("{n} results",),
-        "es": ("{n} resultados",),
-        "de": ("{n} Treffer",),
-        "fr": ("{n} résultats",),
-    },
-    "unit.output": {
-        "en": ("the output {n}",),
-        "es": ("la salida {n}",),
-        "de": ("die Ausgabe {n}",),
-        "fr": ("la sortie {n}",),
+    "adv.repair": {
+        "en": (
+            " (the arguments you gave were not valid JSON because of the {fix}, so I sent "
+            "them repaired as {json})",
+        ),
+        "es": (
+            " (los argumentos que diste no eran JSON válido por {fix}, así que los envié "
+            "corregidos como {json})",
+        ),
+        "de": (
+            " (deine Argumente waren wegen {fix} kein gültiges JSON, daher habe ich sie "
+            "korrigiert als {json} gesendet)",
+        ),
+        "fr": (
+            " (tes arguments n'étaient pas du JSON valide à cause {fix}, je les ai donc "
+            "envoyés corrigés sous la forme {json})",
+        ),
     },
 }
-
-METRIC_NAMES: dict[str, dict[str, str]] = {
-    "en": {"latency": "latency", "memory": "memory use", "build_time": "build time",
-           "error_rate": "error rate", "throughput": "queueing delay", "cost": "cost",
-           "cold_start": "cold-start time"},
-    "es": {"latency": "la latencia", "memory": "el uso de memoria", "build_time":
-           "el tiempo de compilación", "error_rate": "la tasa de errores", "throughput":
-           "la espera en cola", "cost": "el coste", "cold_start": "el arranque en frío"},
-    "de": {"latency": "Latenz", "memory": "Speicherbedarf", "build_time": "Build-Zeit",
-           "error_rate": "Fehlerrate", "throughput": "Wartezeit", "cost": "Kosten",
-           "cold_start": "Kaltstartzeit"},
-    "fr": {"latency": "la latence", "memory": "la mémoire", "build_time":
-           "le temps de compilation", "error_rate": "le taux d'erreur", "throughput":
-           "l'attente en file", "cost": "le coût", "cold_start": "le temps de démarrage à froid"},
-}  # fmt: skip
-LANGUAGE_NAMES = {
-    "en": {"en": "English", "es": "Spanish", "de": "German", "fr": "French"},
-    "es": {"en": "inglés", "es": "español", "de": "alemán", "fr": "francés"},
-    "de": {"en": "Englisch", "es": "Spanisch", "de": "Deutsch", "fr": "Französisch"},
-    "fr": {"en": "anglais", "es": "espagnol", "de": "allemand", "fr": "français"},
-}
-AND = {"en": "and", "es": "y", "de": "und", "fr": "et"}
 
 
 def phrase(rng: random.Random, key: str, lang: str, /, **values: object) -> str:
     return rng.choice(P[key][lang]).format(**values)
-
-
-def join_list(items: list[str], lang: str) -> str:
-    if len(items) == 1:
-        return items[0]
-    return f"{', '.join(items[:-1])} {AND[lang]} {items[-1]}"

@@ -12,13 +12,14 @@ into fixed ranges:
     ... [N - S, N)         special kinds at the end: long context, malformed_json,
                            range_violation, ambiguity, then the controls
 
-Scenario/complexity and kind are separate functions of the position, so a
-control at the end of a 36-item plan still carries one of the table's cells.
+The plan gives every position a target scenario and complexity; an item's
+metadata records the complexity of the calls it really made, and items
+without calls (controls, ambiguity) are ``none``. So controls and ambiguity
+items are kept off the table's positions, which only tool-using items fill.
 Counting rules (what `verify` checks with the same `quotas(gen)`):
 
-- `cell_minimums` count every item by its metadata scenario x complexity
-  (controls and ambiguity items included; at N = 36 the table alone needs all
-  36 items).
+- `cell_minimums` count items by their metadata scenario x complexity; the
+  full table needs 36 normal items besides the controls and adversarial ones.
 - `structures` count tool-using items (at least one call) per scenario; every
   listed structure appears at least once in every scenario.
 - `controls` and `multilingual` are exact counts; the others are minimums.
@@ -38,6 +39,7 @@ from pipeline.params import GenerateParams, ParamsError
 
 SCENARIOS = ("file_ops", "web_search", "code_exec", "multi_step")
 COMPLEXITIES = ("single_call", "multi_call", "branching_error_recovery")
+NO_CALLS = "none"  # the complexity of an item that makes no call
 STRUCTURES = ("flat_args", "nested_args", "arrays", "enums", "numeric_ranges", "optional_keys")
 CONTROL_KINDS = ("no_tool", "decline", "retry")
 ADVERSARIAL = {
@@ -46,7 +48,7 @@ ADVERSARIAL = {
     "ambiguity": "clarify",
 }
 LANGUAGES = ("en", "es", "de", "fr")
-# Below this many items the full table cannot fit; a one-per-cell backbone is used.
+# Below this many tool-using items the full table cannot fit; a one-per-cell backbone is used.
 FULL_TABLE_MIN = 36
 LONG_CONTEXT_FULL_MIN = 20
 
@@ -159,23 +161,20 @@ def _check_languages(languages: tuple[str, ...]) -> None:
 def _layout(gen: GenerateParams) -> _Layout:
     _check_languages(gen.languages)
     n = gen.total
-    full = n >= FULL_TABLE_MIN
-    table = FULL_TABLE if full else _BACKBONE[: min(n, len(_BACKBONE))]
-    coverage = _COVERAGE if full else 0
     c_total = min(_round(n * gen.control_ratio), n)
     base, extra = divmod(c_total, len(CONTROL_KINDS))
     controls = tuple(base + (1 if i < extra else 0) for i in range(len(CONTROL_KINDS)))
-    if c_total > n - coverage:
-        # So many controls that the coverage entries cannot all make calls.
-        coverage = 0
+    asked = gen.adversarial_per_type
+    full = n - c_total - 3 * asked >= FULL_TABLE_MIN
     long_context = min(
         gen.long_context_min, gen.long_context_min if n >= LONG_CONTEXT_FULL_MIN else n // 10
     )
-    # Ambiguity items and controls make no calls, so they must stay off the
-    # coverage entries; everything special must fit in the plan.
-    each = gen.adversarial_per_type if full else min(gen.adversarial_per_type, n // 10)
-    while each > 0 and (c_total + 3 * each + long_context > n or c_total + each > n - coverage):
+    each = asked if full else min(asked, n // 10)
+    while each > 0 and c_total + 3 * each + long_context > n:
         each -= 1
+    # Controls and ambiguity items make no calls, and a range violation or pasted JSON
+    # is one call of its own: the table keeps to the normal items' positions.
+    table = FULL_TABLE if full else _BACKBONE[: max(0, min(len(_BACKBONE), n - c_total - 3 * each))]
     long_context = max(0, min(long_context, n - c_total - 3 * each))
     multilingual = _round(n * gen.multilingual_ratio) if gen.languages else 0
     normal = n - c_total - 3 * each - long_context
@@ -185,7 +184,7 @@ def _layout(gen: GenerateParams) -> _Layout:
     return _Layout(
         total=n,
         table=table,
-        coverage=coverage,
+        coverage=_COVERAGE if full else 0,
         controls=(controls[0], controls[1], controls[2]),
         adversarial_each=each,
         long_context=long_context,

@@ -52,19 +52,20 @@ CONFIG_KEYS: tuple[tuple[str, str], ...] = (
     ("port", "port"), ("workers", "small"), ("log_level", "level"), ("timeout_s", "small"),
     ("retries", "tiny"), ("cache_ttl", "ttl"), ("max_connections", "medium"),
     ("batch_size", "medium"), ("region", "region"), ("replicas", "tiny"),
-    ("queue", "queue"), ("debug", "bool"), ("compression", "codec"),
+    ("queue", "queue"), ("debug", "bool"), ("compression", "compression"),
     ("pool_size", "small"), ("max_body_kb", "medium"), ("rate_limit", "medium"),
     ("shards", "tiny"), ("backoff_ms", "medium"), ("sample_rate", "percent"),
     ("read_only", "bool"), ("storage_class", "storage"), ("heartbeat_s", "small"),
     ("keepalive_s", "small"), ("page_size", "medium"), ("flush_interval_ms", "medium"),
     ("max_retries", "tiny"), ("window_days", "small"), ("threads", "small"),
-    ("checksum", "codec"), ("tls", "bool"),
+    ("checksum", "checksum"), ("tls", "bool"),
 )  # fmt: skip
 _CHOICES = {
     "level": ("debug", "info", "warning", "error"),
     "region": ("eu-west-1", "eu-central-1", "us-east-2", "ap-south-1", "sa-east-1"),
     "queue": ("jobs-high", "jobs-low", "ingest-main", "exports-batch", "mail-outbox"),
-    "codec": ("gzip", "zstd", "lz4", "brotli", "none", "crc32c", "sha256"),
+    "compression": ("gzip", "zstd", "lz4", "brotli", "none"),
+    "checksum": ("crc32c", "sha256", "xxh64", "none"),
     "storage": ("standard", "infrequent", "archive", "local-ssd"),
 }
 FUNC_VERBS = (
@@ -86,6 +87,7 @@ CSV_COLUMNS = (
     "day", "requests", "errors", "p95_ms", "bytes_out", "users", "jobs", "retries",
     "hits", "misses", "latency_ms", "queue_depth",
 )  # fmt: skip
+SUBDIRS = ("tests", "fixtures", "migrations", "docs", "scripts", "legacy", "examples", "internal")
 LOG_SERVICES = MODULES[:40]
 LOG_EVENTS = (
     "job {n} finished in {ms} ms", "cache miss for key {key}", "retrying request {n}",
@@ -186,3 +188,15 @@ def page_url(rng: random.Random, site: str, technique: str, subject: str) -> str
     words = slug(f"{technique} {subject}").split("-")
     keep = [w for w in words if w not in ("the", "for", "and")][:5]
     return f"https://{site}/{rng.choice(SLUG_PREFIXES)}/{'-'.join(keep)}-{rng.randint(2, 999)}"
+
+
+def hidden_content(rng: random.Random, name: str) -> str:
+    """What a dotfile of that name holds (nothing secret: no keys, no tokens)."""
+    if name == ".env.example":
+        return f"LOG_LEVEL=info\nWORKERS={rng.randint(2, 16)}\nPORT={rng.randint(1025, 65000)}\n"
+    if name == ".tool-versions":
+        python = f"3.{rng.randint(10, 12)}.{rng.randint(0, 9)}"
+        return f"python {python}\nnodejs {rng.randint(18, 22)}.{rng.randint(0, 19)}.0\n"
+    if name == ".editorconfig":
+        return f"root = true\n\n[*]\nindent_style = space\nindent_size = {rng.choice((2, 4))}\n"
+    return f"debug: true\nworkers: {rng.randint(1, 8)}\n"

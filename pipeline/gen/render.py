@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pipeline.gen.context import Step
+from pipeline.gen.episode import Call as Step
 from pipeline.spans import TextIndex
 
 FORMATS = ("hermes", "seed")

@@ -7,6 +7,7 @@ worker, only when a long-context item needs counting.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -59,7 +60,18 @@ def make_header(
         num_shards=shards,
         shard_index=index,
         total_samples=gen.total,
+        plan=plan_of(params),
     )
+
+
+def plan_of(params: Params) -> dict[str, Any]:
+    """The generate params the set-level gates check, as written in params.yaml
+    (paths and the shard split say nothing about what a set must contain)."""
+    plan = dataclasses.asdict(params.generate)
+    for key in ("out", "num_shards", "shard_index"):
+        plan.pop(key)
+    plan["languages"] = list(plan["languages"])
+    return plan
 
 
 def _worker(params: Params) -> tuple[Params, LazyStudent | None]:

@@ -56,6 +56,8 @@ class Settings:
     cap: int = 3
     min_chars: int = 3
     trim_attribution: bool = False
+    # export.train_on_failed_attempts: train the failed attempts the teacher marked.
+    train_failed_attempts: bool = False
 
 
 class ExportRow(NamedTuple):
@@ -63,6 +65,7 @@ class ExportRow(NamedTuple):
 
     id: str
     input_ids: bytes
+    labels: bytes  # int32 ids, -100 where no loss is taken
     assistant: bytes
     tool_name: bytes
     tool_args: bytes
@@ -159,7 +162,8 @@ class Extractor:
             "notes": notes,
         }
         stats = self._stats(prep, teacher_spans, unaligned, sequence)
-        row = self._row(prep, seq_enc.ids, sequence)
+        skipped = set() if self.settings.train_failed_attempts else excluded_calls(prep.item)
+        row = self._row(prep, seq_enc.ids, sequence, skipped)
         return Outcome(prep.line, dumps(prep.item), row, None, stats)
 
     def _calls(self, prep: Prepared, index: TextIndex, tok: TokenIndex) -> list[dict[str, Any]]:
@@ -214,12 +218,21 @@ class Extractor:
         }
 
     @staticmethod
-    def _row(prep: Prepared, ids: np.ndarray, sequence: dict[str, Any]) -> ExportRow:
+    def _row(
+        prep: Prepared, ids: np.ndarray, sequence: dict[str, Any], skipped: set[int]
+    ) -> ExportRow:
+        """The training row; the turns of skipped calls (failed attempts) take no loss,
+        and their name and argument tokens leave the process masks too."""
         length = int(ids.size)
-        calls = sequence["calls"]
+        calls = [c for i, c in enumerate(sequence["calls"]) if i not in skipped]
+        quiet = turns_of(prep.source.messages, skipped)
+        trained = [r for i, r in enumerate(sequence["assistant"]) if i not in quiet]
+        mask = np.frombuffer(_mask(length, trained), dtype=np.uint8)
+        labels = np.where(mask == 1, ids.astype("<i4"), -100).astype("<i4")
         return ExportRow(
             id=str(prep.item["id"]),
             input_ids=ids.astype("<i4").tobytes(),
+            labels=labels.tobytes(),
             assistant=_mask(length, sequence["assistant"]),
             tool_name=_mask(length, [c["name"] for c in calls]),
             tool_args=_mask(length, [c["args"] for c in calls]),
@@ -263,6 +276,33 @@ class Extractor:
             return Outcome(
                 prep.line, None, None, ("teacher_text", str(exc), _preview(prep.item)), {}
             )
+
+
+def excluded_calls(item: dict[str, Any]) -> set[int]:
+    """Calls the generator marked as failed attempts to keep out of the loss."""
+    metadata = item.get("metadata")
+    attempts = metadata.get("attempts") if isinstance(metadata, dict) else None
+    return {
+        a["call_index"]
+        for a in attempts or ()
+        if isinstance(a, dict) and a.get("ok") is False and a.get("excluded") is True
+        and isinstance(a.get("call_index"), int)
+    }  # fmt: skip
+
+
+def turns_of(messages: list[dict[str, Any]], calls: set[int]) -> set[int]:
+    """Assistant turns (in turn order) whose every call is in `calls`."""
+    out: set[int] = set()
+    turn = call = 0
+    for message in messages:
+        if message.get("role") != "assistant":
+            continue
+        own = range(call, call + len(message.get("tool_calls") or ()))
+        if len(own) and all(i in calls for i in own):
+            out.add(turn)
+        call += len(own)
+        turn += 1
+    return out
 
 
 def extract_chunk(entries: list[tuple[int, Any]]) -> list[Outcome]:

@@ -32,8 +32,8 @@ MONTHS = frozenset([
 ])
 # fmt: on
 # Sentence-final punctuation with any closing quotes/brackets, then a space or the end.
-# French closes a quote after a space: « oui. »
-_END = re.compile(r"""[.!?…]+(?:["'”’)\]]|[ \u00a0\u202f]?»)*(?=\s|$)|[。！？]+|\n""")
+# French closes a quote after a space: « oui. »; German closes with “: „ja.“
+_END = re.compile(r"""[.!?…]+(?:["'”’“)\]]|[ \u00a0\u202f]?»)*(?=\s|$)|[。！？]+|\n""")
 # "According to example.org, ..." names the source; the integrating content is the
 # clause after it, so an integration span starts after such a lead-in.
 _ATTRIBUTION = re.compile(
@@ -49,7 +49,7 @@ def _is_boundary(text: str, start: int, match: re.Match[str], limit: int) -> boo
     mark = match.group()
     if mark == "\n" or mark[0] in "。！？" or mark[0] in "!?…":
         return True
-    if len(mark.rstrip("\"'”’») \u00a0\u202f]")) > 1:
+    if len(mark.rstrip("\"'”’“») \u00a0\u202f]")) > 1:
         return True  # "..." or ".." at a sentence end
     word_match = _WORD_BEFORE.search(text, start, match.start())
     word = word_match.group(1) if word_match else ""

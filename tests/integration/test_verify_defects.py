@@ -10,6 +10,7 @@ non-zero, that this gate failed, and that its reason code was counted.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -157,7 +158,7 @@ def test_clean_set_passes_every_gate(clean: Case, capsys: pytest.CaptureFixture[
     out = capsys.readouterr().out
     assert report["summary"]["failed_gates"] == [], out
     assert exit_code == 0
-    assert "FAILED" not in out and "all 35 gates met their thresholds" in out
+    assert "FAILED" not in out and "all 43 gates met their thresholds" in out
     assert report["skipped"] == []
 
 
@@ -178,7 +179,7 @@ def test_metrics_are_numbers_with_a_fixed_key_set(clean: Case) -> None:
     assert all(
         set(g) == {"value", "threshold", "pass", "skipped"} for g in metrics["gates"].values()
     )
-    assert len(metrics["gates"]) == 34
+    assert len(metrics["gates"]) == 42
 
 
 def test_outputs_are_byte_identical_across_runs_and_workers(
@@ -227,6 +228,209 @@ def test_report_has_fingerprints_worst_items_and_per_tool_figures(clean: Case) -
 
 
 # --- one defect per gate ---------------------------------------------------------------
+
+
+def with_intent(items: list[dict[str, Any]], kind: str) -> dict[str, Any]:
+    return next(i for i in items if eligible(i) and meta(i).get("intent", {}).get("kind") == kind)
+
+
+def set_answer(item: dict[str, Any], answer: str) -> None:
+    old = item["messages"][-1]["content"]
+    item["teacher_text"] = item["teacher_text"][: -len(old)] + answer
+    item["messages"][-1]["content"] = answer
+
+
+def set_response(item: dict[str, Any], index: int, response: dict[str, Any]) -> None:
+    """Give call `index` another recorded response everywhere the item states it."""
+    name = meta(item)["call_sequence"][index]["name"]
+    old = json.dumps(
+        {"name": name, "content": meta(item)["tool_results"][index]}, ensure_ascii=False
+    )
+    new = json.dumps({"name": name, "content": response}, ensure_ascii=False)
+    assert old in item["teacher_text"]
+    item["teacher_text"] = item["teacher_text"].replace(old, new, 1)
+    meta(item)["tool_results"][index] = response
+    tool_messages = [m for m in item["messages"] if m["role"] == "tool"]
+    tool_messages[index]["content"] = json.dumps(response, ensure_ascii=False)
+
+
+def test_a_response_the_world_does_not_return(case: Case) -> None:
+    def tamper(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        item = next(i for i in tool_using(items, "fs.read") if meta(i)["tool_results"][0]["ok"])
+        response = dict(meta(item)["tool_results"][0])
+        response["lines"] += 1  # one line more than the file has
+        set_response(item, 0, response)
+
+    edit(case.generated, tamper)
+    reextract(case)
+    report = assert_caught(case, "execution", "result_incoherent")
+    details = [d for e in report["items"] for d in e.get("details", ()) if "result_incoherent" in d]
+    assert any("not what the tool returns" in d and "$.lines" in d for d in details)
+
+
+def test_a_listing_out_of_its_requested_order_without_a_world(case: Case) -> None:
+    def unsort(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        item = next(
+            i
+            for i in tool_using(items, "fs.list")
+            if len(meta(i)["tool_results"][0]["results"]) > 1
+        )
+        call = meta(item)["call_sequence"][0]
+        replace_call(item, 0, {**call["arguments"], "sort": "name"})
+        response = dict(meta(item)["tool_results"][0])
+        response["results"] = sorted(response["results"], key=lambda e: e["path"], reverse=True)
+        set_response(item, 0, response)
+        for other in items:  # no world: the response is judged against its arguments
+            meta(other).pop("world", None)
+
+    edit(case.generated, unsort)
+    reextract(case)
+    report = assert_caught(case, "execution", "result_incoherent")
+    details = [d for e in report["items"] for d in e.get("details", ()) if "result_incoherent" in d]
+    assert details == ["result_incoherent: call 0 (fs.list): the listing is not sorted by name"]
+
+
+def test_a_comparison_answered_without_a_relation(case: Case) -> None:
+    def drop_relation(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        item = with_intent(items, "compare")
+        answer = item["messages"][-1]["content"]
+        set_answer(item, answer.rsplit(",", 1)[0] + ".")  # the values, not their relation
+
+    edit(case.generated, drop_relation)
+    reextract(case)
+    report = assert_caught(case, "intent_answered", "intent_unanswered")
+    assert any(
+        d == "intent_unanswered: compare: the answer states no relation between the values"
+        for e in report["items"]
+        for d in e.get("details", ())
+    )
+
+
+def test_a_list_answered_with_one_entry(case: Case) -> None:
+    def shorten(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        item = next(
+            i
+            for i in tool_using(items, "fs.list")
+            if meta(i)["intent"]["kind"] == "list" and meta(i)["tool_results"][0]["count"] > 1
+        )
+        first = meta(item)["tool_results"][0]["results"][0]["path"]
+        set_answer(item, f"The first file is {first}.")
+
+    edit(case.generated, shorten)
+    reextract(case)
+    assert_caught(case, "intent_answered", "intent_unanswered")
+
+
+def test_a_missing_file_hidden_behind_its_substitute(case: Case) -> None:
+    def hide(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        item = next(
+            i
+            for i in items
+            if eligible(i)
+            and any(
+                a.get("cause") == "user" and "FileNotFound" in a.get("error", "")
+                for a in meta(i).get("attempts", ())
+            )
+        )
+        answer = item["messages"][-1]["content"]
+        set_answer(item, answer.split(". ", 1)[1])  # without the disclosure sentence
+
+    edit(case.generated, hide)
+    reextract(case)
+    report = assert_caught(case, "errors_disclosed", "error_undisclosed")
+    assert any("failed on the user's" in d for e in report["items"] for d in e.get("details", ()))
+
+
+def test_a_request_that_states_what_a_later_call_is_given(case: Case) -> None:
+    def leak(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        item = next(
+            i
+            for i in items
+            if eligible(i)
+            and meta(i)["scenario"] == "multi_step"
+            and meta(i)["call_sequence"][0]["name"] in ("fs.search", "fs.list")
+        )
+        run = meta(item)["call_sequence"][-1]["arguments"]
+        data = run.get("args") or run.get("stdin", "").split(",") or []
+        numbers = (
+            data
+            if data and data != [""]
+            else [
+                n
+                for n in __import__("re").findall(r"\d+", run["code"].split("\n")[0])
+                if len(n) > 1
+            ]
+        )
+        text = f" The values are {', '.join(numbers)}."
+        item["prompt"] += text
+        item["messages"][0]["content"] += text
+
+    edit(case.generated, leak)
+    reextract(case)
+    assert_caught(case, "prompt_leaks", "prompt_leak")
+
+
+def test_an_unfilled_template_slot_in_the_answer(case: Case) -> None:
+    # A reader found "nur die relative Änderung: {f.pct} %": a template line
+    # without its f-prefix printed the slot's name instead of the figure.
+    def unfilled(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        item = next(tool_using(items, "web.open"))
+        answer = item["messages"][-1]["content"]
+        figure = re.search(r"\d+(?:[.,]\d+)?", answer)
+        assert figure is not None
+        set_answer(item, answer.replace(figure.group(), "{f.pct}", 1))
+
+    edit(case.generated, unfilled)
+    reextract(case)
+    report = assert_caught(case, "templates_filled", "template_residue")
+    assert any("{f.pct}" in d for e in report["items"] for d in e.get("details", ()))
+
+
+def test_a_page_quoted_for_a_metric_it_does_not_report(case: Case) -> None:
+    # A reader found a comparison of p95 latency that quoted a page on monthly cost.
+    def misquote(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        item = next(
+            i
+            for i in tool_using(items, "web.search")
+            if meta(i)["lang"] == "en"
+            and "p95 latency" in i["messages"][-1]["content"]
+            and "https://" in i["messages"][-1]["content"]
+        )
+        answer = item["messages"][-1]["content"]
+        set_answer(item, answer.replace("p95 latency", "monthly cost"))
+
+    edit(case.generated, misquote)
+    reextract(case)
+    report = assert_caught(case, "attributions", "figure_misattributed")
+    assert any("reports latency" in d for e in report["items"] for d in e.get("details", ()))
+
+
+def test_a_control_labelled_with_calls(case: Case) -> None:
+    def relabel(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        control = next(i for i in items if meta(i).get("control"))
+        meta(control)["complexity"] = "single_call"
+
+    edit(case.extracted, relabel)
+    report = assert_caught(case, "labels", "label_mismatch")
+    assert any(
+        d == "label_mismatch: complexity 'single_call', the calls make it 'none'"
+        for e in report["items"]
+        for d in e.get("details", ())
+    )
+
+
+def test_an_invalid_call_in_the_trained_target(case: Case) -> None:
+    def overshoot(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        item = next(tool_using(items, "web.search"))
+        call = meta(item)["call_sequence"][0]
+        replace_call(item, 0, {**call["arguments"], "top_k": 50})
+
+    edit(case.generated, overshoot)
+    reextract(case)
+    report = assert_caught(case, "trained_calls_valid", "invalid_trained_call")
+    assert any(
+        "top_k" in d and "trained on" in d for e in report["items"] for d in e.get("details", ())
+    )
 
 
 @pytest.mark.parametrize(
@@ -382,9 +586,10 @@ def test_missing_stratification_cell(case: Case) -> None:
 def test_missing_structure_in_a_scenario(case: Case) -> None:
     def drop(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
         items[:] = [
-            i for i in items
+            i
+            for i in items
             if not (meta(i)["scenario"] == "web_search" and meta(i)["structure"] == "arrays")
-        ]  # fmt: skip
+        ]
 
     edit(case.extracted, drop)
     assert_caught(case, "structure_coverage", "structure_coverage")
@@ -626,3 +831,50 @@ def test_multilingual_mix_off_plan(case: Case) -> None:
 
     edit(case.extracted, relabel)
     assert_caught(case, "multilingual_mix", "multilingual_mix")
+
+
+# --- standalone verify of a generated set applies the plan its header records ---------------
+
+
+def standalone(case: Case, qwen_dir: Path) -> tuple[int, dict[str, Any]]:
+    report = case.root / "standalone.json"
+    code = verify.main(
+        ["--in", str(case.extracted), "--report", str(report), "--tokenizer", str(qwen_dir),
+         "--params", str(case.params)]
+    )  # fmt: skip
+    return code, orjson.loads(report.read_bytes())
+
+
+def test_a_generated_set_verified_standalone_passes_every_gate(case: Case, qwen_dir: Path) -> None:
+    code, report = standalone(case, qwen_dir)
+    assert report["mode"] == "standalone"
+    assert report["summary"]["failed_gates"] == [] and code == 0
+    # The plan travels in the header: nothing but what the header cannot prove is skipped.
+    assert report["skipped"] == []
+    names = {g["name"] for g in report["gates"]}
+    assert {"stratification", "adversarial_quota", "control_mix", "labels"} <= names
+
+
+def test_standalone_fails_a_set_missing_a_stratification_cell(case: Case, qwen_dir: Path) -> None:
+    def drop_cell(items: list[dict[str, Any]], header: dict[str, Any]) -> None:
+        cell = ("web_search", "branching_error_recovery")
+        items[:] = [i for i in items if (meta(i)["scenario"], meta(i)["complexity"]) != cell]
+
+    edit(case.extracted, drop_cell)
+    code, report = standalone(case, qwen_dir)
+    assert code == 1 and "stratification" in report["summary"]["failed_gates"]
+    gate = next(g for g in report["gates"] if g["name"] == "stratification")
+    assert "web_search/branching_error_recovery 0<2" in gate["detail"]
+
+
+def _adversarial_type(item: dict[str, Any]) -> Any:
+    return (meta(item).get("adversarial") or {}).get("type")
+
+
+def test_standalone_fails_a_set_without_ambiguity_items(case: Case, qwen_dir: Path) -> None:
+    def drop_ambiguity(items: list[dict[str, Any]], header: dict[str, Any]) -> None:
+        items[:] = [i for i in items if _adversarial_type(i) != "ambiguity"]
+
+    edit(case.extracted, drop_ambiguity)
+    code, report = standalone(case, qwen_dir)
+    assert code == 1 and "adversarial_quota" in report["summary"]["failed_gates"]

@@ -19,7 +19,12 @@ RESULT = {
     "ok": True,
     "summary": "The ANE prefers fp16 kernels when the operations are supported",
     "count": 1234,
-    "results": ["https://example.org/ane/fp16-kernels"],
+    # top_k is 3 and there are more matches: three results, or the response is incoherent.
+    "results": [
+        "https://example.org/ane/fp16-kernels",
+        "https://example.org/ane/fp16-layout",
+        "https://example.org/ane/int8-vs-fp16",
+    ],
 }
 ANSWER = (
     "According to example.org, the ANE prefers fp16 kernels when the operations are supported. "

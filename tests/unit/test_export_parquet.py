@@ -97,3 +97,48 @@ def test_a_failed_export_leaves_no_file(tmp_path: Path, qwen_dir: Path) -> None:
     assert not path.exists() and list(path.parent.iterdir()) == []
     _write(path, [])
     assert pq.read_table(path).num_rows == 0
+
+
+def _recovery_item() -> dict[str, Any]:
+    """A generated item whose snippet has a typo: the run fails, the fixed run succeeds."""
+    from pipeline.gen.item import generate_item
+    from pipeline.params import GenerateParams, Params
+
+    params = Params(generate=GenerateParams(total=400))
+    for index in range(params.generate.total):
+        item = generate_item(params, index)
+        meta = item["metadata"]
+        if meta["scenario"] == "code_exec" and meta["complexity"] == "branching_error_recovery":
+            return item
+    raise AssertionError("no error-recovery item")  # pragma: no cover
+
+
+def _trained_text(student: Student, row: ExportRow) -> str:
+    ids = np.frombuffer(row.input_ids, dtype="<i4")
+    labels = np.frombuffer(row.labels, dtype="<i4")
+    assert ((labels == -100) | (labels == ids)).all()  # a label is the id, or no loss
+    return student.tokenizer.decode([int(i) for i, t in zip(ids, labels, strict=True) if t != -100])
+
+
+@pytest.mark.parametrize("train_failed", [False, True])
+def test_the_failed_attempt_is_kept_out_of_the_loss(
+    qwen_dir: Path, student: Student, train_failed: bool
+) -> None:
+    item = _recovery_item()
+    broken, fixed = (c["arguments"]["code"] for c in item["metadata"]["call_sequence"])
+    extractor = Extractor(qwen_dir, Settings(train_failed_attempts=train_failed))
+    row = extractor.run_chunk([(1, item)])[0].row
+    assert row is not None
+    trained = _trained_text(student, row)
+    as_json = json.dumps  # the call's code appears JSON-escaped in the call text
+    assert as_json(fixed)[1:-1] in trained  # the corrected call is trained
+    assert (as_json(broken)[1:-1] in trained) is train_failed  # the failed one only on request
+    assert item["messages"][-1]["content"] in trained  # and the answer
+    # Tool responses are never trained: the error and the output come from the tool.
+    error = item["metadata"]["tool_results"][0]["error"]
+    assert error not in trained.replace(item["messages"][-1]["content"], "")
+    assert "<tool_response>" not in trained
+    # The process masks follow the loss: the failed call's name and arguments drop out.
+    names = np.frombuffer(row.tool_name, dtype=np.uint8)
+    runs = np.flatnonzero(np.diff(np.concatenate(([0], names, [0]))) == 1)
+    assert len(runs) == (2 if train_failed else 1)

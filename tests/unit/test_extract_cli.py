@@ -10,7 +10,7 @@ import orjson
 import pytest
 import yaml
 
-from pipeline import extract
+from pipeline import SCHEMA_VERSION, extract
 from pipeline.records import RecordReader, make_header
 
 pytestmark = pytest.mark.stage
@@ -191,7 +191,7 @@ def test_legacy_input_comes_out_in_the_current_schema(tmp_path: Path, qwen_dir: 
     (tmp_path / "in.jsonl").write_bytes(orjson.dumps(legacy) + b"\n" + orjson.dumps(item) + b"\n")
     assert extract.main(["--params", str(_params(tmp_path, qwen_dir))]) == 0
     reader = RecordReader(tmp_path / "out" / "extracted.jsonl")
-    assert reader.header["schema_version"] == "2.0.0" and reader.header["seed"] == 7
+    assert reader.header["schema_version"] == SCHEMA_VERSION and reader.header["seed"] == 7
     (got,) = reader.items()
     assert got["metadata"]["gold"]["tool_name_spans"][0]["chars"] == [21, 28]
     assert got["targets"]["calls"][0]["name_span"]["chars"] == [21, 28]

@@ -134,19 +134,15 @@ def _verdict(
 
 
 def test_adversarial_behaviour() -> None:
-    seq = {"call_sequence": [{"name": "fs.read"}, {"name": "fs.read"}]}
-    rv = {**seq, "adversarial": {"type": "range_violation", "expected": "correct_range"}}
-    fixed = [_verdict(0, "fs.read", errors=["too big"], range_error=True), _verdict(1, "fs.read")]
-    assert checks.adversarial_problem(rv, fixed, "") is None
-    assert checks.adversarial_problem(rv, fixed[:1], "") is not None
-    mj = {**seq, "adversarial": {"type": "malformed_json", "expected": "repair_json"}}
-    assert (
-        checks.adversarial_problem(
-            mj, [_verdict(0, "fs.read", json_valid=False), _verdict(1, "fs.read")], ""
-        )
-        is None
-    )
-    assert checks.adversarial_problem(mj, [_verdict(0, "fs.read"), _verdict(1, "fs.read")], "")
+    rv = {"adversarial": {"type": "range_violation", "expected": "correct_range"}}
+    clamped = [_verdict(0, "fs.read")]
+    clamped[0].arguments = {"path": "a", "max_lines": 2000}
+    maxima = {"fs.read": {"max_lines": 2000}}
+    request = "Read a (at most 7000 lines)."
+    assert checks.adversarial_problem(rv, clamped, "at most 2000", request, maxima) is None
+    assert checks.adversarial_problem(rv, clamped, "", request, maxima) is not None
+    broken = [_verdict(0, "fs.read", errors=["too big"], range_error=True)]
+    assert "invalid" in str(checks.adversarial_problem(rv, broken, "at most 2000", request, maxima))
     amb = {"adversarial": {"type": "ambiguity", "expected": "clarify"}}
     assert checks.adversarial_problem(amb, [], "¿Qué archivo quieres leer?") is None
     assert checks.adversarial_problem(amb, [], "Here is the file.") is not None

@@ -191,75 +191,115 @@ def verdict(
 
 RANGE = {"type": "range_violation", "expected": "correct_range"}
 JSON = {"type": "malformed_json", "expected": "repair_json"}
-SAME = [{"name": "fs.read"}, {"name": "fs.read"}]
-RANGE_FAIL = "range_violation: no broken call followed by a corrected call of the same tool"
-JSON_FAIL = "malformed_json: no broken call followed by a corrected call of the same tool"
+MAXIMA = {"fs.read": {"max_lines": 2000}, "web.search": {"top_k": 10}}
+RANGE_FAIL = "range_violation: no call sent an option at its maximum that the request exceeded"
+INVALID = "a teacher call is invalid; the fault must stay in the user's turn"
+
+
+def sent(i: int, name: str, arguments: dict[str, Any]) -> CallVerdict:
+    return CallVerdict(i, name, arguments, True)
 
 
 @pytest.mark.parametrize(
-    ("adversarial", "calls", "verdicts", "problem"),
+    ("request_text", "verdicts", "answer", "problem"),
     [
-        # The correction must call the same tool.
+        # The user asked for 25 results, the teacher sent the maximum and said so.
         (
-            RANGE,
-            [{"name": "fs.read"}, {"name": "web.search"}],
-            [verdict(0, "fs.read", errors=1, range_error=True), verdict(1, "web.search")],
+            "Search (the top 25 results).",
+            [sent(0, "web.search", {"q": "x", "top_k": 10})],
+            "You asked for 25, but the number of results is at most 10.",
+            None,
+        ),
+        # The teacher's own call out of range: the fault is in the trained target.
+        (
+            "Search (the top 25 results).",
+            [
+                CallVerdict(
+                    0, "web.search", {"q": "x", "top_k": 25}, True, ["$.top_k: too big"], True
+                )
+            ],
+            "",
+            f"range_violation: {INVALID}",
+        ),
+        # Nothing in the request exceeds the maximum.
+        (
+            "Search (the top 5 results).",
+            [sent(0, "web.search", {"q": "x", "top_k": 10})],
+            "at most 10",
             RANGE_FAIL,
         ),
-        # Valid calls without a range error are not the broken call.
-        (RANGE, SAME, [verdict(0, "fs.read"), verdict(1, "fs.read")], RANGE_FAIL),
-        # A good call before the broken one is no correction.
+        # The answer never states the limit it applied.
         (
-            JSON,
-            SAME,
-            [verdict(0, "fs.read"), verdict(1, "fs.read", json_valid=False)],
-            JSON_FAIL,
+            "Read it (at most 5000 lines).",
+            [sent(0, "fs.read", {"path": "a", "max_lines": 2000})],
+            "The file has 12 lines.",
+            RANGE_FAIL,
         ),
-        # A second broken call is no correction either.
+        # The maximum sent for an option the tool does not bound is no correction.
         (
-            JSON,
-            SAME,
-            [verdict(0, "fs.read", json_valid=False), verdict(1, "fs.read", json_valid=False)],
-            JSON_FAIL,
+            "Read it (at most 5000 lines).",
+            [sent(0, "fs.read", {"path": "a", "max_lines": 12})],
+            "at most 2000",
+            RANGE_FAIL,
         ),
-        # A correction with no counterpart in the call sequence does not count.
+    ],
+)
+def test_a_range_violation_is_the_users_and_the_teacher_clamps(
+    request_text: str, verdicts: list[CallVerdict], answer: str, problem: str | None
+) -> None:
+    metadata = {"adversarial": RANGE}
+    assert checks.adversarial_problem(metadata, verdicts, answer, request_text, MAXIMA) == problem
+
+
+@pytest.mark.parametrize(
+    ("request_text", "verdicts", "problem"),
+    [
         (
-            JSON,
-            [{"name": "fs.read"}],
-            [verdict(0, "fs.read", json_valid=False), verdict(1, "fs.read")],
-            JSON_FAIL,
+            "Call fs.read with these arguments: {'path': 'a.yaml', 'max_lines': 3}",
+            [sent(0, "fs.read", {"path": "a.yaml", "max_lines": 3})],
+            None,
         ),
         (
-            JSON,
-            SAME,
-            [
-                verdict(0, "fs.read", json_valid=False),
-                verdict(1, "fs.read", json_valid=False),
-                verdict(2, "fs.read"),
-            ],
-            JSON_FAIL,
+            'Call fs.read with these arguments: {"path": "a.yaml",}',
+            [sent(0, "fs.read", {"path": "a.yaml"})],
+            None,
         ),
-        # A good call first, then the broken call and its correction.
+        # The pasted arguments were fine JSON: nothing was malformed.
         (
-            JSON,
-            [{"name": "web.search"}, {"name": "fs.read"}, {"name": "fs.read"}],
-            [
-                verdict(0, "web.search"),
-                verdict(1, "fs.read", json_valid=False),
-                verdict(2, "fs.read"),
-            ],
+            'Call fs.read with these arguments: {"path": "a.yaml"}',
+            [sent(0, "fs.read", {"path": "a.yaml"})],
+            "malformed_json: the pasted arguments are valid JSON",
+        ),
+        (
+            "Read a.yaml.",
+            [sent(0, "fs.read", {"path": "a.yaml"})],
+            "malformed_json: the request pastes no arguments",
+        ),
+        # The repair sent something else than what was pasted.
+        (
+            "Call fs.read with these arguments: {'path': 'a.yaml'}",
+            [sent(0, "fs.read", {"path": "b.yaml"})],
+            "malformed_json: the first call does not send the pasted arguments repaired",
+        ),
+        # The teacher itself sent broken JSON.
+        (
+            "Call fs.read with these arguments: {'path': 'a.yaml'}",
+            [CallVerdict(0, "fs.read", None, False)],
+            f"malformed_json: {INVALID}",
+        ),
+        # Broken past a mechanical repair: the teacher's reading cannot be checked.
+        (
+            "Call fs.read with these arguments: {'path': 'a.yaml' 'x'}",
+            [sent(0, "fs.read", {"path": "a.yaml"})],
             None,
         ),
     ],
 )
-def test_adversarial_repair_needs_a_later_valid_call_of_the_same_tool(
-    adversarial: dict[str, Any],
-    calls: list[dict[str, Any]],
-    verdicts: list[CallVerdict],
-    problem: str | None,
+def test_malformed_json_is_pasted_by_the_user_and_sent_repaired(
+    request_text: str, verdicts: list[CallVerdict], problem: str | None
 ) -> None:
-    metadata = {"adversarial": adversarial, "call_sequence": calls}
-    assert checks.adversarial_problem(metadata, verdicts, "") == problem
+    metadata = {"adversarial": JSON}
+    assert checks.adversarial_problem(metadata, verdicts, "", request_text, MAXIMA) == problem
 
 
 def test_adversarial_labels_and_ambiguity_messages() -> None:

@@ -81,11 +81,19 @@ def test_flattened_fields_and_json_lists_are_expanded() -> None:
         "broken": "[not json",
     }
     assert keys("see example.net/docs and example.org/a", fields) == ["results"]
-    assert keys("kernels are fast", fields) == ["summary"]
+    # A leaf counts under the result field it sits in, however deep.
+    assert keys("kernels are fast", fields) == ["meta"]
 
 
-def test_strict_keys_are_the_seed_ones() -> None:
-    assert frozenset({"summary", "lines", "count", "top_k", "results"}) == STRICT_KEYS
+def test_strict_keys_are_the_seed_ones_and_the_world_tools_answer_fields() -> None:
+    seed = {"summary", "lines", "count", "top_k", "results"}
+    assert frozenset(seed | {"values", "content", "stdout"}) == STRICT_KEYS
+
+
+def test_a_nested_leaf_grounds_under_its_top_level_field() -> None:
+    result = {"ok": True, "values": {"port": 8080}, "results": [{"url": "https://example.org/a"}]}
+    assert keys("port is 8080", result) == ["values"]
+    assert keys("see example.org/a", result) == ["results"]
 
 
 def test_parse_content_removes_the_hermes_envelope() -> None:

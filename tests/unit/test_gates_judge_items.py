@@ -547,6 +547,7 @@ def test_ambiguity_item_must_ask_a_question(answer: str, reasons: list[str]) -> 
 
 
 def range_violation_item(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    """The earlier generator's shape: the teacher's own out-of-range call, then a retry."""
     return make_item(
         [("fs.read", first), ("fs.read", second)],
         [{"ok": False, "error": "max_lines out of range"}, READ_RESULT],
@@ -560,17 +561,32 @@ def range_violation_item(first: dict[str, Any], second: dict[str, Any]) -> dict[
     )
 
 
-def test_range_violation_corrected_on_retry() -> None:
+def test_a_range_violation_the_teacher_made_is_trained_on_and_flagged() -> None:
     item = range_violation_item({"path": "docs/a.md", "max_lines": 0}, READ_ARGS)
     result = dvc(item)
-    # The broken call is broken on purpose: neither a schema failure nor a structure lie.
-    assert result["reasons"] == []
+    # The broken call is no schema *rate* failure (meant by the generator), but the
+    # student would learn it: an invalid call in the trained target, and the wrong
+    # adversarial behaviour (the fault belongs in the user's turn).
+    assert result["reasons"] == ["invalid_trained_call", "adversarial_behaviour"]
     assert result["counts"] == {
         "json_checked": 2,
         "json_valid": 2,
         "schema_checked": 1,
         "schema_valid": 1,
     }
+    # Marked as a failed attempt kept out of the loss, it is no longer trained on.
+    item["metadata"]["attempts"][0]["excluded"] = True
+    assert "invalid_trained_call" not in dvc(item)["reasons"]
+
+
+def test_a_range_violation_the_user_asked_for_and_the_teacher_clamped() -> None:
+    item = make_item(
+        [("fs.read", {"path": "docs/a.md", "max_lines": 2000})], [READ_RESULT],
+        "The file docs/a.md has 12 lines; the limit is at most 2000.",
+        request="Read docs/a.md (at most 5000 lines) and tell me about it.",
+        adversarial={"type": "range_violation", "expected": "correct_range"},
+    )  # fmt: skip
+    assert dvc(item)["reasons"] == []
 
 
 def test_range_violation_that_is_never_corrected() -> None:
@@ -579,35 +595,45 @@ def test_range_violation_that_is_never_corrected() -> None:
     assert result["reasons"] == ["adversarial_behaviour"]
     assert result["details"] == [
         "adversarial_behaviour: range_violation: "
-        "no broken call followed by a corrected call of the same tool"
+        "no call sent an option at its maximum that the request exceeded"
     ]
 
 
-def test_malformed_call_meant_by_the_generator_is_not_counted() -> None:
+def malformed_item(attempt: dict[str, Any]) -> dict[str, Any]:
     broken = '{"path": "docs/a.md",}'
-    item = make_item(
+    return make_item(
         [("fs.read", broken), ("fs.read", READ_ARGS)],
         [{"ok": False, "error": "invalid JSON"}, READ_RESULT],
         READ_ANSWER,
         complexity="branching_error_recovery",
         adversarial={"type": "malformed_json", "expected": "repair_json"},
-        attempts=[
-            {"call_index": 0, "ok": False, "error": "invalid JSON"},
-            {"call_index": 1, "ok": True},
-        ],
+        attempts=[attempt, {"call_index": 1, "ok": True}],
     )
+
+
+def test_malformed_call_the_teacher_made() -> None:
+    item = malformed_item({"call_index": 0, "ok": False, "error": "invalid JSON"})
     result = dvc(item)
-    assert result["reasons"] == []
+    # Not counted against the JSON rate (the generator meant it), but trained on.
     assert result["counts"] == {
         "json_checked": 1,
         "json_valid": 1,
         "schema_checked": 1,
         "schema_valid": 1,
     }
+    assert result["reasons"] == ["invalid_trained_call", "adversarial_behaviour"]
+    assert (
+        detail(result, "invalid_trained_call")
+        == "call 0 (None): not valid JSON, and it is trained on"
+    )
     # Outside DVC the generator's word is not taken: it is an invalid call like any other.
     result = standalone(item)
     assert "json_invalid" in result["reasons"]
     assert result["counts"]["json_checked"] == 2
+    excluded = malformed_item(
+        {"call_index": 0, "ok": False, "error": "invalid JSON", "excluded": True}
+    )
+    assert "invalid_trained_call" not in dvc(excluded)["reasons"]
 
 
 @pytest.mark.parametrize(

@@ -96,7 +96,9 @@ def test_card_shows_failures_and_limitations() -> None:
         )
     )
     assert (
-        "FAILING: privacy" in card and "**FAIL**" in card and "| s | 0.7 | trend | pass |" in card
+        "FAILING: privacy" in card
+        and "**FAIL**" in card
+        and "| s |  | 0.7 | trend | pass |" in card
     )
     assert "## Known limitations" in card and "GitHub Token" in card
     assert card.endswith("\n")

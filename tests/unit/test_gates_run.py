@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from pipeline.gates.gate import NEEDS_METADATA, NEEDS_PLAN
-from pipeline.gates.run import _flat, _skips, has_generator_metadata
+from pipeline.gates.run import _flat, _skips, has_generator_metadata, header_plan
 from pipeline.records import SCHEMA_VERSION
 
 HEADER = {
@@ -49,30 +49,46 @@ def test_generator_metadata_is_read_from_the_first_item(
     assert has_generator_metadata(write(tmp_path / "in.jsonl", *lines), 1 << 20) is expected
 
 
+NO_PLAN = "no generation plan in the header"
+
+
 def test_dvc_mode_with_metadata_skips_nothing() -> None:
-    assert _skips(True, True, HEADER) == {}
+    assert _skips(True, True, HEADER, "") == {}
 
 
 def test_without_metadata_the_metadata_and_plan_gates_are_skipped() -> None:
-    skips = _skips(True, False, HEADER)
+    skips = _skips(True, False, HEADER, "")
     assert set(skips) == set(NEEDS_METADATA) | set(NEEDS_PLAN)
     assert skips[NEEDS_METADATA[0]] == "needs generator metadata"
-    assert skips[NEEDS_PLAN[0]] == "needs the generator's params (DVC mode)"
+    assert skips[NEEDS_PLAN[0]] == "needs generator metadata"
 
 
 def test_one_shard_of_several_skips_the_plan_gates_with_the_shard_count() -> None:
-    skips = _skips(True, True, {**HEADER, "num_shards": 4})
+    skips = _skips(True, True, {**HEADER, "num_shards": 4}, "")
     assert skips == dict.fromkeys(NEEDS_PLAN, "one shard of 4: merge the shards first")
-    assert _skips(True, True, {**HEADER, "num_shards": "4"}) == {}
+    assert _skips(True, True, {**HEADER, "num_shards": "4"}, "") == {}
 
 
-def test_standalone_skips_plan_gates_and_fingerprints_the_header_lacks() -> None:
-    skips = _skips(False, True, HEADER)
-    assert set(skips) == set(NEEDS_PLAN)
-    bare = _skips(False, True, {"tokenizer_fingerprint": "t", "tool_registry_sha256": "external"})
+def test_standalone_applies_the_plan_gates_when_the_header_records_the_plan() -> None:
+    assert set(_skips(False, True, HEADER, "")) <= {"tokenizer_fingerprint", "registry_fingerprint"}
+    skips = _skips(False, True, HEADER, NO_PLAN)
+    assert {k for k, v in skips.items() if v == NO_PLAN} == set(NEEDS_PLAN)
+    bare = _skips(
+        False, True, {"tokenizer_fingerprint": "t", "tool_registry_sha256": "external"}, NO_PLAN
+    )
     assert bare["tokenizer_fingerprint"] == "no tokenizer fingerprint in the header"
     assert bare["registry_fingerprint"] == "no registry fingerprint in the header (external)"
-    assert "registry_fingerprint" in _skips(False, True, {})
+    assert "registry_fingerprint" in _skips(False, True, {}, NO_PLAN)
+
+
+def test_the_header_plan_is_read_back_as_generate_params() -> None:
+    plan, why = header_plan({"plan": {"total": 60, "languages": ["es"], "caws": {"tier": 1}}})
+    assert why == "" and plan is not None
+    assert (plan.total, plan.languages, plan.caws.tier) == (60, ("es",), 1)
+    assert header_plan({})[1].startswith("no generation plan in the header")
+    plan, why = header_plan({"plan": {"total": "many"}})
+    assert plan is None and "generate.total: expected int" in why
+    assert header_plan({"plan": {"sed": 1}})[1].startswith("the header's plan is unusable")
 
 
 def test_flat_joins_nested_keys_and_lists_tuples() -> None:

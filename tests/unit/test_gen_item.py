@@ -17,11 +17,28 @@ from pipeline.tools.registry import load_registry
 
 PARAMS = Params(generate=GenerateParams(total=1500))
 METADATA_KEYS = {
-    "scenario", "complexity", "structure", "expected_behaviour", "lang", "format",
-    "call_sequence", "attempts", "tool_results", "tool_result_fields", "adversarial",
-    "long_context", "locale_probe", "negative_control", "control", "integration_over_cap",
-    "sample_id", "provenance", "gold",
-}  # fmt: skip
+    "scenario",
+    "complexity",
+    "structure",
+    "expected_behaviour",
+    "lang",
+    "format",
+    "call_sequence",
+    "attempts",
+    "tool_results",
+    "tool_result_fields",
+    "adversarial",
+    "long_context",
+    "locale_probe",
+    "negative_control",
+    "control",
+    "integration_over_cap",
+    "sample_id",
+    "provenance",
+    "gold",
+    "intent",
+    "world",
+}
 PRIVACY = {
     "email": re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"),
     "uuid": re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I),
@@ -62,7 +79,7 @@ def test_layout_and_metadata(items: list[dict[str, Any]]) -> None:
         assert set(meta) <= METADATA_KEYS
         assert meta["sample_id"] == f"42-{index}"
         assert meta["provenance"] == {
-            "generator": "toolcall-data/2.0.0",
+            "generator": "toolcall-data/2.1.0",
             "seed": 42,
             "index": index,
         }
@@ -104,7 +121,7 @@ def test_gold_spans_cut_exactly_the_call_parts(items: list[dict[str, Any]]) -> N
         assert text.endswith(answer)
         if sentences:
             assert " ".join(sentences) == answer
-            assert all(s[-1] in ".?" and ". " not in s for s in sentences)
+            assert all(s[-1] in ".?”“»" and ". " not in s for s in sentences)
 
 
 def test_non_ascii_spans_have_true_byte_offsets(items: list[dict[str, Any]]) -> None:
@@ -133,20 +150,25 @@ def test_messages_render_to_the_same_call_text(
         assert [json.loads(m["content"]) for m in tools] == item["metadata"]["tool_results"]
 
 
-def test_non_adversarial_calls_validate_and_keep_their_structure(
+def test_every_call_validates_and_the_item_has_its_structure(
     items: list[dict[str, Any]],
 ) -> None:
+    # Adversarial items too: the fault is in the user's turn, never in a trained call.
     from pipeline.gen.structure import structure_holds
 
     registry = load_registry()
     for item in items:
         meta = item["metadata"]
-        for call in meta["call_sequence"]:
-            if isinstance(call["arguments"], dict):
-                schema = registry.parameters(call["name"])
-                assert structure_holds(meta["structure"], call["arguments"], schema)
-                if not meta.get("adversarial"):
-                    assert registry.validate(call["name"], call["arguments"]) == []
+        calls = meta["call_sequence"]
+        for call in calls:
+            assert isinstance(call["arguments"], dict)
+            assert registry.validate(call["name"], call["arguments"]) == [], (item["id"], call)
+        holds = [
+            structure_holds(meta["structure"], c["arguments"], registry.parameters(c["name"]))
+            for c in calls
+        ]
+        if calls:
+            assert all(holds) if meta["structure"] == "flat_args" else any(holds), item["id"]
 
 
 def test_controls_and_ambiguity_make_no_calls(items: list[dict[str, Any]]) -> None:
@@ -174,7 +196,9 @@ def test_controls_and_ambiguity_make_no_calls(items: list[dict[str, Any]]) -> No
     assert seen == {"no_tool", "decline", "retry", "ambiguity"}
 
 
-def test_adversarial_items_break_the_schema_as_labelled(items: list[dict[str, Any]]) -> None:
+def test_adversarial_faults_are_the_users_and_the_teacher_corrects_them(
+    items: list[dict[str, Any]],
+) -> None:
     registry = load_registry()
     counts = {"range_violation": 0, "malformed_json": 0}
     for item in items:
@@ -183,50 +207,59 @@ def test_adversarial_items_break_the_schema_as_labelled(items: list[dict[str, An
         if kind not in counts:
             continue
         counts[kind] += 1
-        first, second = meta["call_sequence"][:2]
-        assert first["name"] == second["name"]
-        assert meta["tool_results"][0]["ok"] is False and "error" in meta["tool_results"][0]
-        assert meta["attempts"] == [
-            {"call_index": 0, "ok": False, "error": meta["tool_results"][0]["error"]},
-            {"call_index": 1, "ok": True},
-        ]
-        assert registry.validate(second["name"], second["arguments"]) == []
-        answer = item["messages"][-1]["content"]
+        first = meta["call_sequence"][0]
+        assert registry.validate(first["name"], first["arguments"]) == []
+        request, answer = item["prompt"].split("\n", 1)[1], item["messages"][-1]["content"]
         if kind == "range_violation":
             assert meta["adversarial"]["expected"] == "correct_range"
-            errors = registry.validate(first["name"], first["arguments"])
-            assert len(errors) == 1 and "greater than the maximum" in errors[0]
-            assert answer.startswith("I corrected") or "orrig" in answer or "korrigiert" in answer
+            bounded = {
+                k: s["maximum"]
+                for k, s in registry.parameters(first["name"])["properties"].items()
+                if "maximum" in s
+                and k in first["arguments"]
+                and first["arguments"][k] == s["maximum"]
+            }
+            assert bounded, item["id"]
+            # The user asked for more than the maximum; the answer says what was used.
+            asked = [int(n) for n in re.findall(r"\d+", request)]
+            assert any(n > high for high in bounded.values() for n in asked)
+            assert any(str(high) in answer for high in bounded.values())
         else:
             assert meta["adversarial"]["expected"] == "repair_json"
-            assert isinstance(first["arguments"], str)
+            pasted = request[request.index("{") :]
             with pytest.raises(json.JSONDecodeError):
-                json.loads(first["arguments"])
-            assert "JSON" in answer
+                json.loads(pasted)
+            assert json.dumps(first["arguments"], ensure_ascii=False) in answer
     assert counts == {"range_violation": 3, "malformed_json": 3}
 
 
 def test_error_recovery_records_its_attempts(items: list[dict[str, Any]]) -> None:
-    found = 0
+    found = {"user": 0, "transient": 0}
     for item in items:
         meta = item["metadata"]
-        if meta["complexity"] != "branching_error_recovery" or not meta["call_sequence"]:
+        if meta["complexity"] != "branching_error_recovery":
             continue
-        if meta.get("adversarial"):
-            continue  # their failed attempt is the adversarial one (tested above)
-        found += 1
-        failed, retried = meta["call_sequence"][:2]
-        assert failed["name"] == retried["name"]
-        error = meta["tool_results"][0]["error"]
-        assert meta["attempts"][0] == {"call_index": 0, "ok": False, "error": error}
-        assert meta["tool_results"][1]["ok"] is True
-        # The error tells the assistant how to recover: the retry follows it.
-        if failed["arguments"] != retried["arguments"] and failed["name"] != "code.run":
-            fixed = next(v for k, v in retried["arguments"].items() if failed["arguments"][k] != v)
-            assert fixed in error
+        results = meta["tool_results"]
+        failed = [i for i, r in enumerate(results) if r["ok"] is False]
+        assert failed, item["id"]
+        attempt = meta["attempts"][0]
+        i = attempt["call_index"]
+        assert attempt == {
+            "call_index": i,
+            "ok": False,
+            "error": results[i]["error"],
+            "cause": attempt["cause"],
+            "excluded": True,
+        }
+        found[attempt["cause"]] += 1
+        retry = meta["attempts"][1]
+        assert retry["ok"] is True and results[retry["call_index"]]["ok"] is True
+        assert (
+            meta["call_sequence"][retry["call_index"]]["name"] == meta["call_sequence"][i]["name"]
+        )
         # Results of failed calls are not grounding material.
-        assert not any(k.startswith("call#0.") for k in meta["tool_result_fields"])
-    assert found > 100
+        assert not any(k.startswith(f"call#{i}.") for k in meta["tool_result_fields"])
+    assert found["user"] > 50 and found["transient"] > 30
 
 
 def test_seed_format(seed_items: list[dict[str, Any]]) -> None:
@@ -280,28 +313,31 @@ def test_negative_controls_swap_results_but_keep_the_answer() -> None:
         negatives += 1
         assert meta["expected_behaviour"] == "normal" and "adversarial" not in meta
         assert generate_item(plain, index)["messages"][-1] == item["messages"][-1]
-        answer = item["messages"][-1]["content"]
         for result in meta["tool_results"]:
             if result.get("ok"):
                 assert set(result) <= {"ok", "results", "summary", "count"}
-        for key, value in meta["tool_result_fields"].items():
-            assert key.endswith("ok") or value not in answer
     assert 100 < negatives < 260
 
 
 def test_decoys_never_repeat_a_number_of_the_answer() -> None:
-    from pipeline.gen import adversarial
-    from pipeline.gen.context import Ctx, Step
-    from pipeline.gen.scenarios import Chain
+    import random
 
-    seed = next(s for s in range(100) if __import__("random").Random(s).random() >= 0.5)
-    probe = __import__("random").Random(seed)
+    from pipeline.gen import adversarial
+    from pipeline.gen.context import Ctx
+    from pipeline.gen.episode import Call, Episode
+    from pipeline.gen.recipes import Outcome
+    from pipeline.world import World
+
+    seed = next(s for s in range(100) if random.Random(s).random() >= 0.5)
+    probe = random.Random(seed)
     probe.random()
     drawn = probe.randint(100_000, 999_999)
-    chain = Chain("r", [Step("fs.read", {"path": "a"}, {"ok": True, "lines": 3})])
-    ctx = Ctx(__import__("random").Random(seed), "en", "flat_args")
-    adversarial.negative_control(ctx, chain, f"The file has {drawn} lines.")
-    assert chain.steps[0].result["count"] == drawn + 1
+    episode = Episode(World("2025-01-01"))
+    episode.calls.append(Call("fs.read", {"path": "a"}, {"ok": True, "lines": 3}, {"path": "a"}))
+    outcome = Outcome("r", episode, [], {})
+    ctx = Ctx(random.Random(seed), "en", "flat_args")
+    adversarial.negative_control(ctx, outcome, f"The file has {drawn} lines.")
+    assert episode.calls[0].result["count"] == drawn + 1
 
 
 def test_unknown_surface_format_is_refused() -> None:

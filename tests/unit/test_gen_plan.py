@@ -23,7 +23,8 @@ def _check_plan(gen: GenerateParams, seed: int = 42) -> None:
     q = quotas(gen)
     slots = _slots(gen, seed)
     assert sorted(s.position for s in slots) == list(range(gen.total))
-    cells = Counter((s.scenario, s.complexity) for s in slots)
+    # The table's cells are filled by normal items (recipes that make the cell's calls).
+    cells = Counter((s.scenario, s.complexity) for s in slots if s.kind == "normal")
     for cell, minimum in q.cell_minimums.items():
         assert cells[cell] >= minimum, (cell, cells[cell], minimum)
     assert cells[("multi_step", "single_call")] == 0
@@ -49,9 +50,11 @@ def test_every_quota_is_met_at_every_size(total: int) -> None:
     _check_plan(GenerateParams(total=total))
 
 
-def test_full_table_at_36_fills_every_item() -> None:
-    q = quotas(GenerateParams(total=36))
+def test_full_table_needs_36_normal_items() -> None:
+    # 50 items: 5 controls and 3 x 3 adversarial leave exactly 36 for the table.
+    q = quotas(GenerateParams(total=50))
     assert sum(q.cell_minimums.values()) == 36
+    assert sum(quotas(GenerateParams(total=49)).cell_minimums.values()) == 11
     assert q.cell_minimums[("file_ops", "single_call")] == 6
     assert q.cell_minimums[("multi_step", "multi_call")] == 4
     assert ("multi_step", "single_call") not in q.cell_minimums
@@ -85,7 +88,7 @@ def test_quotas_shrink_to_what_fits() -> None:
     assert q.adversarial["ambiguity"] < 50
     _check_plan(gen)
     # So many controls that coverage cannot be made: the structure quota is dropped.
-    crowded = GenerateParams(total=36, control_ratio=0.5)
+    crowded = GenerateParams(total=60, control_ratio=0.5)
     assert quotas(crowded).structures == ()
     _check_plan(crowded)
 

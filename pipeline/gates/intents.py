@@ -1,0 +1,218 @@
+"""intent_unanswered: every operation the request asks for is performed and stated.
+
+Intents are read from the request itself, in English, Spanish, German and
+French, so the gate works on sets without intent metadata and on external
+teacher data. The rules, on the final answer and the tool responses:
+
+- compare: the answer states a relation ("larger than", "the same",
+  "supera a", "größer als", "dépasse") and at least two values of the responses;
+- list: the answer names every entry the listing or search returned, or says
+  that it shows part of them ("the first 5", "3 of 14", "darunter") and names
+  at least three; a list that only selects ("list ..., then read the first")
+  needs the entry it selected and the count;
+- count: the count the tool returned is stated;
+- compute: the output of the last successful program is stated.
+
+Items without calls are not judged here (their answers use no response).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pipeline.gates import grounding
+from pipeline.gates.session import Session, Turn
+
+IC = re.IGNORECASE
+DETECT = {
+    "compare": re.compile(
+        r"\bcompar(?:e|ing|ison)\b|\bdiffer(?:s|ence)?\b|\bwhich\b[^.?]{0,60}\b(?:more|less|larger"
+        r"|smaller|higher|lower)\b|\bcompar[aá]\w*|\bdiferencia\b|\bqué\b[^.?]{0,60}\bmás\b"
+        r"|\bvergleich\w*|\bunterscheid\w*|\bwas\b[^.?]{0,60}\bstärker\b|\bcompar\w*|\bdiff[èé]r\w*"
+        r"|\bqu'est-ce qui\b[^.?]{0,60}\bplus\b",
+        IC,
+    ),
+    "list": re.compile(
+        r"\blist\b|\bwhich (?:files|pages)\b|\bwhat files\b|\bshow me what\b|\bwhere "
+        r"does\b|\bfind where\b"
+        r"|\bfind (?:every|all|the)? ?occurrences?\b|\btop \d+ results\b|\blista\b|\benumera\b"
+        r"|\bqué (?:archivos|páginas)\b|\bdónde aparece\b|\btodas las apariciones\b"
+        r"|\blos \d+ (?:primeros|mejores) resultados\b|\bzeig mir die dateien\b|\bliste\b"
+        r"|\bwelche (?:dateien|seiten)\b|\bwo kommt\b|\bfinde(?: heraus)?, wo\b|\balle vorkommen\b"
+        r"|\bdie (?:ersten|besten) \d+ treffer\b|\bquels fichiers\b|\bquelles pages\b|\boù "
+        r"apparaît\b"
+        r"|\btoutes les occurrences\b|\bles \d+ (?:premiers|meilleurs) résultats\b",
+        IC,
+    ),
+    "count": re.compile(r"\bhow many\b|\bcuánt[oa]s\b|\bwie viele\b|\bcombien\b", IC),
+    "compute": re.compile(
+        r"\badd up\b|\bsum\b(?! up)|\btotal\b|\bcompute\b|\bcalculate\b|\bwork out\b|\bfind "
+        r"the largest\b"
+        r"|\bwhat (?:it|they|this [^?]{0,40}) prints?\b|\bwhat does [^?]{0,60}\bprint\b|\bsuma\w*\b"
+        r"|\bcalcul\w*|\bhallar el mayor\b|\bimprim\w*|\baddier\w*|\bsumme\b|\bberechne\w*"
+        r"|\bbestimme\b|\bausgibt\b|\bausgaben\b|\badditionn\w*|\bsomme\b|\bplus "
+        r"grand\b|\baffich\w*",
+        IC,
+    ),
+}
+# A list whose only purpose is to pick what the next call reads.
+SELECTS = re.compile(
+    r"\b(?:the first (?:one|file|\.\w+)|the file with the first match|el primer\w*|la primera"
+    r"|die erste|dem ersten|den ersten|le premier|la première)\b",
+    IC,
+)
+RELATION = re.compile(
+    r"\b(?:larger|smaller|bigger|greater|higher|lower|more|fewer|less|longer|shorter|faster|slower)\b"
+    r"[^.;]{0,40}\bthan\b|\b(?:same|equal|identical)\b|\bdiffer(?:s|ent)?\b|\bexceeds?\b"
+    r"|\b(?:mayor|menor|más|menos)\b[^.;]{0,40}\bque\b|\b(?:igual|iguales|idéntic[oa]s?|mism[oa]s?|distint[oa]s)\b"
+    r"|\bsupera\b|\b(?:größer|kleiner|höher|niedriger|mehr|weniger|stärker)\b[^.;]{0,40}\bals\b"
+    r"|\b(?:gleich|identisch|dieselbe\w*|unterscheiden)\b|\bplus\b[^.;]{0,40}\bque\b|\bmoins\b[^.;]{0,40}\bque\b"
+    r"|\bdépasse\b|\b(?:identiques?|égale?s?|même)\b|\bdiff[èé]r\w*",
+    IC,
+)
+PARTIAL = re.compile(
+    r"\b(?:first|top) \d+\b|\b\d+ of \d+\b|\band \d+ (?:more|others)\b|\bamong them\b|\bincluding\b"
+    r"|\bpartial\b|\blos \d+ primer[oa]s\b|\blas \d+ primeras\b|\b\d+ de \d+\b|\by \d+ más\b"
+    r"|\bentre (?:ellos|ellas)\b|\bdie ersten \d+\b|\b\d+ von \d+\b|\bund \d+ "
+    r"weitere\b|\bdarunter\b"
+    r"|\bles \d+ premi[eè]re?s\b|\b\d+ sur \d+\b|\bet \d+ autres\b|\bdont\b|\bnotamment\b",
+    IC,
+)
+LISTING_TOOLS = ("fs.list", "fs.search", "web.search")
+
+
+# What the user quotes rather than asks: code, backticked text, pasted JSON, tool
+# names, and paths or identifiers ("src/sumamry_payload.yml" asks for no sum).
+_QUOTED = re.compile(
+    r"```.*?```|`[^`\n]*`|\{[^{}]*\}|\b[a-z]+\.[a-z_]+\b|[^\s(]*[/_][^\s)]*", re.DOTALL
+)
+
+
+def detect(request: str) -> set[str]:
+    words = _QUOTED.sub(" ", request)
+    return {kind for kind, pattern in DETECT.items() if pattern.search(words)}
+
+
+def _ok_turns(session: Session, names: tuple[str, ...]) -> list[Turn]:
+    return [
+        t
+        for t in session.turns
+        if t.name in names and isinstance(t.response, dict) and not t.failed
+    ]
+
+
+def stated(answer: str, value: Any) -> bool:
+    """Whether the answer states a response value (numbers in any locale spelling)."""
+    return bool(grounding.grounded_keys(answer, grounding.result_needles([{"v": value}])))
+
+
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def _leaf_values(value: Any) -> list[Any]:
+    """Every leaf of a response, and every number written inside its strings."""
+    if isinstance(value, dict):
+        return [x for v in value.values() for x in _leaf_values(v)]
+    if isinstance(value, list):
+        return [x for v in value for x in _leaf_values(v)]
+    if isinstance(value, str):
+        return [value, *_NUMBER.findall(value)]
+    return [value]
+
+
+def _values_stated(session: Session) -> int:
+    """How many response values the answer states: distinct values (numbers, strings;
+    not addresses), or, when two responses hold equal values, one per response."""
+    found = set()
+    responses = 0
+    for turn in _ok_turns(session, tuple({t.name for t in session.turns})):
+        own = set()
+        for leaf in _leaf_values(turn.response):
+            for needle in grounding.result_needles([{"v": leaf}]):
+                if needle.kind != "url" and grounding.grounded_keys(session.answer, [needle]):
+                    own.add(needle.variants)
+        found |= own
+        responses += bool(own)
+    return max(len(found), responses)
+
+
+def _entry_names(entry: Any) -> list[str]:
+    if isinstance(entry, str):
+        path = entry.rsplit(":", 1)[0] if re.search(r":\d+$", entry) else entry
+        return [entry, path, path.rsplit("/", 1)[-1]]
+    if isinstance(entry, dict):
+        names = [str(entry[k]) for k in ("path", "url", "title") if entry.get(k)]
+        if entry.get("path") and entry.get("line"):
+            names.append(f"{entry['path']}:{entry['line']}")
+        return names + [n.rsplit("/", 1)[-1] for n in names if "/" in n]
+    return []
+
+
+def _named(answer: str, entry: Any) -> bool:
+    folded = answer.casefold()
+    return any(n and n.casefold() in folded for n in _entry_names(entry))
+
+
+def list_problem(session: Session, request: str) -> str | None:
+    turns = _ok_turns(session, LISTING_TOOLS)
+    if not turns:
+        return None
+    response = turns[0].response
+    entries = list(response.get("results") or ())
+    count = response.get("count") if isinstance(response.get("count"), int) else len(entries)
+    named = sum(_named(session.answer, e) for e in entries)
+    partial = bool(PARTIAL.search(session.answer))
+    if SELECTS.search(request) and len(session.turns) > session.turns.index(turns[0]) + 1:
+        return (
+            None
+            if (named >= 1 and stated(session.answer, count)) or named == len(entries)
+            else (
+                f"the listing it selected from is not shown ({named} of {len(entries)} "
+                f"entries named)"
+            )
+        )
+    if named == len(entries) and (count <= len(entries) or partial):
+        return None
+    if partial and named >= min(3, len(entries)):
+        return None
+    return (
+        f"{named} of {len(entries)} listed entries named ({count} in all), "
+        "with no word that the list is partial"
+    )
+
+
+def problem(session: Session, request: str | None = None) -> tuple[set[str], str | None]:
+    """(the intents read from the request, why one of them is unanswered or None)."""
+    request = session.request if request is None else request
+    kinds = detect(request)
+    if not session.turns:
+        return kinds, None
+    answer = session.answer
+    if "compare" in kinds:
+        if not RELATION.search(answer):
+            return kinds, "compare: the answer states no relation between the values"
+        if _values_stated(session) < 2:
+            return kinds, "compare: the answer does not state the compared values"
+    if "list" in kinds:
+        why = list_problem(session, request)
+        if why:
+            return kinds, f"list: {why}"
+    if "count" in kinds:
+        turns = _ok_turns(session, LISTING_TOOLS)
+        if turns:
+            count = turns[0].response.get("count", len(turns[0].response.get("results") or ()))
+            if not stated(answer, count):  # a count of one may be said in words
+                return kinds, f"count: the count {count} is not stated"
+    if "compute" in kinds:
+        runs = _ok_turns(session, ("code.run",))
+        if (
+            runs
+            and "stdout" in runs[-1].response
+            and not stated(answer, str(runs[-1].response["stdout"]).strip())
+        ):
+            return (
+                kinds,
+                f"compute: the output {str(runs[-1].response['stdout'])[:40]!r} is not stated",
+            )
+    return kinds, None

@@ -1,0 +1,73 @@
+"""label_mismatch: the labels describe what the item does.
+
+- complexity from the calls: ``none`` without a call, ``branching_error_recovery``
+  when a failed call is followed by a successful one, ``single_call`` for one
+  call, ``multi_call`` for several;
+- scenario from the tools: one family (``fs.*`` file_ops, ``web.*``
+  web_search, ``code.run`` code_exec) or several (multi_step); an item
+  without calls is labelled after the tools it was offered;
+- a recorded intent and the intents read from the request agree on what
+  was asked (compare, list, count, compute).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipeline.gates.session import Session
+
+FAMILIES = {"fs": "file_ops", "web": "web_search", "code": "code_exec"}
+STRONG = ("compare", "list", "count", "compute")
+
+
+def complexity_of(session: Session) -> str:
+    turns = session.turns
+    if not turns:
+        return "none"
+    first_failure = next((i for i, t in enumerate(turns) if t.failed), None)
+    if first_failure is not None and any(not t.failed for t in turns[first_failure + 1 :]):
+        return "branching_error_recovery"
+    return "single_call" if len(turns) == 1 else "multi_call"
+
+
+def _family(name: str) -> str | None:
+    return FAMILIES.get(name.split(".", 1)[0])
+
+
+def scenario_of(names: list[str]) -> str | None:
+    families = {_family(n) for n in names}
+    if not families or None in families:
+        return None
+    return families.pop() if len(families) == 1 else "multi_step"
+
+
+def _offered(tools: Any) -> list[str]:
+    names = []
+    for tool in tools if isinstance(tools, list) else ():
+        function = tool.get("function", tool) if isinstance(tool, dict) else None
+        if isinstance(function, dict) and isinstance(function.get("name"), str):
+            names.append(function["name"])
+    return names
+
+
+def label_problem(
+    item: dict[str, Any], metadata: dict[str, Any], session: Session, asked: set[str]
+) -> str | None:
+    complexity = metadata.get("complexity")
+    made = complexity_of(session)
+    if complexity != made:
+        return f"complexity {complexity!r}, the calls make it {made!r}"
+    used = [t.name for t in session.turns]
+    scenario = metadata.get("scenario")
+    expected = scenario_of(used) if used else scenario_of(_offered(item.get("tools")))
+    if expected is not None and scenario != expected:
+        return (
+            f"scenario {scenario!r}, the tools {'used' if used else 'offered'} make it {expected!r}"
+        )
+    intent = metadata.get("intent")
+    if isinstance(intent, dict) and isinstance(intent.get("asks"), list):
+        recorded = {a for a in intent["asks"] if a in STRONG}
+        read = {a for a in asked if a in STRONG}
+        if recorded != read:
+            return f"intent records {sorted(recorded)}, the request asks {sorted(read)}"
+    return None

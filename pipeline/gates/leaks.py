@@ -1,0 +1,113 @@
+"""prompt_leak: the request states values that only a tool response holds.
+
+A chain carries values: a later call's argument takes what an earlier call
+returned. It leaks when the request already states that argument, so the
+tool had nothing to add. Concretely: an argument of call j (a value list,
+stdin, code, a string) whose numbers, two or more of at least two digits,
+are all data of an earlier response k (settings read, file content, a
+program's output, a snippet), and all stated in the request, while no call up
+to k was given that argument. A string argument of six characters or more
+that is a whole line of such data counts on its own. Options (an object such
+as a line range) are the user's to set and are not judged.
+
+Bookkeeping fields (sizes, counts, line numbers, dates, addresses, elapsed
+time) are not data: a user may well mention a 30 s timeout that happens to
+equal a file's line count.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+import orjson
+
+from pipeline.gates.session import Session
+
+BOOKKEEPING = frozenset(
+    {
+        "elapsed_ms",
+        "size",
+        "lines",
+        "count",
+        "files",
+        "line",
+        "exit_code",
+        "status",
+        "window",
+        "range",
+        "published",
+        "modified",
+        "returned",
+        "url",
+        "path",
+        "resolved",
+        "redirected_from",
+        "links",
+        "dir",
+        "top_k",
+        "ok",
+    }
+)
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w]|\.\d)")
+MIN_TEXT = 6
+
+
+def _numbers(text: str) -> set[Decimal]:
+    return {Decimal(n) for n in _NUMBER.findall(text)}
+
+
+def _big(numbers: set[Decimal]) -> set[Decimal]:
+    # One-digit numbers are everywhere (line 3, 5 retries): no evidence either way.
+    return {n for n in numbers if abs(n) >= 10}
+
+
+def _data(value: Any) -> tuple[set[Decimal], set[str]]:
+    """The numbers and strings a response returns as data."""
+    numbers: set[Decimal] = set()
+    texts: set[str] = set()
+    if isinstance(value, dict):
+        for key, child in value.items():
+            if key not in BOOKKEEPING:
+                n, t = _data(child)
+                numbers, texts = numbers | n, texts | t
+    elif isinstance(value, list):
+        for child in value:
+            n, t = _data(child)
+            numbers, texts = numbers | n, texts | t
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        numbers.add(Decimal(str(value)))
+    elif isinstance(value, str) and not value.startswith(("http://", "https://")):
+        numbers |= _numbers(value)
+        texts |= {line.strip() for line in value.split("\n") if len(line.strip()) >= MIN_TEXT}
+    return numbers, texts
+
+
+def _arguments(arguments: Any) -> list[Any]:
+    return list(arguments.values()) if isinstance(arguments, dict) else []
+
+
+def leak_problem(session: Session) -> str | None:
+    request = session.request
+    stated = _numbers(request)
+    given = [orjson.dumps(t.arguments).decode("utf-8") for t in session.turns]
+    data = [_data(t.response) if not t.failed else (set(), set()) for t in session.turns]
+    for j, turn in enumerate(session.turns):
+        for value in _arguments(turn.arguments):
+            if not isinstance(value, str | list):
+                continue
+            text = value if isinstance(value, str) else orjson.dumps(value).decode("utf-8")
+            numbers = _big(_numbers(text))
+            for k in range(j):
+                if text in " ".join(given[: k + 1]):
+                    continue
+                numbers_k, texts_k = data[k]
+                carried = len(numbers) >= 2 and numbers <= numbers_k and numbers <= stated
+                quoted = isinstance(value, str) and value in texts_k and value in request
+                if carried or quoted:
+                    return (
+                        f"call {j} ({turn.name}) is given {text[:60]!r}, which the request "
+                        f"already states and only response {k} ({session.turns[k].name}) holds"
+                    )
+    return None

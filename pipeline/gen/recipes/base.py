@@ -1,0 +1,70 @@
+"""What a recipe returns, and the helpers every recipe shares."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from pipeline.gen.context import Ctx
+from pipeline.gen.details import detail
+from pipeline.gen.episode import Episode
+from pipeline.gen.repo import Repo
+from pipeline.world.model import Fault, Page, World
+
+
+@dataclass
+class Outcome:
+    """A recipe's item: the user's request, the session, the answer's sentences, the intent."""
+
+    request: str
+    episode: Episode
+    sentences: list[str]
+    intent: dict[str, Any]
+    # Findings of the pages the world holds, by address (for answers about them).
+    notes: dict[str, Any] = field(default_factory=dict)
+
+
+def intent(kind: str, *asks: str, **slots: Any) -> dict[str, Any]:
+    """The recorded intent: its kind, the operations the request asks for, its slots."""
+    return {"kind": kind, "asks": list(asks or (kind,)), "slots": slots}
+
+
+def repo_world(repo: Repo, today: str, faults: tuple[Fault, ...] = ()) -> World:
+    return World(today, files=MappingProxyType(dict(repo.files)), faults=faults)
+
+
+def web_world(
+    pages: list[Page],
+    today: str,
+    redirects: dict[str, str] | None = None,
+    faults: tuple[Fault, ...] = (),
+) -> World:
+    return World(
+        today,
+        pages=MappingProxyType({p.url: p for p in sorted(pages, key=lambda p: p.url)}),
+        redirects=MappingProxyType(dict(redirects or {})),
+        faults=faults,
+    )
+
+
+def say_detail(
+    ctx: Ctx, name: str, args: dict[str, Any], derived: frozenset[str] = frozenset()
+) -> str:
+    return detail(name, args, ctx.lang, derived, ctx.num)
+
+
+def closest(name: str, candidates: list[str]) -> str:
+    """The candidate most like `name` (difflib's ratio; ties by order)."""
+    scored = [
+        (difflib.SequenceMatcher(None, name, c).ratio(), -i, c) for i, c in enumerate(candidates)
+    ]
+    return max(scored)[2]
+
+
+def transient(ctx: Ctx, tool: str) -> str:
+    wait = ctx.rng.randint(1, 9)
+    if tool.startswith("web."):
+        return f"RateLimited: too many requests, retry after {wait} s"
+    return f"IndexBusy: the search index is rebuilding, retry in {wait} s"

@@ -1,0 +1,242 @@
+"""The world an item's tools run in: files, pages, redirects and scheduled faults.
+
+A world is plain JSON (it travels in ``metadata.world``), read back into an
+immutable `World` with every field checked, so a replay of untrusted data
+fails with a `WorldError` that names the field instead of a traceback.
+
+    {"today": "2024-11-20",
+     "files": {"src/auth/config.yaml": {"content": "port: 8080\\n", "modified": "2024-10-02"},
+               "src/auth/current.yaml": {"link": "src/auth/config.yaml", "modified": "..."}},
+     "pages": {"https://example.org/blog/x-12": {"title", "published", "lang",
+               "sections": [{"heading", "text"}], "links": [...], "safe": true}},
+     "redirects": {"https://example.org/old-3": "https://example.org/blog/x-12"},
+     "faults": [{"at": 0, "tool": "web.search", "error": "RateLimited: ..."}]}
+
+A fault is the service's state over time: the call at session position
+``at`` fails with ``error`` when it goes to ``tool``. That keeps every tool a
+pure function of (world, name, arguments, position).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import urlsplit
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_REDIRECTS = 5
+
+
+class WorldError(ValueError):
+    """A world that cannot be used, naming the field."""
+
+
+@dataclass(frozen=True)
+class File:
+    path: str
+    modified: str
+    content: str = ""
+    link: str | None = None  # a symbolic link to another path
+
+    @property
+    def size(self) -> int:
+        return len(self.content.encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str
+    title: str
+    published: str
+    lang: str
+    sections: tuple[Section, ...]
+    links: tuple[str, ...] = ()
+    safe: bool = True
+
+    @property
+    def site(self) -> str:
+        return (urlsplit(self.url).hostname or "").removeprefix("www.")
+
+    @property
+    def snippet(self) -> str:
+        """What a search result shows: the first section's text."""
+        return self.sections[0].text if self.sections else ""
+
+
+@dataclass(frozen=True)
+class Fault:
+    at: int
+    tool: str
+    error: str
+
+
+@dataclass(frozen=True)
+class World:
+    today: str
+    files: Mapping[str, File] = field(default_factory=lambda: MappingProxyType({}))
+    pages: Mapping[str, Page] = field(default_factory=lambda: MappingProxyType({}))
+    redirects: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    faults: tuple[Fault, ...] = ()
+
+    def fault(self, at: int, tool: str) -> Fault | None:
+        return next((f for f in self.faults if f.at == at and f.tool == tool), None)
+
+    def days_before_today(self, iso: str) -> int:
+        return (date.fromisoformat(self.today) - date.fromisoformat(iso)).days
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"today": self.today}
+        if self.files:
+            out["files"] = {p: _file_json(f) for p, f in self.files.items()}
+        if self.pages:
+            out["pages"] = {u: _page_json(p) for u, p in self.pages.items()}
+        if self.redirects:
+            out["redirects"] = dict(self.redirects)
+        if self.faults:
+            out["faults"] = [{"at": f.at, "tool": f.tool, "error": f.error} for f in self.faults]
+        return out
+
+    @classmethod
+    def from_json(cls, data: Any) -> World:
+        obj = _mapping(data, "world")
+        return cls(
+            today=_date(obj.get("today"), "world.today"),
+            files=MappingProxyType(
+                {
+                    _text(p, f"world.files key {p!r}"): _file(p, v, f"world.files[{p!r}]")
+                    for p, v in _mapping(obj.get("files", {}), "world.files").items()
+                }
+            ),
+            pages=MappingProxyType(
+                {
+                    _address(u, "world.pages key"): _page(u, v, f"world.pages[{u!r}]")
+                    for u, v in _mapping(obj.get("pages", {}), "world.pages").items()
+                }
+            ),
+            redirects=MappingProxyType(
+                {
+                    _address(k, "world.redirects key"): _address(v, f"world.redirects[{k!r}]")
+                    for k, v in _mapping(obj.get("redirects", {}), "world.redirects").items()
+                }
+            ),
+            faults=tuple(
+                _fault(f, f"world.faults[{i}]")
+                for i, f in enumerate(_list(obj.get("faults", []), "world.faults"))
+            ),
+        )
+
+
+def _file_json(f: File) -> dict[str, Any]:
+    if f.link is not None:
+        return {"link": f.link, "modified": f.modified}
+    return {"content": f.content, "modified": f.modified}
+
+
+def _page_json(p: Page) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "title": p.title,
+        "published": p.published,
+        "lang": p.lang,
+        "sections": [{"heading": s.heading, "text": s.text} for s in p.sections],
+    }
+    if p.links:
+        out["links"] = list(p.links)
+    if not p.safe:
+        out["safe"] = False
+    return out
+
+
+def _mapping(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise WorldError(f"{where}: expected an object")
+    return value
+
+
+def _list(value: Any, where: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise WorldError(f"{where}: expected a list")
+    return value
+
+
+def _text(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise WorldError(f"{where}: expected a string")
+    return value
+
+
+def _address(value: Any, where: str) -> str:
+    """An absolute http(s) address: search filters and redirects need its host."""
+    text = _text(value, where)
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise WorldError(f"{where}: expected an http(s) address, got {text!r}")
+    return text
+
+
+def _date(value: Any, where: str) -> str:
+    text = _text(value, where)
+    if not ISO_DATE.match(text):
+        raise WorldError(f"{where}: expected an ISO date (YYYY-MM-DD), got {text!r}")
+    try:
+        date.fromisoformat(text)
+    except ValueError as exc:
+        raise WorldError(f"{where}: {exc}") from None
+    return text
+
+
+def _file(path: str, value: Any, where: str) -> File:
+    obj = _mapping(value, where)
+    modified = _date(obj.get("modified"), f"{where}.modified")
+    if "link" in obj:
+        return File(path, modified, link=_text(obj["link"], f"{where}.link"))
+    return File(path, modified, content=_text(obj.get("content"), f"{where}.content"))
+
+
+def _page(url: str, value: Any, where: str) -> Page:
+    obj = _mapping(value, where)
+    sections = tuple(
+        Section(
+            _text(
+                _mapping(s, f"{where}.sections[{i}]").get("heading"),
+                f"{where}.sections[{i}].heading",
+            ),
+            _text(s.get("text"), f"{where}.sections[{i}].text"),
+        )
+        for i, s in enumerate(_list(obj.get("sections", []), f"{where}.sections"))
+    )
+    links = tuple(
+        _text(link, f"{where}.links[{i}]")
+        for i, link in enumerate(_list(obj.get("links", []), f"{where}.links"))
+    )
+    safe = obj.get("safe", True)
+    if not isinstance(safe, bool):
+        raise WorldError(f"{where}.safe: expected a boolean")
+    return Page(
+        url=url,
+        title=_text(obj.get("title"), f"{where}.title"),
+        published=_date(obj.get("published"), f"{where}.published"),
+        lang=_text(obj.get("lang"), f"{where}.lang"),
+        sections=sections,
+        links=links,
+        safe=safe,
+    )
+
+
+def _fault(value: Any, where: str) -> Fault:
+    obj = _mapping(value, where)
+    at = obj.get("at")
+    if not isinstance(at, int) or isinstance(at, bool) or at < 0:
+        raise WorldError(f"{where}.at: expected a non-negative integer")
+    return Fault(
+        at, _text(obj.get("tool"), f"{where}.tool"), _text(obj.get("error"), f"{where}.error")
+    )
