@@ -91,19 +91,19 @@ NO_TOOL: dict[str, QA] = {
     "http": {
         "en": (
             "Without looking anything up: {url} answered with HTTP {code}. What does that mean?",
-            "HTTP {code} means {meaning}.",
+            "HTTP {code} from {url} means {meaning}.",
         ),
         "es": (
             "Sin buscar nada: {url} respondió con HTTP {code}. ¿Qué significa?",
-            "HTTP {code} significa {meaning}.",
+            "Un HTTP {code} de {url} significa {meaning}.",
         ),
         "de": (
             "Ohne nachzuschlagen: {url} hat mit HTTP {code} geantwortet. Was bedeutet das?",
-            "HTTP {code} bedeutet: {meaning}.",
+            "HTTP {code} von {url} bedeutet: {meaning}.",
         ),
         "fr": (
             "Sans rien chercher : {url} a répondu HTTP {code}. Qu'est-ce que cela veut dire ?",
-            "HTTP {code} signifie {meaning}.",
+            "Un HTTP {code} renvoyé par {url} signifie {meaning}.",
         ),
     },
 }
