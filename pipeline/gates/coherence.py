@@ -12,7 +12,7 @@ say where a page went).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from fnmatch import fnmatchcase
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,13 +23,20 @@ from pipeline.world import World, WorldError, execute
 _MOVED = re.compile(r"moved|redirect|relocated|new location", re.IGNORECASE)
 
 
-def replay_problem(world_json: Any, session: Session) -> str | None:
+def replay_problem(
+    world_json: Any, session: Session, valid: Collection[int] = frozenset()
+) -> str | None:
+    """The first call whose recorded response is not what its tool returns in the world.
+
+    `valid`: positions of calls the verifier already found schema-valid; the
+    replay does not validate them again (a call not in it is validated, and an
+    invalid one must have recorded the tool's refusal)."""
     try:
         world = World.from_json(world_json)
     except WorldError as exc:
         return f"world unreadable: {exc}"
     for at, turn in enumerate(session.turns):
-        replayed = execute(world, turn.name, turn.arguments, at)
+        replayed = execute(world, turn.name, turn.arguments, at, checked=at not in valid)
         if replayed != turn.response:
             diff = _diff(turn.response, replayed)
             return f"call {at} ({turn.name}): the response is not what the tool returns {diff}"
@@ -238,7 +245,9 @@ def honours_problem(session: Session) -> str | None:
     return None
 
 
-def coherence_problem(metadata: dict[str, Any], session: Session) -> str | None:
+def coherence_problem(
+    metadata: dict[str, Any], session: Session, valid: Collection[int] = frozenset()
+) -> str | None:
     if "world" in metadata:
-        return replay_problem(metadata["world"], session)
+        return replay_problem(metadata["world"], session, valid)
     return honours_problem(session)

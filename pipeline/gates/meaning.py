@@ -53,6 +53,19 @@ def invalid_trained(
     return None
 
 
+def _valid_turns(verdicts: Sequence[CallVerdict], session: Session) -> set[int]:
+    """Positions of turns whose call the verifier judged schema-valid (same name and
+    arguments at the same position, so a mismatch is validated again, not trusted)."""
+    return {
+        v.index
+        for v in verdicts
+        if v.schema_valid
+        and v.index < len(session.turns)
+        and session.turns[v.index].name == v.name
+        and session.turns[v.index].arguments == v.arguments
+    }
+
+
 def semantic_findings(
     item: dict[str, Any],
     metadata: dict[str, Any],
@@ -64,7 +77,7 @@ def semantic_findings(
     session = session_of(item)
     asked, unanswered = intents.problem(session)
     problems = {
-        "result_incoherent": coherence_problem(metadata, session),
+        "result_incoherent": coherence_problem(metadata, session, _valid_turns(verdicts, session)),
         "intent_unanswered": unanswered,
         "error_undisclosed": undisclosed_problem(session),
         "prompt_leak": leak_problem(session),

@@ -33,6 +33,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from pipeline.world import js_number, tracebacks
@@ -213,8 +214,11 @@ def _check_used(language: str, defined: str, used: tuple[str, ...]) -> None:
             raise Unsupported(f"{name!r} names something the interpreter already has")
 
 
+@lru_cache(maxsize=4096)
 def parse(language: str, code: str) -> Parsed:
-    """The program's parts, or Unsupported when it is not one of the family."""
+    """The program's parts, or Unsupported when it is not one of the family.
+
+    Cached: a generator and a replay read the same program several times."""
     data_lines, _, op_line = code.rstrip("\n").rpartition("\n")
     for (lang, source), regex in _DATA_RE.items():
         found = regex.match(data_lines) if lang == language else None
