@@ -52,11 +52,6 @@ def json_value(value: Any) -> Any:
     return value
 
 
-# libyaml's safe loader when the machine has it (the same safe subset of YAML as
-# yaml.safe_load, several times faster), the pure-Python one otherwise.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def parse_structured(path: str, content: str) -> dict[str, Any]:
     """The top-level mapping of a structured file; ValueError when it has none.
 
@@ -71,7 +66,7 @@ def _parse(ext: str, path: str, content: str) -> dict[str, Any]:
         raise ValueError(f"cannot parse {path}: YAML aliases are not supported")
     try:
         if ext in ("yaml", "yml"):
-            data = yaml.load(content, Loader=_YAML_LOADER)  # noqa: S506  # nosec B506: safe loader
+            data = yaml.safe_load(content)
         elif ext == "json":
             data = json.loads(content)
         elif ext == "toml":
