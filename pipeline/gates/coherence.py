@@ -206,8 +206,6 @@ def _code_run(args: dict[str, Any], r: dict[str, Any]) -> str | None:
             and elapsed > limit * 1000
         ):
             return f"ran {elapsed} ms, past its {limit} s limit"
-    if r.get("ok") is True and r.get("exit_code") not in (None, 0):
-        return "ok with a non-zero exit code"
     return None
 
 
@@ -221,17 +219,23 @@ CHECKS: dict[str, Callable[[dict[str, Any], dict[str, Any]], str | None]] = {
 }
 
 
-def _http_problem(turn: Turn) -> str | None:
+def _status_problem(turn: Turn) -> str | None:
+    """A response that contradicts itself about failing (judged before the arguments,
+    since a failed call is not judged against them)."""
     r = turn.response
-    if isinstance(r, dict) and turn.failed and "404" in turn.error and _MOVED.search(turn.error):
+    if not isinstance(r, dict):
+        return None
+    if turn.failed and "404" in turn.error and _MOVED.search(turn.error):
         return "an HTTP 404 that says where the page went (a move is a redirect, not a 404)"
+    if r.get("ok") is True and r.get("exit_code") not in (None, 0):
+        return "ok with a non-zero exit code"
     return None
 
 
 def honours_problem(session: Session) -> str | None:
     """The first response that does not honour its call's arguments, or None."""
     for at, turn in enumerate(session.turns):
-        problem = _http_problem(turn)
+        problem = _status_problem(turn)
         check = CHECKS.get(turn.name)
         if (
             problem is None
