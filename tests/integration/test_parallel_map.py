@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Iterator
@@ -39,6 +40,10 @@ def builder_pid() -> int:
 
 def state_of_worker(chunk: list[int]) -> list[tuple[int, int]]:
     return [(worker_state(), os.getpid()) for _ in chunk]
+
+
+def collector_threshold(chunk: list[int]) -> list[int]:
+    return [gc.get_threshold()[0] for _ in chunk]
 
 
 def fail_on_13(chunk: list[int]) -> list[int]:
@@ -115,6 +120,17 @@ def test_worker_errors_reach_the_caller_with_their_type() -> None:
         list(map_chunks(fail_on_13, range(40), workers=2, chunk_size=4))
     with pytest.raises(ValueError, match="item 13 is bad"):
         list(map_chunks(fail_on_13, range(40), workers=1, chunk_size=4))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_chunks_run_with_a_rare_collector_and_the_thresholds_come_back(workers: int) -> None:
+    before = gc.get_threshold()
+    seen = set(map_chunks(collector_threshold, range(12), workers=workers, chunk_size=4))
+    assert seen == {parallel.CHUNK_GC_THRESHOLD}
+    assert gc.get_threshold() == before
+    with pytest.raises(ValueError, match="item 13 is bad"):
+        list(map_chunks(fail_on_13, range(40), workers=1, chunk_size=4))
+    assert gc.get_threshold() == before
 
 
 def test_worker_state_before_init_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
