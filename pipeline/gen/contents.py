@@ -40,6 +40,12 @@ class Body:
             k: v for k, v in self.values.items() if isinstance(v, int) and not isinstance(v, bool)
         }
 
+    def parsed_ints(self) -> int:
+        """How many integer values `fs_read.parse_structured` finds in this config's text,
+        without parsing it: YAML, JSON and TOML read back the values written (no pool
+        string reads as another YAML type), INI reads every value as a string."""
+        return 0 if self.file.ext == "ini" else len(self.ints_by_key())
+
 
 def _scalar(value: Any, ext: str) -> str:
     if isinstance(value, bool):
