@@ -15,6 +15,7 @@ import json
 import random
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any, Protocol
 
 from pipeline.gen import adversarial, longctx, render
@@ -51,6 +52,7 @@ def item_id(index: int) -> str:
     return f"ctx-{index:06d}"
 
 
+@lru_cache(maxsize=8)
 def caws_header(caws: CawsParams) -> str:
     body = {"tier": caws.tier, "max_files": caws.max_files, "max_loc": caws.max_loc,
             "cov": caws.cov, "mut": caws.mut}  # fmt: skip
@@ -157,7 +159,8 @@ def generate_item(params: Params, index: int, student: Counter | None = None) ->
     calls = outcome.episode.calls if outcome else []
     prompt, answer = normalize(prompt), normalize(answer)
     sentences = [normalize(x) for x in sentences]
-    text, gold = render.teacher_text(calls, sentences, answer, gen.format)
+    encoded = render.responses(calls)
+    text, gold = render.teacher_text(calls, sentences, answer, gen.format, encoded)
     metadata = _metadata(params, s, outcome, negative, len(sentences))
     metadata["gold"] = render.gold_spans(text, gold)
     registry = load_registry()
@@ -167,7 +170,7 @@ def generate_item(params: Params, index: int, student: Counter | None = None) ->
         "prompt": prompt,
         "teacher_text": text,
         "tools": [registry.get(name) for name in SCENARIO_TOOLS[scenario]],
-        "messages": render.messages(prompt, calls, answer),
+        "messages": render.messages(prompt, calls, answer, encoded),
         "metadata": metadata,
     }
 

@@ -8,6 +8,8 @@ import pytest
 
 from pipeline.gen import pools
 from pipeline.gen.contents import make_body
+from pipeline.gen.recipes.multi import _ints
+from pipeline.gen.repo import Repo
 from pipeline.world.fs_read import parse_structured
 
 
@@ -26,3 +28,15 @@ def test_no_pool_string_reads_as_another_yaml_type() -> None:
     for kind, choices in pools._CHOICES.items():
         for value in choices:
             assert parse_structured("c.yaml", f"{kind}: {value}\n") == {kind: value}
+
+
+@pytest.mark.parametrize("ext", pools.CONFIG_EXTENSIONS)
+def test_the_integers_of_a_whole_config_read_are_its_bodys(ext: str) -> None:
+    for seed in range(400):
+        rng = random.Random(seed)
+        f = pools.RepoFile(f"src/auth/config.{ext}", "config", ext)
+        repo = Repo("src/auth", "src/cache", bodies={f.path: make_body(rng, f)})
+        # What fs.read returns for the whole file: its lines, without the last newline.
+        read = {"path": f.path, "content": repo.bodies[f.path].text[:-1]}
+        parsed = _ints(Repo("src/auth", "src/cache"), read)  # unknown file: parsed
+        assert _ints(repo, read) == parsed

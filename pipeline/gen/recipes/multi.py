@@ -70,13 +70,18 @@ COLUMN = {
 DERIVED = frozenset({"args", "stdin"})
 
 
-def _ints(result: dict[str, Any]) -> list[tuple[str, int]]:
+def _ints(repo: Repo, result: dict[str, Any]) -> list[tuple[str, int]]:
     """The integer settings a read returned (booleans are not numbers)."""
     if "values" in result:
         items = list(result["values"].items())
     else:
-        data = parse_structured(result.get("resolved", result["path"]), result["content"])
-        items = list(data.items())
+        path = result.get("resolved", result["path"])
+        body = repo.bodies.get(path)
+        if body is not None and body.text == result["content"] + "\n":
+            # The whole text of a config the repository wrote: its settings are known
+            # without parsing (INI's strings of digits are its integers).
+            return list(body.ints_by_key().items())
+        items = list(parse_structured(path, result["content"]).items())
     return [
         (k, int(v))
         for k, v in items
@@ -154,7 +159,7 @@ def config_sum(ctx: Ctx, faulty: bool = False, bounded: int | None = None) -> Ou
         lead = {"key": "multi.list", "dir": repo.main, "d": "", "fmt": f".{extension(target)}"}
     rargs = _read_ints(ctx, world, target)
     read = ep.call("fs.read", rargs)
-    pairs = _ints(read)
+    pairs = _ints(repo, read)
     result, cargs = _compute(ctx, ep, [v for _, v in pairs], op)
     values = SETTINGS[ctx.lang].format(x=compose.pairs_text(ctx, pairs))
     sentences.append(
