@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from pipeline.gen import pools
@@ -48,6 +49,8 @@ class Body:
 
 
 def _scalar(value: Any, ext: str) -> str:
+    """A config value (a bool, an int or a string) as the format writes it; for JSON,
+    exactly `json.dumps(value)`, without building an encoder for every number."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str) and ext in ("json", "toml"):
@@ -63,7 +66,7 @@ def _config(rng: random.Random, f: RepoFile, min_ints: int) -> Body:
         if len(ints) >= min_ints:
             break
     if f.ext == "json":
-        body = [f'  "{k}": {json.dumps(v)}' for k, v in values.items()]
+        body = [f'  "{k}": {_scalar(v, "json")}' for k, v in values.items()]
         lines = ["{", *[line + "," for line in body[:-1]], body[-1], "}"]
     elif f.ext == "ini":
         section = f.path.split("/")[-2]
@@ -76,6 +79,7 @@ def _config(rng: random.Random, f: RepoFile, min_ints: int) -> Body:
     return Body(f, lines, "sum.config", args, values=values, names=names)
 
 
+@lru_cache(maxsize=1024)
 def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part.capitalize() for part in rest)

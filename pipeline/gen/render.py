@@ -107,9 +107,9 @@ def teacher_text(
 
 
 def gold_spans(text: str, gold: dict[str, list[Pair]]) -> dict[str, list[dict[str, list[int]]]]:
-    index = TextIndex(text)
+    utf8 = TextIndex(text).utf8
     return {
-        key: [{"chars": [s, e], "utf8": [index.utf8(s), index.utf8(e)]} for s, e in pairs]
+        key: [{"chars": [s, e], "utf8": [utf8(s), utf8(e)]} for s, e in pairs]
         for key, pairs in gold.items()
     }
 
