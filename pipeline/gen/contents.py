@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from pipeline.gen import pools
@@ -40,8 +41,16 @@ class Body:
             k: v for k, v in self.values.items() if isinstance(v, int) and not isinstance(v, bool)
         }
 
+    def parsed_ints(self) -> int:
+        """How many integer values `fs_read.parse_structured` finds in this config's text,
+        without parsing it: YAML, JSON and TOML read back the values written (no pool
+        string reads as another YAML type), INI reads every value as a string."""
+        return 0 if self.file.ext == "ini" else len(self.ints_by_key())
+
 
 def _scalar(value: Any, ext: str) -> str:
+    """A config value (a bool, an int or a string) as the format writes it; for JSON,
+    exactly `json.dumps(value)`, without building an encoder for every number."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str) and ext in ("json", "toml"):
@@ -57,7 +66,7 @@ def _config(rng: random.Random, f: RepoFile, min_ints: int) -> Body:
         if len(ints) >= min_ints:
             break
     if f.ext == "json":
-        body = [f'  "{k}": {json.dumps(v)}' for k, v in values.items()]
+        body = [f'  "{k}": {_scalar(v, "json")}' for k, v in values.items()]
         lines = ["{", *[line + "," for line in body[:-1]], body[-1], "}"]
     elif f.ext == "ini":
         section = f.path.split("/")[-2]
@@ -70,6 +79,7 @@ def _config(rng: random.Random, f: RepoFile, min_ints: int) -> Body:
     return Body(f, lines, "sum.config", args, values=values, names=names)
 
 
+@lru_cache(maxsize=1024)
 def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part.capitalize() for part in rest)

@@ -15,6 +15,7 @@ import json
 import random
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any, Protocol
 
 from pipeline.gen import adversarial, longctx, render
@@ -42,15 +43,28 @@ class Counter(Protocol):
     def count_tokens(self, text: str) -> int: ...
 
 
+class ItemRandom(random.Random):
+    """`random.Random` with a shorter path for `randint`, the generator's most frequent
+    draw: the same bits consumed and the same value returned (tests check it), without
+    the two Python frames of `randint` -> `randrange` -> `_randbelow`."""
+
+    def randint(self, a: int, b: int) -> int:
+        if type(a) is int and type(b) is int and b >= a:
+            # What randrange(a, b + 1) returns (typeshed does not declare _randbelow).
+            return a + self._randbelow(b - a + 1)  # type: ignore[attr-defined]
+        return super().randint(a, b)  # anything else fails or converts as it always did
+
+
 def item_rng(seed: int, index: int) -> random.Random:
     # Seeded content generation, not security: the same seed must give the same data.
-    return random.Random(f"{seed}:{STAGE}:{index}")  # noqa: S311
+    return ItemRandom(f"{seed}:{STAGE}:{index}")
 
 
 def item_id(index: int) -> str:
     return f"ctx-{index:06d}"
 
 
+@lru_cache(maxsize=8)
 def caws_header(caws: CawsParams) -> str:
     body = {"tier": caws.tier, "max_files": caws.max_files, "max_loc": caws.max_loc,
             "cov": caws.cov, "mut": caws.mut}  # fmt: skip
@@ -157,7 +171,8 @@ def generate_item(params: Params, index: int, student: Counter | None = None) ->
     calls = outcome.episode.calls if outcome else []
     prompt, answer = normalize(prompt), normalize(answer)
     sentences = [normalize(x) for x in sentences]
-    text, gold = render.teacher_text(calls, sentences, answer, gen.format)
+    encoded = render.responses(calls)
+    text, gold = render.teacher_text(calls, sentences, answer, gen.format, encoded)
     metadata = _metadata(params, s, outcome, negative, len(sentences))
     metadata["gold"] = render.gold_spans(text, gold)
     registry = load_registry()
@@ -167,7 +182,7 @@ def generate_item(params: Params, index: int, student: Counter | None = None) ->
         "prompt": prompt,
         "teacher_text": text,
         "tools": [registry.get(name) for name in SCENARIO_TOOLS[scenario]],
-        "messages": render.messages(prompt, calls, answer),
+        "messages": render.messages(prompt, calls, answer, encoded),
         "metadata": metadata,
     }
 

@@ -14,6 +14,7 @@ import random
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 ROOTS = (
     "src", "lib", "app", "services", "packages", "internal", "pkg", "backend",
@@ -68,6 +69,10 @@ _CHOICES = {
     "checksum": ("crc32c", "sha256", "xxh64", "none"),
     "storage": ("standard", "infrequent", "archive", "local-ssd"),
 }
+_RANGES = {
+    "port": (1025, 65000), "small": (2, 96), "tiny": (1, 9), "ttl": (30, 86400),
+    "medium": (100, 9000), "percent": (1, 99),
+}  # fmt: skip
 FUNC_VERBS = (
     "load", "parse", "build", "render", "fetch", "store", "validate", "merge", "split",
     "resolve", "compute", "normalize", "flush", "encode", "decode", "schedule", "retry",
@@ -151,10 +156,15 @@ def repo_dir(rng: random.Random) -> str:
     return f"{root}/{module}" if rng.random() < 0.7 else f"{root}/{module}/{rng.choice(MODULES)}"
 
 
+@cache
+def _extensions(kinds: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(e for e in EXTENSIONS if KINDS[e] in kinds)
+
+
 def repo_file(
     rng: random.Random, kinds: tuple[str, ...] | None = None, directory: str = ""
 ) -> RepoFile:
-    exts = EXTENSIONS if kinds is None else tuple(e for e in EXTENSIONS if KINDS[e] in kinds)
+    exts = EXTENSIONS if kinds is None else _extensions(kinds)
     ext = rng.choice(exts)
     directory = directory or repo_dir(rng)
     stem = rng.choice(STEMS)
@@ -168,10 +178,7 @@ def config_value(rng: random.Random, kind: str) -> object:
         return rng.choice(_CHOICES[kind])
     if kind == "bool":
         return rng.random() < 0.5
-    low, high = {
-        "port": (1025, 65000), "small": (2, 96), "tiny": (1, 9), "ttl": (30, 86400),
-        "medium": (100, 9000), "percent": (1, 99),
-    }[kind]  # fmt: skip
+    low, high = _RANGES[kind]
     return rng.randint(low, high)
 
 

@@ -55,21 +55,33 @@ class _Builder:
         return "".join(self.parts)
 
 
+def responses(steps: list[Step]) -> list[str]:
+    """Each step's result as JSON: encoded once for the teacher text and the messages."""
+    return [dumps(step.result) for step in steps]
+
+
 def teacher_text(
-    steps: list[Step], sentences: list[str], answer: str, surface: str
+    steps: list[Step],
+    sentences: list[str],
+    answer: str,
+    surface: str,
+    encoded: list[str] | None = None,
 ) -> tuple[str, dict[str, list[Pair]]]:
     """The assistant side in `surface` format and the gold ranges (in code points).
 
     `answer` is the whole final answer (for controls it has no integration
-    sentences); `sentences` are the integration sentences it is made of.
+    sentences); `sentences` are the integration sentences it is made of;
+    `encoded` the steps' `responses` when the caller has them.
     """
     if surface not in FORMATS:
         raise ValueError(f"generate.format: unknown surface format {surface!r}")
+    if encoded is None:
+        encoded = responses(steps)
     out = _Builder()
     gold: dict[str, list[Pair]] = {
         "tool_name_spans": [], "args_spans": [], "call_spans": [], "integration_spans": []
     }  # fmt: skip
-    for step in steps:
+    for step, result in zip(steps, encoded, strict=True):
         text, name, args = call_text(step)
         out.add("<tool_call>\n" if surface == "hermes" else "TOOL_CALL: ")
         start, end = out.add(text)
@@ -77,10 +89,11 @@ def teacher_text(
         gold["tool_name_spans"].append((start + name[0], start + name[1]))
         gold["args_spans"].append((start + args[0], start + args[1]))
         if surface == "hermes":
-            response = dumps({"name": step.name, "content": step.result})
+            # Exactly dumps({"name": step.name, "content": step.result}).
+            response = '{"name": ' + dumps(step.name) + ', "content": ' + result + "}"
             out.add(f"\n</tool_call>\n<tool_response>\n{response}\n</tool_response>\n")
         else:
-            out.add(f"\nTOOL_RESULT: {dumps(step.result)}\n")
+            out.add(f"\nTOOL_RESULT: {result}\n")
     if steps and surface == "seed":
         out.add("Integration: ")
     base = out.length
@@ -94,19 +107,24 @@ def teacher_text(
 
 
 def gold_spans(text: str, gold: dict[str, list[Pair]]) -> dict[str, list[dict[str, list[int]]]]:
-    index = TextIndex(text)
+    utf8 = TextIndex(text).utf8
     return {
-        key: [{"chars": [s, e], "utf8": [index.utf8(s), index.utf8(e)]} for s, e in pairs]
+        key: [{"chars": [s, e], "utf8": [utf8(s), utf8(e)]} for s, e in pairs]
         for key, pairs in gold.items()
     }
 
 
-def messages(prompt: str, steps: list[Step], answer: str) -> list[dict[str, Any]]:
+def messages(
+    prompt: str, steps: list[Step], answer: str, encoded: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """The chat messages; `encoded` the steps' `responses` when the caller has them."""
+    if encoded is None:
+        encoded = responses(steps)
     out: list[dict[str, Any]] = [{"role": "user", "content": prompt}]
-    for step in steps:
+    for step, result in zip(steps, encoded, strict=True):
         call = {"type": "function", "function": {"name": step.name, "arguments": step.arguments}}
         out.append({"role": "assistant", "content": "", "tool_calls": [call]})
-        out.append({"role": "tool", "name": step.name, "content": dumps(step.result)})
+        out.append({"role": "tool", "name": step.name, "content": result})
     out.append({"role": "assistant", "content": answer})
     return out
 
@@ -114,6 +132,9 @@ def messages(prompt: str, steps: list[Step], answer: str) -> list[dict[str, Any]
 def _scalar(value: Any) -> str:
     if isinstance(value, str):
         return value
+    # The encoder writes an int (not a subclass) as str() does; a call costs far more.
+    if type(value) is int:
+        return str(value)
     return _ENCODER.encode(value)
 
 

@@ -39,22 +39,25 @@ class Repo:
         return sorted(p for p in self.files if p.rsplit("/", 1)[0] == directory)
 
 
-def _date(rng: random.Random, today: str) -> str:
-    return (date.fromisoformat(today) - timedelta(days=rng.randint(1, 365))).isoformat()
+def _date(rng: random.Random, today: date) -> str:
+    return (today - timedelta(days=rng.randint(1, 365))).isoformat()
 
 
-def _add(rng: random.Random, repo: Repo, f: RepoFile, today: str, min_ints: int = 0) -> Body:
+def _add(
+    rng: random.Random, repo: Repo, f: RepoFile, today: date, taken: set[str], min_ints: int = 0
+) -> Body:
+    """Add a file drawn by `_fresh`; `taken` keeps the stems (paths without extension) in use."""
     body = make_body(rng, f, min_ints)
     repo.bodies[f.path] = body
     repo.files[f.path] = File(f.path, _date(rng, today), content=body.text)
+    taken.add(f.path.rsplit(".", 1)[0])
     return body
 
 
-def _fresh(rng: random.Random, repo: Repo, directory: str, kinds: tuple[str, ...]) -> RepoFile:
-    """A file path in `directory` that the repository does not have yet."""
+def _fresh(rng: random.Random, directory: str, kinds: tuple[str, ...], taken: set[str]) -> RepoFile:
+    """A file path in `directory` whose stem is not in `taken` (the repository's so far)."""
     while True:
         f = pools.repo_file(rng, kinds, directory)
-        taken = {p.rsplit(".", 1)[0] for p in repo.files}
         if f.path.rsplit(".", 1)[0] not in taken:
             return f
 
@@ -75,28 +78,29 @@ def draw_repo(
     while sibling == main:
         sibling = pools.repo_dir(rng)
     repo = Repo(main, sibling)
+    day = date.fromisoformat(today)
+    taken: set[str] = set()
     for kind in need:
-        _add(
-            rng, repo, _fresh(rng, repo, main, (kind,)), today, min_ints if kind == "config" else 0
-        )
+        f = _fresh(rng, main, (kind,), taken)
+        _add(rng, repo, f, day, taken, min_ints if kind == "config" else 0)
     for _ in range(rng.randint(2, 4)):
-        _add(rng, repo, _fresh(rng, repo, main, KINDS), today)
+        _add(rng, repo, _fresh(rng, main, KINDS, taken), day, taken)
     sub = f"{main}/{rng.choice(pools.SUBDIRS)}"
     for _ in range(rng.randint(1, 2)):
-        _add(rng, repo, _fresh(rng, repo, sub, KINDS), today)
+        _add(rng, repo, _fresh(rng, sub, KINDS, taken), day, taken)
     for _ in range(rng.randint(1, 3)):
-        _add(rng, repo, _fresh(rng, repo, sibling, KINDS), today)
+        _add(rng, repo, _fresh(rng, sibling, KINDS, taken), day, taken)
     if hidden if hidden is not None else rng.random() < 0.4:
         name = rng.choice((".env.example", ".local.yaml", ".tool-versions", ".editorconfig"))
         path = f"{main}/{name}"
         content = pools.hidden_content(rng, name)
-        repo.files[path] = File(path, _date(rng, today), content=content)
+        repo.files[path] = File(path, _date(rng, day), content=content)
     configs = repo.of_kind("config", main)
     if configs and (link if link is not None else rng.random() < 0.25):
         target = rng.choice(configs).file.path
         path = f"{main}/current.{target.rsplit('.', 1)[1]}"
         if path not in repo.files:
-            repo.files[path] = File(path, _date(rng, today), link=target)
+            repo.files[path] = File(path, _date(rng, day), link=target)
     return repo
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from pipeline.gen import pools
 from pipeline.gen.topics import (
@@ -237,11 +238,16 @@ def title(t: Topic, lang: str, rng: random.Random) -> str:
     return f"{capitalize(technique_name(t.technique, lang))} avec {t.subject} : {suffix}"
 
 
+@lru_cache(maxsize=4096)
+def _url_words(technique: str, subject: str) -> str:
+    """The first six words of the topic's slug (a page address names its topic)."""
+    return "-".join(pools.slug(f"{technique} {subject}").split("-")[:6])
+
+
 def page_url(rng: random.Random, t: Topic, site: str | None = None) -> str:
-    words = pools.slug(f"{t.technique} {t.subject}").split("-")
     return (
         f"https://{site or rng.choice(SITES)}/{rng.choice(PREFIXES)}/"
-        f"{'-'.join(words[:6])}-{rng.randint(2, 999)}"
+        f"{_url_words(t.technique, t.subject)}-{rng.randint(2, 999)}"
     )
 
 

@@ -312,6 +312,9 @@ DOMAINS: dict[str, Domain] = {
 }
 
 
+_DOMAIN_NAMES = tuple(sorted(DOMAINS))
+
+
 @dataclass(frozen=True)
 class Topic:
     domain: str
@@ -322,10 +325,11 @@ class Topic:
 
 def draw_topic(rng: random.Random, domain: str | None = None, metric: str | None = None) -> Topic:
     """A coherent topic; `metric` forces one the domain measures (else any of them)."""
-    names = sorted(DOMAINS)
-    if metric is not None:
-        names = [d for d in names if metric in DOMAINS[d].metrics]
-    domain = domain or rng.choice(names)
+    if not domain:
+        names = _DOMAIN_NAMES
+        if metric is not None:
+            names = tuple(d for d in names if metric in DOMAINS[d].metrics)
+        domain = rng.choice(names)
     spec = DOMAINS[domain]
     chosen = metric if metric in spec.metrics else rng.choice(spec.metrics)
     return Topic(domain, rng.choice(spec.techniques), rng.choice(spec.subjects), chosen)

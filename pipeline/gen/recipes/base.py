@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
@@ -55,11 +56,15 @@ def say_detail(
     return detail(name, args, ctx.lang, derived, ctx.num)
 
 
+@lru_cache(maxsize=1024)
+def _likeness(name: str, candidate: str) -> float:
+    # Cached: a recovery scores the same pairs when it picks a typo and when it corrects it.
+    return difflib.SequenceMatcher(None, name, candidate).ratio()
+
+
 def closest(name: str, candidates: list[str]) -> str:
     """The candidate most like `name` (difflib's ratio; ties by order)."""
-    scored = [
-        (difflib.SequenceMatcher(None, name, c).ratio(), -i, c) for i, c in enumerate(candidates)
-    ]
+    scored = [(_likeness(name, c), -i, c) for i, c in enumerate(candidates)]
     return max(scored)[2]
 
 

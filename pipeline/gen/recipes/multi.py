@@ -70,13 +70,18 @@ COLUMN = {
 DERIVED = frozenset({"args", "stdin"})
 
 
-def _ints(result: dict[str, Any]) -> list[tuple[str, int]]:
+def _ints(repo: Repo, result: dict[str, Any]) -> list[tuple[str, int]]:
     """The integer settings a read returned (booleans are not numbers)."""
     if "values" in result:
         items = list(result["values"].items())
     else:
-        data = parse_structured(result.get("resolved", result["path"]), result["content"])
-        items = list(data.items())
+        path = result.get("resolved", result["path"])
+        body = repo.bodies.get(path)
+        if body is not None and body.text == result["content"] + "\n":
+            # The whole text of a config the repository wrote: its settings are known
+            # without parsing (INI's strings of digits are its integers).
+            return list(body.ints_by_key().items())
+        items = list(parse_structured(path, result["content"]).items())
     return [
         (k, int(v))
         for k, v in items
@@ -125,9 +130,9 @@ def config_sum(ctx: Ctx, faulty: bool = False, bounded: int | None = None) -> Ou
         if planned is not None:
             break
     op = ctx.rng.choice(("sum", "max"))
-    listed_first = _first_of_kind_with_ints(
-        plain, [e["path"] for e in execute(plain, "fs.list", {"dir": repo.main}, at=-1)["results"]]
-    )
+    # Probes, like the episode's calls, are valid by construction: no schema check.
+    listing = execute(plain, "fs.list", {"dir": repo.main}, at=-1, checked=False)
+    listed_first = _first_of_kind_with_ints(repo, plain, [e["path"] for e in listing["results"]])
     # A failing first call is a busy search index; a listing needs a config it can name.
     use_search = faulty or bounded is not None or listed_first is None or ctx.chance(0.5)
     faults = (Fault(0, "fs.search", transient(ctx, "fs.search")),) if faulty else ()
@@ -154,7 +159,7 @@ def config_sum(ctx: Ctx, faulty: bool = False, bounded: int | None = None) -> Ou
         lead = {"key": "multi.list", "dir": repo.main, "d": "", "fmt": f".{extension(target)}"}
     rargs = _read_ints(ctx, world, target)
     read = ep.call("fs.read", rargs)
-    pairs = _ints(read)
+    pairs = _ints(repo, read)
     result, cargs = _compute(ctx, ep, [v for _, v in pairs], op)
     values = SETTINGS[ctx.lang].format(x=compose.pairs_text(ctx, pairs))
     sentences.append(
@@ -178,10 +183,14 @@ def config_sum(ctx: Ctx, faulty: bool = False, bounded: int | None = None) -> Ou
     )
 
 
-def _has_ints(world: World, path: str) -> bool:
+def _has_ints(repo: Repo, world: World, path: str) -> bool:
     f = world.files[path]
     if f.link or extension(path) not in ("yaml", "yml", "json", "toml", "ini"):
         return False
+    body = repo.bodies.get(path)
+    if body is not None:
+        # The repository's own config: its parse is known without parsing (a dotfile is not).
+        return body.parsed_ints() >= 2
     data = parse_structured(path, f.content)
     return sum(1 for v in data.values() if isinstance(v, int) and not isinstance(v, bool)) >= 2
 
@@ -195,17 +204,17 @@ def _search_for(ctx: Ctx, repo: Repo, world: World) -> dict[str, Any] | None:
         lines = [x for x in lines if x and x not in ("{", "}") and not x.startswith("[")]
         for line in ctx.rng.sample(lines, len(lines)):
             args = search_args(ctx, repo, line, repo.main)
-            first = execute(world, "fs.search", args, at=-1)
+            first = execute(world, "fs.search", args, at=-1, checked=False)
             if (
                 first.get("ok")
                 and first["results"]
-                and _has_ints(world, first["results"][0]["path"])
+                and _has_ints(repo, world, first["results"][0]["path"])
             ):
                 return args
     return None
 
 
-def _first_of_kind_with_ints(world: World, listed: list[str]) -> str | None:
+def _first_of_kind_with_ints(repo: Repo, world: World, listed: list[str]) -> str | None:
     """The first listed file of an extension whose first file has two integer settings:
     "read the first .yaml file" must mean the file that is read."""
     seen: set[str] = set()
@@ -213,7 +222,7 @@ def _first_of_kind_with_ints(world: World, listed: list[str]) -> str | None:
         ext = extension(path)
         if ext not in seen:
             seen.add(ext)
-            if _has_ints(world, path):
+            if _has_ints(repo, world, path):
                 return path
     return None
 
