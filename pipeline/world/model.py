@@ -29,6 +29,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# An address as the generator writes it: urlsplit would find the http(s) scheme and this
+# (non-empty, ASCII, port- and user-free) host in it, so it is not parsed to know that.
+_PLAIN_ADDRESS = re.compile(r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*(?:/[A-Za-z0-9._~/-]*)?")
 MAX_REDIRECTS = 5
 
 
@@ -175,6 +178,8 @@ def _text(value: Any, where: str) -> str:
 def _address(value: Any, where: str) -> str:
     """An absolute http(s) address: search filters and redirects need its host."""
     text = _text(value, where)
+    if _PLAIN_ADDRESS.fullmatch(text):
+        return text
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise WorldError(f"{where}: expected an http(s) address, got {text!r}")
