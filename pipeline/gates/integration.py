@@ -40,12 +40,14 @@ def item_f1(
     for span in targets.get("integration_spans") or ():
         chars = span_chars(span)
         text = teacher[chars[0] : chars[1]] if chars is not None else ""
+        lax_keys = grounding.grounded_keys(text, needles)
         spans.append(
             {
                 "chars": list(chars) if chars is not None else None,
                 "text": text[:EVIDENCE_CHARS],
-                "lax": grounding.grounded_keys(text, needles),
-                "strict": grounding.grounded_keys(text, strict_needles),
+                "lax": lax_keys,
+                # The strict needles are the lax ones of the answer fields: so are their keys.
+                "strict": [k for k in lax_keys if k in grounding.STRICT_KEYS],
             }
         )
     lax = sum(1 for s in spans if s["lax"])

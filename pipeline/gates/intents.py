@@ -126,11 +126,20 @@ def _values_stated(session: Session) -> int:
     not addresses), or, when two responses hold equal values, one per response."""
     found = set()
     responses = 0
+    answer = session.answer
+    collapsed = grounding.collapse(answer)
+    # Responses repeat values (a path in every match): each needle is looked for once.
+    seen: dict[tuple[str, tuple[str, ...]], bool] = {}
     for turn in _ok_turns(session, tuple({t.name for t in session.turns})):
         own = set()
         for leaf in _leaf_values(turn.response):
-            for needle in grounding.result_needles([{"v": leaf}]):
-                if needle.kind != "url" and grounding.grounded_keys(session.answer, [needle]):
+            for needle in grounding.leaf_needles("v", leaf):
+                if needle.kind == "url":
+                    continue
+                look = (needle.kind, needle.variants)
+                if look not in seen:
+                    seen[look] = grounding.matches(needle, answer, collapsed)
+                if seen[look]:
                     own.add(needle.variants)
         found |= own
         responses += bool(own)

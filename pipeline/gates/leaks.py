@@ -67,21 +67,23 @@ def _data(value: Any) -> tuple[set[Decimal], set[str]]:
     """The numbers and strings a response returns as data."""
     numbers: set[Decimal] = set()
     texts: set[str] = set()
+    _collect(value, numbers, texts)
+    return numbers, texts
+
+
+def _collect(value: Any, numbers: set[Decimal], texts: set[str]) -> None:
     if isinstance(value, dict):
         for key, child in value.items():
             if key not in BOOKKEEPING:
-                n, t = _data(child)
-                numbers, texts = numbers | n, texts | t
+                _collect(child, numbers, texts)
     elif isinstance(value, list):
         for child in value:
-            n, t = _data(child)
-            numbers, texts = numbers | n, texts | t
+            _collect(child, numbers, texts)
     elif isinstance(value, int | float) and not isinstance(value, bool):
         numbers.add(Decimal(str(value)))
     elif isinstance(value, str) and not value.startswith(("http://", "https://")):
         numbers |= _numbers(value)
         texts |= {line.strip() for line in value.split("\n") if len(line.strip()) >= MIN_TEXT}
-    return numbers, texts
 
 
 def _arguments(arguments: Any) -> list[Any]:
@@ -91,23 +93,34 @@ def _arguments(arguments: Any) -> list[Any]:
 def leak_problem(session: Session) -> str | None:
     request = session.request
     stated = _numbers(request)
-    given = [orjson.dumps(t.arguments).decode("utf-8") for t in session.turns]
-    data = [_data(t.response) if not t.failed else (set(), set()) for t in session.turns]
-    for j, turn in enumerate(session.turns):
+    turns = session.turns
+    # Read only when an argument could leak at all (most never can): the arguments as
+    # text, and each earlier response's data.
+    given: list[str] = []
+    data: dict[int, tuple[set[Decimal], set[str]]] = {}
+    for j, turn in enumerate(turns):
         for value in _arguments(turn.arguments):
             if not isinstance(value, str | list):
                 continue
             text = value if isinstance(value, str) else orjson.dumps(value).decode("utf-8")
             numbers = _big(_numbers(text))
+            may_carry = len(numbers) >= 2 and numbers <= stated
+            may_quote = isinstance(value, str) and value in request
+            if not (may_carry or may_quote):
+                continue
+            if not given:
+                given = [orjson.dumps(t.arguments).decode("utf-8") for t in turns]
             for k in range(j):
                 if text in " ".join(given[: k + 1]):
                     continue
+                if k not in data:
+                    data[k] = _data(turns[k].response) if not turns[k].failed else (set(), set())
                 numbers_k, texts_k = data[k]
-                carried = len(numbers) >= 2 and numbers <= numbers_k and numbers <= stated
-                quoted = isinstance(value, str) and value in texts_k and value in request
+                carried = may_carry and numbers <= numbers_k
+                quoted = may_quote and value in texts_k
                 if carried or quoted:
                     return (
                         f"call {j} ({turn.name}) is given {text[:60]!r}, which the request "
-                        f"already states and only response {k} ({session.turns[k].name}) holds"
+                        f"already states and only response {k} ({turns[k].name}) holds"
                     )
     return None

@@ -34,6 +34,8 @@ def residue_problem(session: Session) -> str | None:
         if turn.name in ("web.search", "web.open"):
             places += [(f"call {at} ({turn.name})", t) for t in _page_texts(turn.response)]
     for where, text in places:
+        if "{" not in text:
+            continue  # no slot can be there (removing code adds no brace)
         slot = _SLOT.search(_CODE.sub(" ", text))
         if slot is not None:
             return f"{where} holds the unfilled slot {slot.group()}"

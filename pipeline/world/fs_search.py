@@ -124,7 +124,13 @@ def execute(world: World, args: dict[str, Any]) -> dict[str, Any]:
     limit = args.get("max_results", DEFAULT_MAX)
     results: list[dict[str, Any]] = []
     count, files = 0, 0
+    # Text and word patterns cannot match a line of a file in which they match nowhere
+    # (a line is a substring, bounded by a newline, a non-word character), so such a
+    # file is not split into lines. A regex may be anchored: its files are all split.
+    whole_file = args.get("mode", "literal") != "regex"
     for f in scope:
+        if whole_file and not matcher.search(f.content):
+            continue
         lines = text_lines(f.content)
         hits = [i for i, line in enumerate(lines) if matcher.search(line)]
         files += bool(hits)

@@ -23,11 +23,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# An address as the generator writes it: urlsplit would find the http(s) scheme and this
+# (non-empty, ASCII, port- and user-free) host in it, so it is not parsed to know that.
+_PLAIN_ADDRESS = re.compile(r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*(?:/[A-Za-z0-9._~/-]*)?")
 MAX_REDIRECTS = 5
 
 
@@ -109,20 +113,17 @@ class World:
     @classmethod
     def from_json(cls, data: Any) -> World:
         obj = _mapping(data, "world")
+        today = _date(obj.get("today"), "world.today")
+        files: dict[str, File] = {}
+        for p, v in _mapping(obj.get("files", {}), "world.files").items():
+            files[_text(p, f"world.files key {p!r}")] = _file(p, v)
+        pages: dict[str, Page] = {}
+        for u, v in _mapping(obj.get("pages", {}), "world.pages").items():
+            pages[_address(u, "world.pages key")] = _page(u, v)
         return cls(
-            today=_date(obj.get("today"), "world.today"),
-            files=MappingProxyType(
-                {
-                    _text(p, f"world.files key {p!r}"): _file(p, v, f"world.files[{p!r}]")
-                    for p, v in _mapping(obj.get("files", {}), "world.files").items()
-                }
-            ),
-            pages=MappingProxyType(
-                {
-                    _address(u, "world.pages key"): _page(u, v, f"world.pages[{u!r}]")
-                    for u, v in _mapping(obj.get("pages", {}), "world.pages").items()
-                }
-            ),
+            today=today,
+            files=MappingProxyType(files),
+            pages=MappingProxyType(pages),
             redirects=MappingProxyType(
                 {
                     _address(k, "world.redirects key"): _address(v, f"world.redirects[{k!r}]")
@@ -177,6 +178,8 @@ def _text(value: Any, where: str) -> str:
 def _address(value: Any, where: str) -> str:
     """An absolute http(s) address: search filters and redirects need its host."""
     text = _text(value, where)
+    if _PLAIN_ADDRESS.fullmatch(text):
+        return text
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise WorldError(f"{where}: expected an http(s) address, got {text!r}")
@@ -194,7 +197,34 @@ def _date(value: Any, where: str) -> str:
     return text
 
 
-def _file(path: str, value: Any, where: str) -> File:
+@lru_cache(maxsize=4096)
+def _is_date(text: str) -> bool:
+    """Whether `_date` accepts a string (cached: a world's dates come from a few days)."""
+    try:
+        _date(text, "")
+    except WorldError:
+        return False
+    return True
+
+
+# A world is read for every item it is replayed for, and is nearly always valid: `_file`
+# and `_page` check a value in one pass and only when that fails run the checks that
+# name the field (building every field's name up front costs more than the checks).
+
+
+def _file(path: str, value: Any) -> File:
+    if isinstance(value, dict):
+        modified = value.get("modified")
+        if isinstance(modified, str) and _is_date(modified):
+            if "link" in value:
+                if isinstance(value["link"], str):
+                    return File(path, modified, link=value["link"])
+            elif isinstance(value.get("content"), str):
+                return File(path, modified, content=value["content"])
+    return _named_file(path, value, f"world.files[{path!r}]")
+
+
+def _named_file(path: str, value: Any, where: str) -> File:
     obj = _mapping(value, where)
     modified = _date(obj.get("modified"), f"{where}.modified")
     if "link" in obj:
@@ -202,7 +232,36 @@ def _file(path: str, value: Any, where: str) -> File:
     return File(path, modified, content=_text(obj.get("content"), f"{where}.content"))
 
 
-def _page(url: str, value: Any, where: str) -> Page:
+def _page(url: str, value: Any) -> Page:
+    if isinstance(value, dict):
+        raw_sections, links = value.get("sections", []), value.get("links", [])
+        title, published, lang = value.get("title"), value.get("published"), value.get("lang")
+        safe = value.get("safe", True)
+        sections: list[Section] = []
+        if isinstance(raw_sections, list):
+            for s in raw_sections:
+                if not isinstance(s, dict):
+                    break
+                heading, text = s.get("heading"), s.get("text")
+                if not (isinstance(heading, str) and isinstance(text, str)):
+                    break
+                sections.append(Section(heading, text))
+        if (
+            isinstance(raw_sections, list)
+            and len(sections) == len(raw_sections)
+            and isinstance(links, list)
+            and all(isinstance(link, str) for link in links)
+            and isinstance(safe, bool)
+            and isinstance(title, str)
+            and isinstance(published, str)
+            and _is_date(published)
+            and isinstance(lang, str)
+        ):
+            return Page(url, title, published, lang, tuple(sections), tuple(links), safe)
+    return _named_page(url, value, f"world.pages[{url!r}]")
+
+
+def _named_page(url: str, value: Any, where: str) -> Page:
     obj = _mapping(value, where)
     sections = tuple(
         Section(

@@ -11,6 +11,7 @@ that the hint does not depend on the interpreter that runs the pipeline
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 _EDIT = 2
 _CASE = 1
@@ -100,8 +101,10 @@ def _closest(wrong: str, names: Iterable[str]) -> str | None:
     return best
 
 
-def suggestion(wrong: str, defined: Iterable[str]) -> str | None:
-    """The name CPython's hint offers for ``wrong``, given the module's own names in order."""
+@lru_cache(maxsize=4096)
+def suggestion(wrong: str, defined: tuple[str, ...]) -> str | None:
+    """The name CPython's hint offers for ``wrong``, given the module's own names in order
+    (cached: the same misspellings of the same few names recur)."""
     if len(wrong) > _LONGEST:
         return None
     # CPython looks in the module's names first and only then in the builtins:
