@@ -7,10 +7,7 @@ into set-level statistics. Nothing here depends on other items.
 
 from __future__ import annotations
 
-import gc
 import hashlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from jinja2 import TemplateError
@@ -150,28 +147,8 @@ def make_checker(settings: Settings) -> Checker:
     return checker
 
 
-# A chunk's records are parsed at once and live until the chunk is checked. With the
-# default first threshold (700 new containers) the cyclic collector runs hundreds of
-# times per chunk, promotes the records and then walks the older generations as well,
-# finding nothing: records and results are trees, which reference counting frees. At
-# 10,000 items that was about a tenth of verify's CPU time.
-CHUNK_GC_THRESHOLD = 100_000
-
-
-@contextmanager
-def fewer_collections() -> Iterator[None]:
-    """The cyclic collector runs rarely while a chunk is checked (thresholds restored after)."""
-    thresholds = gc.get_threshold()
-    gc.set_threshold(CHUNK_GC_THRESHOLD, *thresholds[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-
-
 def check_chunk(entries: list[tuple[int, Any]]) -> list[Result]:
     """The function `map_chunks` sends to workers (module-level, pickled by reference);
     raw lines (`RawLine`) are parsed here, in the worker."""
     checker: Checker = worker_state()
-    with fewer_collections():
-        return checker.check(parse_entries(entries))
+    return checker.check(parse_entries(entries))
