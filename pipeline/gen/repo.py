@@ -114,8 +114,10 @@ def near_miss(rng: random.Random, path: str, taken: set[str]) -> str:
     options = []
     if ext in ("yaml", "yml"):
         options.append(f"{stem}.{'yml' if ext == 'yaml' else 'yaml'}")
-    i = rng.randint(1, max(1, len(stem) - 2))
-    options.append(f"{stem[:i]}{stem[i + 1 :]}.{ext}")
+    # A one-letter stem has only its first letter to double (and none to drop).
+    i = min(rng.randint(1, max(1, len(stem) - 2)), len(stem) - 1)
+    if len(stem) > 1:
+        options.append(f"{stem[:i]}{stem[i + 1 :]}.{ext}")
     options.append(f"{stem[:i]}{stem[i]}{stem[i:]}.{ext}")
     if i + 1 < len(stem) and stem[i] != stem[i + 1]:
         options.append(f"{stem[:i]}{stem[i + 1]}{stem[i]}{stem[i + 2 :]}.{ext}")

@@ -277,3 +277,19 @@ def test_labels_are_judged_against_the_calls(
     item = {"tools": TOOLS}
     problem = label_problem(item, meta, Session("r", turns, "a"), asked)
     assert problem is None if why is None else (problem is not None and why in problem)
+
+
+def test_a_scenario_is_not_judged_when_a_tool_is_outside_our_families() -> None:
+    # External data may call a tool we do not know: its scenario cannot be derived,
+    # so whatever the record says is left alone (only the complexity is judged).
+    other = Turn("crm.lookup", {"id": 1}, {"ok": True})
+    meta = labelled("multi_call", "file_ops")
+    assert label_problem({"tools": TOOLS}, meta, Session("r", [other, READ], "a"), set()) is None
+
+
+def test_offered_tools_that_are_not_definitions_are_skipped() -> None:
+    # Junk entries in `tools` (a string, a function without a name) offer nothing.
+    tools = ["fs.read", {"function": {"description": "no name"}}, *TOOLS]
+    meta = labelled("none", "file_ops")
+    why = label_problem({"tools": tools}, meta, Session("r", [], "a"), set())
+    assert why is not None and "tools offered make it 'web_search'" in why
