@@ -15,6 +15,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from pipeline.world.model import File, World
@@ -79,7 +81,18 @@ def _class_end(pattern: str, start: int) -> int:
     return i + 1
 
 
-def _matcher(args: dict[str, Any]) -> re.Pattern[str]:
+# Truthy where the pattern matches in the text (a line, or a whole file).
+Search = Callable[[str], object]
+
+
+@lru_cache(maxsize=4096)
+def _compile(pattern: str, flags: int) -> re.Pattern[str]:
+    """re.compile, kept for longer than re's own cache of 512: an item's patterns recur
+    across a run (a compiled pattern is immutable, so sharing one is safe)."""
+    return re.compile(pattern, flags)
+
+
+def _matcher(args: dict[str, Any]) -> Search:
     options = args.get("options") or {}
     flags = 0 if options.get("case_sensitive", True) else re.IGNORECASE
     pattern, mode = args["pattern"], args.get("mode", "literal")
@@ -87,11 +100,15 @@ def _matcher(args: dict[str, Any]) -> re.Pattern[str]:
         if len(pattern) > MAX_REGEX or nested_quantifier(pattern):
             raise Refused("ValueError: regex refused (nested quantifiers or over 200 characters)")
         try:
-            return re.compile(pattern, flags)
+            return _compile(pattern, flags).search
         except re.error as exc:
             raise Refused(f"ValueError: invalid regex: {exc}") from None
+    if mode != "word" and not flags and isinstance(pattern, str):
+        # re.escape(pattern) matches exactly the text itself, case-sensitively: it is
+        # found in the same lines as a substring, without compiling a regex.
+        return lambda text: pattern in text
     text = re.escape(pattern)
-    return re.compile(rf"\b{text}\b" if mode == "word" else text, flags)
+    return _compile(rf"\b{text}\b" if mode == "word" else text, flags).search
 
 
 def _scope(world: World, args: dict[str, Any]) -> list[File]:
@@ -129,10 +146,10 @@ def execute(world: World, args: dict[str, Any]) -> dict[str, Any]:
     # file is not split into lines. A regex may be anchored: its files are all split.
     whole_file = args.get("mode", "literal") != "regex"
     for f in scope:
-        if whole_file and not matcher.search(f.content):
+        if whole_file and not matcher(f.content):
             continue
         lines = text_lines(f.content)
-        hits = [i for i, line in enumerate(lines) if matcher.search(line)]
+        hits = [i for i, line in enumerate(lines) if matcher(line)]
         files += bool(hits)
         for i in hits:
             count += 1

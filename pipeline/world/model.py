@@ -48,7 +48,10 @@ class File:
 
     @property
     def size(self) -> int:
-        return len(self.content.encode("utf-8"))
+        # ASCII text has a byte per character (isascii and len take constant time);
+        # any other is encoded to count its bytes.
+        content = self.content
+        return len(content) if content.isascii() else len(content.encode("utf-8"))
 
 
 @dataclass(frozen=True)
