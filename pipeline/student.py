@@ -243,10 +243,17 @@ class Student:
         )
 
 
+# json.dumps with these options is this encoder's `encode`; made once, not per call
+# (the template calls tojson for every tool, call name and argument object).
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def _tojson(
     value: Any, indent: int | None = None, separators: Any = None, sort_keys: bool = False
 ) -> str:
     # Exactly what transformers registers as `tojson` for chat templates.
+    if indent is None and separators is None and not sort_keys:
+        return _ENCODER.encode(value)
     return json.dumps(
         value, ensure_ascii=False, indent=indent, separators=separators, sort_keys=sort_keys
     )
