@@ -7,6 +7,7 @@ The ids and offsets returned are exactly those of encoding each text whole.
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -39,7 +40,11 @@ class Encoding(NamedTuple):
 def _from_tokenizer(encoding: Any) -> Encoding:
     if isinstance(encoding, Tokens):
         return Encoding(encoding.id_array, encoding.start_array, encoding.end_array)
-    offsets = np.array(encoding.offsets, dtype=np.int64).reshape(-1, 2)
+    # The offset pairs flattened into one buffer: much cheaper than np.array
+    # inspecting a list of tuples.
+    pairs = encoding.offsets
+    offsets = np.fromiter(chain.from_iterable(pairs), dtype=np.int64, count=2 * len(pairs))
+    offsets = offsets.reshape(-1, 2)
     return Encoding(np.array(encoding.ids, dtype=np.int32), offsets[:, 0], offsets[:, 1])
 
 
