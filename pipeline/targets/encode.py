@@ -59,15 +59,16 @@ def _added(token_id: int, length: int) -> Encoding:
 def _join(pieces: list[tuple[int, Encoding]]) -> Encoding:
     if not pieces:
         return Encoding(np.zeros(0, dtype=np.int32), _EMPTY, _EMPTY)
-    # Each piece's offsets move by where the piece starts: one vectorised add.
+    # Each piece's offsets move by where the piece starts: one vectorised add,
+    # in place on the concatenations (always new arrays, so cached pieces stay as they are).
     moved = np.repeat(
-        np.array([pos for pos, _ in pieces], dtype=np.int64), [len(p) for _, p in pieces]
+        np.array([pos for pos, _ in pieces], dtype=np.int64), [p.ids.size for _, p in pieces]
     )
-    return Encoding(
-        np.concatenate([p.ids for _, p in pieces]),
-        np.concatenate([p.starts for _, p in pieces]) + moved,
-        np.concatenate([p.ends for _, p in pieces]) + moved,
-    )
+    starts = np.concatenate([p.starts for _, p in pieces])
+    starts += moved
+    ends = np.concatenate([p.ends for _, p in pieces])
+    ends += moved
+    return Encoding(np.concatenate([p.ids for _, p in pieces]), starts, ends)
 
 
 class PieceEncoder:
