@@ -53,6 +53,8 @@ def _strings(values: list[str]) -> pa.Array:
     """A string array: the UTF-8 bytes joined, with int32 offsets between them."""
     encoded = [value.encode("utf-8") for value in values]
     ends = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)).cumsum()
+    if ends.size and ends[-1] > np.iinfo(np.int32).max:
+        return pa.array(values, pa.string())  # past int32 offsets: Arrow's own handling
     offsets = np.concatenate(([0], ends)).astype(np.int32)
     return pa.Array.from_buffers(
         pa.string(), len(values), [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))]
