@@ -76,10 +76,12 @@ class Pieces(Generic[T]):
     def _parts(self, text: str, split: re.Pattern[str]) -> list[Part]:
         parts: list[Part] = []
         pos = 0
-        for index, part in enumerate(split.split(text)):
+        added = False  # re.split alternates text and the captured added token
+        for part in split.split(text):
             if part:
-                parts.append((pos, part, index % 2 == 1))
-            pos += len(part)
+                parts.append((pos, part, added))
+                pos += len(part)
+            added = not added
         return parts
 
     def _agrees(self, probe: str) -> bool:

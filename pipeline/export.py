@@ -39,22 +39,48 @@ SCHEMA = pa.schema(
 )
 
 
+# Arrays are built from their buffers rather than with `pa.array`, which imports
+# pandas on first use (to recognise its types): a third of a second in the
+# parent process, which writes the export while the workers extract.
+
+
+def _flat(values: np.ndarray, kind: pa.DataType) -> pa.Array:
+    """An Arrow array over a contiguous numpy buffer of `kind`'s width."""
+    return pa.Array.from_buffers(kind, len(values), [None, pa.py_buffer(values)])
+
+
+def _strings(values: list[str]) -> pa.Array:
+    """A string array: the UTF-8 bytes joined, with int32 offsets between them."""
+    encoded = [value.encode("utf-8") for value in values]
+    ends = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)).cumsum()
+    if ends.size and ends[-1] > np.iinfo(np.int32).max:
+        return pa.array(values, pa.string())  # past int32 offsets: Arrow's own handling
+    offsets = np.concatenate(([0], ends)).astype(np.int32)
+    return pa.Array.from_buffers(
+        pa.string(), len(values), [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))]
+    )
+
+
 def rows_to_table(rows: list[ExportRow]) -> pa.Table:
     """Columns built from flat buffers: one copy per column, no per-token Python objects."""
     lengths = np.fromiter((len(r.input_ids) // 4 for r in rows), dtype=np.int64, count=len(rows))
-    offsets = pa.array(np.concatenate(([0], np.cumsum(lengths))).astype(np.int32))
+    offsets = _flat(np.concatenate(([0], np.cumsum(lengths))).astype(np.int32), pa.int32())
 
-    def lists(values: np.ndarray) -> pa.Array:
-        return pa.ListArray.from_arrays(offsets, pa.array(values))
+    def lists(values: np.ndarray, kind: pa.DataType) -> pa.Array:
+        return pa.ListArray.from_arrays(offsets, _flat(values, kind))
 
     ids = np.frombuffer(b"".join(r.input_ids for r in rows), dtype="<i4").astype(np.int32)
     labels = np.frombuffer(b"".join(r.labels for r in rows), dtype="<i4").astype(np.int32)
-    columns = [pa.array([r.id for r in rows], pa.string()), lists(ids), lists(labels)]
+    columns = [
+        _strings([r.id for r in rows]),
+        lists(ids, pa.int32()),
+        lists(labels, pa.int32()),
+    ]
     for field in ("assistant", "tool_name", "tool_args", "integration"):
         flat = b"".join(getattr(r, field) for r in rows)
-        columns.append(lists(np.frombuffer(flat, dtype=np.int8)))
-    columns.append(pa.array([r.tools for r in rows], pa.string()))
-    columns.append(pa.array([r.messages for r in rows], pa.string()))
+        columns.append(lists(np.frombuffer(flat, dtype=np.int8), pa.int8()))
+    columns.append(_strings([r.tools for r in rows]))
+    columns.append(_strings([r.messages for r in rows]))
     return pa.Table.from_arrays(columns, schema=SCHEMA)
 
 

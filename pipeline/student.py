@@ -243,13 +243,23 @@ class Student:
         )
 
 
+# json.dumps with these options is this encoder's `encode`; made once, not per call
+# (the template calls tojson for every tool, call name and argument object).
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def _tojson(
     value: Any, indent: int | None = None, separators: Any = None, sort_keys: bool = False
 ) -> str:
     # Exactly what transformers registers as `tojson` for chat templates.
+    if indent is None and separators is None and not sort_keys:
+        return _ENCODER.encode(value)
     return json.dumps(
         value, ensure_ascii=False, indent=indent, separators=separators, sort_keys=sort_keys
     )
+
+
+_DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
 @lru_cache(maxsize=8)
@@ -267,8 +277,19 @@ def compile_template(source: str) -> Any:
     from jinja2.ext import loopcontrols
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+    class TrustedEnvironment(Environment):
+        """`message.role` on a dict: Jinja tries the Python attribute first, which
+        raises (and is caught) for every key of every message. A plain dict's
+        attributes are exactly its class's, so a name that is not one of them is
+        looked up as a key straight away; anything else goes the usual way."""
+
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            if type(obj) is dict and attribute not in _DICT_ATTRIBUTES and attribute in obj:
+                return obj[attribute]
+            return super().getattr(obj, attribute)
+
     trusted = source == chat_template()
-    env_class = Environment if trusted else ImmutableSandboxedEnvironment
+    env_class = TrustedEnvironment if trusted else ImmutableSandboxedEnvironment
     env = env_class(trim_blocks=True, lstrip_blocks=True, extensions=[loopcontrols])
     env.filters["tojson"] = _tojson
     return env.from_string(source)

@@ -43,18 +43,6 @@ class Piece:
             self._ids = list(self.encoding.ids)
         return self._ids
 
-    def _chars(self, local: int) -> tuple[int, int]:
-        # One token's offsets straight from the Encoding: far cheaper than
-        # converting the whole offset list when a span needs a few lookups.
-        start, end = self.encoding.token_to_chars(local)
-        return start + self.char_base, end + self.char_base
-
-    def start(self, local: int) -> int:
-        return self._chars(local)[0]
-
-    def end(self, local: int) -> int:
-        return self._chars(local)[1]
-
 
 class Special:
     """An added token, standing in for a tokenizer `Encoding` of its own text."""
@@ -90,13 +78,16 @@ class Encoded:
         piece = self.pieces[bisect_right(self._bases, token) - 1]
         return piece, token - piece.token_base
 
+    # `start` and `end` read one token's offsets straight from the piece's
+    # Encoding (far cheaper than converting its offset list), with no helper
+    # call in between: every span's cover check makes four such lookups.
     def start(self, token: int) -> int:
-        piece, local = self._locate(token)
-        return piece.start(local)
+        piece = self.pieces[bisect_right(self._bases, token) - 1]
+        return piece.encoding.token_to_chars(token - piece.token_base)[0] + piece.char_base
 
     def end(self, token: int) -> int:
-        piece, local = self._locate(token)
-        return piece.end(local)
+        piece = self.pieces[bisect_right(self._bases, token) - 1]
+        return piece.encoding.token_to_chars(token - piece.token_base)[1] + piece.char_base
 
     def ids(self, start: int, end: int) -> list[int]:
         out: list[int] = []

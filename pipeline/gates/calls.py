@@ -51,13 +51,18 @@ def span_chars(span: Any) -> tuple[int, int] | None:
     if not isinstance(span, dict):
         return None
     chars = span.get("chars")
+    if not isinstance(chars, list) or len(chars) != 2:
+        return None
+    start, end = chars
+    # The type checks spelled out rather than a generator: called for every span twice.
     if (
-        isinstance(chars, list)
-        and len(chars) == 2
-        and all(isinstance(v, int) and not isinstance(v, bool) for v in chars)
-        and 0 <= chars[0] <= chars[1]
+        isinstance(start, int)
+        and isinstance(end, int)
+        and not isinstance(start, bool)
+        and not isinstance(end, bool)
+        and 0 <= start <= end
     ):
-        return chars[0], chars[1]
+        return start, end
     return None
 
 

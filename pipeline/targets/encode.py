@@ -7,6 +7,7 @@ The ids and offsets returned are exactly those of encoding each text whole.
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -39,7 +40,11 @@ class Encoding(NamedTuple):
 def _from_tokenizer(encoding: Any) -> Encoding:
     if isinstance(encoding, Tokens):
         return Encoding(encoding.id_array, encoding.start_array, encoding.end_array)
-    offsets = np.array(encoding.offsets, dtype=np.int64).reshape(-1, 2)
+    # The offset pairs flattened into one buffer: much cheaper than np.array
+    # inspecting a list of tuples.
+    pairs = encoding.offsets
+    offsets = np.fromiter(chain.from_iterable(pairs), dtype=np.int64, count=2 * len(pairs))
+    offsets = offsets.reshape(-1, 2)
     return Encoding(np.array(encoding.ids, dtype=np.int32), offsets[:, 0], offsets[:, 1])
 
 
@@ -54,15 +59,16 @@ def _added(token_id: int, length: int) -> Encoding:
 def _join(pieces: list[tuple[int, Encoding]]) -> Encoding:
     if not pieces:
         return Encoding(np.zeros(0, dtype=np.int32), _EMPTY, _EMPTY)
-    # Each piece's offsets move by where the piece starts: one vectorised add.
+    # Each piece's offsets move by where the piece starts: one vectorised add,
+    # in place on the concatenations (always new arrays, so cached pieces stay as they are).
     moved = np.repeat(
-        np.array([pos for pos, _ in pieces], dtype=np.int64), [len(p) for _, p in pieces]
+        np.array([pos for pos, _ in pieces], dtype=np.int64), [p.ids.size for _, p in pieces]
     )
-    return Encoding(
-        np.concatenate([p.ids for _, p in pieces]),
-        np.concatenate([p.starts for _, p in pieces]) + moved,
-        np.concatenate([p.ends for _, p in pieces]) + moved,
-    )
+    starts = np.concatenate([p.starts for _, p in pieces])
+    starts += moved
+    ends = np.concatenate([p.ends for _, p in pieces])
+    ends += moved
+    return Encoding(np.concatenate([p.ids for _, p in pieces]), starts, ends)
 
 
 class PieceEncoder:

@@ -122,6 +122,23 @@ def _needles(field: str, value: Any, min_chars: int) -> Iterator[Needle]:
             yield Needle(field, "text", folded)
 
 
+def _leaf_needles(field: str, value: Any, min_chars: int) -> tuple[Needle, ...]:
+    return tuple(_needles(field, value, min_chars))
+
+
+_cached_leaf_needles = lru_cache(maxsize=65536, typed=True)(_leaf_needles)
+
+
+def leaf_needles(field: str, value: Any, min_chars: int) -> tuple[Needle, ...]:
+    """The needles of one result leaf, in order. A pure function of its arguments:
+    cached for strings and integers (names, paths and counts recur across items),
+    whose equal values always make equal needles; a float is not cached, since
+    0.0 == -0.0 yet their reprs differ."""
+    if type(value) is str or type(value) is int:
+        return _cached_leaf_needles(field, value, min_chars)
+    return _leaf_needles(field, value, min_chars)
+
+
 def result_value(text: str) -> Any:
     """A tool result's value: parsed JSON when it is JSON, with the hermes
     ``{"name", "content"}`` envelope taken off; the plain text otherwise."""
@@ -142,7 +159,7 @@ class Grounder:
         self.needles: list[Needle] = []
         for result in results:
             for field, leaf in _leaves(result, ""):
-                for needle in _needles(field, leaf, min_chars):
+                for needle in leaf_needles(field, leaf, min_chars):
                     if needle not in seen:
                         seen.add(needle)
                         self.needles.append(needle)
