@@ -49,11 +49,15 @@ def _flat(values: np.ndarray, kind: pa.DataType) -> pa.Array:
     return pa.Array.from_buffers(kind, len(values), [None, pa.py_buffer(values)])
 
 
+# The largest byte offset a `string` column can hold (its offsets are int32).
+MAX_STRING_BYTES = int(np.iinfo(np.int32).max)
+
+
 def _strings(values: list[str]) -> pa.Array:
     """A string array: the UTF-8 bytes joined, with int32 offsets between them."""
     encoded = [value.encode("utf-8") for value in values]
     ends = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)).cumsum()
-    if ends.size and ends[-1] > np.iinfo(np.int32).max:
+    if ends.size and ends[-1] > MAX_STRING_BYTES:
         return pa.array(values, pa.string())  # past int32 offsets: Arrow's own handling
     offsets = np.concatenate(([0], ends)).astype(np.int32)
     return pa.Array.from_buffers(
