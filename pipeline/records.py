@@ -261,6 +261,14 @@ def parse_entries(entries: Iterable[tuple[int, Any]]) -> list[tuple[int, Any]]:
     ]
 
 
+def header_version(header: dict[str, Any]) -> Any:
+    """The schema a header declares. The earlier version wrote no `schema_version`,
+    only `dataset_version: "1.1.0"`: such a header is a 1.1.0 file."""
+    if "schema_version" not in header and header.get("dataset_version") == LEGACY_VERSION:
+        return LEGACY_VERSION
+    return header.get("schema_version")
+
+
 class RecordReader:
     """Iterate the items of one JSONL file after validating its header.
 
@@ -290,7 +298,7 @@ class RecordReader:
         self._lines = _read_lines(self._handle, max_line_bytes)
         self._pending: tuple[int, bytes, bool] | None = None
         self.header: dict[str, Any] = self._read_header()
-        self.legacy = self.header.get("schema_version") == LEGACY_VERSION
+        self.legacy = header_version(self.header) == LEGACY_VERSION
         self.parser = LineParser(max_line_bytes, self.legacy, type(self).adapt)
 
     def _read_header(self) -> dict[str, Any]:
@@ -303,7 +311,7 @@ class RecordReader:
         lineno, raw, oversized = first
         value, error = (None, "line exceeds the size cap") if oversized else parse_line(raw)
         if isinstance(value, dict) and value.get("__header__") is True:
-            version = value.get("schema_version")
+            version = header_version(value)
             if not isinstance(version, str) or version not in READABLE_VERSIONS:
                 self.close()
                 raise RecordError(

@@ -11,10 +11,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pipeline.extract import main as extract_main
 from pipeline.legacy import upgrade_legacy_item
 from pipeline.records import RecordReader, Reject
 from pipeline.spans import TextIndex
 from pipeline.text import normalize
+from pipeline.verify import main as verify_main
 
 # Written by hand the way the earlier generator wrote it: CRLF, a decomposed
 # accent, CJK and an emoji, and offsets that are Python string indices.
@@ -139,3 +141,65 @@ def test_single_pair_and_list_of_pairs_are_both_accepted(pairs: list[Any]) -> No
 def test_legacy_metadata_that_is_not_an_object() -> None:
     with pytest.raises(ValueError, match="metadata: expected an object"):
         upgrade_legacy_item({"id": "x", "teacher_text": "abc", "metadata": [1]})
+
+
+# The header the earlier version really wrote: no `schema_version`, these keys in this order.
+EARLIER_HEADER = {
+    "__header__": True,
+    "dataset_version": "1.1.0",
+    "tokenizer_fingerprint": {"id": "data/tokenizer", "sha256": "0" * 64, "normalizer": "NFC+LF"},
+    "tool_registry_sha256": "1" * 64,
+    "integration_span_cap": 3,
+    "seed": 42,
+    "num_shards": 1,
+    "shard_index": 0,
+    "total_samples": 2,
+}
+EARLIER_TEXT = (
+    "I will start with a tool call.\n"
+    'TOOL_CALL: {"name":"read_file","arguments":{"path":"repo:///docs/notes.md"}}\n'
+    'TOOL_RESULT: {"ok":true,"summary":"fp16 kernels are preferred","lines":128}\n'
+    "Integration: fp16 kernels are preferred. Lines: 128."
+)
+
+
+def earlier_item(number: int) -> dict[str, Any]:
+    """An item in the earlier generator's shape, offsets as Python string indices."""
+    call = '{"name":"read_file","arguments":{"path":"repo:///docs/notes.md"}}'
+    name = offsets('"read_file"', EARLIER_TEXT)
+    return {
+        "id": f"contextual-{number:06d}",
+        "role": "worker",
+        "task_type": "tool_use",
+        "caws_level": 0,
+        "source": "synthetic",
+        "prompt": "Task: read the notes file.\nTarget: repo:///docs/notes.md\n",
+        "teacher_text": EARLIER_TEXT,
+        "metadata": {
+            "dataset_version": "1.1.0",
+            "call_sequence": [
+                {"name": "read_file", "arguments": {"path": "repo:///docs/notes.md"}}
+            ],
+            "json_args_span_bytes": offsets(call, EARLIER_TEXT),
+            "tool_name_span_bytes": name,
+            "json_args_spans_bytes": [offsets(call, EARLIER_TEXT)],
+            "tool_name_spans_bytes": [name],
+            "tool_result_fields": {"ok": "True", "summary": "fp16 kernels are preferred"},
+        },
+    }
+
+
+def test_the_earlier_versions_real_header_is_a_1_1_0_file(tmp_path: Path) -> None:
+    source = tmp_path / "earlier.jsonl"
+    lines = [EARLIER_HEADER, earlier_item(1), earlier_item(2)]
+    source.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    reader = RecordReader(source)
+    assert reader.legacy
+    items = [entry for _, entry in reader]
+    assert all(isinstance(i, dict) for i in items)
+    # Extract and standalone verify read the whole file: every item out, none rejected.
+    out, report = tmp_path / "ext.jsonl", tmp_path / "report.json"
+    assert extract_main(["--in", str(source), "--out", str(out)]) == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 1 + 2
+    assert verify_main(["--in", str(out), "--report", str(report)]) in (0, 1)
+    assert json.loads(report.read_text(encoding="utf-8"))["summary"]["items"] == 2
