@@ -189,7 +189,7 @@ def earlier_item(number: int) -> dict[str, Any]:
     }
 
 
-def test_the_earlier_versions_real_header_is_a_1_1_0_file(tmp_path: Path) -> None:
+def test_the_earlier_versions_real_header_is_a_1_1_0_file(tmp_path: Path, qwen_dir: Path) -> None:
     source = tmp_path / "earlier.jsonl"
     lines = [EARLIER_HEADER, earlier_item(1), earlier_item(2)]
     source.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
@@ -199,7 +199,12 @@ def test_the_earlier_versions_real_header_is_a_1_1_0_file(tmp_path: Path) -> Non
     assert all(isinstance(i, dict) for i in items)
     # Extract and standalone verify read the whole file: every item out, none rejected.
     out, report = tmp_path / "ext.jsonl", tmp_path / "report.json"
-    assert extract_main(["--in", str(source), "--out", str(out)]) == 0
+    absent, tokenizer = str(tmp_path / "absent.yaml"), ["--tokenizer", str(qwen_dir)]
+    assert (
+        extract_main(["--params", absent, "--in", str(source), "--out", str(out), *tokenizer]) == 0
+    )
     assert len(out.read_text(encoding="utf-8").splitlines()) == 1 + 2
-    assert verify_main(["--in", str(out), "--report", str(report)]) in (0, 1)
+    assert verify_main(
+        ["--params", absent, "--in", str(out), "--report", str(report), *tokenizer]
+    ) in (0, 1)
     assert json.loads(report.read_text(encoding="utf-8"))["summary"]["items"] == 2
