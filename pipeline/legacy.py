@@ -5,11 +5,18 @@ indices, i.e. code points into the raw (un-normalised) teacher text. They are
 converted honestly: each offset is re-based onto the NFC+LF text and then
 written as both ``chars`` and true ``utf8`` offsets, under the name without the
 misleading suffix. The item records what was converted.
+
+Its ``json_args_span`` offsets, despite the name, cover the whole call object
+(``{"name": ..., "arguments": ...}``) in the files it really wrote. Each span
+is therefore read by what it covers: a JSON object with a ``name`` is a call
+span, anything else an argument span, and the item says which it found.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+import orjson
 
 from pipeline.spans import SpanError, TextIndex, check_bounds
 from pipeline.text import normalize
@@ -23,7 +30,8 @@ GOLD_NAMES = {
     "json_args_spans": "args_spans",
     "json_args_span": "args_spans",
     "args_spans": "args_spans",
-    "integration_spans": "integration_spans",
+    # The earlier integration spans mark quoted values, not sentences (`spanf1`).
+    "integration_spans": "integration_values",
 }
 
 
@@ -55,6 +63,34 @@ def _convert_pairs(value: Any, raw: str, index: TextIndex, key: str) -> list[dic
     return spans
 
 
+# Earlier argument spans that may hold whole calls: read by what they cover.
+_ARGS_NAMES = frozenset({"json_args_spans", "json_args_span", "args_spans"})
+
+
+def _is_call_object(text: str) -> bool:
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return False
+    return isinstance(value, dict) and isinstance(value.get("name"), str)
+
+
+def _file_spans(
+    gold: dict[str, Any], name: str, spans: list[dict[str, list[int]]], text: str
+) -> str:
+    """Put `spans` under their gold name; returns the name used."""
+    # A singular name holds the first entry of its plural list.
+    target = GOLD_NAMES.get(name, f"{name}s" if name.endswith("_span") else name)
+    if name in _ARGS_NAMES and spans:
+        calls = [_is_call_object(text[s["chars"][0] : s["chars"][1]]) for s in spans]
+        if all(calls):
+            target = "call_spans"
+    # A plural list wins over the singular first entry the earlier version also wrote.
+    if not (name.endswith("_span") and target in gold):
+        gold[target] = spans
+    return target
+
+
 def upgrade_legacy_item(item: dict[str, Any]) -> dict[str, Any]:
     """Convert one 1.1.0 item in place to the current span layout."""
     raw = item.get("teacher_text")
@@ -65,14 +101,24 @@ def upgrade_legacy_item(item: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(metadata, dict):
         raise ValueError("metadata: expected an object")
     converted: list[str] = []
+    read_as: dict[str, str] = {}
     gold = metadata.setdefault("gold", {})
     if not isinstance(gold, dict):
         raise ValueError("metadata.gold: expected an object")
     for container in (item, metadata):
-        for key in [k for k in container if k.endswith(_SUFFIX)]:
+        # Plural names first, so that they win over the singular copies.
+        keys = sorted(
+            (k for k in container if k.endswith(_SUFFIX)),
+            key=lambda k: not k[: -len(_SUFFIX)].endswith("s"),
+        )
+        for key in keys:
             name = key[: -len(_SUFFIX)]
             spans = _convert_pairs(container.pop(key), raw, index, key)
-            gold[GOLD_NAMES.get(name, name)] = spans
+            read_as[key] = _file_spans(gold, name, spans, index.text)
             converted.append(key)
-    metadata["legacy"] = {"schema_version": LEGACY_VERSION, "converted_fields": sorted(converted)}
+    metadata["legacy"] = {
+        "schema_version": LEGACY_VERSION,
+        "converted_fields": sorted(converted),
+        "read_as": dict(sorted(read_as.items())),
+    }
     return item

@@ -46,7 +46,20 @@ def compare(gold: dict[str, Any], targets: dict[str, Any], cap: int) -> dict[str
             predicted = _ranges([c.get(call_key) for c in calls])
         hits = sum((expected & predicted).values())
         scores[kind] = [hits, sum(expected.values()), sum(predicted.values())]
+    if "integration_values" in gold and "integration" not in scores:
+        scores["integration"] = _values_recall(gold["integration_values"], targets)
     return scores
+
+
+def _values_recall(values: Any, targets: dict[str, Any]) -> list[int]:
+    """The earlier version's integration gold marks the values an answer quotes, not
+    its sentences: each value counts as found when it lies inside an extracted
+    integration span. Scored as recall (predicted := gold), because the sentences
+    around other grounded values are not errors."""
+    expected = list(_ranges(values).elements())
+    spans = list(_ranges(targets.get("integration_spans")))
+    hits = sum(1 for s, e in expected if any(a <= s and e <= b for a, b in spans))
+    return [hits, len(expected), len(expected)]
 
 
 def f1(tp: int, gold: int, predicted: int) -> float:

@@ -9,8 +9,10 @@ verifier's own encodings and queues the slices, `decode` decodes them, and
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
+
+import orjson
 
 from pipeline.gates.alignment import Encoded, Segmenter, is_cover, locate, valid_range
 from pipeline.gates.calls import span_chars
@@ -40,6 +42,25 @@ def span_kinds(targets: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], A
     for j, span in enumerate(targets.get("integration_spans") or ()):
         if isinstance(span, dict):
             yield "integration", span, seq_integration[j] if j < len(seq_integration) else None
+
+
+def same_call(encoded: Encoded, piece: str, tokens: Sequence[int]) -> str | None:
+    """The sequence's text of a call the template wrote in its own spacing.
+
+    A teacher that wrote ``{"name":"f","arguments":{}}`` is trained on the
+    template's ``{"name": "f", "arguments": {}}``: the same call, other
+    characters. The sequence tokens then hold a JSON object equal to the
+    teacher's; that text is what their decoding must give back.
+    """
+    s, e = tokens
+    if not 0 <= s < e <= len(encoded):
+        return None
+    text = encoded.text[encoded.start(s) : encoded.end(e - 1)].strip()
+    try:
+        same = orjson.loads(text) == orjson.loads(piece)
+    except orjson.JSONDecodeError:
+        return None
+    return text if same else None
 
 
 RENDERING_DIFFERS = (
@@ -92,6 +113,11 @@ class SpanChecks:
             slot = None
             if sequence is not None and valid_range(seq_tokens):
                 found = locate(sequence, piece, seq_tokens)
+                if found is None and kind == "call":
+                    rendered = same_call(sequence, piece, seq_tokens)
+                    if rendered is not None:
+                        piece = rendered
+                        found = locate(sequence, piece, seq_tokens)
                 if found is not None and is_cover(sequence, found[0], found[1], seq_tokens):
                     slot = self._queue(sequence, seq_tokens)
             pending.append(("sequence", piece, slot))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import orjson
+
 from pipeline.formats import Block, CallParse
 from pipeline.targets.integration import Integration
 from pipeline.targets.sequence import CharRange, Cursor, Layout, shift
@@ -48,7 +50,27 @@ def _place_call(
     if args_at is not None and call.args_span is not None:
         args = shift(call.args_span, args_at - call.args_span[0])
         cursor.find(_segment(teacher, call.args_span))
-    return name, args, None
+    return name, args, _enclosing_call(cursor.text, name, args)
+
+
+def _enclosing_call(text: str, name: CharRange | None, args: CharRange | None) -> CharRange | None:
+    """The rendered call object around a placed name and arguments.
+
+    The template writes the call in its own spacing (``{"name": "x", "arguments":
+    {...}}``), so the teacher's call text is not found verbatim: the object is
+    the nearest ``{`` before the name to the first ``}`` after the arguments,
+    kept only when it parses as one JSON object with a name.
+    """
+    if name is None or args is None:
+        return None
+    start, end = text.rfind("{", 0, name[0]), text.find("}", args[1])
+    if start < 0 or end < 0:
+        return None
+    try:
+        value = orjson.loads(text[start : end + 1])
+    except orjson.JSONDecodeError:
+        return None
+    return (start, end + 1) if isinstance(value, dict) and "name" in value else None
 
 
 def place(

@@ -228,3 +228,21 @@ def test_agreed_pieces_are_remembered_from_the_minimum_length_and_bounded(
     segmenter.reference_differs(["fghij<|im_end|>klmno"])
     # At most two remembered, the oldest dropped first.
     assert list(segmenter._agreed) == ["fghij", "klmno"]
+
+
+def test_a_rewritten_call_counts_as_the_same_call_only_when_its_json_is_equal(
+    student: Student,
+) -> None:
+    from pipeline.gates.spans import same_call
+
+    text = 'go <tool_call>\n{"name": "f", "arguments": {"a": 1}}\n</tool_call>'
+    (encoded,) = Segmenter(student.tokenizer).encode_many([text])
+    start = text.index("{")
+    end = text.rindex("}") + 1
+    first = next(t for t in range(len(encoded)) if encoded.end(t) > start)
+    last = next(t for t in range(len(encoded)) if encoded.end(t) >= end)
+    tokens = [first, last + 1]
+    assert same_call(encoded, '{"name":"f","arguments":{"a":1}}', tokens) == text[start:end]
+    assert same_call(encoded, '{"name":"f","arguments":{"a":2}}', tokens) is None
+    assert same_call(encoded, '{"name":"f",', tokens) is None  # the teacher's text is broken
+    assert same_call(encoded, '{"name":"f","arguments":{"a":1}}', [last, last]) is None

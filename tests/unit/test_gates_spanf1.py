@@ -36,6 +36,17 @@ def test_duplicates_count_once_each_and_malformed_spans_are_ignored() -> None:
     assert spanf1.compare(gold, targets, cap=3) == {"integration": [1, 2, 1]}
 
 
+def test_earlier_value_spans_are_scored_by_containment_in_a_sentence() -> None:
+    """A 1.1.0 file marks quoted values; a value outside every extracted sentence,
+    or a sentence cut short before it, is a miss."""
+    gold = {"integration_values": [span(10, 20), span(30, 35), span(60, 70)]}
+    targets = {"calls": [], "integration_spans": [span(5, 21), span(25, 40), span(61, 80)]}
+    assert spanf1.compare(gold, targets, cap=3) == {"integration": [2, 3, 3]}
+    # Sentence gold, when present, is scored exactly and the values are not used.
+    both = {**gold, "integration_spans": [span(5, 21)]}
+    assert spanf1.compare(both, targets, cap=3)["integration"] == [1, 1, 3]
+
+
 @pytest.mark.parametrize(
     ("scores", "expected"), [((0, 0, 0), 1.0), ((1, 2, 2), 0.5), ((0, 1, 0), 0.0)]
 )

@@ -68,7 +68,7 @@ def test_hand_written_1_1_0_file_is_read_with_honest_offsets(tmp_path: Path) -> 
     expected = {
         "tool_name_spans": ['"web.search"'],
         "args_spans": ['{"q": "café 日本"}'],
-        "integration_spans": ["le café ouvre à 8h", "日本語のまとめ"],
+        "integration_values": ["le café ouvre à 8h", "日本語のまとめ"],
     }
     assert set(gold) == set(expected)
     data = text.encode("utf-8")
@@ -86,6 +86,11 @@ def test_hand_written_1_1_0_file_is_read_with_honest_offsets(tmp_path: Path) -> 
             "json_args_span_bytes",
             "tool_name_span_bytes",
         ],
+        "read_as": {
+            "integration_spans_bytes": "integration_values",
+            "json_args_span_bytes": "args_spans",
+            "tool_name_span_bytes": "tool_name_spans",
+        },
     }
     assert not any(key.endswith("_bytes") for key in item)
 
@@ -123,7 +128,7 @@ def test_converted_spans_are_in_bounds_and_consistent(raw: str, data: st.DataObj
     upgraded = upgrade_legacy_item(item)
     text = normalize(raw)
     index = TextIndex(text)
-    spans = upgraded["metadata"]["gold"]["integration_spans"]
+    spans = upgraded["metadata"]["gold"]["integration_values"]
     assert len(spans) == len(pairs)
     for span in spans:
         start, end = span["chars"]
@@ -136,6 +141,29 @@ def test_single_pair_and_list_of_pairs_are_both_accepted(pairs: list[Any]) -> No
     item = {"id": "p", "teacher_text": "abcdef", "args_spans_bytes": pairs}
     gold = upgrade_legacy_item(item)["metadata"]["gold"]
     assert gold["args_spans"] == [{"chars": [0, 3], "utf8": [0, 3]}]
+
+
+def test_earlier_args_spans_over_whole_calls_are_read_as_call_spans() -> None:
+    """The earlier version's `json_args_span` covers `{"name": ..., "arguments": ...}`:
+    scored as an argument span, every earlier item would fail span F1."""
+    upgraded = upgrade_legacy_item(earlier_item(1))
+    gold, text = upgraded["metadata"]["gold"], upgraded["teacher_text"]
+    assert set(gold) == {"call_spans", "tool_name_spans"}
+    ((start, end),) = (span["chars"] for span in gold["call_spans"])
+    assert json.loads(text[start:end]) == upgraded["metadata"]["call_sequence"][0]
+    assert upgraded["metadata"]["legacy"]["read_as"] == {
+        "json_args_span_bytes": "call_spans",
+        "json_args_spans_bytes": "call_spans",
+        "tool_name_span_bytes": "tool_name_spans",
+        "tool_name_spans_bytes": "tool_name_spans",
+    }
+
+
+def test_plural_spans_win_over_the_singular_copy() -> None:
+    item = {"id": "p", "teacher_text": "abcdef", "x_span_bytes": [0, 1], "x_spans_bytes": [[2, 4]]}
+    gold = upgrade_legacy_item(item)["metadata"]["gold"]
+    assert gold["x_spans"] == [{"chars": [2, 4], "utf8": [2, 4]}]
+    assert "x_span" not in gold
 
 
 def test_legacy_metadata_that_is_not_an_object() -> None:
@@ -208,3 +236,46 @@ def test_the_earlier_versions_real_header_is_a_1_1_0_file(tmp_path: Path, qwen_d
         ["--params", absent, "--in", str(out), "--report", str(report), *tokenizer]
     ) in (0, 1)
     assert json.loads(report.read_text(encoding="utf-8"))["summary"]["items"] == 2
+
+
+def _extract_earlier(tmp_path: Path, qwen_dir: Path) -> tuple[Path, list[dict[str, Any]]]:
+    source, out = tmp_path / "earlier.jsonl", tmp_path / "ext.jsonl"
+    lines = [EARLIER_HEADER, earlier_item(1), earlier_item(2)]
+    source.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    common = ["--params", str(tmp_path / "absent.yaml"), "--tokenizer", str(qwen_dir)]
+    assert extract_main([*common, "--in", str(source), "--out", str(out)]) == 0
+    return out, [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()[1:]]
+
+
+def _alignment(tmp_path: Path, qwen_dir: Path, path: Path) -> dict[str, Any]:
+    report = tmp_path / "report.json"
+    common = ["--params", str(tmp_path / "absent.yaml"), "--tokenizer", str(qwen_dir)]
+    verify_main([*common, "--in", str(path), "--report", str(report)])
+    gates = json.loads(report.read_text(encoding="utf-8"))["gates"]
+    return next(g for g in gates if g["name"] == "alignment_sequence")
+
+
+def test_a_compact_call_is_placed_where_the_template_rewrote_it(
+    tmp_path: Path, qwen_dir: Path, student: Any
+) -> None:
+    """`{"name":"read_file",...}` is trained as the template's `{"name": "read_file", ...}`:
+    the sequence call span covers that object, which verify accepts as the same call,
+    and a span moved off it is caught (misaligned_sequence)."""
+    out, items = _extract_earlier(tmp_path, qwen_dir)
+    for item in items:
+        (placed,) = item["targets"]["sequence"]["calls"]
+        assert placed["call"] is not None and placed["name"] is not None
+        ids = student.tokenizer.encode(
+            student.render(item["messages"], item.get("tools") or None), add_special_tokens=False
+        ).ids
+        text = student.tokenizer.decode(ids[placed["call"][0] : placed["call"][1]])
+        assert json.loads(text) == item["metadata"]["call_sequence"][0]
+    assert _alignment(tmp_path, qwen_dir, out)["pass"]
+    lines = out.read_text(encoding="utf-8").splitlines()
+    moved = json.loads(lines[1])
+    start, end = moved["targets"]["sequence"]["calls"][0]["call"]
+    moved["targets"]["sequence"]["calls"][0]["call"] = [start, end - 3]
+    lines[1] = json.dumps(moved, ensure_ascii=False)
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    gate = _alignment(tmp_path, qwen_dir, out)
+    assert not gate["pass"] and gate["code"] == "misaligned_sequence"

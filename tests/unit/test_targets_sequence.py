@@ -168,7 +168,8 @@ def test_place_falls_back_to_parts_then_to_none(student: Student) -> None:
         {"role": "assistant", "content": "Done now. Bye."},
     ]
     lay = layout(student, messages, None, port=True)
-    # The teacher wrote the call with other spacing: name and args are found on their own.
+    # The teacher wrote the call with other spacing: name and args are found on their own,
+    # and the call is the template's own object around them.
     teacher = '{"name":"x", "arguments": {"a":1}}\nDone now!\nBye.'
     call = parse_call(teacher, 0, teacher.index("\n"))
     done, bye = teacher.index("Done"), teacher.index("Bye")
@@ -177,13 +178,26 @@ def test_place_falls_back_to_parts_then_to_none(student: Student) -> None:
     placed = place(teacher, [call], integration, answer, lay)
     ((name, args, whole),) = placed.calls
     full = lay.text
-    assert whole is None and full[name[0] : name[1]] == "x" and full[args[0] : args[1]] == '{"a":1}'
+    assert full[name[0] : name[1]] == "x" and full[args[0] : args[1]] == '{"a":1}'
+    assert full[whole[0] : whole[1]] == '{"name": "x", "arguments": {"a":1}}'
     assert placed.integration[0] is None  # "Done now!" is not in the rendering
     assert placed.integration[1] is not None
     other = '{"name": "y", "arguments": {"b": 2}}'
     nothing = Integration("none", [], False, 0)
     placed = place(other, [parse_call(other, 0, len(other))], nothing, [], lay)
     assert placed.calls == [(None, None, None)]  # "y" occurs ("Bye") but not its arguments
+
+
+def test_no_call_object_is_claimed_around_text_that_is_not_one() -> None:
+    from pipeline.targets.place import _enclosing_call
+
+    text = 'say {"name": "x", "arguments": {"a": 1}} and {broken "x" {"a": 1}}'
+    name, args = (text.index("x"), text.index("x") + 1), (31, 39)
+    assert _enclosing_call(text, name, args) == (4, 40)
+    late = text.rindex("x")
+    assert _enclosing_call(text, (late, late + 1), (len(text) - 9, len(text) - 1)) is None
+    assert _enclosing_call("x}", (0, 1), (1, 1)) is None  # no "{" before the name
+    assert _enclosing_call(text, None, args) is None
 
 
 def test_tokens_of_a_range() -> None:
