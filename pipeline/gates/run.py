@@ -21,9 +21,10 @@ from pipeline.gates.report import build_report
 from pipeline.gates.setgates import fingerprint_gates, plan_gates
 from pipeline.gates.stats import SetStats
 from pipeline.gen.plan import quotas
+from pipeline.legacy import LEGACY_VERSION
 from pipeline.parallel import map_chunks, progress
 from pipeline.params import GenerateParams, Params, ParamsError, params_from_dict
-from pipeline.records import RecordReader
+from pipeline.records import RecordReader, header_version
 from pipeline.student import fingerprint
 from pipeline.tools.registry import load_registry
 
@@ -79,6 +80,10 @@ def _skips(dvc_mode: bool, metadata: bool, header: dict[str, Any], no_plan: str)
             skips["tokenizer_fingerprint"] = "no tokenizer fingerprint in the header"
         if header.get("tool_registry_sha256") in (None, "external"):
             skips["registry_fingerprint"] = "no registry fingerprint in the header (external)"
+        elif LEGACY_VERSION in (header_version(header), header.get("dataset_version")):
+            # Data the earlier version generated (extracted since, or not): its
+            # fingerprint is of the earlier tools, never of today's.
+            skips["registry_fingerprint"] = "a 1.1.0 file: written with the earlier tool registry"
     return skips
 
 

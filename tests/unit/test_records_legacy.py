@@ -247,12 +247,25 @@ def _extract_earlier(tmp_path: Path, qwen_dir: Path) -> tuple[Path, list[dict[st
     return out, [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()[1:]]
 
 
-def _alignment(tmp_path: Path, qwen_dir: Path, path: Path) -> dict[str, Any]:
+def _report(tmp_path: Path, qwen_dir: Path, path: Path) -> dict[str, Any]:
     report = tmp_path / "report.json"
     common = ["--params", str(tmp_path / "absent.yaml"), "--tokenizer", str(qwen_dir)]
     verify_main([*common, "--in", str(path), "--report", str(report)])
-    gates = json.loads(report.read_text(encoding="utf-8"))["gates"]
+    result: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))
+    return result
+
+
+def _alignment(tmp_path: Path, qwen_dir: Path, path: Path) -> dict[str, Any]:
+    gates = _report(tmp_path, qwen_dir, path)["gates"]
     return next(g for g in gates if g["name"] == "alignment_sequence")
+
+
+def test_the_earlier_registry_is_not_compared_with_todays(tmp_path: Path, qwen_dir: Path) -> None:
+    out, _ = _extract_earlier(tmp_path, qwen_dir)
+    report = _report(tmp_path, qwen_dir, out)
+    skipped = {s["gate"]: s["why"] for s in report["skipped"]}
+    assert "earlier tool registry" in skipped["registry_fingerprint"]
+    assert all(g["name"] != "registry_fingerprint" for g in report["gates"])
 
 
 def test_a_compact_call_is_placed_where_the_template_rewrote_it(
