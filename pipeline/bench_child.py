@@ -9,11 +9,14 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import re
 import resource
 import sys
 import time
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from pipeline.records import RecordReader, write_json
 
@@ -32,8 +35,9 @@ def time_tokenizer_loads(log: Path) -> None:
     """Make every tokenizer load in this process and its forks append `pid seconds` to
     `log`: `Student(...)`, and the first `Student.bytebpe()` (the tiktoken fast path).
 
-    A stage's time excludes its tokenizer loads: those of its main process
-    (sequential) plus the slowest worker's (workers load side by side).
+    The bench reports them on their own line, inside the stage's time: those of
+    its main process (sequential) plus the slowest worker's (workers load side
+    by side).
     """
     from pipeline.student import Student
 
@@ -102,7 +106,6 @@ def run_stage(stage: str, params_path: str, load_log: str) -> dict[str, Any]:
         "import_s": imported - started,
         "main_s": finished - imported,
         "tokenizer_load_s": load_s,
-        "seconds": finished - imported - load_s,
         "cpu_s": main_cpu + workers_cpu,
         "cpu_main_s": main_cpu,
         "cpu_workers_s": workers_cpu,
@@ -113,36 +116,101 @@ def run_stage(stage: str, params_path: str, load_log: str) -> dict[str, Any]:
     }
 
 
+SYSTEM_START, TURN_END = "<|im_start|>system", "<|im_end|>"
+
+
+def system_turn(student: Any, tools: Any) -> str | None:
+    """The rendered system turn that offers `tools` (a chat template that writes one)."""
+    text = student.render([{"role": "user", "content": ""}], tools or None)
+    if not text.startswith(SYSTEM_START) or TURN_END not in text:
+        return None
+    return str(text[: text.index(TURN_END) + len(TURN_END)])
+
+
+def floor_texts(student: Any, params: Any) -> tuple[list[str], int]:
+    """The distinct text the items contribute: each prompt and teacher text, and each
+    distinct system turn (tool set) once, as the stages' piece cache encodes it."""
+    texts: list[str] = []
+    systems: dict[bytes, str | None] = {}
+    reader = RecordReader(params.generate.out, max_line_bytes=params.run.max_line_bytes)
+    items = 0
+    for item in reader.items():
+        items += 1
+        texts.append(item["prompt"])
+        texts.append(item["teacher_text"])
+        key = orjson.dumps(item.get("tools"), option=orjson.OPT_SORT_KEYS)
+        if key not in systems:
+            systems[key] = system_turn(student, item.get("tools"))
+    distinct = sorted({turn for turn in systems.values() if turn is not None})
+    return texts + distinct, items
+
+
+def plain_pieces(tokenizer: Any, texts: list[str]) -> tuple[list[str], int]:
+    """The texts cut at added tokens, as the fast path needs them (tiktoken knows no
+    added tokens), and the number of added tokens cut out (one id each)."""
+    names = sorted(
+        (token.content for token in tokenizer.get_added_tokens_decoder().values()),
+        key=len,
+        reverse=True,
+    )
+    if not names:
+        return texts, 0
+    split = re.compile("(" + "|".join(map(re.escape, names)) + ")")
+    plain: list[str] = []
+    added = 0
+    for text in texts:
+        for i, part in enumerate(split.split(text)):
+            if i % 2:
+                added += 1
+            elif part:
+                plain.append(part)
+    return plain, added
+
+
+def _timed_batches(encode: Any, texts: list[str]) -> tuple[float, int]:
+    """Seconds spent inside `encode` over all batches, and the tokens it produced."""
+    seconds, tokens = 0.0, 0
+    for first in range(0, len(texts), FLOOR_BATCH):
+        batch = texts[first : first + FLOOR_BATCH]
+        started = time.perf_counter()
+        encoded = encode(batch)
+        seconds += time.perf_counter() - started
+        tokens += sum(map(len, encoded))
+    return seconds, tokens
+
+
 def run_floor(params_path: str) -> dict[str, Any]:
-    """Time bare encode_batch calls over teacher texts and rendered sequences (only the calls)."""
+    """The least tokenizer work the job needs, on every core: one `encode_batch` pass of
+    `tokenizers` over the distinct text (`floor_texts`), and one of tiktoken over the
+    same text for the same-vocabulary fast path. Loads are timed apart; only the
+    encode calls count as the floor."""
     from pipeline.params import load_params
     from pipeline.student import Student
 
     params = load_params(params_path)
+    started = time.perf_counter()
     student = Student(params.tokenizer.out)
-    encode_s = 0.0
-    figures = {"items": 0, "texts": 0, "chars": 0, "tokens": 0}
-    batch: list[str] = []
-
-    def flush() -> None:
-        nonlocal encode_s
-        started = time.perf_counter()
-        encodings = student.encode_batch(batch)
-        encode_s += time.perf_counter() - started
-        figures["texts"] += len(batch)
-        figures["chars"] += sum(len(text) for text in batch)
-        figures["tokens"] += sum(len(encoding.ids) for encoding in encodings)
-        batch.clear()
-
-    for item in RecordReader(params.generate.out, max_line_bytes=params.run.max_line_bytes).items():
-        figures["items"] += 1
-        batch.append(item["teacher_text"])
-        batch.append(student.render(item["messages"], item.get("tools")))
-        if len(batch) >= FLOOR_BATCH:
-            flush()
-    if batch:
-        flush()
-    return {**figures, "encode_s": encode_s, "peak_rss_mb": peak_rss_mb(resource.RUSAGE_SELF)}
+    load_s = time.perf_counter() - started
+    texts, items = floor_texts(student, params)
+    encode_s, tokens = _timed_batches(lambda b: [e.ids for e in student.encode_batch(b)], texts)
+    figures: dict[str, Any] = {
+        "items": items,
+        "texts": len(texts),
+        "system_turns": len(texts) - 2 * items,
+        "chars": sum(map(len, texts)),
+        "tokens": tokens,
+        "load_s": load_s,
+        "encode_s": encode_s,
+    }
+    started = time.perf_counter()
+    fast = student.bytebpe()
+    figures["tiktoken_load_s"] = time.perf_counter() - started
+    if fast is not None:
+        threads = os.cpu_count() or 1
+        plain, added = plain_pieces(student.tokenizer, texts)
+        fast_s, fast_tokens = _timed_batches(lambda b: fast.ids_batch(b, threads), plain)
+        figures.update({"tiktoken_encode_s": fast_s, "tiktoken_tokens": fast_tokens + added})
+    return {**figures, "peak_rss_mb": peak_rss_mb(resource.RUSAGE_SELF)}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -39,11 +39,18 @@ def test_bench_smoke_run_writes_every_figure(tmp_path: Path, qwen_dir: Path) -> 
         assert 50 < stage["peak_rss_mb"] < 2000
         assert stage["tokenizer_load_s"] > 0  # every stage loads the tokenizer at least once
         assert stage["cpu_s"] > 0
+        # What the user waits for: start-up, imports and tokenizer loads included.
+        assert stage["seconds"] == stage["wall_s"]
+        assert stage["seconds"] > stage["main_s"] + stage["import_s"] > stage["tokenizer_load_s"]
     assert run["end_to_end_s"] == pytest.approx(sum(s["seconds"] for s in run["stages"].values()))
     floor = run["floor"]
-    assert floor["items"] == 24 and floor["texts"] == 48
+    assert floor["items"] == 24 and 1 <= floor["system_turns"] <= 24
+    assert floor["texts"] == 48 + floor["system_turns"]
     assert floor["tokens"] > 0 and floor["encode_s"] > 0
+    assert floor["tiktoken_tokens"] == floor["tokens"]  # the same text, the same vocabulary
     assert run["ratio_to_floor"] == pytest.approx(run["end_to_end_s"] / floor["encode_s"])
+    ratio = run["end_to_end_s"] / floor["tiktoken_encode_s"]
+    assert run["ratio_to_tiktoken_floor"] == pytest.approx(ratio)
     # The bench works in a temporary folder: the repository's data/ is untouched.
     after = {p: p.stat().st_mtime_ns for p in (ROOT / "data").rglob("*") if p.is_file()}
     assert after == before
@@ -141,7 +148,7 @@ def test_stage_child_in_process(
     figures = bench_child.run_stage("generate", str(params), str(log))
     assert figures["exit_code"] == 0
     assert figures["tokenizer_load_s"] > 0
-    assert figures["seconds"] == pytest.approx(figures["main_s"] - figures["tokenizer_load_s"])
+    assert figures["main_s"] > figures["tokenizer_load_s"]
     result = tmp_path / "floor.json"
     assert bench_child.main(["floor", str(params), "--result", str(result)]) == 0
     assert orjson.loads(result.read_bytes())["items"] == 12
@@ -150,7 +157,8 @@ def test_stage_child_in_process(
     # A floor batch that fills exactly: flushed inside the loop, nothing left after it.
     monkeypatch.setattr(bench_child, "FLOOR_BATCH", 4)
     floor = bench_child.run_floor(str(params))
-    assert (floor["items"], floor["texts"]) == (12, 24) and floor["tokens"] > 0
+    assert floor["items"] == 12 and floor["texts"] == 24 + floor["system_turns"]
+    assert floor["tokens"] > 0
 
 
 @pytest.mark.parametrize(("code", "expected"), [(3, 3), ("bad params", 1), (None, 0)])
@@ -169,6 +177,17 @@ def test_a_stage_that_exits_reports_its_code(
     figures = bench_child.run_stage("verify", str(tmp_path / "params.yaml"), str(tmp_path / "l"))
     assert figures["exit_code"] == expected
     assert figures["tokenizer_load_s"] == 0.0
+
+
+def test_the_floor_counts_each_system_turn_once(student: Student) -> None:
+    """Prompts and teacher texts are the items' own; a tool set's system turn is one
+    piece, which the stages encode once: the floor does the same."""
+    tools = [{"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}]
+    turn = bench_child.system_turn(student, tools)
+    assert turn is not None and turn.startswith("<|im_start|>system") and '"name": "f"' in turn
+    assert turn.endswith("<|im_end|>") and "<|im_start|>user" not in turn
+    rendered = student.render([{"role": "user", "content": "hi"}], tools)
+    assert rendered.startswith(turn)
 
 
 def test_a_child_without_figures_is_reported(tmp_path: Path, qwen_dir: Path) -> None:
@@ -210,3 +229,12 @@ def test_the_fast_path_is_named_or_why_it_is_off(tmp_path: Path, qwen_dir: Path)
         {"fast_path": "tiktoken", "runs": [], "summary": bench.summarise([])}
     )
     assert table.splitlines()[0] == "tokenizer fast path: tiktoken"
+
+
+def test_the_tiktoken_floor_cuts_texts_at_added_tokens(student: Student) -> None:
+    from tokenizers import Tokenizer, models
+
+    texts = ["a<|im_start|>b<|im_end|>", "<|im_end|>", "plain"]
+    assert bench_child.plain_pieces(student.tokenizer, texts) == (["a", "b", "plain"], 3)
+    bare = Tokenizer(models.BPE())
+    assert bench_child.plain_pieces(bare, texts) == (texts, 0)
