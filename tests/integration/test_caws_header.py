@@ -1,0 +1,116 @@
+"""generate.caws_header: on (the default) every prompt starts with the CAWS line and
+verify gates it; off, prompts start with the request and the two CAWS gates are
+skipped with the reason, in DVC mode and standalone alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+import yaml
+
+from pipeline import extract, generate, verify
+from pipeline.gates.run import CAWS_GATES, CAWS_OFF
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def build(root: Path, tokenizer: Path, caws_header: bool | None) -> Path:
+    data = yaml.safe_load((ROOT / "params.yaml").read_text("utf-8"))
+    for section in ("generate", "extract", "verify"):
+        for key, value in data[section].items():
+            if isinstance(value, str) and value.startswith(("data/", "metrics/")):
+                data[section][key] = str(root / value)
+    data["tokenizer"]["out"] = str(tokenizer)
+    data["generate"]["total"] = 120
+    if caws_header is not None:
+        data["generate"]["caws_header"] = caws_header
+    data["run"].update({"workers": 1, "progress": False})
+    root.mkdir(parents=True, exist_ok=True)
+    params = root / "params.yaml"
+    params.write_text(yaml.safe_dump(data), "utf-8")
+    assert generate.main(["--params", str(params)]) == 0
+    assert extract.main(["--params", str(params)]) == 0
+    verify.main(["--params", str(params)])
+    return root
+
+
+def lines(path: Path) -> list[dict[str, Any]]:
+    return [orjson.loads(line) for line in path.read_bytes().splitlines()]
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory, qwen_dir: Path) -> dict[str, Path]:
+    base = tmp_path_factory.mktemp("caws")
+    return {
+        "default": build(base / "default", qwen_dir, None),
+        "on": build(base / "on", qwen_dir, True),
+        "off": build(base / "off", qwen_dir, False),
+    }
+
+
+def report_of(root: Path) -> dict[str, Any]:
+    report: dict[str, Any] = orjson.loads((root / "data" / "verify_report.json").read_bytes())
+    return report
+
+
+def test_true_is_the_default_and_changes_no_byte(runs: dict[str, Path]) -> None:
+    for name in ("generated.jsonl", "extracted.jsonl", "train.parquet"):
+        default = (runs["default"] / "data" / name).read_bytes()
+        assert default == (runs["on"] / "data" / name).read_bytes(), name
+    # The report names its input path, which differs between the two runs.
+    default, on = report_of(runs["default"]), report_of(runs["on"])
+    assert default.pop("input") != on.pop("input") and default == on
+    header = lines(runs["on"] / "data" / "generated.jsonl")[0]
+    assert "caws_header" not in header["plan"]
+    assert "caws_header" not in report_of(runs["on"])["made_with"]["generate"]
+
+
+def test_on_every_prompt_starts_with_the_header_and_the_gates_run(runs: dict[str, Path]) -> None:
+    items = lines(runs["on"] / "data" / "generated.jsonl")[1:]
+    assert all(item["prompt"].startswith('{"caws":{"tier":2,') for item in items)
+    report = report_of(runs["on"])
+    gates = {g["name"]: g for g in report["gates"]}
+    assert gates["caws_parsed"]["value"] == 1.0 and gates["caws_budget"]["pass"]
+    assert not set(CAWS_GATES) & set(report["summary"]["skipped_gates"])
+
+
+def test_off_prompts_are_the_requests_and_the_gates_are_skipped(runs: dict[str, Path]) -> None:
+    on = lines(runs["on"] / "data" / "generated.jsonl")
+    off = lines(runs["off"] / "data" / "generated.jsonl")
+    assert off[0]["plan"]["caws_header"] is False
+    assert len(on) == len(off) == 121
+    for with_header, without in zip(on[1:], off[1:], strict=True):
+        assert not without["prompt"].startswith('{"caws"')
+        assert without["messages"][0]["content"] == without["prompt"]
+        if not with_header["metadata"].get("long_context"):
+            # Everything else is drawn the same: the prompt is the request alone.
+            assert (
+                with_header["prompt"]
+                == with_header["prompt"].split("\n", 1)[0] + "\n" + (without["prompt"])
+            )
+            assert with_header["teacher_text"] == without["teacher_text"]
+    report = report_of(runs["off"])
+    skipped = {s["gate"]: s["why"] for s in report["skipped"]}
+    assert {gate: skipped.get(gate) for gate in CAWS_GATES} == dict.fromkeys(CAWS_GATES, CAWS_OFF)
+    assert not set(CAWS_GATES) & {g["name"] for g in report["gates"]}
+    assert report["reasons"]["caws_unparsable"] == 0
+    assert report["made_with"]["generate"]["caws_header"] is False
+    assert report["summary"]["failed_gates"] == report_of(runs["on"])["summary"]["failed_gates"]
+    card = (runs["off"] / "data" / "DATASET_CARD.md").read_text("utf-8")
+    assert "no CAWS header" in card
+
+
+def test_off_standalone_verify_reads_the_setting_from_the_header(
+    runs: dict[str, Path], qwen_dir: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "report.json"
+    source = runs["off"] / "data" / "extracted.jsonl"
+    args = ["--in", str(source), "--report", str(out), "--tokenizer", str(qwen_dir)]
+    verify.main(["--params", str(tmp_path / "absent.yaml"), *args])
+    report: dict[str, Any] = orjson.loads(out.read_bytes())
+    skipped = {s["gate"]: s["why"] for s in report["skipped"]}
+    assert all(skipped.get(gate) == CAWS_OFF for gate in CAWS_GATES)
+    assert report["reasons"]["caws_unparsable"] == 0
