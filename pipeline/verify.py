@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from pipeline.gates.card import render_card
+from pipeline.gates.cardfacts import export_docs, length_figures
 from pipeline.gates.plots import write_plots
 from pipeline.gates.report import build_metrics, gate_table, write_report
 from pipeline.gates.run import verify
@@ -48,7 +49,10 @@ def main(argv: list[str] | None = None) -> int:
             write_report(v.report, report)
             write_json(v.metrics, build_metrics(report, outcome.all_gates))
             write_plots(v.plots_dir, outcome.stats, report["integration_f1"]["per_tool"])
-            write_text(v.card, render_card(report))
+            lengths = length_figures(outcome.stats.sequence_lengths)
+            exports = export_docs(params.extract.export)
+            card = render_card(report, lengths, exports, str(Path(v.card).parent))
+            write_text(v.card, card)
         else:
             write_report(args.report, report)
     except (ParamsError, RecordError, TokenizerError, RegistryError, BackendError, OSError) as exc:
