@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import tomllib
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -12,6 +14,7 @@ from hypothesis import strategies as st
 
 from pipeline import export
 from pipeline.gates.cardfacts import (
+    LICENSE,
     data_file,
     first_row,
     hub_feature,
@@ -66,3 +69,13 @@ def test_paths_are_relative_to_the_card() -> None:
 
 def test_an_absent_export_has_no_first_row() -> None:
     assert first_row("no/such/file.parquet") == (None, None)
+
+
+def test_the_licence_is_declared_where_tools_look() -> None:
+    root = Path(__file__).resolve().parents[2]
+    project = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["project"]
+    assert project["license"] == "Apache-2.0" and project["license-files"] == ["LICENSE"]
+    text = (root / "LICENSE").read_text("utf-8")
+    assert "Apache License" in text and "Version 2.0, January 2004" in text
+    assert "END OF TERMS AND CONDITIONS" in text
+    assert project["license"].lower() == LICENSE  # the card's Hub metadata
