@@ -12,10 +12,10 @@ skipped. The measured speed is printed and gated, never written.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
+from pipeline.cli import add_params, command_parser
 from pipeline.gates.card import render_card
 from pipeline.gates.cardfacts import export_docs, length_figures
 from pipeline.gates.plots import write_plots
@@ -29,8 +29,8 @@ from pipeline.tools.registry import RegistryError
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.verify", description=__doc__)
-    parser.add_argument("--params", default="params.yaml")
+    parser = command_parser("python -m pipeline.verify", __doc__)
+    add_params(parser)
     parser.add_argument("--in", dest="inp", metavar="FILE", help="verify this file (standalone)")
     parser.add_argument("--report", metavar="FILE", help="report path (standalone)")
     parser.add_argument("--tokenizer", metavar="DIR", help="tokenizer directory (standalone)")
