@@ -34,6 +34,8 @@ def build(root: Path, tokenizer: Path, caws_header: bool | None) -> Path:
                 data[section][key] = str(root / value)
     data["tokenizer"]["out"] = str(tokenizer)
     data["generate"]["total"] = 120
+    # None: the key left out, as in a params.yaml written before the knob.
+    data["generate"].pop("caws_header", None)
     if caws_header is not None:
         data["generate"]["caws_header"] = caws_header
     data["run"].update({"workers": 1, "progress": False})
