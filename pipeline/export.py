@@ -53,7 +53,6 @@ COLUMNS = {
     "tools": "the tool JSON Schemas the item offers (a JSON string: they differ per item)",
     "messages": "the conversation, OpenAI style with tool_calls (a JSON string)",
 }
-assert tuple(COLUMNS) == tuple(SCHEMA.names)
 
 
 # Arrays are built from their buffers rather than with `pa.array`, which imports

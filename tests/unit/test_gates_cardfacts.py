@@ -43,6 +43,11 @@ def test_a_length_at_the_limit_is_not_over_it() -> None:
     assert length_figures(Counter({1024: 3, 1025: 1}))["over"][1024] == 0.25
 
 
+def test_every_export_column_is_described_in_order() -> None:
+    assert list(export.COLUMNS) == export.SCHEMA.names
+    assert all(export.COLUMNS.values())
+
+
 def test_hub_features_follow_the_export_schema() -> None:
     features = [hub_feature(f.name, f.type) for f in export.SCHEMA]
     assert features[:2] == [
