@@ -9,7 +9,6 @@ the generator promised for this file.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import json
 import sys
@@ -17,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+from pipeline.cli import add_params, command_parser
 from pipeline.gates import checks
 from pipeline.gates.calls import CallVerdict, Validators
 from pipeline.gates.checks import shape_labelled
@@ -140,9 +140,9 @@ def analyze(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.analyze", description=__doc__)
+    parser = command_parser("python -m pipeline.analyze", __doc__)
     parser.add_argument("file")
-    parser.add_argument("--params", default=str(DEFAULT_PARAMS))
+    add_params(parser, str(DEFAULT_PARAMS))
     parser.add_argument("--tokenizer", help="count long-context prompts in this tokenizer's tokens")
     args = parser.parse_args(argv)
     params = load_params(args.params)

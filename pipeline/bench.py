@@ -20,7 +20,6 @@ process or worker).
 
 from __future__ import annotations
 
-import argparse
 import os
 import platform
 import shutil
@@ -37,6 +36,7 @@ import yaml
 
 from pipeline.bench_child import STAGES
 from pipeline.bytebpe import PROOF_FILE
+from pipeline.cli import command_parser
 from pipeline.params import params_from_dict
 from pipeline.records import write_json
 from pipeline.student import materialise
@@ -223,7 +223,7 @@ def fast_path(tokenizer_dir: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.bench", description=__doc__)
+    parser = command_parser("python -m pipeline.bench", __doc__)
     parser.add_argument("--total", type=int, action="append", help="items per run (repeatable)")
     parser.add_argument("--workers", type=int, action="append", help="workers (repeatable)")
     parser.add_argument("--params", default="params.yaml", help="base params (the mix)")

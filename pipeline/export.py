@@ -38,6 +38,22 @@ SCHEMA = pa.schema(
     ]
 )
 
+# What each column holds, for the dataset card (`pipeline.gates.card`).
+COLUMNS = {
+    "id": "the item id (`ctx-000000`), as in data/extracted.jsonl",
+    "input_ids": "the chat-template rendering of messages + tools, tokenised by the "
+    "student tokenizer (no truncation, no padding)",
+    "labels": "the token id where a loss is taken (assistant turns, end-of-turn token "
+    "included; failed attempts the generator marked excluded unless "
+    "export.train_on_failed_attempts), -100 elsewhere (system, user, tool responses)",
+    "assistant_mask": "1 on assistant-turn tokens (end-of-turn token included)",
+    "tool_name_mask": "1 on the tokens of each call's tool name",
+    "tool_args_mask": "1 on the tokens of each call's JSON arguments",
+    "integration_mask": "1 on the answer tokens that integrate the tool results",
+    "tools": "the tool JSON Schemas the item offers (a JSON string: they differ per item)",
+    "messages": "the conversation, OpenAI style with tool_calls (a JSON string)",
+}
+
 
 # Arrays are built from their buffers rather than with `pa.array`, which imports
 # pandas on first use (to recognise its types): a third of a second in the

@@ -13,6 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from pipeline.cli import add_params, command_parser
 from pipeline.formats import FORMATS
 from pipeline.parallel import BackendError
 from pipeline.params import Params, ParamsError, load_params
@@ -55,8 +56,8 @@ def build_job(args: argparse.Namespace, params: Params) -> Job:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.extract", description=__doc__)
-    parser.add_argument("--params", default="params.yaml")
+    parser = command_parser("python -m pipeline.extract", __doc__)
+    add_params(parser)
     parser.add_argument("--in", dest="inp", help="external mode: any JSONL file")
     parser.add_argument("--out", help="external mode: the extracted JSONL")
     parser.add_argument("--format", choices=FORMATS, help="default: extract.format (auto)")

@@ -6,10 +6,10 @@ python -m pipeline.generate [--params FILE] --merge  join all shards into genera
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 
+from pipeline.cli import add_params, command_parser
 from pipeline.gen.shards import merge_shards, run
 from pipeline.parallel import shard_path
 from pipeline.params import DEFAULT_PARAMS, ParamsError, load_params
@@ -18,8 +18,8 @@ from pipeline.student import TokenizerError
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.generate", description=__doc__)
-    parser.add_argument("--params", default=str(DEFAULT_PARAMS), help="params file")
+    parser = command_parser("python -m pipeline.generate", __doc__)
+    add_params(parser, str(DEFAULT_PARAMS))
     parser.add_argument(
         "--merge", action="store_true", help="merge the num_shards shard files into generate.out"
     )

@@ -9,10 +9,12 @@ declared next to the field with ``bounded(lo, hi)``.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import math
 import os
 import types
 import typing
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar, Union
@@ -75,6 +77,9 @@ class GenerateParams:
     integration_span_cap: int = bounded(3, 1, 100)
     num_shards: int = bounded(1, 1, 100_000)
     shard_index: int = bounded(0, 0, 100_000)
+    # false: prompts start with the request, without the CAWS header line (and
+    # verify skips the CAWS gates). true keeps earlier data byte-identical.
+    caws_header: bool = True
     caws: CawsParams = field(default_factory=CawsParams)
 
 
@@ -212,6 +217,12 @@ def _coerce(value: Any, kind: Any, path: str) -> Any:
     return value
 
 
+def did_you_mean(name: Any, known: Iterable[str]) -> str:
+    """ "; did you mean 'x'?" for the closest known name (difflib), else ""."""
+    close = difflib.get_close_matches(str(name), sorted(known), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
 def _build(cls: type[T], data: dict[str, Any], prefix: str) -> T:
     hints = typing.get_type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
@@ -219,7 +230,9 @@ def _build(cls: type[T], data: dict[str, Any], prefix: str) -> T:
     unknown = sorted(set(data) - set(fields), key=str)
     if unknown:
         where = f"{prefix}." if prefix else ""
-        raise ParamsError(f"{where}{unknown[0]}: unknown key (known: {', '.join(sorted(fields))})")
+        known = ", ".join(sorted(fields))
+        hint = did_you_mean(unknown[0], fields)
+        raise ParamsError(f"{where}{unknown[0]}: unknown key (known: {known}{hint})")
     values: dict[str, Any] = {}
     for name, value in data.items():
         path = f"{prefix}.{name}" if prefix else name

@@ -18,11 +18,11 @@ params file drives the default pipeline and any shard layout.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import sys
 from pathlib import Path
 
+from pipeline.cli import add_params, command_parser
 from pipeline.gen.shards import merge_shards, run
 from pipeline.parallel import shard_path, shard_range
 from pipeline.params import Params, ParamsError, load_params
@@ -60,9 +60,9 @@ def merged_path(params: Params) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.shards", description=__doc__)
+    parser = command_parser("python -m pipeline.shards", __doc__)
     parser.add_argument("command", choices=("generate", "merge"))
-    parser.add_argument("--params", default="params.yaml")
+    add_params(parser)
     parser.add_argument("--num-shards", type=int, required=True)
     parser.add_argument("--shard-index", type=int, default=0, help="generate: which shard")
     parser.add_argument(

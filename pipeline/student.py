@@ -10,6 +10,7 @@ settings that ``transformers``' ``apply_chat_template`` uses.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import os
@@ -135,8 +136,34 @@ def materialise(source: str, out: str | os.PathLike[str]) -> dict[str, Any]:
         config["name_or_path"] = f"local:{src.name}"
         _write_dir(out, (src / TOKENIZER_FILE).read_text("utf-8"), config)
     else:
+        check_hub_id(source)
         _materialise_hub(source, out)
     return fingerprint(out)
+
+
+def check_hub_id(source: str) -> None:
+    """Refuse, before any network wait, a source that is no plausible hub id.
+
+    A name without a `/` close to an embedded name is a typo of it (`embeded`);
+    one the hub's own rules reject (`./tok`, `/abs/dir`, `a/b/c`) is a local
+    directory that does not exist. Both are checked offline.
+    """
+    from huggingface_hub.utils import HFValidationError, validate_repo_id
+
+    if "/" not in source:
+        close = difflib.get_close_matches(source, sorted(EMBEDDED_SOURCES), n=1, cutoff=0.75)
+        if close:
+            raise TokenizerError(
+                f"tokenizer.source {source!r} is not a known source: did you mean {close[0]!r}? "
+                f"(known: {', '.join(sorted(EMBEDDED_SOURCES))}, a local directory, a hub id)"
+            )
+    try:
+        validate_repo_id(source)
+    except HFValidationError:
+        raise TokenizerError(
+            f"tokenizer.source {source!r}: no such directory, and not a hub id "
+            f"(known: {', '.join(sorted(EMBEDDED_SOURCES))}, a local directory, a hub id)"
+        ) from None
 
 
 def _materialise_hub(hub_id: str, out: Path) -> None:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 
+from pipeline.cli import add_params, command_parser
 from pipeline.params import ParamsError, load_params
 from pipeline.student import TokenizerError, materialise
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.tokenizer", description=__doc__)
-    parser.add_argument("--params", default="params.yaml")
+    parser = command_parser("python -m pipeline.tokenizer", __doc__)
+    add_params(parser)
     args = parser.parse_args(argv)
     try:
         params = load_params(args.params).tokenizer

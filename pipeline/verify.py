@@ -12,11 +12,12 @@ skipped. The measured speed is printed and gated, never written.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
+from pipeline.cli import add_params, command_parser
 from pipeline.gates.card import render_card
+from pipeline.gates.cardfacts import export_docs, length_figures
 from pipeline.gates.plots import write_plots
 from pipeline.gates.report import build_metrics, gate_table, write_report
 from pipeline.gates.run import verify
@@ -28,8 +29,8 @@ from pipeline.tools.registry import RegistryError
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.verify", description=__doc__)
-    parser.add_argument("--params", default="params.yaml")
+    parser = command_parser("python -m pipeline.verify", __doc__)
+    add_params(parser)
     parser.add_argument("--in", dest="inp", metavar="FILE", help="verify this file (standalone)")
     parser.add_argument("--report", metavar="FILE", help="report path (standalone)")
     parser.add_argument("--tokenizer", metavar="DIR", help="tokenizer directory (standalone)")
@@ -48,7 +49,10 @@ def main(argv: list[str] | None = None) -> int:
             write_report(v.report, report)
             write_json(v.metrics, build_metrics(report, outcome.all_gates))
             write_plots(v.plots_dir, outcome.stats, report["integration_f1"]["per_tool"])
-            write_text(v.card, render_card(report))
+            lengths = length_figures(outcome.stats.sequence_lengths)
+            exports = export_docs(params.extract.export)
+            card = render_card(report, lengths, exports, str(Path(v.card).parent))
+            write_text(v.card, card)
         else:
             write_report(args.report, report)
     except (ParamsError, RecordError, TokenizerError, RegistryError, BackendError, OSError) as exc:

@@ -1,9 +1,27 @@
-"""The dataset card (Markdown), written from the verify report and nothing else."""
+"""The dataset card (Markdown with Hugging Face YAML front matter).
+
+Written from the verify report, plus what the report does not hold
+(`pipeline.gates.cardfacts`): the training-sequence lengths verify counted and
+the export files' columns and first row. Figures are read from the report
+object, never from the metrics file, whose layout is free to change.
+"""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import yaml
+
+from pipeline.gates.cardfacts import (
+    EXAMPLE_CHARS,
+    EXAMPLE_TOKENS,
+    LENGTH_LIMITS,
+    LICENSE,
+    ExportDoc,
+    data_file,
+    front_matter,
+)
 from pipeline.gates.privacy import DETECTORS
 
 LIMITATIONS = (
@@ -90,14 +108,176 @@ def _num(value: Any) -> str:
     return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
-def render_card(report: dict[str, Any]) -> str:
+def _percent(share: float) -> str:
+    return f"{100 * share:.1f}%"
+
+
+def _what_figures_mean(report: dict[str, Any]) -> list[str]:
+    return [
+        "## What the figures measure (and what they do not)",
+        "",
+        "- **span_f1** compares the spans the extractor finds with the gold spans the "
+        "generator recorded while writing the same text. Both come from this pipeline, "
+        "so 1.0 means the extractor recovers exactly what the generator wrote: it is "
+        "agreement between two parts of the pipeline, not a measure of how good the "
+        "calls or the answers are.",
+        "- **integration_f1** (lax and strict) matches the extracted integration spans "
+        "against values in the tool responses, by string. The generator writes every "
+        "answer sentence from those same values, so a figure near 1.0 says the "
+        "extracted spans carry the values the generator put there: agreement with how "
+        "the generator wrote the text, not a sign that an answer is correct, complete, "
+        "helpful or well phrased. Strict counts only answer fields and is a trend.",
+        f"- Here: span_f1 {_num(report['span_f1'].get('all'))}, integration_f1 lax macro "
+        f"{_num(report['integration_f1']['lax_macro'])}, strict macro "
+        f"{_num(report['integration_f1']['strict_macro'])}.",
+        "- The **semantic gates** (execution, intent_answered, errors_disclosed, "
+        "prompt_leaks, attributions, labels, trained_calls_valid) are rules that "
+        "replay each item in its seeded world and read its text with patterns; they "
+        "catch contradictions, not awkward or unhelpful but consistent answers.",
+        "- The **schema, alignment and reference gates** check the mechanics: JSON "
+        "that validates, token spans that decode back to their text, and fast paths "
+        "that equal the tokenizer and the chat template.",
+        "- No figure here is a judgement by a person or a model. *All gates pass* "
+        "means every rule above holds on every item; language quality is judged by "
+        "people reading a sample (see the known limitations).",
+        "",
+    ]
+
+
+def _caws(made: dict[str, Any]) -> list[str]:
+    generate = made.get("generate", {})
+    lines = ['## The `{"caws": ...}` line that starts each prompt', ""]
+    if generate.get("caws_header", True) is False:
+        return [
+            *lines,
+            "This set was made with `generate.caws_header: false`: the prompts carry no "
+            "CAWS header and start with the user's request; the CAWS gates were skipped.",
+            "",
+        ]
+    body = {
+        k.split(".", 1)[1]: v
+        for k, v in generate.items()
+        if k.startswith("caws.") and isinstance(v, int)
+    }
+    header = json.dumps({"caws": body}, separators=(",", ":"))
+    return [
+        *lines,
+        "Every prompt's first line is the same one-line JSON object, from "
+        "`generate.caws` in params.yaml:",
+        "",
+        f"    {header}",
+        "",
+        "It states the working limits a coding agent is given, as its fields are named: "
+        "a risk `tier`, the most files (`max_files`) and lines of code (`max_loc`) a "
+        "change may touch, and the coverage (`cov`) and mutation-score (`mut`) targets "
+        "in percent. It is a constant prefix: no call or answer in the data depends on "
+        "its values, and the answers never mention it. A model trained on this data "
+        "learns to expect it; if your prompts will not carry it, regenerate with "
+        "`generate.caws_header: false` (`dvc exp run -S generate.caws_header=false`), "
+        "which starts every prompt with the request and skips the two CAWS gates.",
+        "",
+    ]
+
+
+def _clip(value: Any) -> str:
+    if isinstance(value, list):
+        shown = ", ".join(map(str, value[:EXAMPLE_TOKENS]))
+        more = f", ... ({len(value)} in all" + (
+            f", {sum(1 for v in value if v == 1)} set)" if set(value) <= {0, 1} else ")"
+        )
+        return f"[{shown}{more if len(value) > EXAMPLE_TOKENS else ''}]"
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= EXAMPLE_CHARS else text[:EXAMPLE_CHARS] + f"... ({len(text)} chars)"
+
+
+def _export(doc: ExportDoc, card_dir: str) -> list[str]:
+    lines = [
+        f"### `{data_file(doc.path, card_dir)}`: {doc.title}",
+        "",
+        f"{doc.rows if doc.rows is not None else 'no'} rows, one per extracted item, in "
+        "input order. Columns:",
+        "",
+        *_table(
+            [[f"`{f.name}`", f"`{f.type}`", doc.columns.get(f.name, "")] for f in doc.schema],
+            ["column", "Arrow type", "what it holds"],
+        ),
+        "",
+        *doc.notes,
+    ]
+    if doc.example is None:
+        return [*lines, "(The file was not found when the card was written.)", ""]
+    return [
+        *lines,
+        "Its first row (lists and strings shortened):",
+        "",
+        "```text",
+        *(f"{name}: {_clip(value)}" for name, value in doc.example.items()),
+        "```",
+        "",
+    ]
+
+
+def _lengths(lengths: dict[str, Any]) -> list[str]:
+    if not lengths.get("items"):
+        return ["## Sequence lengths", "", "No item carries a training sequence.", ""]
+    over = lengths["over"]
+    return [
+        "## Sequence lengths",
+        "",
+        f"Tokens per training sequence (`input_ids`, the whole conversation) over "
+        f"{lengths['items']} items: median {lengths['p50']}, p90 {lengths['p90']}, "
+        f"max {lengths['max']} (nearest-rank percentiles).",
+        "",
+        *_table(
+            [[f"> {limit}", _percent(over[limit])] for limit in LENGTH_LIMITS],
+            ["tokens", "share of items"],
+        ),
+        "",
+        "Trainers truncate at their `max_length` (TRL's `SFTConfig` default is 1024): "
+        f"{_percent(over[1024])} of these items would lose their end (the final answer "
+        "and its integration spans are last). Set `max_length` to at least the max "
+        "above, or filter long items before training.",
+        "",
+    ]
+
+
+def _hub() -> list[str]:
+    return [
+        "## Licence and use",
+        "",
+        f"The data is released under the Apache License 2.0 (`{LICENSE}`), like the "
+        "code that makes it (LICENSE in the repository). It is synthetic: no text of a "
+        "person or a third-party dataset is in it. The token ids are ids of the student "
+        "tokenizer named below, which is not part of the data and keeps its own licence.",
+        "",
+        'Load the export with `datasets.load_dataset("parquet", '
+        'data_files="train.parquet")`, or push this folder to the Hugging Face Hub '
+        "with this card as its README.md (README.md of the repository says how).",
+        "",
+    ]
+
+
+def render_card(
+    report: dict[str, Any],
+    lengths: dict[str, Any],
+    exports: list[ExportDoc],
+    card_dir: str = "data",
+) -> str:
+    """The card: front matter, then what the data is, how it was made and checked."""
     header, dist, made = report["header"], report["distribution"], report["made_with"]
     summary, f1 = report["summary"], report["integration_f1"]
     tokenizer = report["fingerprints"]["tokenizer"]
     status = (
         "all gates pass" if summary["passed"] else "FAILING: " + ", ".join(summary["failed_gates"])
     )
+    meta = yaml.safe_dump(
+        front_matter(report, exports, card_dir), sort_keys=False, allow_unicode=True
+    )
     lines = [
+        "---",
+        meta.rstrip("\n"),
+        "---",
+        "",
         f"# toolcall-data {header.get('dataset_version', '')}: dataset card",
         "",
         f"Status: **{status}** ({summary['items']} items, "
@@ -122,6 +302,12 @@ def render_card(report: dict[str, Any]) -> str:
         f"- long-context items: {dist['long_context']}; locale probes: {dist['locale_probes']}; "
         f"negative controls: {dist['negative_controls']}",
         "",
+        *_caws(made),
+        "## Training export",
+        "",
+        *(line for doc in exports for line in _export(doc, card_dir)),
+        *_lengths(lengths),
+        *_what_figures_mean(report),
         "## How it was made",
         "",
         f"- `dvc repro` from `params.yaml` (seed {header.get('seed')}, "
@@ -147,6 +333,10 @@ def render_card(report: dict[str, Any]) -> str:
                     "pass" if g["pass"] else "**FAIL**",
                 ]
                 for g in report["gates"]
+            ]
+            + [
+                [s["gate"], CHECKS.get(s["gate"], ""), "-", "-", f"skipped: {s['why']}"]
+                for s in report["skipped"]
             ],
             ["gate", "what it checks", "value", "threshold", "result"],
         ),
@@ -163,6 +353,7 @@ def render_card(report: dict[str, Any]) -> str:
             ["tool", "items", "lax macro F1", "strict macro F1"],
         ),
         "",
+        *_hub(),
         "## Known limitations",
         "",
     ]

@@ -33,6 +33,8 @@ class Settings:
     reference_share: float = 1.0
     # export.train_on_failed_attempts: marked failed attempts are then trained on too.
     train_failed_attempts: bool = False
+    # generate.caws_header: false means prompts carry no CAWS line to check.
+    caws_header: bool = True
 
 
 def as_dict(value: Any) -> dict[str, Any]:
@@ -188,7 +190,7 @@ def judge_item(line: int, item: dict[str, Any], validators: Validators, s: Setti
         for i, c in enumerate(calls)
     ]
     result["labels"]["caws_parsed"] = checks.caws_parses(checks.caws_line(prompt))
-    if not s.standalone and not result["labels"]["caws_parsed"]:
+    if not s.standalone and s.caws_header and not result["labels"]["caws_parsed"]:
         add(result, "caws_unparsable", repr(checks.caws_line(prompt)[:80]))
     session, meaning = semantic_findings(
         item, metadata, verdicts, labels=not s.standalone, train_failed=s.train_failed_attempts
@@ -202,6 +204,9 @@ def judge_item(line: int, item: dict[str, Any], validators: Validators, s: Setti
     for code, evidence in findings:
         add(result, code, evidence)
     result["counts"] = json_schema_counts(verdicts, metadata, s.standalone, result)
+    length = as_dict(targets.get("sequence")).get("length")
+    if isinstance(length, int) and not isinstance(length, bool) and length >= 0:
+        result["sequence_length"] = length  # for the card's length figures only
     if checks.has_reasoning_content(item):
         add(result, "reasoning_content")
     eligible = control is None and uses_tools

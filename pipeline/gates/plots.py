@@ -17,13 +17,13 @@ renders the same data to PNG files with vl-convert (Vega embedded, no network).
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from pipeline.cli import add_params, command_parser
 from pipeline.gates.stats import SetStats
 from pipeline.gen.plan import COMPLEXITIES, SCENARIOS
 from pipeline.params import ParamsError, load_params
@@ -146,9 +146,9 @@ def render_png(plots_dir: str, out_dir: str) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.gates.plots", description=__doc__)
+    parser = command_parser("python -m pipeline.gates.plots", __doc__)
     parser.add_argument("--png", required=True, metavar="DIR", help="write PNG files here")
-    parser.add_argument("--params", default="params.yaml")
+    add_params(parser)
     parser.add_argument("--plots", help="plot data directory (default: verify.plots_dir)")
     args = parser.parse_args(argv)
     try:

@@ -29,6 +29,8 @@ from pipeline.student import fingerprint
 from pipeline.tools.registry import load_registry
 
 FINGERPRINTS = ("tokenizer_fingerprint", "registry_fingerprint")
+CAWS_GATES = ("caws_parsed", "caws_budget")
+CAWS_OFF = "generate.caws_header is false: the prompts carry no CAWS header"
 
 
 @dataclass
@@ -93,6 +95,8 @@ def verify(params: Params, source: str, tokenizer_dir: str, *, dvc_mode: bool) -
     metadata = dvc_mode or has_generator_metadata(source, run.max_line_bytes)
     reader = RecordReader(source, max_line_bytes=run.max_line_bytes, require_header=dvc_mode)
     header = reader.header
+    plan, no_plan = (params.generate, "") if dvc_mode else header_plan(header)
+    caws_on = plan is None or plan.caws_header
     cap = header.get("integration_span_cap")
     settings = Settings(
         tokenizer_dir=tokenizer_dir,
@@ -105,6 +109,7 @@ def verify(params: Params, source: str, tokenizer_dir: str, *, dvc_mode: bool) -
         standalone=not metadata,
         reference_share=v.reference_share,
         train_failed_attempts=params.export.train_on_failed_attempts,
+        caws_header=caws_on,
     )
     stats = SetStats()
     total = header.get("total_samples") if isinstance(header.get("total_samples"), int) else None
@@ -123,22 +128,28 @@ def verify(params: Params, source: str, tokenizer_dir: str, *, dvc_mode: bool) -
     registry = load_registry()
     current = fingerprint(tokenizer_dir)
     gates: list[Gate] = item_gates(stats, v)
-    plan, no_plan = (params.generate, "") if dvc_mode else header_plan(header)
     planned = dataclasses.replace(params, generate=plan or params.generate)
     gates += plan_gates(stats, planned, quotas(planned.generate))
     gates += fingerprint_gates(
         header, current, registry.sha256, stats.reasons["tool_definition_mismatch"]
     )
     skips = _skips(dvc_mode, metadata, header, no_plan)
+    if not caws_on:
+        skips.update(dict.fromkeys(CAWS_GATES, CAWS_OFF))
     kept = [g for g in gates if g.name not in skips]
     skipped = [{"gate": g.name, "why": skips[g.name]} for g in gates if g.name in skips]
     made_with: dict[str, Any] = {"seed": header.get("seed")}
     if dvc_mode:
         # Output paths say nothing about how the data was made (and differ per checkout).
         generate = _flat(dataclasses.asdict(params.generate))
+        # caws_header is named only when off, so reports of default runs stay as they were.
         made_with = {
             "seed": params.seed,
-            "generate": {k: v for k, v in generate.items() if k != "out"},
+            "generate": {
+                k: v
+                for k, v in generate.items()
+                if k != "out" and not (k == "caws_header" and v is True)
+            },
         }
     report = build_report(
         mode="dvc" if dvc_mode else "standalone",

@@ -65,6 +65,8 @@ class SetStats:
     )
     gold: dict[str, list[int]] = field(default_factory=dict)
     span_lengths: Counter[tuple[str, int]] = field(default_factory=Counter)
+    # Training-sequence length (targets.sequence.length) -> items: the card's figures.
+    sequence_lengths: Counter[int] = field(default_factory=Counter)
     worst: list[tuple[float, int, dict[str, Any]]] = field(default_factory=list)
     finished: bool = False
 
@@ -96,6 +98,8 @@ class SetStats:
             for i in range(3):
                 acc[i] += scores[i]
         self.span_lengths.update(result.get("span_lengths", ()))
+        if "sequence_length" in result:
+            self.sequence_lengths[result["sequence_length"]] += 1
         if result["f1"] is not None:
             self._f1(result)
         self._record(result, reasons)

@@ -160,14 +160,14 @@ def generate_item(params: Params, index: int, student: Counter | None = None) ->
         negative = s.kind == "normal" and rng.random() < gen.negative_control_prob
         if negative:
             adversarial.negative_control(ctx, outcome, answer)
-    header = caws_header(gen.caws)
+    header = caws_header(gen.caws) if gen.caws_header else None
     if s.long_context:
         prompt = longctx.wrap(
             rng, header, request, s.lang,
             tokens=gen.long_context_tokens, nbytes=gen.long_context_bytes, counter=student,
         )  # fmt: skip
     else:
-        prompt = f"{header}\n{request}"
+        prompt = request if header is None else f"{header}\n{request}"
     calls = outcome.episode.calls if outcome else []
     prompt, answer = normalize(prompt), normalize(answer)
     sentences = [normalize(x) for x in sentences]

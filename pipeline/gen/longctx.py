@@ -86,7 +86,7 @@ def distractors(rng: random.Random, chars: int) -> str:
 
 def wrap(
     rng: random.Random,
-    header: str,
+    header: str | None,
     request: str,
     lang: str,
     *,
@@ -94,10 +94,12 @@ def wrap(
     nbytes: int,
     counter: Counter | None,
 ) -> str:
-    """The long prompt: header, lead, distractors, then the marked request."""
+    """The long prompt: header (None: no header line), lead, distractors, then the
+    marked request."""
+    head = "" if header is None else f"{header}\n"
 
     def build(filler: str) -> str:
-        return f"{header}\n{LEAD[lang]}\n\n{filler}\n\n{MARKER[lang]}\n{request}"
+        return f"{head}{LEAD[lang]}\n\n{filler}\n\n{MARKER[lang]}\n{request}"
 
     if counter is None:
         # At least nbytes characters of filler are at least nbytes bytes.

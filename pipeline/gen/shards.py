@@ -70,6 +70,9 @@ def plan_of(params: Params) -> dict[str, Any]:
     plan = dataclasses.asdict(params.generate)
     for key in ("out", "num_shards", "shard_index"):
         plan.pop(key)
+    if plan["caws_header"]:
+        # The default is left unwritten: headers stay as they were before the knob.
+        plan.pop("caws_header")
     plan["languages"] = list(plan["languages"])
     return plan
 

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from pipeline.cli import add_params, command_parser
 from pipeline.params import ParamsError, load_params
 from pipeline.quality import coverage, mutation, security
 from pipeline.quality.tools import QualityError, refuse_inside_tests
@@ -72,7 +73,7 @@ def _mutation(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="python -m pipeline.quality", description=__doc__)
+    root = command_parser("python -m pipeline.quality", __doc__)
     commands = root.add_subparsers(dest="command", required=True)
 
     cov = commands.add_parser("coverage", help="test coverage (line and branch)")
@@ -83,7 +84,7 @@ def parser() -> argparse.ArgumentParser:
 
     sec = commands.add_parser("security", help="bandit, pip-audit and data privacy scan")
     sec.add_argument("--out", default="metrics/security.json")
-    sec.add_argument("--params", default="params.yaml")
+    add_params(sec)
     sec.add_argument("--data", help="records file to scan (default: generate.out)")
     sec.add_argument("--pip-audit-json", help="use this saved `pip-audit -f json` output")
     sec.add_argument("--paths", nargs="+", default=["pipeline"], help="what bandit scans")

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.slow, pytest.mark.dvc]
@@ -37,6 +38,17 @@ def run(cwd: Path, *args: str) -> str:
             f"{' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
         )
     return proc.stdout
+
+
+def attempt(cwd: Path, *args: str) -> tuple[int, str]:
+    """(exit code, stdout + stderr) of a command that may fail."""
+    proc = subprocess.run(args, cwd=cwd, env=_env(), capture_output=True, text=True, check=False)
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def deleted_tracked_files(cwd: Path) -> list[str]:
+    status = run(cwd, "git", "status", "--porcelain")
+    return [line for line in status.splitlines() if "D" in line[:2]]
 
 
 def fresh_copy(dest: Path) -> Path:
@@ -100,6 +112,54 @@ def test_push_to_local_remote_and_pull_into_fresh_clone(repo: Path, tmp_path: Pa
         "data/verify_report.json",
     ):
         assert (clone / name).read_bytes() == (repo / name).read_bytes(), name
+    # What a user types in a fresh clone: no targets. The sharded variant's lock is
+    # not committed, so nothing names outputs that no remote holds.
+    assert not (clone / "sharded" / "dvc.lock").exists()
+    for command in (("dvc", "pull"), ("dvc", "checkout")):
+        code, output = attempt(clone, *command)
+        assert code == 0 and "failed" not in output.lower(), f"{command}: {output}"
+    assert deleted_tracked_files(clone) == []
+
+
+def test_a_fresh_clone_without_a_remote_names_no_sharded_output(tmp_path: Path) -> None:
+    """As shipped (no remote, no cache) checkout can only report the default stages'
+    outputs as missing, each of which `dvc repro` rebuilds; never a shard output."""
+    origin = fresh_copy(tmp_path / "origin")
+    clone = tmp_path / "clone"
+    run(tmp_path, "git", "clone", "-q", str(origin), str(clone))
+    code, output = attempt(clone, "dvc", "checkout")
+    assert "data/shards/" not in output and "data/merged/" not in output
+    assert code == 0 or "data/generated.jsonl" in output
+    assert deleted_tracked_files(clone) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "exit_code"),
+    [
+        # An error before anything is written (exit 2): the committed metrics stay.
+        ({"inp": "data/no-such-file.jsonl"}, 2),
+        # A failing gate (exit 1) after every output is written.
+        ({"max_seconds_per_100": 0.0}, 1),
+    ],
+)
+def test_a_failing_verify_deletes_no_tracked_file(
+    repo: Path, change: dict[str, object], exit_code: int
+) -> None:
+    params = repo / "params.yaml"
+    original = params.read_text("utf-8")
+    data = yaml.safe_load(original)
+    data["verify"].update(change)
+    try:
+        params.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+        code, output = attempt(repo, "dvc", "repro", "verify")
+        assert code != 0 and f"exited with {exit_code}" in output, output
+        assert deleted_tracked_files(repo) == []
+        for name in ("metrics/verify.json", "metrics/plots/f1_per_tool.json"):
+            assert (repo / name).is_file(), name
+    finally:
+        params.write_text(original, "utf-8")
+        run(repo, "dvc", "checkout", "verify")
+    assert deleted_tracked_files(repo) == []
 
 
 def test_exp_run_sweep_is_recorded_and_diffable(repo: Path) -> None:

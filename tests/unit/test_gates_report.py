@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from pipeline.gates.card import render_card
+from pipeline.gates.cardfacts import export_docs, length_figures
 from pipeline.gates.gate import Gate, at_least, at_most, counted
 from pipeline.gates.report import build_metrics, build_report, f1_figures, gate_table
 from pipeline.gates.stats import SetStats
@@ -92,8 +94,11 @@ def test_f1_figures_without_items() -> None:
 def test_card_shows_failures_and_limitations() -> None:
     card = render_card(
         report_with(
-            [at_least("privacy", "pii_email", 0.5, 1.0), Gate("s", "t", 0.7, 0.0, "trend", True)]
-        )
+            [at_least("privacy", "pii_email", 0.5, 1.0), Gate("s", "t", 0.7, 0.0, "trend", True)],
+            [{"gate": "caws_parsed", "why": "no header"}],
+        ),
+        length_figures(Counter()),
+        export_docs("no/such/train.parquet"),
     )
     assert (
         "FAILING: privacy" in card
@@ -101,4 +106,8 @@ def test_card_shows_failures_and_limitations() -> None:
         and "| s |  | 0.7 | trend | pass |" in card
     )
     assert "## Known limitations" in card and "GitHub Token" in card
+    assert "| caws_parsed | the CAWS header line parses | - | - | skipped: no header |" in card
+    assert "No item carries a training sequence." in card
+    assert "(The file was not found when the card was written.)" in card
+    assert "### `../no/such/train.parquet`:" in card  # relative to the card's folder
     assert card.endswith("\n")

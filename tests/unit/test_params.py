@@ -77,6 +77,50 @@ def test_unknown_keys_are_named(data: dict[object, object], expected: str) -> No
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
+        (
+            {"sed": 1},
+            "sed: unknown key (known: dataset_version, export, extract, generate, "
+            "run, seed, tokenizer, verify; did you mean 'seed'?)",
+        ),
+        ({"generate": {"totl": 5}}, "did you mean 'total'?"),
+        ({"verify": {"min_span_f": 1.0}}, "verify.min_span_f: unknown key (known: "),
+    ],
+)
+def test_unknown_keys_get_the_closest_known_name(data: dict[str, object], expected: str) -> None:
+    assert expected in error_of(data)
+
+
+def test_an_unknown_key_far_from_every_name_gets_no_guess() -> None:
+    message = error_of({"zzzzzz": 1})
+    assert "unknown key (known: " in message and "did you mean" not in message
+
+
+def test_a_top_level_typo_in_a_params_file_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "params.yaml"
+    path.write_text(Path("params.yaml").read_text("utf-8") + "sed: 1\n", "utf-8")
+    with pytest.raises(ParamsError, match=r"params\.yaml: sed: unknown key .*did you mean 'seed'"):
+        load_params(path)
+
+
+def test_every_param_dvc_yaml_passes_is_known() -> None:
+    """Each `params:` entry of every stage names a key params.yaml holds and Params knows."""
+    data = yaml.safe_load(Path("params.yaml").read_text("utf-8"))
+    params = load_params("params.yaml")
+    for dvc_file in ("dvc.yaml", "sharded/dvc.yaml"):
+        stages = yaml.safe_load(Path(dvc_file).read_text("utf-8"))["stages"]
+        for stage in stages.values():
+            for key in stage.get("params", ()):
+                key = next(iter(key)) if isinstance(key, dict) else key
+                node: object = data
+                obj: object = params
+                for part in str(key).split("."):
+                    assert isinstance(node, dict) and part in node, f"{dvc_file}: {key}"
+                    node, obj = node[part], getattr(obj, part)
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
         ({"generate": {"total": "10"}}, "generate.total: expected int, got str"),
         ({"generate": {"total": 1.5}}, "generate.total: expected int, got float"),
         ({"generate": {"total": True}}, "generate.total: expected int, got bool"),

@@ -86,7 +86,8 @@ def test_tokenizer_stage_reports_bad_params_in_one_line(
     assert tokenizer_stage.main(["--params", str(params)]) == 2
     err = capsys.readouterr().err
     assert err == (
-        f"tokenizer: error: {params}: tokenizer.sorce: unknown key (known: out, source)\n"
+        f"tokenizer: error: {params}: tokenizer.sorce: unknown key "
+        "(known: out, source; did you mean 'source'?)\n"
     )
 
 
