@@ -78,6 +78,9 @@ class GenerateParams:
     caws: CawsParams = field(default_factory=CawsParams)
 
 
+ExportName = Literal["trl", "axolotl", "llamafactory", "earlier"]
+
+
 @dataclass(frozen=True)
 class ExtractParams:
     format: Literal["auto", "seed", "hermes", "openai"] = "auto"
@@ -91,6 +94,11 @@ class ExtractParams:
     trim_attribution: bool = False
     # Rows per Parquet row group: fixed, so the export never depends on workers.
     row_group_rows: int = bounded(1024, 1, 1_000_000)
+    # Trainer-native exports (docs/exports.md), one directory each under export_dir.
+    exports: tuple[ExportName, ...] = ("trl", "axolotl", "llamafactory", "earlier")
+    export_dir: str = "data/exports"
+    # Share of ids (by a hash of the id) in each export's validation split.
+    validation_share: float = bounded(0.02, 0.0, 1.0)
 
 
 @dataclass(frozen=True)
@@ -238,6 +246,9 @@ def _build(cls: type[T], data: dict[str, Any], prefix: str) -> T:
 
 def params_from_dict(data: dict[str, Any]) -> Params:
     params = _build(Params, data, "")
+    exports = params.extract.exports
+    if len(set(exports)) != len(exports):
+        raise ParamsError(f"extract.exports: {list(exports)} names an export twice")
     gen = params.generate
     if gen.shard_index >= gen.num_shards:
         raise ParamsError(
