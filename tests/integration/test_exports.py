@@ -282,3 +282,35 @@ def test_earlier_trainer_fields_are_defined_on_the_sequence(
                 assert text in student.decode(gold)
             assert row["tool_result_fields"] == item["metadata"]["tool_result_fields"]
             assert {k: row[k] for k in FILTERS} == {k: same[k] for k in FILTERS}
+
+
+def test_a_token_straddling_the_argument_edge_is_in_the_args_mask(
+    run: dict[str, Any], student: Student
+) -> None:
+    """The documented rule (docs/exports.md): tool_args_mask holds every token that overlaps
+    the argument text by at least one character (`TokenIndex.cover`: the minimal covering
+    range), so a token like "}}\\n", which ends the arguments and opens the wrapper's
+    closing, is in the mask. Checked against the tokenizer's own offsets."""
+    trl = _trl_rows(run)
+    straddling = 0
+    for item_id, item in run["items"].items():
+        text = student.render(item["messages"], item["tools"] or None)
+        offsets = student.encode_batch([text])[0].offsets
+        skipped = {
+            a["call_index"] for a in item["metadata"].get("attempts") or [] if a.get("excluded")
+        }
+        expected: set[int] = set()
+        cursor, index = 0, 0
+        for message in item["messages"]:
+            for call in message.get("tool_calls") or []:
+                args = json.dumps(call["function"]["arguments"], ensure_ascii=False)
+                at = text.index('"arguments": ' + args, cursor) + len('"arguments": ')
+                cursor, end = at + len(args), at + len(args)
+                if index not in skipped:
+                    hits = {t for t, (s, e) in enumerate(offsets) if s < end and e > at}
+                    expected |= hits
+                    straddling += sum(1 for t in hits if offsets[t][1] > end)
+                index += 1
+        mask = trl[item_id]["tool_args_mask"]
+        assert {t for t, m in enumerate(mask) if m} == expected, item_id
+    assert straddling > 0

@@ -59,8 +59,17 @@ def run_pipeline(
     }
 
 
+# The trainer-native exports (extract.exports, all four by default) are compared too.
+EXPORT_FILES = {
+    f"data/exports/{name}/{file}"
+    for name in ("trl", "axolotl", "llamafactory", "earlier")
+    for file in ("train.jsonl", "validation.jsonl", "meta.json")
+} | {"data/exports/trl/train.parquet", "data/exports/trl/validation.parquet"}
+
+
 def assert_identical(first: dict[str, bytes], second: dict[str, bytes], what: str) -> None:
     assert {"data/generated.jsonl", "data/extracted.jsonl", "metrics/verify.json"} <= set(first)
+    assert EXPORT_FILES | {"data/exports/llamafactory/dataset_info.json"} <= set(first)
     assert sorted(first) == sorted(second)
     for name in first:
         assert first[name] == second[name], f"{name} differs between {what}"
