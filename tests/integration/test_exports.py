@@ -45,6 +45,7 @@ def run(tmp_path_factory: pytest.TempPathFactory, qwen_dir: Path) -> dict[str, A
             "out": str(tmp / "extracted.jsonl"),
             "export": str(tmp / "train.parquet"),
             "export_dir": str(tmp / "exports"),
+            "exports": ["trl", "axolotl", "llamafactory", "earlier"],
             "rejects": str(tmp / "rejects.jsonl"),
             "validation_share": SHARE,
         },

@@ -33,6 +33,7 @@ def run_pipeline(
     data = yaml.safe_load((ROOT / "params.yaml").read_text("utf-8"))
     data["tokenizer"]["out"] = str(qwen_dir)
     data["generate"]["total"] = TOTAL
+    data["extract"]["exports"] = ["trl", "axolotl", "llamafactory", "earlier"]
     data["run"].update(progress=False, **run)
     folder.mkdir(parents=True)
     monkeypatch.chdir(folder)
@@ -59,7 +60,7 @@ def run_pipeline(
     }
 
 
-# The trainer-native exports (extract.exports, all four by default) are compared too.
+# The trainer-native exports (all four selected in `run_pipeline`) are compared too.
 EXPORT_FILES = {
     f"data/exports/{name}/{file}"
     for name in ("trl", "axolotl", "llamafactory", "earlier")

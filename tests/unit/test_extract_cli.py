@@ -58,6 +58,7 @@ def _params(
             "out": str(tmp / "out" / "extracted.jsonl"),
             "export": str(tmp / "out" / "train.parquet"),
             "export_dir": str(tmp / "out" / "exports"),
+            "exports": ["trl", "axolotl", "llamafactory", "earlier"],
             "rejects": str(tmp / "out" / "rejects" / "extract.jsonl"),
             **extract_keys,
         },
