@@ -17,9 +17,8 @@ import orjson
 
 from pipeline.targets.sequence import CharRange
 
+# Every export writes one JSONL line per item (TRL also a Parquet row, from ExportRow).
 EXPORTS = ("trl", "axolotl", "llamafactory", "earlier")
-# The JSONL files each export writes per split (TRL also writes Parquet, from ExportRow).
-JSONL_EXPORTS = EXPORTS
 FILTERS = (
     "scenario",
     "lang",
@@ -28,8 +27,6 @@ FILTERS = (
     "expected_behaviour",
     "has_failed_attempt",
 )
-# Span kinds of the axolotl `training_detail` segments; "text" is everything else.
-KINDS = ("tool_name", "tool_args", "integration")
 
 
 class TrainerRecords(NamedTuple):
@@ -124,7 +121,7 @@ class ItemView(NamedTuple):
     text: str  # the rendered training sequence
     regions: list[CharRange | None]  # assistant turns, in turn order
     quiet: set[int]  # assistant turns that take no loss (failed attempts)
-    spans: list[tuple[str, CharRange]]  # (kind, chars) of the trained calls and answers
+    spans: list[tuple[str, CharRange]]  # (kind, chars) of every placed call and answer span
     eot: str  # the end-of-turn text a region ends with
 
 
