@@ -16,8 +16,9 @@ renamed into place when complete.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from types import TracebackType
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 import pyarrow as pa
@@ -105,22 +106,31 @@ def rows_to_table(rows: list[ExportRow]) -> pa.Table:
 
 
 class ParquetExport:
-    """Streaming, atomic, deterministic Parquet writer for `ExportRow`s."""
+    """Streaming, atomic, deterministic Parquet writer: `ExportRow`s by default, or any
+    rows that `table` turns into a table of `schema` (the TRL export's, for one)."""
 
-    def __init__(self, path: str | os.PathLike[str], row_group_rows: int = 1024) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        row_group_rows: int = 1024,
+        schema: pa.Schema = SCHEMA,
+        table: Callable[[list[Any]], pa.Table] = rows_to_table,
+    ) -> None:
         self.row_group_rows = row_group_rows
         self.rows = 0
+        self.schema = schema
+        self._table = table
         self._atomic = AtomicWriter(path)
-        self._buffer: list[ExportRow] = []
+        self._buffer: list[Any] = []
         self._handle: IO[bytes] | None = None
         self._writer: pq.ParquetWriter | None = None
 
     def __enter__(self) -> ParquetExport:
         self._handle = self._atomic.__enter__()
-        self._writer = pq.ParquetWriter(self._handle, SCHEMA, compression="zstd")
+        self._writer = pq.ParquetWriter(self._handle, self.schema, compression="zstd")
         return self
 
-    def add(self, row: ExportRow) -> None:
+    def add(self, row: Any) -> None:
         self._buffer.append(row)
         if len(self._buffer) >= self.row_group_rows:
             self._flush()
@@ -128,7 +138,8 @@ class ParquetExport:
     def _flush(self) -> None:
         if self._buffer:
             assert self._writer is not None
-            self._writer.write_table(rows_to_table(self._buffer), row_group_size=len(self._buffer))
+            table = self._table(self._buffer)
+            self._writer.write_table(table, row_group_size=len(self._buffer))
             self.rows += len(self._buffer)
             self._buffer = []
 

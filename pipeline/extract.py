@@ -37,6 +37,8 @@ def build_job(args: argparse.Namespace, params: Params) -> Job:
         min_chars=ext.ground_min_chars,
         trim_attribution=ext.trim_attribution,
         train_failed_attempts=params.export.train_on_failed_attempts,
+        exports=ext.exports,
+        validation_share=ext.validation_share,
     )
     return Job(
         inp=args.inp or ext.inp,
@@ -50,6 +52,8 @@ def build_job(args: argparse.Namespace, params: Params) -> Job:
         backend=params.run.backend,
         chunk_size=params.run.chunk_size,
         row_group_rows=ext.row_group_rows,
+        # External mode writes the trainer exports only when asked (--export-dir).
+        export_dir=args.export_dir or (None if external else ext.export_dir),
         max_line_bytes=params.run.max_line_bytes,
         show_progress=params.run.progress,
     )
@@ -63,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", choices=FORMATS, help="default: extract.format (auto)")
     parser.add_argument("--tokenizer", help="tokenizer directory (default: tokenizer.out)")
     parser.add_argument("--export", help="Parquet export (external default: OUT stem + .parquet)")
+    parser.add_argument(
+        "--export-dir", help="trainer-native exports (default: extract.export_dir; external: none)"
+    )
     parser.add_argument("--rejects", help="rejects (external default: OUT stem + .rejects.jsonl)")
     args = parser.parse_args(argv)
     if (args.inp is None) != (args.out is None):

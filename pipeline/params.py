@@ -83,6 +83,9 @@ class GenerateParams:
     caws: CawsParams = field(default_factory=CawsParams)
 
 
+ExportName = Literal["trl", "axolotl", "llamafactory", "earlier"]
+
+
 @dataclass(frozen=True)
 class ExtractParams:
     format: Literal["auto", "seed", "hermes", "openai"] = "auto"
@@ -96,6 +99,12 @@ class ExtractParams:
     trim_attribution: bool = False
     # Rows per Parquet row group: fixed, so the export never depends on workers.
     row_group_rows: int = bounded(1024, 1, 1_000_000)
+    # Trainer-native exports (docs/exports.md), one directory each under export_dir;
+    # "earlier" (the earlier version's trainer, ~4x the size of any other) is opt-in.
+    exports: tuple[ExportName, ...] = ("trl", "axolotl", "llamafactory")
+    export_dir: str = "data/exports"
+    # Share of ids (by a hash of the id) in each export's validation split.
+    validation_share: float = bounded(0.02, 0.0, 1.0)
 
 
 @dataclass(frozen=True)
@@ -251,6 +260,9 @@ def _build(cls: type[T], data: dict[str, Any], prefix: str) -> T:
 
 def params_from_dict(data: dict[str, Any]) -> Params:
     params = _build(Params, data, "")
+    exports = params.extract.exports
+    if len(set(exports)) != len(exports):
+        raise ParamsError(f"extract.exports: {list(exports)} names an export twice")
     gen = params.generate
     if gen.shard_index >= gen.num_shards:
         raise ParamsError(

@@ -34,6 +34,7 @@ from pipeline.targets.sequence import (
     tokens,
     uses_project_template,
 )
+from pipeline.targets.trainers import ItemView, TrainerRecords, trainer_records
 
 Entry = tuple[int, "dict[str, Any] | Reject"]
 STAT_KEYS = (
@@ -58,6 +59,9 @@ class Settings:
     trim_attribution: bool = False
     # export.train_on_failed_attempts: train the failed attempts the teacher marked.
     train_failed_attempts: bool = False
+    # extract.exports / extract.validation_share: the trainer-native exports to build.
+    exports: tuple[str, ...] = ()
+    validation_share: float = 0.02
 
 
 class ExportRow(NamedTuple):
@@ -80,6 +84,7 @@ class Outcome(NamedTuple):
     row: ExportRow | None
     reject: tuple[str, str, str] | None  # (field, reason, raw preview)
     stats: dict[str, int]
+    trainers: TrainerRecords | None = None  # the trainer-native export lines
 
 
 @dataclass
@@ -117,6 +122,9 @@ class Extractor:
         self.settings = settings
         self.encoder = PieceEncoder(self.student.tokenizer, self.student.bytebpe())
         self.port = uses_project_template(self.student)
+        eos = self.student.config.get("eos_token")
+        # The text an assistant region ends with (a dict in AddedToken form in some configs).
+        self.eot = (eos.get("content") if isinstance(eos, dict) else eos) or ""
 
     def prepare(self, line: int, item: dict[str, Any]) -> Prepared:
         source = ingest(item, self.settings.fmt)
@@ -164,7 +172,45 @@ class Extractor:
         stats = self._stats(prep, teacher_spans, unaligned, sequence)
         skipped = set() if self.settings.train_failed_attempts else excluded_calls(prep.item)
         row = self._row(prep, seq_enc.ids, sequence, skipped)
-        return Outcome(prep.line, dumps(prep.item), row, None, stats)
+        trainers = None
+        if self.settings.exports:
+            trainers = self._trainers(prep, placement, seq_enc.ids, sequence, skipped, row)
+        return Outcome(prep.line, dumps(prep.item), row, None, stats, trainers)
+
+    def _trainers(
+        self,
+        prep: Prepared,
+        placement: Placement,
+        ids: np.ndarray,
+        sequence: dict[str, Any],
+        skipped: set[int],
+        row: ExportRow,
+    ) -> TrainerRecords:
+        """The trainer-native export lines of one item (pipeline/targets/trainers.py)."""
+        spans: list[tuple[str, CharRange]] = []
+        for name, args, _call in placement.calls:
+            spans += [(k, r) for k, r in (("tool_name", name), ("tool_args", args)) if r]
+        spans += [("integration", r) for r in placement.integration if r]
+        kept = [i for i in range(len(prep.calls)) if i not in skipped]
+        view = ItemView(
+            item_id=row.id,
+            messages=prep.source.messages,
+            tools=prep.item.get("tools") or [],
+            text=prep.layout.text,
+            regions=prep.layout.regions,
+            quiet=turns_of(prep.source.messages, skipped),
+            spans=spans,
+            eot=self.eot,
+        )
+        arrays = {
+            "ids": ids.astype(np.int32),
+            "labels": np.frombuffer(row.labels, dtype="<i4"),
+            "calls": [sequence["calls"][i] for i in kept],
+            "json_valid": [prep.calls[i].json_valid for i in kept],
+            "masks": {"tool_name": row.tool_name, "integration": row.integration},
+        }
+        settings = self.settings
+        return trainer_records(settings.exports, settings.validation_share, prep.item, view, arrays)
 
     def _calls(self, prep: Prepared, index: TextIndex, tok: TokenIndex) -> list[dict[str, Any]]:
         out = []

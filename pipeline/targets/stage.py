@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 
 from pipeline.export import ParquetExport
+from pipeline.exports import TrainerExports
 from pipeline.parallel import map_chunks, progress
 from pipeline.records import (
     HEADER_KEYS,
@@ -51,6 +52,7 @@ class Job:
     backend: str = "local"
     chunk_size: int = 64
     row_group_rows: int = 1024
+    export_dir: str | None = None  # the trainer-native exports (settings.exports) go here
     max_line_bytes: int = 16 * 1024 * 1024
     show_progress: bool = False
 
@@ -116,6 +118,17 @@ def run(job: Job) -> dict[str, int]:
         out = stack.enter_context(AtomicWriter(job.out))
         rejects = stack.enter_context(AtomicWriter(job.rejects))
         export = stack.enter_context(ParquetExport(job.export, job.row_group_rows))
+        trainers = None
+        if job.export_dir is not None:
+            trainers = stack.enter_context(
+                TrainerExports(
+                    job.export_dir,
+                    job.settings.exports,
+                    header,
+                    job.settings.validation_share,
+                    job.row_group_rows,
+                )
+            )
         out.write(dumps(header))
         total = header["total_samples"]
         for outcome in progress(outcomes, total=total, desc="extract", enabled=job.show_progress):
@@ -130,6 +143,8 @@ def run(job: Job) -> dict[str, int]:
             out.write(outcome.record)
             assert outcome.row is not None
             export.add(outcome.row)
+            if trainers is not None and outcome.trainers is not None:
+                trainers.add(outcome.row, outcome.trainers)
             counts["extracted"] += 1
             counts.update(outcome.stats)
     assert counts["inputs"] == counts["extracted"] + counts["rejected"]

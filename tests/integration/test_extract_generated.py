@@ -35,6 +35,7 @@ def extracted(tmp_path_factory: pytest.TempPathFactory, qwen_dir: Path) -> list[
             "inp": str(tmp / "generated.jsonl"),
             "out": str(tmp / "extracted.jsonl"),
             "export": str(tmp / "train.parquet"),
+            "export_dir": str(tmp / "exports"),
             "rejects": str(tmp / "rejects.jsonl"),
         },
     }

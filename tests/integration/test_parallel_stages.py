@@ -33,6 +33,7 @@ def run_pipeline(
     data = yaml.safe_load((ROOT / "params.yaml").read_text("utf-8"))
     data["tokenizer"]["out"] = str(qwen_dir)
     data["generate"]["total"] = TOTAL
+    data["extract"]["exports"] = ["trl", "axolotl", "llamafactory", "earlier"]
     data["run"].update(progress=False, **run)
     folder.mkdir(parents=True)
     monkeypatch.chdir(folder)
@@ -59,8 +60,17 @@ def run_pipeline(
     }
 
 
+# The trainer-native exports (all four selected in `run_pipeline`) are compared too.
+EXPORT_FILES = {
+    f"data/exports/{name}/{file}"
+    for name in ("trl", "axolotl", "llamafactory", "earlier")
+    for file in ("train.jsonl", "validation.jsonl", "meta.json")
+} | {"data/exports/trl/train.parquet", "data/exports/trl/validation.parquet"}
+
+
 def assert_identical(first: dict[str, bytes], second: dict[str, bytes], what: str) -> None:
     assert {"data/generated.jsonl", "data/extracted.jsonl", "metrics/verify.json"} <= set(first)
+    assert EXPORT_FILES | {"data/exports/llamafactory/dataset_info.json"} <= set(first)
     assert sorted(first) == sorted(second)
     for name in first:
         assert first[name] == second[name], f"{name} differs between {what}"

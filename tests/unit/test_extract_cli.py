@@ -57,6 +57,8 @@ def _params(
             "inp": str(tmp / "in.jsonl"),
             "out": str(tmp / "out" / "extracted.jsonl"),
             "export": str(tmp / "out" / "train.parquet"),
+            "export_dir": str(tmp / "out" / "exports"),
+            "exports": ["trl", "axolotl", "llamafactory", "earlier"],
             "rejects": str(tmp / "out" / "rejects" / "extract.jsonl"),
             **extract_keys,
         },
@@ -102,13 +104,16 @@ def test_output_bytes_do_not_depend_on_workers(tmp_path: Path, qwen_dir: Path) -
         run_dir.mkdir()
         _write_input(run_dir / "in.jsonl", items)
         extract.main(["--params", str(_params(run_dir, qwen_dir, workers=workers, chunk=3))])
+        exports = sorted((run_dir / "out" / "exports").rglob("*.*"))
+        assert len(exports) == 15  # 4 exports x 2 splits, TRL Parquet x 2, 4 meta, dataset_info
         outputs.append(
             [
                 (run_dir / "out" / name).read_bytes()
                 for name in ("extracted.jsonl", "train.parquet", "rejects/extract.jsonl")
             ]
+            + [path.read_bytes() for path in exports]
         )
-    assert outputs[0][0] == outputs[1][0] and outputs[0][1] == outputs[1][1]
+    assert outputs[0][:2] == outputs[1][:2] and outputs[0][3:] == outputs[1][3:]
     assert outputs[0][2].replace(b"/w1/", b"/") == outputs[1][2].replace(b"/w2/", b"/")
 
 
