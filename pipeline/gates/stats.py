@@ -10,6 +10,7 @@ Duplicates are known once every item is in: `finish()` flags them.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -20,6 +21,14 @@ from pipeline.gates.duplicates import Duplicates
 from pipeline.gates.itemlog import ItemLog
 
 WORST = 5
+# Common `max_length` settings of trainers: sequence lengths are counted per
+# bucket between them (the last bucket holds everything longer).
+MAX_LENGTHS = (512, 1024, 2048, 4096, 8192)
+
+
+def length_bucket(tokens: int) -> int:
+    """The index of the smallest max_length that holds `tokens` (len(MAX_LENGTHS) if none)."""
+    return bisect.bisect_left(MAX_LENGTHS, tokens)
 F1_KEYS = (
     *("items", "lax_sum", "strict_sum", "spans", "lax_spans", "strict_spans"),
     *("lax_hits", "strict_hits", "misses"),
@@ -65,6 +74,7 @@ class SetStats:
     )
     gold: dict[str, list[int]] = field(default_factory=dict)
     span_lengths: Counter[tuple[str, int]] = field(default_factory=Counter)
+    sequence_buckets: Counter[int] = field(default_factory=Counter)  # by `length_bucket`
     worst: list[tuple[float, int, dict[str, Any]]] = field(default_factory=list)
     finished: bool = False
 
@@ -96,6 +106,8 @@ class SetStats:
             for i in range(3):
                 acc[i] += scores[i]
         self.span_lengths.update(result.get("span_lengths", ()))
+        if "sequence_tokens" in result:
+            self.sequence_buckets[length_bucket(result["sequence_tokens"])] += 1
         if result["f1"] is not None:
             self._f1(result)
         self._record(result, reasons)
