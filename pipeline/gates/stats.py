@@ -29,6 +29,8 @@ MAX_LENGTHS = (512, 1024, 2048, 4096, 8192)
 def length_bucket(tokens: int) -> int:
     """The index of the smallest max_length that holds `tokens` (len(MAX_LENGTHS) if none)."""
     return bisect.bisect_left(MAX_LENGTHS, tokens)
+
+
 F1_KEYS = (
     *("items", "lax_sum", "strict_sum", "spans", "lax_spans", "strict_spans"),
     *("lax_hits", "strict_hits", "misses"),
