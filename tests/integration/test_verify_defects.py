@@ -241,7 +241,11 @@ def test_report_has_fingerprints_worst_items_and_per_tool_figures(clean: Case) -
     assert all({"id", "line", "reasons"} <= set(entry) for entry in report["items"])
     plots = clean.root / "metrics" / "plots"
     rows = orjson.loads((plots / "stratification.json").read_bytes())
-    assert len(rows) == TOTAL and set(rows[0]) == {"scenario", "complexity"}
+    # One row per cell with its count, not one per item.
+    assert sum(r["items"] for r in rows) == TOTAL and len(rows) < TOTAL
+    assert set(rows[0]) == {"scenario", "complexity", "items"}
+    lengths = orjson.loads((plots / "sequence_lengths.json").read_bytes())
+    assert sum(r["items"] for r in lengths) == TOTAL  # every item renders a training sequence
     card = (clean.root / "data" / "DATASET_CARD.md").read_text("utf-8")
     assert "## Gates" in card and "## Known limitations" in card
     assert report["fingerprints"]["tokenizer"]["current"]["sha256"] in card
