@@ -118,7 +118,9 @@ class ExportParams:
 class VerifyParams:
     inp: str = "data/extracted.jsonl"
     report: str = "data/verify_report.json"
-    metrics: str = "metrics/verify.json"
+    metrics: str = "metrics/verify.json"  # headline figures
+    gate_metrics: str = "metrics/gates.json"  # each gate's value and pass flag
+    reason_metrics: str = "metrics/reasons.json"  # every reason code's count
     plots_dir: str = "metrics/plots"
     card: str = "data/DATASET_CARD.md"
     min_full_extraction: float = bounded(0.95, 0.0, 1.0)

@@ -19,7 +19,14 @@ from pipeline.cli import add_params, command_parser
 from pipeline.gates.card import render_card
 from pipeline.gates.cardfacts import export_docs, length_figures
 from pipeline.gates.plots import write_plots
-from pipeline.gates.report import build_metrics, gate_table, write_report
+from pipeline.gates.report import (
+    Speed,
+    build_metrics,
+    gate_metrics,
+    gate_table,
+    reason_metrics,
+    write_report,
+)
 from pipeline.gates.run import verify
 from pipeline.parallel import BackendError
 from pipeline.params import Params, ParamsError, load_params
@@ -47,7 +54,9 @@ def main(argv: list[str] | None = None) -> int:
         report = outcome.report
         if dvc_mode:
             write_report(v.report, report)
-            write_json(v.metrics, build_metrics(report, outcome.all_gates))
+            write_json(v.metrics, build_metrics(report))
+            write_json(v.gate_metrics, gate_metrics(report))
+            write_json(v.reason_metrics, reason_metrics(report))
             write_plots(v.plots_dir, outcome.stats, report["integration_f1"]["per_tool"])
             lengths = length_figures(outcome.stats.sequence_lengths)
             exports = export_docs(params.extract.export)
@@ -58,11 +67,12 @@ def main(argv: list[str] | None = None) -> int:
     except (ParamsError, RecordError, TokenizerError, RegistryError, BackendError, OSError) as exc:
         print(f"verify: error: {exc}", file=sys.stderr)
         return 2
-    speed = (outcome.seconds_per_100, v.max_seconds_per_100, outcome.speed_gated)
+    speed = Speed(
+        outcome.seconds_per_100, v.max_seconds_per_100, v.speed_min_items, outcome.items_read
+    )
     print(f"verify: {report['summary']['items']} items from {source} ({report['mode']} mode)")
     print(gate_table(report, speed))
-    too_slow = outcome.speed_gated and outcome.seconds_per_100 > v.max_seconds_per_100
-    return 1 if report["summary"]["failed_gates"] or too_slow else 0
+    return 1 if report["summary"]["failed_gates"] or not speed.ok else 0
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Every reason code the verifier can give, in report order.
 
 Metrics carry a count for each of them, zeros included, so the key set of
-`metrics/verify.json` never changes with the data.
+`metrics/reasons.json` never changes with the data.
 """
 
 from __future__ import annotations

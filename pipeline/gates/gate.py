@@ -45,6 +45,9 @@ class Gate:
     passed: bool
     detail: str = ""
     count: int = 0  # shortfalls found by a set-level gate (its code's count)
+    # The rule that decided the verdict when it is not the plain comparison
+    # (a pass through a tolerance): printed instead of `op threshold`.
+    rule: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -53,9 +56,14 @@ class Gate:
             "value": round(self.value, 6),
             "threshold": self.threshold,
             "op": self.op,
+            "rule": self.rule or default_rule(self.op, self.threshold),
             "pass": self.passed,
             "detail": self.detail,
         }
+
+
+def default_rule(op: str, threshold: float) -> str:
+    return "no threshold" if op == "trend" else f"{op} {threshold:g}"
 
 
 def share(part: float, whole: float) -> float:

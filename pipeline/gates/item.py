@@ -102,6 +102,8 @@ class Checker:
     def _token_checks(self, prep: dict[str, Any], encs: list[Any]) -> None:
         result = prep["result"]
         labels = result["labels"]
+        if prep["rendered"] is not None:
+            result["sequence_tokens"] = len(encs[1])  # the training sequence, for the plots
         if labels["caws_parsed"] and not self.settings.standalone:
             result["caws_tokens"] = len(encs[2])
             if len(encs[2]) > self.settings.caws_max_tokens:

@@ -26,20 +26,37 @@ def family(name: str, stats: SetStats, codes: tuple[str, ...], threshold: int, w
 
 
 def integration_gates(stats: SetStats, v: VerifyParams) -> list[Gate]:
-    """Lax passes at the threshold or within the miss tolerance; strict is a trend."""
+    """Lax passes at the threshold or within the miss tolerance, and its rule says
+    which of the two decided; strict is a trend."""
     f1 = stats.f1
     eligible, misses = int(f1["items"]), int(f1["misses"])
     allowed = allowed_misses(v.max_integration_miss_share, eligible)
     lax = share(f1["lax_sum"], eligible)
     detail = f"lax macro over {eligible} eligible items; {misses} misses (allowed {allowed})"
-    passed = lax >= v.min_integration_f1_lax or misses <= allowed
+    threshold = v.min_integration_f1_lax
+    passed = lax >= threshold or misses <= allowed
+    rule = (
+        ""
+        if lax >= threshold
+        else f"< {threshold:g}, {plural(misses, 'miss')}, tolerance {allowed}"
+    )
     strict = share(f1["strict_sum"], eligible)
     return [
+        Gate("integration_f1", "ungrounded_lax", lax, threshold, ">=", passed, detail, rule=rule),
         Gate(
-            "integration_f1", "ungrounded_lax", lax, v.min_integration_f1_lax, ">=", passed, detail
+            "integration_f1_strict",
+            "ungrounded_strict",
+            strict,
+            0.0,
+            "trend",
+            True,
+            f"strict macro over {eligible} eligible items",
         ),
-        Gate("integration_f1_strict", "ungrounded_strict", strict, 0.0, "trend", True, "a trend"),
     ]
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}{'es' if noun[-1] == 's' else 's'}"
 
 
 def reference_gate(stats: SetStats, v: VerifyParams) -> Gate:
@@ -104,14 +121,14 @@ def item_gates(stats: SetStats, v: VerifyParams) -> list[Gate]:
             "json_invalid",
             share(c["json_valid"], c["json_checked"]),
             v.min_json_valid,
-            f"{c['json_valid']}/{c['json_checked']} calls",
+            f"{c['json_checked'] - c['json_valid']}/{c['json_checked']} calls invalid",
         ),
         at_least(
             "schema_valid",
             "schema_invalid",
             share(c["schema_valid"], c["schema_checked"]),
             v.min_schema_valid,
-            f"{c['schema_valid']}/{c['schema_checked']} calls",
+            f"{c['schema_checked'] - c['schema_valid']}/{c['schema_checked']} calls invalid",
         ),
         *integration_gates(stats, v),
         at_least(
@@ -128,7 +145,12 @@ def item_gates(stats: SetStats, v: VerifyParams) -> list[Gate]:
             v.max_control_violations,
             "calls or integration in a control",
         ),
-        at_least("caws_parsed", "caws_unparsable", share(stats.caws_parsed, n), v.min_caws_parsed),
+        at_least(
+            "caws_parsed",
+            "caws_unparsable",
+            share(stats.caws_parsed, n),
+            v.min_caws_parsed,
+        ),
         at_most(
             "caws_budget",
             "caws_too_long",
@@ -155,12 +177,17 @@ def item_gates(stats: SetStats, v: VerifyParams) -> list[Gate]:
             f"{sequence[1]}/{sequence[0]} spans and sequence lengths round-trip",
         ),
         reference_gate(stats, v),
-        at_most(
-            "multicall_parity",
-            "multicall_missing_args",
-            multi_misses,
-            allowed_misses(v.max_multicall_miss_share, multi),
-            f"{multi_misses} of {multi} multi-call items miss an args span",
+        dataclasses.replace(
+            at_most(
+                "multicall_parity",
+                "multicall_missing_args",
+                multi_misses,
+                allowed_misses(v.max_multicall_miss_share, multi),
+                f"{multi_misses} of {multi} multi-call items miss an args span",
+            ),
+            # The threshold scales with the multi-call items: say so, or it reads as a target.
+            rule=f"<= {allowed_misses(v.max_multicall_miss_share, multi)} "
+            f"({v.max_multicall_miss_share:g} x {multi}, min 1)",
         ),
         at_least(
             "structure_fidelity",
@@ -176,7 +203,10 @@ def item_gates(stats: SetStats, v: VerifyParams) -> list[Gate]:
             f"{adversarial} adversarial items",
         ),
         at_most(
-            "attempts", "attempts_inconsistent", r["attempts_inconsistent"], v.max_attempt_errors
+            "attempts",
+            "attempts_inconsistent",
+            r["attempts_inconsistent"],
+            v.max_attempt_errors,
         ),
         at_most(
             "integration_cap",
@@ -192,7 +222,12 @@ def item_gates(stats: SetStats, v: VerifyParams) -> list[Gate]:
             v.max_reasoning_content,
         ),
         *semantic_gates(stats, v),
-        at_most("duplicate_ids", "duplicate_id", r["duplicate_id"], v.max_duplicate_ids),
+        at_most(
+            "duplicate_ids",
+            "duplicate_id",
+            r["duplicate_id"],
+            v.max_duplicate_ids,
+        ),
         at_most(
             "duplicate_prompts",
             "duplicate_prompt",

@@ -228,7 +228,7 @@ def judge_item(line: int, item: dict[str, Any], validators: Validators, s: Setti
         result["f1"] = item_f1(item, metadata, targets, teacher, names)
         if result["f1"]["lax"] == 0:
             add(result, "ungrounded_lax")
-        if result["f1"]["strict"] == 0:
+        if result["f1"]["strict"] == 0 and not s.standalone:  # strict needs field names
             add(result, "ungrounded_strict")
     return result
 

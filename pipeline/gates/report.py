@@ -8,13 +8,14 @@ measured speed is printed only.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
 from pipeline.gates import spanf1
-from pipeline.gates.codes import ITEM_REASONS, SET_REASONS
-from pipeline.gates.gate import Gate, share
+from pipeline.gates.codes import ITEM_REASONS, REASONS, SET_REASONS
+from pipeline.gates.gate import Gate, default_rule, share
 from pipeline.gates.stats import SetStats
 from pipeline.records import AtomicWriter
 
@@ -32,7 +33,7 @@ def _f1_pair(precision: float, recall: float) -> float:
 def f1_figures(acc: dict[str, float]) -> dict[str, float]:
     """Macro (mean of item F1) and micro (pooled spans and items) F1, lax and strict."""
     items = acc["items"]
-    out: dict[str, float] = {"items": items}
+    out: dict[str, float] = {"items": int(items)}  # a count, written as an integer
     for mode in ("lax", "strict"):
         precision = share(acc[f"{mode}_spans"], acc["spans"]) if acc["spans"] else 0.0
         recall = acc[f"{mode}_hits"] / items if items else 0.0
@@ -90,6 +91,7 @@ def build_report(
         "made_with": made_with,
         "summary": {
             "items": stats.items,
+            "calls": int(stats.counts["json_checked"]),
             "unreadable_lines": stats.rejects,
             "passed": not failed,
             "failed_gates": failed,
@@ -129,66 +131,121 @@ def write_report(path: str | os.PathLike[str], report: dict[str, Any]) -> None:
         handle.write(after + b"\n")
 
 
-def build_metrics(report: dict[str, Any], all_gates: list[str]) -> dict[str, Any]:
-    """Numbers only, with a key set fixed by the code (skipped gates included, flagged)."""
+# The headline figures of `metrics/verify.json`: what a reviewer diffs per
+# experiment, few enough for `dvc metrics show` to fit a terminal. Each gate's
+# value and verdict go to the gate metrics, reason counts to the reason
+# metrics; thresholds and skips stay in the report (a threshold is not a result).
+HEADLINE_GATES = {
+    "extraction": "full_extraction",
+    "schema_valid": "schema_valid",
+    "f1_lax": "integration_f1",
+    "f1_strict": "integration_f1_strict",
+    "span_f1": "span_f1",
+}
+
+
+def build_metrics(report: dict[str, Any]) -> dict[str, int | float]:
+    """About ten figures, numbers only, with a key set fixed by the code."""
+    summary = report["summary"]
     gates = {g["name"]: g for g in report["gates"]}
-    f1 = report["integration_f1"]
-    return {
-        "items": report["summary"]["items"],
-        "unreadable_lines": report["summary"]["unreadable_lines"],
-        "all_gates_pass": int(report["summary"]["passed"]),
-        "gates": {
-            name: {
-                "value": gates[name]["value"] if name in gates else 0,
-                "threshold": gates[name]["threshold"] if name in gates else 0,
-                "pass": int(gates[name]["pass"]) if name in gates else 0,
-                "skipped": int(name not in gates),
-            }
-            for name in all_gates
-        },
-        "reasons": report["reasons"],
-        "integration_f1": {
-            k: f1[k]
-            for k in ("items", "lax_macro", "lax_micro", "strict_macro", "strict_micro", "misses")
-        }
-        | {"negative_controls": f1["negative_controls"]},
-        "span_f1": report["span_f1"],
+    figures: dict[str, int | float] = {
+        "items": int(summary["items"]),
+        "calls": int(summary["calls"]),
+        "unreadable": int(summary["unreadable_lines"]),
+        "pass": int(summary["passed"]),
+        "failed": len(summary["failed_gates"]),
+        "skipped": len(summary["skipped_gates"]),
     }
+    for key, name in HEADLINE_GATES.items():
+        figures[key] = gates[name]["value"] if name in gates else 0
+    aligned = [gates[n]["value"] for n in ("alignment_teacher", "alignment_sequence") if n in gates]
+    figures["aligned"] = min(aligned, default=0)
+    return figures
 
 
-def _value(gate: dict[str, Any]) -> str:
-    value = gate["value"]
+def gate_metrics(report: dict[str, Any]) -> dict[str, dict[str, int | float]]:
+    """Each applied gate's value and pass flag (a skipped gate has neither: the
+    report says why it was skipped, and the headline counts the skips)."""
+    return {g["name"]: {"value": g["value"], "pass": int(g["pass"])} for g in report["gates"]}
+
+
+def reason_metrics(report: dict[str, Any]) -> dict[str, int]:
+    """Every reason code's count, 0 when absent, so the key set never changes."""
+    return {code: int(report["reasons"].get(code, 0)) for code in REASONS}
+
+
+@dataclass(frozen=True)
+class Speed:
+    """Seconds per 100 items, measured now: printed, never written."""
+
+    seconds_per_100: float
+    limit: float
+    min_items: int
+    items: int
+
+    @property
+    def gated(self) -> bool:
+        return self.items >= self.min_items
+
+    @property
+    def ok(self) -> bool:
+        return not self.gated or self.seconds_per_100 <= self.limit
+
+
+def _value(value: float) -> str:
     return f"{value:.4f}" if isinstance(value, float) and not value.is_integer() else f"{value:g}"
 
 
-def gate_table(report: dict[str, Any], speed: tuple[float, float, bool] | None) -> str:
-    """The table printed at the end of a run; the last line never claims a pass it lacks."""
-    lines = [f"{'gate':<24} {'value':>10}  {'threshold':<12} {'result':<7} code / detail"]
-    for gate in report["gates"]:
-        result = "ok" if gate["pass"] else "FAILED"
-        threshold = "trend" if gate["op"] == "trend" else f"{gate['op']} {gate['threshold']:g}"
-        lines.append(
-            f"{gate['name']:<24} {_value(gate):>10}  {threshold:<12} {result:<7} "
-            f"{'' if gate['pass'] else gate['code'] + ': '}{gate['detail']}"
-        )
+def _line(name: str, value: str, rule: str, verdict: str, detail: str) -> str:
+    return f"{name:<24} {value:>10}  {rule:<16} {verdict:<9} {detail}".rstrip()
+
+
+def gate_line(gate: dict[str, Any]) -> str:
+    """One gate as printed: value, the rule that decided it, the verdict, the counts."""
+    verdict = "trend" if gate["op"] == "trend" else "ok" if gate["pass"] else "FAILED"
+    rule = gate.get("rule") or default_rule(gate["op"], gate["threshold"])
+    detail = gate["detail"] if gate["pass"] else f"{gate['code']}: {gate['detail']}"
+    return _line(gate["name"], _value(gate["value"]), rule, verdict, detail)
+
+
+def speed_line(speed: Speed) -> str:
+    value, rule = f"{speed.seconds_per_100:.4f}", f"<= {speed.limit:g}"
+    if not speed.gated:
+        detail = f"below {speed.min_items} items (verify.speed_min_items); {speed.items} read"
+        return _line(SPEED, value, rule, "not gated", detail)
+    verdict = "ok" if speed.ok else "FAILED"
+    detail = f"{'' if speed.ok else 'speed: '}measured now over {speed.items} items"
+    return _line(SPEED, value, rule, verdict, detail)
+
+
+SPEED = "speed (s/100 items)"
+
+
+def gate_table(report: dict[str, Any], speed: Speed | None) -> str:
+    """The table printed at the end of a run: each line's verdict follows from
+    the rule it prints, and the last line counts only the gates that applied."""
+    lines = [_line("gate", "value", "rule", "result", "detail (code: when failed)")]
+    lines.extend(gate_line(gate) for gate in report["gates"])
     for skip in report["skipped"]:
-        lines.append(f"{skip['gate']:<24} {'-':>10}  {'':<12} skipped {skip['why']}")
+        lines.append(_line(skip["gate"], "-", "-", "skipped", skip["why"]))
     failed = list(report["summary"]["failed_gates"])
+    total = len(report["gates"])
+    notes = [f"{len(report['skipped'])} skipped"] if report["skipped"] else []
     if speed is not None:
-        value, limit, gated = speed
-        ok = value <= limit or not gated
-        note = "" if gated else " (not gated below verify.speed_min_items)"
-        lines.append(
-            f"{'speed (s/100 items)':<24} {value:>10.4f}  {'<= ' + format(limit, 'g'):<12} "
-            f"{'ok' if ok else 'FAILED':<7} {'speed: ' if not ok else ''}measured now{note}"
-        )
-        if not ok:
+        lines.append(speed_line(speed))
+        total += speed.gated
+        if not speed.ok:
             failed.append("speed")
+        if not speed.gated:
+            notes.append(f"speed not gated below {speed.min_items} items")
     counts = {c: n for c, n in report["reasons"].items() if n}
-    lines.append("reason codes: " + (", ".join(f"{c}={n}" for c, n in counts.items()) or "none"))
-    total = len(report["gates"]) + (speed is not None)
+    lines.append(
+        "reason codes (items or shortfalls): "
+        + (", ".join(f"{c}={n}" for c, n in counts.items()) or "none")
+    )
+    note = f" ({'; '.join(notes)})" if notes else ""
     if failed:
-        lines.append(f"verify: FAILED {len(failed)} of {total} gates: {', '.join(failed)}")
+        lines.append(f"verify: FAILED {len(failed)} of {total} gates: {', '.join(failed)}{note}")
     else:
-        lines.append(f"verify: all {total} gates met their thresholds")
+        lines.append(f"verify: all {total} gates met their thresholds{note}")
     return "\n".join(lines)

@@ -10,6 +10,7 @@ Duplicates are known once every item is in: `finish()` flags them.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -20,6 +21,16 @@ from pipeline.gates.duplicates import Duplicates
 from pipeline.gates.itemlog import ItemLog
 
 WORST = 5
+# Common `max_length` settings of trainers: sequence lengths are counted per
+# bucket between them (the last bucket holds everything longer).
+MAX_LENGTHS = (512, 1024, 2048, 4096, 8192)
+
+
+def length_bucket(tokens: int) -> int:
+    """The index of the smallest max_length that holds `tokens` (len(MAX_LENGTHS) if none)."""
+    return bisect.bisect_left(MAX_LENGTHS, tokens)
+
+
 F1_KEYS = (
     *("items", "lax_sum", "strict_sum", "spans", "lax_spans", "strict_spans"),
     *("lax_hits", "strict_hits", "misses"),
@@ -67,6 +78,7 @@ class SetStats:
     span_lengths: Counter[tuple[str, int]] = field(default_factory=Counter)
     # Training-sequence length (targets.sequence.length) -> items: the card's figures.
     sequence_lengths: Counter[int] = field(default_factory=Counter)
+    sequence_buckets: Counter[int] = field(default_factory=Counter)  # by `length_bucket`
     worst: list[tuple[float, int, dict[str, Any]]] = field(default_factory=list)
     finished: bool = False
 
@@ -100,6 +112,8 @@ class SetStats:
         self.span_lengths.update(result.get("span_lengths", ()))
         if "sequence_length" in result:
             self.sequence_lengths[result["sequence_length"]] += 1
+        if "sequence_tokens" in result:
+            self.sequence_buckets[length_bucket(result["sequence_tokens"])] += 1
         if result["f1"] is not None:
             self._f1(result)
         self._record(result, reasons)

@@ -9,6 +9,8 @@ non-zero, that this gate failed, and that its reason code was counted.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import re
 import shutil
@@ -20,9 +22,11 @@ from typing import Any
 import orjson
 import pytest
 import yaml
+from gate_lines import check_printed_lines
 
 from pipeline import extract, generate, verify
 from pipeline.bytebpe import ByteBPE, Tokens
+from pipeline.gates.codes import REASONS
 from pipeline.records import RecordReader, write_records
 from pipeline.student import Student
 
@@ -47,7 +51,9 @@ class Case:
         return orjson.loads((self.root / "data" / "verify_report.json").read_bytes())
 
     def metrics(self) -> dict[str, Any]:
-        return orjson.loads((self.root / "metrics" / "verify.json").read_bytes())
+        """The headline figures, with the gate and reason metrics under their own keys."""
+        read = lambda name: orjson.loads((self.root / "metrics" / name).read_bytes())  # noqa: E731
+        return {**read("verify.json"), "gates": read("gates.json"), "reasons": read("reasons.json")}
 
 
 def write_params(root: Path, tokenizer: Path, **overrides: Any) -> Path:
@@ -90,7 +96,14 @@ def case(clean: Case, tmp_path: Path, qwen_dir: Path) -> Case:
 
 
 def run(case: Case) -> tuple[int, dict[str, Any]]:
-    return verify.main(["--params", str(case.params)]), case.report()
+    """Verify the case; every printed gate line is held to the report (tests/gate_lines.py)."""
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        code = verify.main(["--params", str(case.params)])
+    report = case.report()
+    check_printed_lines(printed.getvalue(), report)
+    print(printed.getvalue(), end="")  # still there for the tests that read it
+    return code, report
 
 
 def edit(path: Path, change: Callable[[list[dict[str, Any]], dict[str, Any]], None]) -> None:
@@ -158,7 +171,8 @@ def test_clean_set_passes_every_gate(clean: Case, capsys: pytest.CaptureFixture[
     out = capsys.readouterr().out
     assert report["summary"]["failed_gates"] == [], out
     assert exit_code == 0
-    assert "FAILED" not in out and "all 43 gates met their thresholds" in out
+    assert "FAILED" not in out and "all 42 gates met their thresholds" in out
+    assert "speed not gated below 1000 items" in out  # 80 items: start-up dominates
     assert report["skipped"] == []
 
 
@@ -175,11 +189,15 @@ def test_metrics_are_numbers_with_a_fixed_key_set(clean: Case) -> None:
 
     leaves = dict(walk(metrics))
     assert all(isinstance(v, int | float) and not isinstance(v, bool) for v in leaves.values())
-    assert set(metrics["reasons"]) >= {"pii_email", "secret", "misaligned_teacher", "duplicate_id"}
-    assert all(
-        set(g) == {"value", "threshold", "pass", "skipped"} for g in metrics["gates"].values()
-    )
+    assert list(metrics["reasons"]) == sorted(REASONS)  # every code, 0 when absent
+    # Each gate's value and pass flag; thresholds are not results, they stay in the report.
+    assert all(set(g) == {"value", "pass"} for g in metrics["gates"].values())
     assert len(metrics["gates"]) == 42
+    headline = set(metrics) - {"gates", "reasons"}
+    assert headline == {"items", "calls", "unreadable", "pass", "failed", "skipped"} | {
+        "extraction", "schema_valid", "f1_lax", "f1_strict", "span_f1", "aligned"
+    }  # fmt: skip
+    assert isinstance(metrics["items"], int) and metrics["items"] == TOTAL
 
 
 def test_outputs_are_byte_identical_across_runs_and_workers(
@@ -190,6 +208,8 @@ def test_outputs_are_byte_identical_across_runs_and_workers(
         clean.root / "data" / "verify_report.json",
         clean.root / "data" / "DATASET_CARD.md",
         clean.root / "metrics" / "verify.json",
+        clean.root / "metrics" / "gates.json",
+        clean.root / "metrics" / "reasons.json",
         *sorted((clean.root / "metrics" / "plots").glob("*.json")),
     ]
     first = [p.read_bytes() for p in outputs]
@@ -223,7 +243,11 @@ def test_report_has_fingerprints_worst_items_and_per_tool_figures(clean: Case) -
     assert all({"id", "line", "reasons"} <= set(entry) for entry in report["items"])
     plots = clean.root / "metrics" / "plots"
     rows = orjson.loads((plots / "stratification.json").read_bytes())
-    assert len(rows) == TOTAL and set(rows[0]) == {"scenario", "complexity"}
+    # One row per cell with its count, not one per item.
+    assert sum(r["items"] for r in rows) == TOTAL and len(rows) < TOTAL
+    assert set(rows[0]) == {"scenario", "complexity", "items"}
+    lengths = orjson.loads((plots / "sequence_lengths.json").read_bytes())
+    assert sum(r["items"] for r in lengths) == TOTAL  # every item renders a training sequence
     card = (clean.root / "data" / "DATASET_CARD.md").read_text("utf-8")
     assert "## Gates" in card and "## Known limitations" in card
     assert report["fingerprints"]["tokenizer"]["current"]["sha256"] in card

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
+from gate_lines import check_printed_lines
 
 from pipeline import extract, verify
 from pipeline.gates.gate import NEEDS_METADATA, NEEDS_PLAN
@@ -90,11 +94,16 @@ def extract_and_verify(tmp_path: Path, qwen_dir: Path, raw: Path) -> tuple[int, 
     args = ["--in", str(raw), "--out", str(out), "--tokenizer", str(qwen_dir)]
     assert extract.main([*args, "--params", str(tmp_path / "none.yaml")]) == 0
     report_path = tmp_path / "report.json"
-    code = verify.main(
-        ["--in", str(out), "--report", str(report_path), "--tokenizer", str(qwen_dir),
-         "--params", str(tmp_path / "none.yaml")]
-    )  # fmt: skip
-    return code, orjson.loads(report_path.read_bytes())
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        code = verify.main(
+            ["--in", str(out), "--report", str(report_path), "--tokenizer", str(qwen_dir),
+             "--params", str(tmp_path / "none.yaml")]
+        )  # fmt: skip
+    report = orjson.loads(report_path.read_bytes())
+    check_printed_lines(printed.getvalue(), report)  # each line agrees with the report
+    print(printed.getvalue(), end="")
+    return code, report
 
 
 @pytest.mark.parametrize("kind", ["hermes", "openai"])
@@ -118,12 +127,17 @@ def test_standalone_checks_what_the_data_supports(
     skipped = {s["gate"]: s["why"] for s in report["skipped"]}
     assert set(NEEDS_METADATA) | set(NEEDS_PLAN) <= set(skipped)
     assert skipped["span_f1"] == "needs generator metadata"
+    # Strict F1 counts the generator's answer fields: external data has none.
+    assert skipped["integration_f1_strict"] == "needs the generator's answer field names"
+    assert report["reasons"]["ungrounded_strict"] == 0
     assert "registry_fingerprint" in skipped
     assert not (tmp_path / "metrics").exists()
     assert code == 0, report["summary"]
 
 
-def test_standalone_reports_a_leak_and_a_broken_call(tmp_path: Path, qwen_dir: Path) -> None:
+def test_standalone_reports_a_leak_and_a_broken_call(
+    tmp_path: Path, qwen_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     leaky = hermes("leak", ANSWER + " Write to jane.doe@corp.io.")
     broken = hermes("broken", request="Another request.")
     broken["teacher_text"] = broken["teacher_text"].replace('"top_k": 3', '"top_k": 99')
@@ -133,6 +147,9 @@ def test_standalone_reports_a_leak_and_a_broken_call(tmp_path: Path, qwen_dir: P
     assert report["reasons"]["pii_email"] == 1
     assert report["reasons"]["schema_invalid"] == 1
     assert {"privacy", "schema_valid"} <= set(report["summary"]["failed_gates"])
+    out = capsys.readouterr().out
+    # The printed count is the code's: one invalid call of the two checked.
+    assert re.search(r"^schema_valid .* FAILED +schema_invalid: 1/2 calls invalid$", out, re.M), out
 
 
 def test_file_that_was_never_extracted(tmp_path: Path, qwen_dir: Path) -> None:

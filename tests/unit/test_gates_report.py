@@ -5,11 +5,24 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from gate_lines import check_printed_lines
+
 from pipeline.gates.card import render_card
 from pipeline.gates.cardfacts import export_docs, length_figures
+from pipeline.gates.codes import REASONS
 from pipeline.gates.gate import Gate, at_least, at_most, counted
-from pipeline.gates.report import build_metrics, build_report, f1_figures, gate_table
+from pipeline.gates.itemgates import integration_gates
+from pipeline.gates.report import (
+    Speed,
+    build_metrics,
+    build_report,
+    f1_figures,
+    gate_metrics,
+    gate_table,
+    reason_metrics,
+)
 from pipeline.gates.stats import SetStats
+from pipeline.params import VerifyParams
 
 
 def report_with(gates: list[Gate], skipped: list[dict[str, str]] | None = None) -> dict[str, Any]:
@@ -44,31 +57,75 @@ def test_table_says_failed_when_a_gate_fails() -> None:
     report = report_with(
         [at_least("privacy", "pii_email", 0.5, 1.0, "1 item"), at_most("x", "y", 0, 0)]
     )
-    table = gate_table(report, (0.1, 2.0, True))
-    assert "FAILED" in table.splitlines()[1]
+    table = gate_table(report, Speed(0.1, 2.0, 1000, 5000))
+    assert table.splitlines()[1].split()[:5] == ["privacy", "0.5000", ">=", "1", "FAILED"]
     assert table.splitlines()[-1] == "verify: FAILED 1 of 3 gates: privacy"
     assert "met their thresholds" not in table and "PASS" not in table
+    check_printed_lines(table, report)
 
 
 def test_speed_is_gated_only_from_the_minimum_size() -> None:
     report = report_with([at_most("x", "y", 0, 0)])
-    slow = gate_table(report, (3.0, 2.0, True))
+    slow = gate_table(report, Speed(3.0, 2.0, 1000, 1000))
     assert slow.splitlines()[-1] == "verify: FAILED 1 of 2 gates: speed"
-    small = gate_table(report, (3.0, 2.0, False))
-    assert (
-        "not gated" in small
-        and small.splitlines()[-1] == "verify: all 2 gates met their thresholds"
+    check_printed_lines(slow, report)
+    small = gate_table(report, Speed(26.67, 2.0, 1000, 5))
+    # Not "ok": below the minimum the speed is measured, not gated, and not counted.
+    speed_line = small.splitlines()[-3]
+    assert speed_line.startswith("speed (s/100 items)")
+    assert " ".join(speed_line.split()[3:]) == (
+        "26.6700 <= 2 not gated below 1000 items (verify.speed_min_items); 5 read"
     )
+    assert small.splitlines()[-1] == (
+        "verify: all 1 gates met their thresholds (speed not gated below 1000 items)"
+    )
+    check_printed_lines(small, report)
     assert gate_table(report, None).splitlines()[-1] == "verify: all 1 gates met their thresholds"
 
 
-def test_metrics_keep_skipped_gates_flagged() -> None:
-    report = report_with([at_most("x", "y", 0, 0)], [{"gate": "z", "why": "no metadata"}])
-    metrics = build_metrics(report, ["x", "z"])
-    assert metrics["gates"]["x"] == {"value": 0, "threshold": 0, "pass": 1, "skipped": 0}
-    assert metrics["gates"]["z"] == {"value": 0, "threshold": 0, "pass": 0, "skipped": 1}
-    assert metrics["all_gates_pass"] == 1
+def _integration(lax_sum: float, items: int, misses: int) -> Gate:
+    stats = SetStats()
+    stats.f1.update(items=items, lax_sum=lax_sum, strict_sum=lax_sum, misses=misses)
+    return integration_gates(stats, VerifyParams())[0]
+
+
+def test_integration_line_names_the_tolerance_that_passed_it() -> None:
+    tolerated = _integration(3.0, 4, 1)  # 0.75 < 0.9, 1 miss, tolerance max(1, 5% of 4) = 1
+    failing = _integration(2.0, 4, 2)
+    clean = _integration(4.0, 4, 0)
+    assert tolerated.passed and not failing.passed and clean.passed
+    assert tolerated.rule == "< 0.9, 1 miss, tolerance 1"
+    assert failing.rule == "< 0.9, 2 misses, tolerance 1"
+    assert clean.rule == ""  # the plain comparison decided: `>= 0.9` is printed
+    for gate, misses in ((tolerated, 1), (failing, 2), (clean, 0)):
+        report = report_with([gate])
+        report["integration_f1"]["misses"] = misses
+        table = gate_table(report, None)
+        check_printed_lines(table, report)
+    line = gate_table(report_with([tolerated]), None).splitlines()[1]
+    assert line.split(maxsplit=2)[2].startswith("< 0.9, 1 miss, tolerance 1 ok")
+
+
+def test_metrics_are_headline_gate_and_reason_files() -> None:
+    report = report_with(
+        [
+            at_most("x", "y", 0, 0),
+            at_least("schema_valid", "schema_invalid", 0.5, 0.98, "1/2 calls invalid"),
+        ],
+        [{"gate": "z", "why": "no metadata"}],
+    )
+    headline = build_metrics(report)
+    assert headline["pass"] == 0 and headline["failed"] == 1 and headline["skipped"] == 1
+    assert headline["schema_valid"] == 0.5 and headline["f1_strict"] == 0
+    assert all(isinstance(headline[k], int) for k in ("items", "calls", "failed", "skipped"))
+    assert gate_metrics(report) == {
+        "x": {"value": 0, "pass": 1},
+        "schema_valid": {"value": 0.5, "pass": 0},
+    }
+    reasons = reason_metrics(report)
+    assert list(reasons) == list(REASONS) and set(reasons.values()) == {0}
     assert "skipped" in gate_table(report, None)
+    check_printed_lines(gate_table(report, None), report)
 
 
 def test_f1_figures_without_items() -> None:

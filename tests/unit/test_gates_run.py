@@ -58,8 +58,9 @@ def test_dvc_mode_with_metadata_skips_nothing() -> None:
 
 def test_without_metadata_the_metadata_and_plan_gates_are_skipped() -> None:
     skips = _skips(True, False, HEADER, "")
-    assert set(skips) == set(NEEDS_METADATA) | set(NEEDS_PLAN)
+    assert set(skips) == set(NEEDS_METADATA) | set(NEEDS_PLAN) | {"integration_f1_strict"}
     assert skips[NEEDS_METADATA[0]] == "needs generator metadata"
+    assert skips["integration_f1_strict"] == "needs the generator's answer field names"
     assert skips[NEEDS_PLAN[0]] == "needs generator metadata"
 
 

@@ -85,3 +85,11 @@ def test_worst_items_are_the_lowest_strict_f1_earliest_first() -> None:
     ]
     assert stats.f1["misses"] == 1 and stats.negative_controls == 1
     assert stats.per_tool["fs.read"]["items"] == 8
+
+
+def test_sequence_lengths_are_counted_per_max_length_bucket() -> None:
+    stats = SetStats()
+    for line, tokens in enumerate((100, 512, 513, 9000), start=1):
+        stats.add(result(line, sequence_tokens=tokens))
+    stats.add(result(5))  # no rendered sequence: not counted
+    assert stats.sequence_buckets == {0: 2, 1: 1, 5: 1}

@@ -240,12 +240,13 @@ def integration(items: int, lax_sum: float, strict_sum: float, misses: int) -> l
     return integration_gates(with_f1(logged(), items, lax_sum, strict_sum, misses), PARAMS)
 
 
-def lax_gate(value: float, passed: bool, detail: str) -> Gate:
-    return Gate("integration_f1", "ungrounded_lax", value, 0.625, ">=", passed, detail)
+def lax_gate(value: float, passed: bool, detail: str, rule: str = "") -> Gate:
+    return Gate("integration_f1", "ungrounded_lax", value, 0.625, ">=", passed, detail, rule=rule)
 
 
-def strict_gate(value: float) -> Gate:
-    return Gate("integration_f1_strict", "ungrounded_strict", value, 0.0, "trend", True, "a trend")
+def strict_gate(value: float, items: int = 8) -> Gate:
+    detail = f"strict macro over {items} eligible items"
+    return Gate("integration_f1_strict", "ungrounded_strict", value, 0.0, "trend", True, detail)
 
 
 # A miss scores 0 lax, so with a threshold of 5/8 and a quarter of the items
@@ -261,14 +262,24 @@ def test_lax_at_its_threshold_passes_with_more_misses_than_allowed() -> None:
 
 def test_lax_below_its_threshold_passes_with_misses_at_the_tolerance() -> None:
     assert integration(8, 4, 3, 2) == [
-        lax_gate(0.5, True, "lax macro over 8 eligible items; 2 misses (allowed 2)"),
+        lax_gate(
+            0.5,
+            True,
+            "lax macro over 8 eligible items; 2 misses (allowed 2)",
+            "< 0.625, 2 misses, tolerance 2",
+        ),
         strict_gate(0.375),
     ]
 
 
 def test_lax_below_its_threshold_with_one_miss_too_many_fails() -> None:
     assert integration(8, 4, 1, 3) == [
-        lax_gate(0.5, False, "lax macro over 8 eligible items; 3 misses (allowed 2)"),
+        lax_gate(
+            0.5,
+            False,
+            "lax macro over 8 eligible items; 3 misses (allowed 2)",
+            "< 0.625, 3 misses, tolerance 2",
+        ),
         strict_gate(0.125),
     ]
 
@@ -276,18 +287,30 @@ def test_lax_below_its_threshold_with_one_miss_too_many_fails() -> None:
 def test_the_miss_tolerance_rounds_up_and_is_at_least_one() -> None:
     # ceil(0.25 * 9) = 3 allowed.
     assert integration(9, 4.5, 0, 3)[0] == lax_gate(
-        0.5, True, "lax macro over 9 eligible items; 3 misses (allowed 3)"
+        0.5,
+        True,
+        "lax macro over 9 eligible items; 3 misses (allowed 3)",
+        "< 0.625, 3 misses, tolerance 3",
     )
     # ceil(0.25 * 2) = 1 allowed.
     assert integration(2, 1, 0, 1)[0] == lax_gate(
-        0.5, True, "lax macro over 2 eligible items; 1 misses (allowed 1)"
+        0.5,
+        True,
+        "lax macro over 2 eligible items; 1 misses (allowed 1)",
+        "< 0.625, 1 miss, tolerance 1",
     )
     assert integration(2, 0, 0, 2)[0] == lax_gate(
-        0.0, False, "lax macro over 2 eligible items; 2 misses (allowed 1)"
+        0.0,
+        False,
+        "lax macro over 2 eligible items; 2 misses (allowed 1)",
+        "< 0.625, 2 misses, tolerance 1",
     )
     # ceil(0.25 * 1) = 1: a single eligible item may miss.
     assert integration(1, 0, 0, 1)[0] == lax_gate(
-        0.0, True, "lax macro over 1 eligible items; 1 misses (allowed 1)"
+        0.0,
+        True,
+        "lax macro over 1 eligible items; 1 misses (allowed 1)",
+        "< 0.625, 1 miss, tolerance 1",
     )
 
 
@@ -302,7 +325,7 @@ def test_no_eligible_item_is_vacuously_perfect() -> None:
             True,
             "lax macro over 0 eligible items; 0 misses (allowed 1)",
         ),
-        strict_gate(1.0),
+        strict_gate(1.0, items=0),
     ]
 
 
@@ -405,8 +428,8 @@ def test_every_item_gate_passes_exactly_at_its_threshold() -> None:
             "1 unreadable lines, 1 items without targets",
         ),
         Gate("full_extraction", "extraction_incomplete", 0.75, 0.75, ">=", True),
-        Gate("json_valid", "json_invalid", 0.875, 0.875, ">=", True, "7/8 calls"),
-        Gate("schema_valid", "schema_invalid", 0.375, 0.375, ">=", True, "3/8 calls"),
+        Gate("json_valid", "json_invalid", 0.875, 0.875, ">=", True, "1/8 calls invalid"),
+        Gate("schema_valid", "schema_invalid", 0.375, 0.375, ">=", True, "5/8 calls invalid"),
         lax_gate(0.625, True, "lax macro over 8 eligible items; 3 misses (allowed 2)"),
         strict_gate(0.5),
         Gate(
@@ -485,6 +508,7 @@ def test_every_item_gate_passes_exactly_at_its_threshold() -> None:
             "<=",
             True,
             "3 of 12 multi-call items miss an args span",
+            rule="<= 3 (0.25 x 12, min 1)",
         ),
         Gate("structure_fidelity", "structure_mismatch", 0.875, 0.875, ">=", True),
         Gate(
@@ -654,9 +678,14 @@ def test_every_item_gate_fails_one_step_past_its_threshold() -> None:
             "2 unreadable lines, 1 items without targets",
         ),
         Gate("full_extraction", "extraction_incomplete", 0.625, 0.75, ">=", False),
-        Gate("json_valid", "json_invalid", 0.75, 0.875, ">=", False, "6/8 calls"),
-        Gate("schema_valid", "schema_invalid", 0.25, 0.375, ">=", False, "2/8 calls"),
-        lax_gate(0.5, False, "lax macro over 8 eligible items; 3 misses (allowed 2)"),
+        Gate("json_valid", "json_invalid", 0.75, 0.875, ">=", False, "2/8 calls invalid"),
+        Gate("schema_valid", "schema_invalid", 0.25, 0.375, ">=", False, "6/8 calls invalid"),
+        lax_gate(
+            0.5,
+            False,
+            "lax macro over 8 eligible items; 3 misses (allowed 2)",
+            "< 0.625, 3 misses, tolerance 2",
+        ),
         strict_gate(0.25),
         Gate(
             "span_f1",
@@ -735,6 +764,7 @@ def test_every_item_gate_fails_one_step_past_its_threshold() -> None:
             "<=",
             False,
             "4 of 12 multi-call items miss an args span",
+            rule="<= 3 (0.25 x 12, min 1)",
         ),
         Gate("structure_fidelity", "structure_mismatch", 0.75, 0.875, ">=", False),
         Gate(
@@ -849,8 +879,8 @@ def test_an_empty_set_passes_every_item_gate_with_the_default_thresholds() -> No
             "0 unreadable lines, 0 items without targets",
         ),
         Gate("full_extraction", "extraction_incomplete", 1.0, 0.95, ">=", True),
-        Gate("json_valid", "json_invalid", 1.0, 0.98, ">=", True, "0/0 calls"),
-        Gate("schema_valid", "schema_invalid", 1.0, 0.98, ">=", True, "0/0 calls"),
+        Gate("json_valid", "json_invalid", 1.0, 0.98, ">=", True, "0/0 calls invalid"),
+        Gate("schema_valid", "schema_invalid", 1.0, 0.98, ">=", True, "0/0 calls invalid"),
         Gate(
             "integration_f1",
             "ungrounded_lax",
@@ -860,7 +890,7 @@ def test_an_empty_set_passes_every_item_gate_with_the_default_thresholds() -> No
             True,
             "lax macro over 0 eligible items; 0 misses (allowed 1)",
         ),
-        strict_gate(1.0),
+        strict_gate(1.0, items=0),
         Gate(
             "span_f1",
             "gold_span_mismatch",
@@ -921,6 +951,7 @@ def test_an_empty_set_passes_every_item_gate_with_the_default_thresholds() -> No
             "<=",
             True,
             "0 of 0 multi-call items miss an args span",
+            rule="<= 1 (0.05 x 0, min 1)",
         ),
         Gate("structure_fidelity", "structure_mismatch", 1.0, 1.0, ">=", True),
         Gate(
@@ -1116,6 +1147,8 @@ def test_multicall_parity_tolerance(parity: list[int], threshold: int, passed: b
         "<=",
         passed,
         f"{misses} of {multi} multi-call items miss an args span",
+        # The threshold depends on the item count: the rule printed says how.
+        rule=f"<= {threshold} (0.25 x {multi}, min 1)",
     )
 
 
