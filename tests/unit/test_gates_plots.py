@@ -92,6 +92,7 @@ def test_dvc_yaml_declares_the_plots_the_png_renderer_draws() -> None:
     expected = {
         f"metrics/plots/{name}.json": {
             "cache": False,
+            "persist": True,  # git tracks them: a failing run must not delete them
             "template": p.template,
             "x": p.x,
             "y": p.y,
