@@ -86,6 +86,7 @@ def json_schema_counts(
     sequence = dicts(metadata.get("call_sequence"))
     kind = as_dict(metadata.get("adversarial")).get("type")
     counts = {"json_checked": 0, "json_valid": 0, "schema_checked": 0, "schema_valid": 0}
+    counts["schema_unknown"] = 0
     for verdict in verdicts:
         planned = sequence[verdict.index] if verdict.index < len(sequence) else {}
         meant_malformed = not standalone and isinstance(planned.get("arguments"), str)
@@ -97,7 +98,9 @@ def json_schema_counts(
             counts["json_valid"] += verdict.json_valid
             if not verdict.json_valid:
                 add(result, "json_invalid", f"call {verdict.index} is not a valid JSON call")
-        if verdict.json_valid and not meant_invalid:
+        if verdict.json_valid and not verdict.schema_known:
+            counts["schema_unknown"] += 1
+        elif verdict.json_valid and not meant_invalid:
             counts["schema_checked"] += 1
             counts["schema_valid"] += verdict.schema_valid
             if not verdict.schema_valid:
@@ -204,6 +207,8 @@ def judge_item(line: int, item: dict[str, Any], validators: Validators, s: Setti
     result["counts"] = json_schema_counts(verdicts, metadata, s.standalone, result)
     if checks.has_reasoning_content(item):
         add(result, "reasoning_content")
+    for where, evidence in checks.call_like_turns(item):
+        add(result, "call_like_text", f"{where}: {evidence!r}")
     eligible = control is None and uses_tools
     if not s.standalone:
         _generator_checks(

@@ -144,6 +144,8 @@ def summary(counts: dict[str, int], job: Job) -> str:
         f"no schema {counts['schema_unknown']}); spans {counts['spans']} "
         f"(unaligned {counts['unaligned_spans']}); sequence spans {counts['sequence_spans']} "
         f"(unplaced {counts['sequence_unaligned']}); integration spans "
-        f"{counts['integration_spans']} (over cap: {counts['over_cap']} items) -> {job.out}, "
+        f"{counts['integration_spans']} (over cap: {counts['over_cap']} items); "
+        f"call-like text left as prose: {counts['call_like_text']} turns (call_like_text) "
+        f"-> {job.out}, "
         f"{job.export}"
     )
