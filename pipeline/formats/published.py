@@ -233,14 +233,18 @@ def tools_from_system(item: dict[str, Any], messages: list[dict[str, Any]]) -> s
         content = message.get("content")
         if message.get("role") != "system" or not isinstance(content, str):
             continue
+        # Hermes prompts first name the tags in prose ("within <tools></tools> XML
+        # tags"): the first block that holds tools is the list.
         start = content.find(_TOOLS_OPEN)
-        end = content.find(_TOOLS_CLOSE, start + 1)
-        if start < 0 or end < 0:
-            continue
-        tools = _tool_list(content[start + len(_TOOLS_OPEN) : end])
-        if tools:
-            item["tools"] = tools
-            return f"tools read from the system prompt's <tools> block ({len(tools)} tools)"
+        while start >= 0:
+            end = content.find(_TOOLS_CLOSE, start)
+            if end < 0:
+                break
+            tools = _tool_list(content[start + len(_TOOLS_OPEN) : end])
+            if tools:
+                item["tools"] = tools
+                return f"tools read from the system prompt's <tools> block ({len(tools)} tools)"
+            start = content.find(_TOOLS_OPEN, end)
     return None
 
 

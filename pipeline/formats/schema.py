@@ -114,7 +114,11 @@ def _type_expr(text: str) -> dict[str, Any] | None:
     inner = [_type_expr(a) for a in args]
     if any(i is None for i in inner):
         return None
-    if head == "optional" and len(inner) == 1:
+    if head == "optional" and len(inner) == 1 and inner[0] is not None:
+        # Optional[X] is X or None: the value may be null.
+        kind = inner[0].get("type")
+        if isinstance(kind, str):
+            return {**inner[0], "type": [kind, "null"]}
         return inner[0]
     if head == "union":
         kinds = [i.get("type") for i in inner if i is not None]
@@ -149,13 +153,19 @@ def _expand_type(value: str, where: str, notes: list[str]) -> dict[str, Any] | N
     return fragment
 
 
+# Keywords that make a dict a schema rather than a bare {name: property} map.
+_KEYWORDS = frozenset(
+    {*_ONE, *_MANY, *_NAMED, "type", "required", "$ref", "$schema", "enum", "const"}
+    | {"title", "description", "default", "examples", "format", "minProperties"}
+)
+
+
 def _bare_properties(schema: Any) -> bool:
     """A parameters object written as a bare {name: property} map (xLAM, some exports)."""
     return (
         isinstance(schema, dict)
         and bool(schema)
-        and "type" not in schema
-        and "properties" not in schema
+        and not any(key in _KEYWORDS for key in schema)
         and all(
             isinstance(v, dict) and ("type" in v or "description" in v) for v in schema.values()
         )
