@@ -400,7 +400,9 @@ _CALL_LIKE = (
     re.compile(re.escape(MISTRAL_TAG)),
     re.compile(r"<function="),
     re.compile(re.escape(PYTHON_TAG)),
+    # `[name(` with a keyword or a closing bracket, or `[name(...)]` written tight.
     re.compile(r"\[\s*[^\W\d][\w.]*\s*\(\s*(?:\)|[^\W\d]\w*\s*=)"),
+    re.compile(r"\[\s*[^\W\d][\w.]*\((?:[^()\[\]]|\([^()]*\))*\)\s*[,\]]"),
 )
 _NAME_KEY = re.compile(r"""\{\s*["']name["']\s*:""")
 _ARGS_KEY = re.compile(r"""["'](?:arguments|parameters)["']\s*:""")

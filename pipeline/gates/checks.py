@@ -68,6 +68,7 @@ def caws_parses(line: str) -> bool:
 CALL_LIKE = re.compile(
     r"\[TOOL_CALLS\]|<function=|<\|python_tag\|>"
     r"|\[\s*[^\W\d][\w.]*\s*\(\s*(?:\)|[^\W\d]\w*\s*=)"
+    r"|\[\s*[^\W\d][\w.]*\((?:[^()\[\]]|\([^()]*\))*\)\s*[,\]]"
 )
 CALL_LIKE_JSON = re.compile(r"""\{\s*["']name["']\s*:""")
 CALL_LIKE_ARGS = re.compile(r"""["'](?:arguments|parameters)["']\s*:""")
