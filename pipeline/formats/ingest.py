@@ -32,6 +32,7 @@ from pipeline.formats.published import (
     from_xlam,
     is_llamafactory,
     is_xlam,
+    openai_tools,
     source_record,
     tool_call,
     tools_from_system,
@@ -39,6 +40,7 @@ from pipeline.formats.published import (
 from pipeline.formats.schema import ToolSchemas
 from pipeline.formats.seed import parse_seed
 from pipeline.formats.textcalls import TEXT_FORMATS, TypeOf, call_like, parse_text_calls
+from pipeline.text import normalize
 
 FORMATS = ("auto", "seed", "hermes", "openai", *RECORD_FORMATS, *TEXT_FORMATS)
 PARSERS: dict[str, Callable[[str], Parsed]] = {"seed": parse_seed, "hermes": parse_hermes}
@@ -153,14 +155,22 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
     messages = item.get("messages")
     if messages is None and "conversations" in item:
         messages = messages_from_conversations(item["conversations"])
-        item["messages"] = messages
         fields = [f"conversations[{i}].value" for i in range(len(messages))]
+        system = item.get("system")
+        no_turn = all(m["role"] != "system" for m in messages)
+        if isinstance(system, str) and system.strip() and no_turn:
+            messages.insert(0, {"role": "system", "content": normalize(system)})
+            fields.insert(0, None)
+            notes.append("the system column became the first (system) message")
+        item["messages"] = messages
         notes.append("messages converted from ShareGPT conversations")
     if messages is not None:
         messages = normalise_messages(messages)
         note = tools_from_system(item, messages)
         if note is not None:
             notes.append(note)
+    if record_fmt is None and isinstance(item.get("tools"), list):
+        item["tools"] = openai_tools(item["tools"], notes)
     text = item.get("teacher_text")
     has_text = isinstance(text, str) and bool(text.strip())
     types = ToolSchemas(item.get("tools")).property_type
@@ -198,7 +208,8 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
         parsed = parse_hermes(rendered)
         # The label names what was parsed: a forced seed format cannot apply to a
         # rendering that is hermes-style by construction.
-        label = record_fmt or text_fmt or ("openai" if fmt in ("auto", "openai") else "hermes")
+        forced = fmt if fmt in TEXT_FORMATS else "hermes"
+        label = record_fmt or text_fmt or ("openai" if fmt in ("auto", "openai") else forced)
         parsed.format = label if fmt != "seed" else "hermes"
         if fmt == "seed":
             notes.append(

@@ -19,6 +19,7 @@ field's NFC+LF text (code points and UTF-8 bytes).
 
 from __future__ import annotations
 
+import ast
 import json
 from typing import Any
 
@@ -249,17 +250,25 @@ def tools_from_system(item: dict[str, Any], messages: list[dict[str, Any]]) -> s
 
 
 def _tool_list(block: str) -> list[dict[str, Any]] | None:
-    """A JSON list of tools, or JSON objects one after another (one per line)."""
+    """A JSON list of tools, JSON objects one after another (one per line), or a
+    Python-literal list (hermes-function-calling writes single quotes)."""
     text = block.strip()
     array = json_array_items(text, 0)
     values: list[Any] = [v for v, _, _ in array[0]] if array is not None else []
-    pos = 0 if array is None else len(text)
-    while pos < len(text):
-        one = json_value(text, pos)
-        if one is None:
+    if array is None and text.startswith("["):
+        try:
+            literal = ast.literal_eval(text)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
             return None
-        values.append(one[0])
-        pos = skip_ws(text, one[1])
+        values = literal if isinstance(literal, list) else []
+    else:
+        pos = 0 if array is None else len(text)
+        while pos < len(text):
+            one = json_value(text, pos)
+            if one is None:
+                return None
+            values.append(one[0])
+            pos = skip_ws(text, one[1])
     if not values or not all(isinstance(v, dict) for v in values):
         return None
     return [

@@ -119,6 +119,8 @@ def _type_expr(text: str) -> dict[str, Any] | None:
         kind = inner[0].get("type")
         if isinstance(kind, str):
             return {**inner[0], "type": [kind, "null"]}
+        if isinstance(kind, list):
+            return {**inner[0], "type": [*kind, *(["null"] if "null" not in kind else [])]}
         return inner[0]
     if head == "union":
         kinds = [i.get("type") for i in inner if i is not None]
@@ -278,6 +280,10 @@ class ToolSchemas:
         props = validator.schema.get("properties") if validator is not None else None
         spec = props.get(key) if isinstance(props, dict) else None
         kind = spec.get("type") if isinstance(spec, dict) else None
+        if isinstance(kind, list):
+            # A nullable string stays a string; otherwise the first non-null type.
+            named = [k for k in kind if isinstance(k, str) and k != "null"]
+            kind = "string" if "string" in named else (named[0] if len(named) == 1 else None)
         return kind if isinstance(kind, str) else None
 
     def validate(self, name: str | None, arguments: Any) -> tuple[bool | None, list[str]]:

@@ -149,11 +149,28 @@ def json_array_items(text: str, pos: int) -> tuple[list[tuple[Any, int, int]], i
         pos = skip_ws(text, pos + 1)
 
 
+_EOT = re.compile(r"<\|(?:eom_id|eot_id)\|>")
+
+
+def _no_eot(text: str) -> str:
+    """Llama's end-of-message tokens, kept in some data, are the template's, not prose:
+    blanked (same length, so offsets hold)."""
+    return _EOT.sub(lambda m: " " * len(m.group()), text)
+
+
 def parse_llama3(text: str, _types: TypeOf = _no_types) -> TextCalls | None:
     pos = skip_ws(text, 0)
     tag = text.startswith(PYTHON_TAG, pos)
     if tag:
         pos = skip_ws(text, pos + len(PYTHON_TAG))
+    array = json_array_items(text, pos)
+    if array is not None:
+        # Some data write the calls as one JSON list.
+        listed = [object_call(text, s, e, value) for value, s, e in array[0]]
+        if not listed or any(c is None for c in listed):
+            return None
+        calls_ = tuple(c for c in listed if c is not None)
+        return TextCalls("llama3_json", calls_, _prose(_no_eot(text), [(0, array[1])]))
     calls: list[TextCall] = []
     while text.startswith("{", pos):
         found = json_value(text, pos)
@@ -170,7 +187,7 @@ def parse_llama3(text: str, _types: TypeOf = _no_types) -> TextCalls | None:
     if not calls:
         return None
     rest = calls[-1].call_span[1]
-    return TextCalls("llama3_json", tuple(calls), _prose(text, [(0, rest)]))
+    return TextCalls("llama3_json", tuple(calls), _prose(_no_eot(text), [(0, rest)]))
 
 
 def _mistral_one(text: str, pos: int) -> tuple[list[TextCall], int] | None:

@@ -56,9 +56,14 @@ class Job:
 
 
 def _adapt_external_value(item: dict[str, Any], lineno: int) -> None:
-    """A missing id becomes ``line-<n>``; a string ``tools`` is decoded."""
+    """A missing id becomes ``line-<n>``, an integer id its decimal text (xLAM numbers
+    its rows); a string ``tools`` is decoded, an empty one is no tools."""
     if "id" not in item:
         item["id"] = f"line-{lineno:06d}"
+    elif isinstance(item["id"], int) and not isinstance(item["id"], bool):
+        item["id"] = str(item["id"])
+    if isinstance(item.get("tools"), str) and not item["tools"].strip():
+        item["tools"] = []
     if isinstance(item.get("tools"), str):
         # Undecodable text is left as is: the item check then names the field.
         with contextlib.suppress(orjson.JSONDecodeError):
