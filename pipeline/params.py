@@ -80,7 +80,19 @@ class GenerateParams:
 
 @dataclass(frozen=True)
 class ExtractParams:
-    format: Literal["auto", "seed", "hermes", "openai"] = "auto"
+    # pipeline.formats.FORMATS (docs/formats.md); a test keeps the two lists equal.
+    format: Literal[
+        "auto",
+        "seed",
+        "hermes",
+        "openai",
+        "llamafactory",
+        "xlam",
+        "llama3_json",
+        "mistral",
+        "qwen_xml",
+        "pythonic",
+    ] = "auto"
     inp: str = "data/generated.jsonl"
     out: str = "data/extracted.jsonl"
     export: str = "data/train.parquet"

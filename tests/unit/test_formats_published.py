@@ -4,13 +4,15 @@ rejects naming the field, system-prompt tools, and the schema spellings they use
 from __future__ import annotations
 
 import json
+import typing
 from typing import Any
 
 import pytest
 
-from pipeline.formats import FormatError, ingest
+from pipeline.formats import FORMATS, FormatError, ingest
 from pipeline.formats.schema import ToolSchemas
 from pipeline.formats.textcalls import parse_llama3
+from pipeline.params import ExtractParams
 from pipeline.targets.stage import _adapt_external_value
 
 WEATHER = {
@@ -135,6 +137,10 @@ def test_llama3_json_list_and_end_of_message_tokens() -> None:
     found = parse_llama3(text)
     assert found is not None and found.prose == ""
     assert [(c.name, c.arguments) for c in found.calls] == [("f", {"a": 1})]
+
+
+def test_params_offer_every_format() -> None:
+    assert typing.get_args(typing.get_type_hints(ExtractParams)["format"]) == FORMATS
 
 
 def test_external_rows_with_integer_ids_and_empty_tools_are_read() -> None:
