@@ -65,11 +65,11 @@ def json_calls(text: str, where: str) -> list[TextCall]:
     start = skip_ws(text, 0)
     array = json_array_items(text, start)
     if array is not None:
-        calls = [object_call(text, s, e, v) for v, s, e in array[0]]
+        calls = [object_call(text, s, e, v, field=True) for v, s, e in array[0]]
         end = array[1]
     else:
         found = json_value(text, start)
-        calls = [object_call(text, start, found[1], found[0]) if found else None]
+        calls = [object_call(text, start, found[1], found[0], field=True) if found else None]
         end = found[1] if found else len(text)
     if text[end:].strip() or any(c is None for c in calls):
         raise FormatError(where, "expected a JSON call object {name, arguments} or a list of them")

@@ -93,17 +93,25 @@ def json_value(text: str, pos: int) -> tuple[Any, int] | None:
         return None
 
 
-def object_call(text: str, start: int, end: int, value: Any) -> TextCall | None:
+def object_call(
+    text: str, start: int, end: int, value: Any, *, field: bool = False
+) -> TextCall | None:
     """The call that the JSON object ``text[start:end]`` (decoded: `value`) is, or None.
 
     ``arguments`` (or ``parameters``) must be an object, or a string holding one.
+    In free text the name must be an identifier (clear syntax only); in a field
+    that holds nothing but calls (`field`: xLAM answers, LLaMA-Factory
+    function_call) any non-empty name is the tool's, and a call without
+    arguments has none (an empty argument span after its name).
     """
     if not isinstance(value, dict):
         return None
     name = value.get("name")
     key = next((k for k in ("arguments", "parameters") if k in value), None)
-    if not isinstance(name, str) or not NAME.match(name) or key is None:
+    if not isinstance(name, str) or not (NAME.match(name) or (field and name.strip())):
         return None
+    if key is None:
+        return _no_arguments(text, start, end, name) if field else None
     arguments = value[key]
     if isinstance(arguments, str):
         decoded = json_value(arguments, 0)
@@ -116,7 +124,7 @@ def object_call(text: str, start: int, end: int, value: Any) -> TextCall | None:
     name_field, args_field = scan.fields.get("name"), scan.fields.get(key)
     if name_field is None or name_field.inner is None or args_field is None:
         return None
-    if text[start + name_field.inner[0] : start + name_field.inner[1]] != name:
+    if not field and text[start + name_field.inner[0] : start + name_field.inner[1]] != name:
         return None  # an escaped name: its characters are not the name's
     return TextCall(
         name,
@@ -125,6 +133,16 @@ def object_call(text: str, start: int, end: int, value: Any) -> TextCall | None:
         (start + args_field.value_start, start + args_field.value_end),
         (start, end),
     )
+
+
+def _no_arguments(text: str, start: int, end: int, name: str) -> TextCall | None:
+    scan = scan_object(text[start:end])
+    name_field = scan.fields.get("name")
+    if name_field is None or name_field.inner is None:
+        return None
+    name_span = (start + name_field.inner[0], start + name_field.inner[1])
+    after = start + name_field.value_end
+    return TextCall(name, {}, name_span, (after, after), (start, end))
 
 
 def json_array_items(text: str, pos: int) -> tuple[list[tuple[Any, int, int]], int] | None:

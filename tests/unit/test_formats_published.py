@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from pipeline.formats import FORMATS, FormatError, ingest
+from pipeline.formats.published import json_calls
 from pipeline.formats.schema import ToolSchemas
 from pipeline.formats.textcalls import parse_llama3
 from pipeline.params import ExtractParams
@@ -204,3 +205,20 @@ def test_required_beside_parameters_moves_inside() -> None:
     assert (
         nullable.property_type("n", "missing") is None and nullable.property_type("x", "a") is None
     )
+
+
+def test_a_calls_field_takes_any_name_and_calls_without_arguments() -> None:
+    text = '[{"name": "Get Recipe", "arguments": {"q": 1}}, {"name": "news"}]'
+    first, second = json_calls(text, "answers")
+    assert (first.name, first.arguments, second.name, second.arguments) == (
+        "Get Recipe",
+        {"q": 1},
+        "news",
+        {},
+    )
+    assert text[slice(*second.call_span)] == '{"name": "news"}'
+    assert second.args_span[0] == second.args_span[1] == text.index('"news"') + len('"news"')
+    # The same object in free text is not a call: a name must be an identifier there.
+    assert parse_llama3('{"name": "Get Recipe", "parameters": {}}') is None
+    with pytest.raises(FormatError, match="expected a JSON call object"):
+        json_calls('[{"name": ""}]', "answers")
