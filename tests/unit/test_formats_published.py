@@ -80,7 +80,7 @@ def test_xlam_row_is_one_turn_of_parallel_calls() -> None:
         ({"query": 3, "answers": "[]"}, "auto", "query"),
         ({"messages": [{"role": "user", "content": "x"}]}, "xlam", "query"),
         (
-            {"conversations": [{"from": "function_call", "value": '{"name": "f"}'}]},
+            {"conversations": [{"from": "function_call", "value": '{"arguments": {}}'}]},
             "auto",
             "conversations[0].value",
         ),
