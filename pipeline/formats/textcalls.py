@@ -89,7 +89,7 @@ def _prose(text: str, regions: list[Span]) -> str:
 def json_value(text: str, pos: int) -> tuple[Any, int] | None:
     try:
         return _DECODER.raw_decode(text, pos)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python recurses
         return None
 
 

@@ -12,6 +12,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.formats.textcalls import (
     TextCall,
@@ -229,3 +231,31 @@ def test_llama3_json_needs_the_text_to_be_the_call() -> None:
     assert (
         parse_llama3('{"name": "f", "parameters": {}}{"name": "g", "parameters": {}}') is not None
     )
+
+
+_PIECES = [
+    "[TOOL_CALLS]", "[ARGS]", "[CALL_ID]", "<|python_tag|>", "<tool_call>", "</tool_call>",
+    "<function=", "<function=f>", "</function>", "<parameter=a>", "</parameter>", "{", "}",
+    "[", "]", "(", ")", '"name"', '"arguments"', '"parameters"', ":", ",", '"f"', "f", "=",
+    "'", '"', "\\", "1", "-", "é", "日本", "\n", " ", ";", "True", "None", "null", "x=1",
+    "f(", "a.b", '{"a": 1}', "<|eom_id|>",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=30).map("".join))
+def test_any_text_parses_or_not_without_raising_and_spans_nest(text: str) -> None:
+    for fmt in ("auto", "llama3_json", "mistral", "qwen_xml", "pythonic"):
+        found = parse_text_calls(text, fmt, _types)
+        for call in found.calls if found else ():
+            assert 0 <= call.call_span[0] <= call.name_span[0] <= call.name_span[1]
+            assert call.call_span[0] <= call.args_span[0] <= call.args_span[1]
+            assert max(call.name_span[1], call.args_span[1]) <= call.call_span[1] <= len(text)
+            json.dumps(call.arguments, allow_nan=False)  # JSON-compatible values only
+    call_like(text)
+
+
+def test_deeply_nested_text_is_neither_a_call_nor_an_error() -> None:
+    deep = "[" * 5000 + "]" * 5000
+    assert parse_text_calls(deep, "auto") is None
+    assert parse_text_calls("{" + '"a":[' * 3000, "llama3_json") is None
