@@ -86,7 +86,6 @@ def json_schema_counts(
     sequence = dicts(metadata.get("call_sequence"))
     kind = as_dict(metadata.get("adversarial")).get("type")
     counts = {"json_checked": 0, "json_valid": 0, "schema_checked": 0, "schema_valid": 0}
-    counts["schema_unknown"] = 0
     for verdict in verdicts:
         planned = sequence[verdict.index] if verdict.index < len(sequence) else {}
         meant_malformed = not standalone and isinstance(planned.get("arguments"), str)
@@ -99,7 +98,8 @@ def json_schema_counts(
             if not verdict.json_valid:
                 add(result, "json_invalid", f"call {verdict.index} is not a valid JSON call")
         if verdict.json_valid and not verdict.schema_known:
-            counts["schema_unknown"] += 1
+            # Present only when there are any, so items with schemas keep their exact counts.
+            counts["schema_unknown"] = counts.get("schema_unknown", 0) + 1
         elif verdict.json_valid and not meant_invalid:
             counts["schema_checked"] += 1
             counts["schema_valid"] += verdict.schema_valid
