@@ -1,11 +1,18 @@
 """From one record to a parsed teacher text and the messages to render, per format.
 
-`auto` decides per record: a teacher text with ``TOOL_CALL:`` / ``TOOL_RESULT:``
-/ ``Integration:`` lines (before any hermes tag) is seed, any other teacher text
-is hermes, and a record without teacher text but with assistant messages (or
-ShareGPT ``conversations``) is openai. Nothing is dropped from the record:
-fields the extractor derives (rendered teacher text, messages built from the
-text) are added and listed in the returned notes.
+`auto` decides per record: xLAM columns (``query``/``answers``) are xlam,
+``conversations`` with ``function_call`` turns are llamafactory; a teacher text
+with ``TOOL_CALL:`` / ``TOOL_RESULT:`` / ``Integration:`` lines (before any
+hermes tag) is seed; a teacher text or an assistant content that parses
+completely as Llama 3 JSON, Mistral, Qwen XML or pythonic calls is that format
+(`pipeline.formats.textcalls`); any other teacher text is hermes, and a record
+without teacher text but with assistant messages (or ShareGPT
+``conversations``) is openai. Published formats are converted to OpenAI
+messages first (`pipeline.formats.published`; docs/formats.md). Nothing is
+dropped from the record: fields the extractor derives (rendered teacher text,
+messages built from the text) are added and listed in the returned notes, and
+what a conversion replaced is kept (``teacher_text_original``,
+``messages_original``).
 """
 
 from __future__ import annotations
@@ -95,7 +102,7 @@ def _from_teacher_text(
         return None
     given = item.get("messages")
     prompt = item.get("prompt")
-    if isinstance(given, list):
+    if isinstance(given, list):  # system and user turns only (no assistant turn to keep)
         messages = [m for m in given if m.get("role") in ("system", "user")]
     else:
         messages = [{"role": "user", "content": prompt}] if isinstance(prompt, str) else []
@@ -175,13 +182,20 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
     has_text = isinstance(text, str) and bool(text.strip())
     types = ToolSchemas(item.get("tools")).property_type
     text_fmt = None
+    # Calls in a published text format are read from the messages when the record
+    # has assistant turns, and from the bare teacher text when it has none.
+    from_messages = fmt in TEXT_FORMATS and _has_assistant(messages)
     if record_fmt is None and has_text and fmt not in ("openai", "seed", "hermes"):
         assert isinstance(text, str)
-        text_fmt = _from_teacher_text(item, text, fmt, types, sources)
+        if _has_assistant(messages):
+            which = _text_calls_format(text, fmt)
+            from_messages = which is not None and parse_text_calls(text, which, types) is not None
+        else:
+            text_fmt = _from_teacher_text(item, text, fmt, types, sources)
         if text_fmt is not None:
             messages = normalise_messages(item["messages"])
             notes.append(f"messages built from {text_fmt} calls in teacher_text")
-    render = record_fmt or text_fmt or fmt == "openai" or fmt in TEXT_FORMATS
+    render = record_fmt or text_fmt or fmt == "openai" or from_messages
     if render or (not has_text and _has_assistant(messages)):
         if not _has_assistant(messages):
             raise FormatError("messages", "no assistant message to render as teacher text")

@@ -222,3 +222,35 @@ def test_a_calls_field_takes_any_name_and_calls_without_arguments() -> None:
     assert parse_llama3('{"name": "Get Recipe", "parameters": {}}') is None
     with pytest.raises(FormatError, match="expected a JSON call object"):
         json_calls('[{"name": ""}]', "answers")
+
+
+def test_a_forced_text_format_on_a_plain_answer_is_a_plain_answer() -> None:
+    source = ingest({"prompt": "Hi", "teacher_text": "Hello there."}, "mistral")
+    assert source.parsed.of("call") == [] and source.messages[-1]["content"] == "Hello there."
+
+
+def test_teacher_text_and_messages_with_the_same_calls_read_the_messages() -> None:
+    call = '{"name": "f", "parameters": {"a": 1}}'
+    item = {
+        "teacher_text": call,
+        "messages": [{"role": "user", "content": "Go"}, {"role": "assistant", "content": call}],
+    }
+    source = ingest(item)
+    assert source.parsed.format == "llama3_json"
+    assert item["teacher_text_original"] == call
+    assert item["messages_original"][1]["content"] == call
+    (where,) = source.call_sources
+    assert where is not None and where["field"] == "messages[1].content"
+    assert _calls(item) == [("f", {"a": 1})]
+
+
+def test_a_bare_teacher_text_keeps_the_given_system_and_user_turns() -> None:
+    item = {
+        "teacher_text": "[f(a=1)]",
+        "messages": [{"role": "system", "content": "S"}, {"role": "user", "content": "U"}],
+    }
+    source = ingest(item)
+    assert [m["role"] for m in item["messages"]] == ["system", "user", "assistant"]
+    (where,) = source.call_sources
+    assert where is not None and where["field"] == "teacher_text_original"
+    assert where["call_span"] == {"chars": [1, 7], "utf8": [1, 7]}
