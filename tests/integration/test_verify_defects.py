@@ -158,7 +158,7 @@ def test_clean_set_passes_every_gate(clean: Case, capsys: pytest.CaptureFixture[
     out = capsys.readouterr().out
     assert report["summary"]["failed_gates"] == [], out
     assert exit_code == 0
-    assert "FAILED" not in out and "all 43 gates met their thresholds" in out
+    assert "FAILED" not in out and "all 44 gates met their thresholds" in out
     assert report["skipped"] == []
 
 
@@ -179,7 +179,7 @@ def test_metrics_are_numbers_with_a_fixed_key_set(clean: Case) -> None:
     assert all(
         set(g) == {"value", "threshold", "pass", "skipped"} for g in metrics["gates"].values()
     )
-    assert len(metrics["gates"]) == 42
+    assert len(metrics["gates"]) == 43
 
 
 def test_outputs_are_byte_identical_across_runs_and_workers(
@@ -652,6 +652,26 @@ def test_teacher_reasoning_content_present(case: Case, where: str) -> None:
 
     edit(case.extracted, add)
     assert_caught(case, "reasoning_content", "reasoning_content")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        ' {"name": "fs.read", "parameters": {"path": "notes.md"}}',
+        '\n[TOOL_CALLS][{"name": "fs.read", "arguments": {"path": "notes.md"}}',
+        "\n<function=fs.read>",
+    ],
+)
+def test_call_like_text_in_an_answer(case: Case, call: str) -> None:
+    """A call the teacher wrote in a format no parser read, left in the answer's prose."""
+
+    def leave(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        items[2]["messages"][-1]["content"] += call
+        items[2]["teacher_text"] += call
+
+    edit(case.extracted, leave)
+    report = assert_caught(case, "call_like_text", "call_like_text")
+    assert report["reasons"]["call_like_text"] == 1
 
 
 def test_caws_header_unparsable(case: Case) -> None:
