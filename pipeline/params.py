@@ -88,7 +88,19 @@ ExportName = Literal["trl", "axolotl", "llamafactory", "earlier"]
 
 @dataclass(frozen=True)
 class ExtractParams:
-    format: Literal["auto", "seed", "hermes", "openai"] = "auto"
+    # pipeline.formats.FORMATS (docs/formats.md); a test keeps the two lists equal.
+    format: Literal[
+        "auto",
+        "seed",
+        "hermes",
+        "openai",
+        "llamafactory",
+        "xlam",
+        "llama3_json",
+        "mistral",
+        "qwen_xml",
+        "pythonic",
+    ] = "auto"
     inp: str = "data/generated.jsonl"
     out: str = "data/extracted.jsonl"
     export: str = "data/train.parquet"
@@ -148,6 +160,8 @@ class VerifyParams:
     max_attempt_errors: int = bounded(0, 0, 1_000_000)
     max_over_cap_unflagged: int = bounded(0, 0, 1_000_000)
     max_reasoning_content: int = bounded(0, 0, 1_000_000)
+    # Assistant turns holding call-like text that no format parser read (silently lost calls).
+    max_call_like_text: int = bounded(0, 0, 1_000_000)
     max_duplicate_ids: int = bounded(0, 0, 1_000_000)
     # Semantic gates (pipeline.gates.meaning): offending items accepted.
     max_result_incoherent: int = bounded(0, 0, 1_000_000)

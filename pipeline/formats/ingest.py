@@ -1,15 +1,23 @@
 """From one record to a parsed teacher text and the messages to render, per format.
 
-`auto` decides per record: a teacher text with ``TOOL_CALL:`` / ``TOOL_RESULT:``
-/ ``Integration:`` lines (before any hermes tag) is seed, any other teacher text
-is hermes, and a record without teacher text but with assistant messages (or
-ShareGPT ``conversations``) is openai. Nothing is dropped from the record:
-fields the extractor derives (rendered teacher text, messages built from the
-text) are added and listed in the returned notes.
+`auto` decides per record: xLAM columns (``query``/``answers``) are xlam,
+``conversations`` with ``function_call`` turns are llamafactory; a teacher text
+with ``TOOL_CALL:`` / ``TOOL_RESULT:`` / ``Integration:`` lines (before any
+hermes tag) is seed; a teacher text or an assistant content that parses
+completely as Llama 3 JSON, Mistral, Qwen XML or pythonic calls is that format
+(`pipeline.formats.textcalls`); any other teacher text is hermes, and a record
+without teacher text but with assistant messages (or ShareGPT
+``conversations``) is openai. Published formats are converted to OpenAI
+messages first (`pipeline.formats.published`; docs/formats.md). Nothing is
+dropped from the record: fields the extractor derives (rendered teacher text,
+messages built from the text) are added and listed in the returned notes, and
+what a conversion replaced is kept (``teacher_text_original``,
+``messages_original``).
 """
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,9 +32,24 @@ from pipeline.formats.openai import (
     normalise_messages,
     render_teacher,
 )
+from pipeline.formats.published import (
+    RECORD_FORMATS,
+    convert_contents,
+    from_llamafactory,
+    from_xlam,
+    is_llamafactory,
+    is_xlam,
+    openai_tools,
+    source_record,
+    tool_call,
+    tools_from_system,
+)
+from pipeline.formats.schema import ToolSchemas
 from pipeline.formats.seed import parse_seed
+from pipeline.formats.textcalls import TEXT_FORMATS, TypeOf, call_like, parse_text_calls
+from pipeline.text import normalize
 
-FORMATS = ("auto", "seed", "hermes", "openai")
+FORMATS = ("auto", "seed", "hermes", "openai", *RECORD_FORMATS, *TEXT_FORMATS)
 PARSERS: dict[str, Callable[[str], Parsed]] = {"seed": parse_seed, "hermes": parse_hermes}
 _SEED = re.compile(r"^[ \t]*(?:TOOL_CALL|TOOL_RESULT|Integration)[ \t]*:", re.MULTILINE)
 _HERMES = re.compile(r"</?tool_(?:call|response)>")
@@ -37,6 +60,10 @@ class Source:
     parsed: Parsed
     messages: list[dict[str, Any]]
     notes: list[str] = field(default_factory=list)
+    # Per call (in order), where a converted call was in the record; None for the rest.
+    call_sources: list[dict[str, Any] | None] = field(default_factory=list)
+    # Assistant turns whose text looks like a call in no format read (`call_like`).
+    call_like: list[str] = field(default_factory=list)
 
 
 def detect_text_format(text: str) -> str:
@@ -52,24 +79,140 @@ def _has_assistant(messages: list[dict[str, Any]] | None) -> bool:
     return bool(messages) and any(m["role"] == "assistant" for m in messages or ())
 
 
+def _text_calls_format(text: str, fmt: str) -> str | None:
+    """Which text-call parser to try on a bare teacher text (None: seed or hermes)."""
+    if fmt in TEXT_FORMATS:
+        return fmt
+    if fmt != "auto":
+        return None
+    # A seed or hermes marker decides for those formats, except Qwen's XML calls,
+    # which sit inside hermes-like <tool_call> tags.
+    if "<function=" in text or (_SEED.search(text) is None and _HERMES.search(text) is None):
+        return "auto"
+    return None
+
+
+def _from_teacher_text(
+    item: dict[str, Any], text: str, fmt: str, types: TypeOf, sources: dict[int, Any]
+) -> str | None:
+    """A bare teacher text holding text-format calls becomes one assistant turn."""
+    which = _text_calls_format(text, fmt)
+    found = parse_text_calls(text, which, types) if which else None
+    if found is None:
+        return None
+    given = item.get("messages")
+    prompt = item.get("prompt")
+    if isinstance(given, list):  # system and user turns only (no assistant turn to keep)
+        messages = [m for m in given if m.get("role") in ("system", "user")]
+    else:
+        messages = [{"role": "user", "content": prompt}] if isinstance(prompt, str) else []
+    calls = []
+    for call in found.calls:
+        entry = tool_call(call)
+        calls.append(entry)
+        sources[id(entry)] = source_record(found.format, "teacher_text_original", text, call)
+    messages.append({"role": "assistant", "content": found.prose or None, "tool_calls": calls})
+    item["messages"] = messages
+    return found.format
+
+
+def _call_sources(
+    messages: list[dict[str, Any]], sources: dict[int, dict[str, Any]]
+) -> list[dict[str, Any] | None]:
+    return [
+        sources.get(id(call))
+        for m in messages
+        if m.get("role") == "assistant"
+        for call in m.get("tool_calls") or ()
+    ]
+
+
+def _call_like(messages: list[dict[str, Any]]) -> list[str]:
+    found = []
+    for i, m in enumerate(messages):
+        content = m.get("content")
+        if m.get("role") == "assistant" and isinstance(content, str):
+            hit = call_like(content)
+            if hit is not None:
+                found.append(f"call_like_text: messages[{i}].content: {hit!r}")
+    return found
+
+
+def _convert_record(
+    item: dict[str, Any], fmt: str, notes: list[str], sources: dict[int, Any]
+) -> tuple[str | None, list[str | None]]:
+    """xLAM or LLaMA-Factory records as messages: (the format, fields of the messages)."""
+    if fmt == "xlam" or (fmt == "auto" and is_xlam(item)):
+        sources.update(from_xlam(item, notes))
+        return "xlam", [None, "answers"]
+    if fmt == "llamafactory" or (fmt == "auto" and is_llamafactory(item)):
+        found, fields = from_llamafactory(item, notes)
+        sources.update(found)
+        return "llamafactory", fields
+    return None, []
+
+
 def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
     """Parse one record's teacher side; raises FormatError naming the field at fault."""
     if fmt not in FORMATS:
         raise FormatError("format", f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
     notes: list[str] = []
+    sources: dict[int, dict[str, Any]] = {}
+    record_fmt, fields = _convert_record(item, fmt, notes, sources)
     messages = item.get("messages")
     if messages is None and "conversations" in item:
         messages = messages_from_conversations(item["conversations"])
+        fields = [f"conversations[{i}].value" for i in range(len(messages))]
+        system = item.get("system")
+        no_turn = all(m["role"] != "system" for m in messages)
+        if isinstance(system, str) and system.strip() and no_turn:
+            messages.insert(0, {"role": "system", "content": normalize(system)})
+            fields.insert(0, None)
+            notes.append("the system column became the first (system) message")
         item["messages"] = messages
         notes.append("messages converted from ShareGPT conversations")
     if messages is not None:
         messages = normalise_messages(messages)
+        note = tools_from_system(item, messages)
+        if note is not None:
+            notes.append(note)
+    if record_fmt is None and isinstance(item.get("tools"), list):
+        item["tools"] = openai_tools(item["tools"], notes)
     text = item.get("teacher_text")
     has_text = isinstance(text, str) and bool(text.strip())
-    if fmt == "openai" or (not has_text and _has_assistant(messages)):
+    types = ToolSchemas(item.get("tools")).property_type
+    text_fmt = None
+    # Calls in a published text format are read from the messages when the record
+    # has assistant turns, and from the bare teacher text when it has none.
+    from_messages = fmt in TEXT_FORMATS and _has_assistant(messages)
+    if record_fmt is None and has_text and fmt not in ("openai", "seed", "hermes"):
+        assert isinstance(text, str)
+        if _has_assistant(messages):
+            which = _text_calls_format(text, fmt)
+            from_messages = which is not None and parse_text_calls(text, which, types) is not None
+        else:
+            text_fmt = _from_teacher_text(item, text, fmt, types, sources)
+        if text_fmt is not None:
+            messages = normalise_messages(item["messages"])
+            notes.append(f"messages built from {text_fmt} calls in teacher_text")
+    render = record_fmt or text_fmt or fmt == "openai" or from_messages
+    if render or (not has_text and _has_assistant(messages)):
         if not _has_assistant(messages):
             raise FormatError("messages", "no assistant message to render as teacher text")
         assert messages is not None
+        if text_fmt is None and fmt not in ("openai", "seed", "hermes"):
+            before = copy.deepcopy(messages)
+            found = convert_contents(
+                messages, fields, "auto" if fmt in RECORD_FORMATS else fmt, types, sources
+            )
+            if found:
+                normalise_messages(messages)
+                text_fmt = found[0]
+                if not fields:
+                    # The calls' source spans index these contents: keep them.
+                    item["messages_original"] = before
+                    notes.append("the given messages were kept as messages_original")
+                notes.append(f"calls in assistant text converted ({', '.join(sorted(set(found)))})")
         rendered = render_teacher(messages)
         if isinstance(text, str) and text != rendered:
             item["teacher_text_original"] = text
@@ -79,12 +222,16 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
         parsed = parse_hermes(rendered)
         # The label names what was parsed: a forced seed format cannot apply to a
         # rendering that is hermes-style by construction.
-        parsed.format = "openai" if fmt in ("auto", "openai") else "hermes"
+        forced = fmt if fmt in TEXT_FORMATS else "hermes"
+        label = record_fmt or text_fmt or ("openai" if fmt in ("auto", "openai") else forced)
+        parsed.format = label if fmt != "seed" else "hermes"
         if fmt == "seed":
             notes.append(
                 "format seed was forced, but the record has only messages: parsed as hermes"
             )
-        return Source(parsed, messages, notes)
+        return Source(
+            parsed, messages, notes, _call_sources(messages, sources), _call_like(messages)
+        )
     if not isinstance(text, str):
         raise FormatError("teacher_text", "missing, and no assistant messages to render instead")
     parsed = PARSERS[fmt if fmt in PARSERS else detect_text_format(text)](text)
@@ -93,4 +240,4 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
         messages = messages_from_blocks(prompt if isinstance(prompt, str) else None, parsed)
         item["messages"] = messages
         notes.append("messages built from teacher_text (no messages given)")
-    return Source(parsed, messages, notes)
+    return Source(parsed, messages, notes, call_like=_call_like(messages))

@@ -12,6 +12,7 @@ share a dozen tools compiles a dozen validators.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -79,12 +80,110 @@ def _normalise_type(value: Any, where: str, notes: list[str]) -> tuple[Any, bool
     return (unique if isinstance(value, list) else unique[0]), True
 
 
+# Python typing spellings: `List[int]`, `Optional[str]`, `Dict[str, Any]`, `Union[a, b]`.
+_GENERIC = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*\[(.*)\]\s*$", re.DOTALL)
+_OPTIONAL = re.compile(r"\s*,\s*optional\s*$", re.IGNORECASE)
+_CONTAINERS = {"list": "array", "sequence": "array", "tuple": "array", "set": "array"}
+_CONTAINERS |= {"dict": "object", "mapping": "object"}
+
+
+def _split_args(text: str) -> list[str]:
+    """Top-level comma-separated parts of a type's brackets (`Dict[str, List[int]]`)."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += (ch == "[") - (ch == "]")
+        if ch == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _type_expr(text: str) -> dict[str, Any] | None:
+    """The JSON Schema a Python type spelling stands for; {} for any, None if unknown."""
+    generic = _GENERIC.match(text)
+    if generic is None:
+        lowered = text.strip().lower()
+        if lowered in JSON_TYPES:
+            return {"type": lowered}
+        if lowered in TYPE_ALIASES:
+            target = TYPE_ALIASES[lowered]
+            return {} if target is None else {"type": target}
+        return None
+    head, args = generic.group(1).split(".")[-1].lower(), _split_args(generic.group(2))
+    inner = [_type_expr(a) for a in args]
+    if any(i is None for i in inner):
+        return None
+    if head == "optional" and len(inner) == 1 and inner[0] is not None:
+        # Optional[X] is X or None: the value may be null.
+        kind = inner[0].get("type")
+        if isinstance(kind, str):
+            return {**inner[0], "type": [kind, "null"]}
+        if isinstance(kind, list):
+            return {**inner[0], "type": [*kind, *(["null"] if "null" not in kind else [])]}
+        return inner[0]
+    if head == "union":
+        kinds = [i.get("type") for i in inner if i is not None]
+        if not all(isinstance(k, str) for k in kinds) or not kinds:
+            return {}
+        return {"type": list(dict.fromkeys(kinds))}
+    target = _CONTAINERS.get(head)
+    if target == "array":
+        return {"type": "array", **({"items": inner[0]} if len(inner) == 1 and inner[0] else {})}
+    if target == "object":
+        value = inner[1] if len(inner) == 2 else None
+        return {"type": "object", **({"additionalProperties": value} if value else {})}
+    return None
+
+
+def _expand_type(value: str, where: str, notes: list[str]) -> dict[str, Any] | None:
+    """A type string JSON Schema does not know, as a schema fragment (noted), or None."""
+    text = value
+    if _OPTIONAL.search(text):
+        text = _OPTIONAL.sub("", text)
+        notes.append(f"{where}.type: {value!r}: ', optional' dropped (not required)")
+    if text == value and (text in JSON_TYPES or text.strip().lower() in TYPE_ALIASES):
+        return None  # a plain name: `_normalise_type` handles it and writes its note
+    fragment = _type_expr(text)
+    if fragment is None:
+        return None
+    shown = fragment.get("type", "any value")
+    if text != value or fragment != {"type": text}:
+        notes.append(
+            f"{where}.type: {text!r} -> {shown!r}" + (" with items" * ("items" in fragment))
+        )
+    return fragment
+
+
+# Keywords that make a dict a schema rather than a bare {name: property} map.
+_KEYWORDS = frozenset(
+    {*_ONE, *_MANY, *_NAMED, "type", "required", "$ref", "$schema", "enum", "const"}
+    | {"title", "description", "default", "examples", "format", "minProperties"}
+)
+
+
+def _bare_properties(schema: Any) -> bool:
+    """A parameters object written as a bare {name: property} map (xLAM, some exports)."""
+    return (
+        isinstance(schema, dict)
+        and bool(schema)
+        and not any(key in _KEYWORDS for key in schema)
+        and all(
+            isinstance(v, dict) and ("type" in v or "description" in v) for v in schema.values()
+        )
+    )
+
+
 def _normalise(schema: Any, where: str, notes: list[str]) -> Any:
     if not isinstance(schema, dict):
         return schema
     out: dict[str, Any] = {}
     for key, value in schema.items():
         if key == "type":
+            fragment = _expand_type(value, where, notes) if isinstance(value, str) else None
+            if fragment is not None:
+                out.update({k: v for k, v in fragment.items() if k == "type" or k not in schema})
+                continue
             new, keep = _normalise_type(value, where, notes)
             if keep:
                 out[key] = new
@@ -129,7 +228,11 @@ def _normalise(schema: Any, where: str, notes: list[str]) -> Any:
 def _compiled(text: str) -> tuple[Any, tuple[str, ...], str | None]:
     """(validator or None, notes, schema error) for one canonical schema text."""
     notes: list[str] = []
-    schema = _normalise(orjson.loads(text), "parameters", notes)
+    schema = orjson.loads(text)
+    if _bare_properties(schema):
+        notes.append("parameters: a bare property map -> an object schema with those properties")
+        schema = {"type": "object", "properties": schema}
+    schema = _normalise(schema, "parameters", notes)
     if isinstance(schema, dict) and not schema:
         schema = {"type": "object"}
     try:
@@ -159,10 +262,29 @@ class ToolSchemas:
             if not isinstance(params, dict | bool):
                 self.problems.append(f"tools[{i}] {name}: parameters is not an object")
                 continue
+            beside = fn.get("required") if isinstance(fn, dict) else None
+            if isinstance(beside, list) and isinstance(params, dict) and "required" not in params:
+                # Some exports put `required` next to `parameters` instead of inside it.
+                params = {**params, "required": beside}
+                self.notes.append(f"{name}: required {beside} beside parameters -> inside them")
             text = canonical(params)
             self.schemas.setdefault(name, text)
             _, notes, _ = _compiled(text)
             self.notes.extend(f"{name}: {note}" for note in notes)
+
+    def property_type(self, name: str, key: str) -> str | None:
+        """The normalised JSON Schema type of one top-level argument (None: unknown or several)."""
+        if name not in self.schemas:
+            return None
+        validator, _, _ = _compiled(self.schemas[name])
+        props = validator.schema.get("properties") if validator is not None else None
+        spec = props.get(key) if isinstance(props, dict) else None
+        kind = spec.get("type") if isinstance(spec, dict) else None
+        if isinstance(kind, list):
+            # A nullable string stays a string; otherwise the first non-null type.
+            named = [k for k in kind if isinstance(k, str) and k != "null"]
+            kind = "string" if "string" in named else (named[0] if len(named) == 1 else None)
+        return kind if isinstance(kind, str) else None
 
     def validate(self, name: str | None, arguments: Any) -> tuple[bool | None, list[str]]:
         """(schema_valid, errors): None when no schema is known for `name`."""

@@ -40,6 +40,8 @@ class CallVerdict:
     json_valid: bool
     schema_errors: list[str] = field(default_factory=list)
     range_error: bool = False
+    # False when no schema exists to judge the call by (extract's "no schema").
+    schema_known: bool = True
 
     @property
     def schema_valid(self) -> bool:
@@ -145,6 +147,11 @@ class Validators:
             verdict.schema_errors.append(f"tool {name!r} is not offered to the model")
             return verdict
         validator = self.validator(name, offered)
+        if validator is None and self.prefer_item_tools and not offered:
+            # A file that offers no tools gives no schema to judge by: the call is
+            # unknown (as extract's `schema_unknown`), not invalid.
+            verdict.schema_known = False
+            return verdict
         if validator is None:
             verdict.schema_errors.append(f"unknown tool {name!r}")
             return verdict

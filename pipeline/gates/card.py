@@ -72,6 +72,7 @@ CHECKS = {
     "attempts": "the attempt record matches the responses",
     "integration_cap": "over-cap answers are flagged",
     "reasoning_content": "no teacher reasoning field",
+    "call_like_text": "no assistant text holds a call that no format reads",
     "execution": "responses replay in the item's world (or honour their arguments)",
     "intent_answered": "requested comparisons, lists, counts and computations are answered",
     "errors_disclosed": "failures of the user's path, page or code are told",

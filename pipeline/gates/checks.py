@@ -62,6 +62,40 @@ def caws_parses(line: str) -> bool:
     )
 
 
+# Call syntax of the published formats (Mistral tag, Qwen XML, Llama python tag, a
+# bracketed pythonic call list), and a JSON object with a name and its arguments.
+# Verify's own reading, independent of the extractor's parsers.
+CALL_LIKE = re.compile(
+    r"\[TOOL_CALLS\]|<function=|<\|python_tag\|>"
+    r"|\[\s*[^\W\d][\w.]*\s*\(\s*(?:\)|[^\W\d]\w*\s*=)"
+    r"|\[\s*[^\W\d][\w.]*\((?:[^()\[\]]|\([^()]*\))*\)\s*[,\]]"
+)
+CALL_LIKE_JSON = re.compile(r"""\{\s*["']name["']\s*:""")
+CALL_LIKE_ARGS = re.compile(r"""["'](?:arguments|parameters)["']\s*:""")
+# Hermes blocks in a content are read as calls (or judged as broken ones) by extract.
+HERMES_BLOCK = re.compile(r"<tool_(call|response)>.*?(?:</tool_\1>|\Z)", re.DOTALL)
+
+
+def call_like_turns(item: dict[str, Any]) -> list[tuple[str, str]]:
+    """(field, evidence) for each assistant content that looks like a tool call, which
+    an item should not carry as plain text: a call that no format parser read."""
+    found = []
+    messages = item.get("messages")
+    for i, message in enumerate(messages if isinstance(messages, list) else ()):
+        content = message.get("content") if isinstance(message, dict) else None
+        if not isinstance(content, str) or message.get("role") != "assistant":
+            continue
+        text = HERMES_BLOCK.sub(" ", content)
+        hit = CALL_LIKE.search(text)
+        start = hit.start() if hit else None
+        name = CALL_LIKE_JSON.search(text)
+        if name is not None and CALL_LIKE_ARGS.search(text, name.end()):
+            start = name.start() if start is None else min(start, name.start())
+        if start is not None:
+            found.append((f"messages[{i}].content", text[start : start + 60]))
+    return found
+
+
 def has_reasoning_content(item: dict[str, Any]) -> bool:
     """`teacher_reasoning_content` as a key anywhere in the item.
 

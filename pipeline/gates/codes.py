@@ -56,6 +56,7 @@ ITEM_REASONS = (
     "attempts_inconsistent",
     "integration_over_cap",
     "reasoning_content",
+    "call_like_text",
     "long_context_short",
     "locale_probe_format",
     "tool_definition_mismatch",

@@ -221,6 +221,13 @@ def item_gates(stats: SetStats, v: VerifyParams) -> list[Gate]:
             r["reasoning_content"],
             v.max_reasoning_content,
         ),
+        at_most(
+            "call_like_text",
+            "call_like_text",
+            r["call_like_text"],
+            v.max_call_like_text,
+            "items whose assistant text looks like a call in no format read",
+        ),
         *semantic_gates(stats, v),
         at_most(
             "duplicate_ids",

@@ -99,7 +99,10 @@ def json_schema_counts(
             counts["json_valid"] += verdict.json_valid
             if not verdict.json_valid:
                 add(result, "json_invalid", f"call {verdict.index} is not a valid JSON call")
-        if verdict.json_valid and not meant_invalid:
+        if verdict.json_valid and not verdict.schema_known:
+            # Present only when there are any, so items with schemas keep their exact counts.
+            counts["schema_unknown"] = counts.get("schema_unknown", 0) + 1
+        elif verdict.json_valid and not meant_invalid:
             counts["schema_checked"] += 1
             counts["schema_valid"] += verdict.schema_valid
             if not verdict.schema_valid:
@@ -209,6 +212,8 @@ def judge_item(line: int, item: dict[str, Any], validators: Validators, s: Setti
         result["sequence_length"] = length  # for the card's length figures only
     if checks.has_reasoning_content(item):
         add(result, "reasoning_content")
+    for where, evidence in checks.call_like_turns(item):
+        add(result, "call_like_text", f"{where}: {evidence!r}")
     eligible = control is None and uses_tools
     if not s.standalone:
         _generator_checks(

@@ -48,6 +48,7 @@ STAT_KEYS = (
     "sequence_unaligned",
     "integration_spans",
     "over_cap",
+    "call_like_text",
 )
 
 
@@ -156,7 +157,7 @@ class Extractor:
             c[k] for c in calls for k in ("name_span", "args_span", "call_span") if c[k]
         ] + integration
         unaligned = sum(1 for s in teacher_spans if s["tokens"] is None)
-        notes = prep.source.notes + prep.schemas.problems
+        notes = prep.source.notes + prep.source.call_like + prep.schemas.problems
         prep.item["targets"] = {
             "format": prep.source.parsed.format,
             "calls": calls,
@@ -169,6 +170,9 @@ class Extractor:
             "sequence": sequence,
             "notes": notes,
         }
+        if prep.source.call_like:
+            # Only when found, so that records without it keep their exact bytes.
+            prep.item["targets"]["call_like_text"] = len(prep.source.call_like)
         stats = self._stats(prep, teacher_spans, unaligned, sequence)
         skipped = set() if self.settings.train_failed_attempts else excluded_calls(prep.item)
         row = self._row(prep, seq_enc.ids, sequence, skipped)
@@ -214,11 +218,14 @@ class Extractor:
 
     def _calls(self, prep: Prepared, index: TextIndex, tok: TokenIndex) -> list[dict[str, Any]]:
         out = []
-        for call in prep.calls:
+        sources = prep.source.call_sources
+        for i, call in enumerate(prep.calls):
             record = call_record(call)
             record["name_span"] = _span(index, tok, call.name_span)
             record["args_span"] = _span(index, tok, call.args_span)
             record["call_span"] = _span(index, tok, call.call_span)
+            if i < len(sources) and sources[i] is not None:
+                record["source"] = sources[i]
             out.append(record)
         return out
 
@@ -261,6 +268,7 @@ class Extractor:
             "sequence_unaligned": sum(1 for r in expected if r is None),
             "integration_spans": len(prep.integration.spans),
             "over_cap": int(prep.integration.over_cap),
+            "call_like_text": len(prep.source.call_like),
         }
 
     @staticmethod

@@ -58,9 +58,14 @@ class Job:
 
 
 def _adapt_external_value(item: dict[str, Any], lineno: int) -> None:
-    """A missing id becomes ``line-<n>``; a string ``tools`` is decoded."""
+    """A missing id becomes ``line-<n>``, an integer id its decimal text (xLAM numbers
+    its rows); a string ``tools`` is decoded, an empty one is no tools."""
     if "id" not in item:
         item["id"] = f"line-{lineno:06d}"
+    elif isinstance(item["id"], int) and not isinstance(item["id"], bool):
+        item["id"] = str(item["id"])
+    if isinstance(item.get("tools"), str) and not item["tools"].strip():
+        item["tools"] = []
     if isinstance(item.get("tools"), str):
         # Undecodable text is left as is: the item check then names the field.
         with contextlib.suppress(orjson.JSONDecodeError):
@@ -159,6 +164,8 @@ def summary(counts: dict[str, int], job: Job) -> str:
         f"no schema {counts['schema_unknown']}); spans {counts['spans']} "
         f"(unaligned {counts['unaligned_spans']}); sequence spans {counts['sequence_spans']} "
         f"(unplaced {counts['sequence_unaligned']}); integration spans "
-        f"{counts['integration_spans']} (over cap: {counts['over_cap']} items) -> {job.out}, "
+        f"{counts['integration_spans']} (over cap: {counts['over_cap']} items); "
+        f"call-like text left as prose: {counts['call_like_text']} turns (call_like_text) "
+        f"-> {job.out}, "
         f"{job.export}"
     )

@@ -171,7 +171,7 @@ def test_clean_set_passes_every_gate(clean: Case, capsys: pytest.CaptureFixture[
     out = capsys.readouterr().out
     assert report["summary"]["failed_gates"] == [], out
     assert exit_code == 0
-    assert "FAILED" not in out and "all 42 gates met their thresholds" in out
+    assert "FAILED" not in out and "all 43 gates met their thresholds" in out
     assert "speed not gated below 1000 items" in out  # 80 items: start-up dominates
     assert report["skipped"] == []
 
@@ -192,7 +192,7 @@ def test_metrics_are_numbers_with_a_fixed_key_set(clean: Case) -> None:
     assert list(metrics["reasons"]) == sorted(REASONS)  # every code, 0 when absent
     # Each gate's value and pass flag; thresholds are not results, they stay in the report.
     assert all(set(g) == {"value", "pass"} for g in metrics["gates"].values())
-    assert len(metrics["gates"]) == 42
+    assert len(metrics["gates"]) == 43
     headline = set(metrics) - {"gates", "reasons"}
     assert headline == {"items", "calls", "unreadable", "pass", "failed", "skipped"} | {
         "extraction", "schema_valid", "f1_lax", "f1_strict", "span_f1", "aligned"
@@ -678,6 +678,26 @@ def test_teacher_reasoning_content_present(case: Case, where: str) -> None:
 
     edit(case.extracted, add)
     assert_caught(case, "reasoning_content", "reasoning_content")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        ' {"name": "fs.read", "parameters": {"path": "notes.md"}}',
+        '\n[TOOL_CALLS][{"name": "fs.read", "arguments": {"path": "notes.md"}}',
+        "\n<function=fs.read>",
+    ],
+)
+def test_call_like_text_in_an_answer(case: Case, call: str) -> None:
+    """A call the teacher wrote in a format no parser read, left in the answer's prose."""
+
+    def leave(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        items[2]["messages"][-1]["content"] += call
+        items[2]["teacher_text"] += call
+
+    edit(case.extracted, leave)
+    report = assert_caught(case, "call_like_text", "call_like_text")
+    assert report["reasons"]["call_like_text"] == 1
 
 
 def test_caws_header_unparsable(case: Case) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 from pipeline.gates.calls import Validators, parse_call_text, span_chars
+from pipeline.gates.judge import json_schema_counts
 from pipeline.tools.registry import load_registry
 
 
@@ -64,3 +66,28 @@ def test_item_tools_win_outside_dvc() -> None:
     assert dvc.mismatches(registry.tools) == []
     assert dvc.mismatches([{"function": {"name": "nope"}}, "junk"]) == ["nope", "None"]
     assert dvc.offered("junk") == {}
+
+
+def test_a_call_without_any_schema_is_unknown_outside_dvc_not_invalid() -> None:
+    """As extract's `schema_unknown`: no tools offered and none in the registry."""
+    standalone = Validators(load_registry(), prefer_item_tools=True)
+    verdict = standalone.judge(0, '{"name": "lookup", "arguments": {"n": 1}}', {})
+    assert (verdict.schema_known, verdict.schema_errors, verdict.schema_valid) == (False, [], True)
+    result: dict[str, Any] = {"reasons": [], "details": []}
+    counts = json_schema_counts([verdict], {}, True, result)
+    assert counts == {
+        "json_checked": 1,
+        "json_valid": 1,
+        "schema_checked": 0,
+        "schema_valid": 0,
+        "schema_unknown": 1,
+    }
+    assert result["reasons"] == []
+    # Offered tools that do not include it: a call to a tool the model was not given.
+    offered = standalone.judge(0, '{"name": "lookup", "arguments": {}}', {"other": {}})
+    assert offered.schema_known and not offered.schema_valid
+    # In DVC mode the registry is the authority: an unknown tool stays invalid.
+    dvc = Validators(load_registry(), prefer_item_tools=False)
+    assert dvc.judge(0, '{"name": "lookup", "arguments": {}}', {}).schema_errors == [
+        "unknown tool 'lookup'"
+    ]

@@ -74,6 +74,7 @@ PARAMS = VerifyParams(
     max_attempt_errors=1,
     max_over_cap_unflagged=2,
     max_reasoning_content=3,
+    max_call_like_text=1,
     max_duplicate_ids=1,
     max_reference_mismatches=1,
     min_structure_fidelity=0.875,
@@ -359,6 +360,7 @@ NAMES = [
     "attempts",
     "integration_cap",
     "reasoning_content",
+    "call_like_text",
     "execution",
     "intent_answered",
     "errors_disclosed",
@@ -383,7 +385,7 @@ def at_threshold_stats() -> SetStats:
         ["attempts_inconsistent", "integration_over_cap"],
         ["integration_over_cap", "reasoning_content"],
         ["reasoning_content", "duplicate_id"],
-        ["reasoning_content"],
+        ["reasoning_content", "call_like_text"],
         ["rendering_mismatch", "tokenizer_mismatch"],
         [],
         ["result_incoherent"],
@@ -532,6 +534,15 @@ def test_every_item_gate_passes_exactly_at_its_threshold() -> None:
         ),
         Gate("reasoning_content", "reasoning_content", 3, 3, "<=", True),
         Gate(
+            "call_like_text",
+            "call_like_text",
+            1,
+            1,
+            "<=",
+            True,
+            "items whose assistant text looks like a call in no format read",
+        ),
+        Gate(
             "execution",
             "result_incoherent",
             1,
@@ -627,6 +638,8 @@ def one_step_over_stats() -> SetStats:
         ["attempts_inconsistent", "duplicate_id"],
         ["integration_over_cap"] * 3,
         ["reasoning_content"] * 4,
+        ["call_like_text"],
+        ["call_like_text"],
         ["caws_too_long"] * 3,
         ["rendering_mismatch"],
         ["rendering_mismatch", "tokenizer_mismatch"],
@@ -787,6 +800,15 @@ def test_every_item_gate_fails_one_step_past_its_threshold() -> None:
             "items over the cap without the generator's flag",
         ),
         Gate("reasoning_content", "reasoning_content", 4, 3, "<=", False),
+        Gate(
+            "call_like_text",
+            "call_like_text",
+            2,
+            1,
+            "<=",
+            False,
+            "items whose assistant text looks like a call in no format read",
+        ),
         Gate(
             "execution",
             "result_incoherent",
@@ -975,6 +997,15 @@ def test_an_empty_set_passes_every_item_gate_with_the_default_thresholds() -> No
         ),
         Gate("reasoning_content", "reasoning_content", 0, 0, "<=", True),
         Gate(
+            "call_like_text",
+            "call_like_text",
+            0,
+            0,
+            "<=",
+            True,
+            "items whose assistant text looks like a call in no format read",
+        ),
+        Gate(
             "execution",
             "result_incoherent",
             0,
@@ -1060,6 +1091,7 @@ def test_a_single_finding_fails_every_zero_tolerance_gate_by_default() -> None:
         "attempts_inconsistent",
         "integration_over_cap",
         "reasoning_content",
+        "call_like_text",
         "duplicate_id",
     ]
     gates = by_name(item_gates(logged([[c] for c in codes], items=8, rejects=1), VerifyParams()))
@@ -1071,6 +1103,7 @@ def test_a_single_finding_fails_every_zero_tolerance_gate_by_default() -> None:
         "attempts": "attempts_inconsistent",
         "integration_cap": "integration_over_cap",
         "reasoning_content": "reasoning_content",
+        "call_like_text": "call_like_text",
         "duplicate_ids": "duplicate_id",
     }
     for name, code in zero_tolerance.items():

@@ -107,6 +107,7 @@ def test_stats_count_verdicts_spans_and_unplaced_sequence_spans(extractor: Extra
         "sequence_unaligned": 3,
         "integration_spans": 2,
         "over_cap": 0,
+        "call_like_text": 0,
     }
     assert targets["sequence"]["calls"][1] == {"name": None, "args": None, "call": None}
     assert all(r is not None for c in targets["sequence"]["calls"][2:] for r in c.values())

@@ -1,0 +1,277 @@
+"""Published tool-calling records brought to the canonical form: OpenAI messages.
+
+The student learns its own chat template's call format, so a record in any
+published format is rewritten as OpenAI ``messages`` (structured
+``tool_calls`` with arguments as objects, ``tool`` messages) and ``tools`` as
+OpenAI tool objects; the teacher text is then rendered from them like any
+OpenAI record. What the record held is kept: its fields stay in the item, and
+every recovered call says where it was (`source_record`): the format, the
+field or turn that held it, and its name, arguments and call spans in that
+field's NFC+LF text (code points and UTF-8 bytes).
+
+* LLaMA-Factory / ShareGPT: ``conversations`` with ``human``, ``gpt``,
+  ``function_call`` (a JSON call object, or a list of them) and
+  ``observation`` turns, a ``system`` column and ``tools`` as a JSON string;
+* xLAM / APIGen: ``query``, ``tools`` and ``answers`` (a JSON list of calls):
+  one user turn and one assistant turn of parallel calls;
+* calls written in assistant text (`pipeline.formats.textcalls`).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from typing import Any
+
+from pipeline.formats.openai import FormatError, messages_from_conversations
+from pipeline.formats.textcalls import (
+    TextCall,
+    TypeOf,
+    json_array_items,
+    json_value,
+    object_call,
+    parse_text_calls,
+    skip_ws,
+)
+from pipeline.spans import TextIndex
+from pipeline.text import normalize
+
+RECORD_FORMATS = ("llamafactory", "xlam")
+_TOOLS_OPEN, _TOOLS_CLOSE = "<tools>", "</tools>"
+
+
+def source_record(fmt: str, field: str, text: str, call: TextCall) -> dict[str, Any]:
+    """Where one recovered call was in the record: spans into ``field``'s NFC+LF text."""
+    index = TextIndex(text)
+
+    def span(chars: tuple[int, int]) -> dict[str, list[int]]:
+        return {"chars": list(chars), "utf8": [index.utf8(chars[0]), index.utf8(chars[1])]}
+
+    return {
+        "format": fmt,
+        "field": field,
+        "name_span": span(call.name_span),
+        "args_span": span(call.args_span),
+        "call_span": span(call.call_span),
+    }
+
+
+def tool_call(call: TextCall) -> dict[str, Any]:
+    return {"type": "function", "function": {"name": call.name, "arguments": call.arguments}}
+
+
+def json_calls(text: str, where: str) -> list[TextCall]:
+    """The calls in a JSON text holding one call object or a list of them."""
+    start = skip_ws(text, 0)
+    array = json_array_items(text, start)
+    if array is not None:
+        calls = [object_call(text, s, e, v, field=True) for v, s, e in array[0]]
+        end = array[1]
+    else:
+        found = json_value(text, start)
+        calls = [object_call(text, start, found[1], found[0], field=True) if found else None]
+        end = found[1] if found else len(text)
+    if text[end:].strip() or any(c is None for c in calls):
+        raise FormatError(where, "expected a JSON call object {name, arguments} or a list of them")
+    return [c for c in calls if c is not None]
+
+
+def openai_tools(tools: Any, notes: list[str]) -> Any:
+    """Plain function definitions wrapped as OpenAI tool objects (others as given)."""
+    if isinstance(tools, str):
+        raise FormatError("tools", "a string that is not a JSON list of tools")
+    if not isinstance(tools, list):
+        return tools
+    wrapped = [
+        {"type": "function", "function": t}
+        if isinstance(t, dict) and "function" not in t and "name" in t
+        else t
+        for t in tools
+    ]
+    if wrapped != tools:
+        notes.append("tools: plain function definitions wrapped as OpenAI tool objects")
+    return wrapped
+
+
+def _role(turn: Any) -> Any:
+    return turn.get("from", turn.get("role")) if isinstance(turn, dict) else None
+
+
+def is_llamafactory(item: dict[str, Any]) -> bool:
+    turns = item.get("conversations")
+    return (
+        "messages" not in item
+        and isinstance(turns, list)
+        and any(
+            isinstance(t, dict) and t.get("from", t.get("role")) == "function_call" for t in turns
+        )
+    )
+
+
+def from_llamafactory(
+    item: dict[str, Any], notes: list[str]
+) -> tuple[dict[int, dict[str, Any]], list[str | None]]:
+    """Sets ``messages`` and ``tools``; returns ({id(tool call): its source}, the
+    conversations field each message came from)."""
+    turns = item.get("conversations")
+    if not isinstance(turns, list):
+        raise FormatError("conversations", "expected a list")
+    messages: list[dict[str, Any]] = []
+    fields: list[str | None] = []
+    system = item.get("system")
+    has_system = any(
+        isinstance(t, dict) and t.get("from", t.get("role")) == "system" for t in turns
+    )
+    if isinstance(system, str) and system.strip() and not has_system:
+        messages.append({"role": "system", "content": normalize(system)})
+        fields.append(None)
+    sources: dict[int, dict[str, Any]] = {}
+    for i, turn in enumerate(turns):
+        where = f"conversations[{i}]"
+        role = _role(turn)
+        if not isinstance(turn, dict):
+            raise FormatError(where, "expected an object")
+        if role != "function_call":
+            try:
+                messages.extend(messages_from_conversations([turn]))
+            except FormatError as exc:
+                raise FormatError(where, exc.reason) from exc
+            fields.append(f"{where}.value")
+            continue
+        value = turn.get("value", turn.get("content"))
+        if not isinstance(value, str):
+            raise FormatError(f"{where}.value", "expected a JSON string")
+        text = normalize(value)
+        calls = json_calls(text, f"{where}.value")
+        message: dict[str, Any] = {"role": "assistant", "content": None, "tool_calls": []}
+        for call in calls:
+            entry = tool_call(call)
+            message["tool_calls"].append(entry)
+            sources[id(entry)] = source_record("llamafactory", f"{where}.value", text, call)
+        messages.append(message)
+        fields.append(None)
+    item["messages"] = messages
+    item["tools"] = openai_tools(item.get("tools"), notes)
+    notes.append("messages converted from LLaMA-Factory conversations (function_call turns)")
+    return sources, fields
+
+
+def is_xlam(item: dict[str, Any]) -> bool:
+    return (
+        "query" in item
+        and "answers" in item
+        and not any(k in item for k in ("messages", "conversations", "teacher_text"))
+    )
+
+
+def from_xlam(item: dict[str, Any], notes: list[str]) -> dict[int, dict[str, Any]]:
+    """One user query and one assistant turn of parallel calls, from xLAM columns."""
+    query, answers = item.get("query"), item.get("answers")
+    if not isinstance(query, str):
+        raise FormatError("query", "expected a string")
+    if isinstance(answers, list):
+        # Already decoded: the spans then index its canonical JSON text.
+        answers = json.dumps(answers, ensure_ascii=False)
+        notes.append("answers was a list: source spans index its JSON text (json.dumps)")
+    if not isinstance(answers, str):
+        raise FormatError("answers", "expected a JSON string")
+    text = normalize(answers)
+    if not text.lstrip().startswith("["):
+        raise FormatError("answers", "expected a JSON list of calls")
+    calls = json_calls(text, "answers")
+    message: dict[str, Any] = {"role": "assistant", "content": None, "tool_calls": []}
+    sources: dict[int, dict[str, Any]] = {}
+    for call in calls:
+        entry = tool_call(call)
+        message["tool_calls"].append(entry)
+        sources[id(entry)] = source_record("xlam", "answers", text, call)
+    item["messages"] = [{"role": "user", "content": normalize(query)}, message]
+    item["tools"] = openai_tools(item.get("tools"), notes)
+    notes.append("messages built from xLAM query and answers")
+    return sources
+
+
+def convert_contents(
+    messages: list[dict[str, Any]],
+    fields: list[str | None],
+    fmt: str,
+    types: TypeOf,
+    sources: dict[int, dict[str, Any]],
+) -> list[str]:
+    """Calls written in assistant contents become tool calls; returns the formats found.
+
+    A message that already has ``tool_calls`` is left alone: its content is
+    then prose next to structured calls.
+    """
+    found: list[str] = []
+    for i, message in enumerate(messages):
+        content = message.get("content")
+        if message.get("role") != "assistant" or message.get("tool_calls"):
+            continue
+        if not isinstance(content, str):
+            continue
+        parsed = parse_text_calls(content, fmt, types)
+        if parsed is None:
+            continue
+        given = fields[i] if i < len(fields) else None
+        field = given if given is not None else f"messages[{i}].content"
+        message["content"] = parsed.prose or None
+        message["tool_calls"] = []
+        for call in parsed.calls:
+            entry = tool_call(call)
+            message["tool_calls"].append(entry)
+            sources[id(entry)] = source_record(parsed.format, field, content, call)
+        found.append(parsed.format)
+    return found
+
+
+def tools_from_system(item: dict[str, Any], messages: list[dict[str, Any]]) -> str | None:
+    """Tools listed in a hermes system prompt (``<tools>...</tools>``, a JSON list or one
+    object per line) become the record's ``tools`` when it has none; returns a note."""
+    if "tools" in item:
+        return None
+    for message in messages:
+        content = message.get("content")
+        if message.get("role") != "system" or not isinstance(content, str):
+            continue
+        # Hermes prompts first name the tags in prose ("within <tools></tools> XML
+        # tags"): the first block that holds tools is the list.
+        start = content.find(_TOOLS_OPEN)
+        while start >= 0:
+            end = content.find(_TOOLS_CLOSE, start)
+            if end < 0:
+                break
+            tools = _tool_list(content[start + len(_TOOLS_OPEN) : end])
+            if tools:
+                item["tools"] = tools
+                return f"tools read from the system prompt's <tools> block ({len(tools)} tools)"
+            start = content.find(_TOOLS_OPEN, end)
+    return None
+
+
+def _tool_list(block: str) -> list[dict[str, Any]] | None:
+    """A JSON list of tools, JSON objects one after another (one per line), or a
+    Python-literal list (hermes-function-calling writes single quotes)."""
+    text = block.strip()
+    array = json_array_items(text, 0)
+    values: list[Any] = [v for v, _, _ in array[0]] if array is not None else []
+    if array is None and text.startswith("["):
+        try:
+            literal = ast.literal_eval(text)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            return None
+        values = literal if isinstance(literal, list) else []
+    else:
+        pos = 0 if array is None else len(text)
+        while pos < len(text):
+            one = json_value(text, pos)
+            if one is None:
+                return None
+            values.append(one[0])
+            pos = skip_ws(text, one[1])
+    if not values or not all(isinstance(v, dict) for v in values):
+        return None
+    return [
+        {"type": "function", "function": v} if "function" not in v and "name" in v else v
+        for v in values
+    ]
