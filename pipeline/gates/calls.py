@@ -85,9 +85,14 @@ def parse_call_text(text: str) -> tuple[bool, str | None, Any]:
 class Validators:
     """Cached JSON Schema validators: the registry's, and those of tools offered by items."""
 
-    def __init__(self, registry: Registry, prefer_item_tools: bool) -> None:
+    def __init__(
+        self, registry: Registry, prefer_item_tools: bool, use_registry: bool = True
+    ) -> None:
         self.registry = registry
         self.prefer_item_tools = prefer_item_tools
+        # False for data made with other tools: a name they share with ours is
+        # no reason to judge their call by our schema.
+        self.use_registry = use_registry
         self._registry: dict[str, Draft202012Validator] = {
             name: Draft202012Validator(registry.parameters(name)) for name in registry.names
         }
@@ -134,7 +139,7 @@ class Validators:
                 validator = Draft202012Validator(offered[name])
                 self._offered[key] = validator
             return validator
-        return self._registry.get(name)
+        return self._registry.get(name) if self.use_registry else None
 
     def judge(self, index: int, call_text: str | None, offered: dict[str, Any]) -> CallVerdict:
         if call_text is None:
@@ -147,7 +152,7 @@ class Validators:
             verdict.schema_errors.append(f"tool {name!r} is not offered to the model")
             return verdict
         validator = self.validator(name, offered)
-        if validator is None and self.prefer_item_tools and not offered:
+        if validator is None and (not self.use_registry or self.prefer_item_tools) and not offered:
             # A file that offers no tools gives no schema to judge by: the call is
             # unknown (as extract's `schema_unknown`), not invalid.
             verdict.schema_known = False

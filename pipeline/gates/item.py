@@ -30,7 +30,11 @@ class Checker:
         self.settings = settings
         self.student = Student(settings.tokenizer_dir)
         self.segmenter = Segmenter(self.student.tokenizer, self.student.bytebpe())
-        self.validators = Validators(load_registry(), prefer_item_tools=settings.standalone)
+        self.validators = Validators(
+            load_registry(),
+            prefer_item_tools=settings.standalone or not settings.own_registry,
+            use_registry=settings.own_registry,
+        )
 
     def render(self, item: dict[str, Any]) -> str | None:
         messages, tools = item.get("messages"), item.get("tools")

@@ -35,6 +35,10 @@ class Settings:
     train_failed_attempts: bool = False
     # generate.caws_header: false means prompts carry no CAWS line to check.
     caws_header: bool = True
+    # Calls are judged by this project's tool registry only when the data was made
+    # with it (DVC mode, or a header with the same registry fingerprint); data made
+    # with other tools (the earlier version's, a third party's) by its own.
+    own_registry: bool = True
 
 
 def as_dict(value: Any) -> dict[str, Any]:

@@ -100,6 +100,7 @@ def verify(params: Params, source: str, tokenizer_dir: str, *, dvc_mode: bool) -
     plan, no_plan = (params.generate, "") if dvc_mode else header_plan(header)
     caws_on = plan is None or plan.caws_header
     cap = header.get("integration_span_cap")
+    registry = load_registry()
     settings = Settings(
         tokenizer_dir=tokenizer_dir,
         allowlist=v.url_allowlist,
@@ -112,6 +113,7 @@ def verify(params: Params, source: str, tokenizer_dir: str, *, dvc_mode: bool) -
         reference_share=v.reference_share,
         train_failed_attempts=params.export.train_on_failed_attempts,
         caws_header=caws_on,
+        own_registry=dvc_mode or header.get("tool_registry_sha256") == registry.sha256,
     )
     stats = SetStats()
     total = header.get("total_samples") if isinstance(header.get("total_samples"), int) else None
@@ -127,7 +129,6 @@ def verify(params: Params, source: str, tokenizer_dir: str, *, dvc_mode: bool) -
     ):
         stats.add(result)
     stats.finish()
-    registry = load_registry()
     current = fingerprint(tokenizer_dir)
     gates: list[Gate] = item_gates(stats, v)
     planned = dataclasses.replace(params, generate=plan or params.generate)

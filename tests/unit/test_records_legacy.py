@@ -238,9 +238,11 @@ def test_the_earlier_versions_real_header_is_a_1_1_0_file(tmp_path: Path, qwen_d
     assert json.loads(report.read_text(encoding="utf-8"))["summary"]["items"] == 2
 
 
-def _extract_earlier(tmp_path: Path, qwen_dir: Path) -> tuple[Path, list[dict[str, Any]]]:
+def _extract_earlier(
+    tmp_path: Path, qwen_dir: Path, items: list[dict[str, Any]] | None = None, **header: Any
+) -> tuple[Path, list[dict[str, Any]]]:
     source, out = tmp_path / "earlier.jsonl", tmp_path / "ext.jsonl"
-    lines = [EARLIER_HEADER, earlier_item(1), earlier_item(2)]
+    lines = [{**EARLIER_HEADER, **header}, *(items or [earlier_item(1), earlier_item(2)])]
     source.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
     common = ["--params", str(tmp_path / "absent.yaml"), "--tokenizer", str(qwen_dir)]
     assert extract_main([*common, "--in", str(source), "--out", str(out)]) == 0
@@ -292,3 +294,38 @@ def test_a_compact_call_is_placed_where_the_template_rewrote_it(
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     gate = _alignment(tmp_path, qwen_dir, out)
     assert not gate["pass"] and gate["code"] == "misaligned_sequence"
+
+
+def _search_item() -> dict[str, Any]:
+    """An earlier item calling `web.search` with the earlier tool's own `site` argument,
+    which today's `web.search` schema does not have."""
+    call = '{"name":"web.search","arguments":{"q":"CoreML","top_k":3,"site":"example.org"}}'
+    text = EARLIER_TEXT.replace(
+        '{"name":"read_file","arguments":{"path":"repo:///docs/notes.md"}}', call
+    )
+    item = earlier_item(3)
+    item["teacher_text"] = text
+    item["metadata"]["call_sequence"] = [json.loads(call)]
+    for key in ("json_args_span_bytes", "tool_name_span_bytes"):
+        del item["metadata"][key]
+    item["metadata"]["json_args_spans_bytes"] = [offsets(call, text)]
+    item["metadata"]["tool_name_spans_bytes"] = [offsets("web.search", text)]
+    return item
+
+
+def test_calls_are_judged_by_the_registry_the_data_was_made_with(
+    tmp_path: Path, qwen_dir: Path
+) -> None:
+    """The earlier `web.search` took `site`; ours does not. Its calls have no schema
+    here (unknown), unless the header claims today's registry, which then judges them."""
+    from pipeline.tools.registry import load_registry
+
+    out, _ = _extract_earlier(tmp_path, qwen_dir, [_search_item()])
+    gates = {g["name"]: g for g in _report(tmp_path, qwen_dir, out)["gates"]}
+    assert gates["schema_valid"]["pass"] and gates["trained_calls_valid"]["pass"]
+    ours = load_registry().sha256
+    out, _ = _extract_earlier(tmp_path, qwen_dir, [_search_item()], tool_registry_sha256=ours)
+    report = _report(tmp_path, qwen_dir, out)
+    gates = {g["name"]: g for g in report["gates"]}
+    assert not gates["schema_valid"]["pass"]
+    assert any("'site' was unexpected" in d for i in report["items"] for d in i["details"])
