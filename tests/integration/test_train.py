@@ -179,6 +179,24 @@ def test_sft_trainer_keeps_our_labels_and_overfits(
     assert_falls(log.losses, STEPS, start_loss(tokenizer, rows, SpanWeights(0.0, 0.0, 0.0)))
 
 
+def test_without_skip_prepare_trl_cuts_our_rows(
+    rows: Dataset, tokenizer: Any, tmp_path: Path
+) -> None:
+    """Why the examples pass `skip_prepare_dataset`: TRL's preparation truncates."""
+    from trl import SFTConfig, SFTTrainer
+
+    cut = WIDTH // 2
+    config = SFTConfig(
+        output_dir=str(tmp_path), max_length=cut, bf16=False, use_cpu=True, report_to="none"
+    )
+    trainer = SFTTrainer(
+        model=model_for(tokenizer), args=config, train_dataset=rows, processing_class=tokenizer
+    )
+    prepared = trainer.train_dataset
+    assert all(len(ids) == cut for ids in prepared["input_ids"])
+    assert prepared["labels"] != rows["labels"]
+
+
 def forward(model: Any, batch: dict[str, Any]) -> Any:
     return model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"])
 
