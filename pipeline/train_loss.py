@@ -108,6 +108,7 @@ class ProcessSupervisionTrainer(Trainer):
         # The loss is a mean per micro-batch: the Trainer divides it by the
         # gradient accumulation steps, as it does for a model's own loss.
         self.model_accepts_loss_kwargs = False
+        self._terms: dict[str, list[torch.Tensor]] = {}
 
     def compute_loss(
         self,
@@ -125,5 +126,20 @@ class ProcessSupervisionTrainer(Trainer):
         masks = {name: inputs.pop(name) for name in SPAN_MASKS}
         labels = inputs.pop("labels")
         outputs = model(**inputs)
-        loss, _ = process_supervision_loss(outputs.logits, labels, masks, self.span_weights)
+        loss, terms = process_supervision_loss(outputs.logits, labels, masks, self.span_weights)
+        if model.training:
+            for name, value in terms.items():
+                self._terms.setdefault(name, []).append(value.detach())
         return (loss, outputs) if return_outputs else loss
+
+    def log(self, logs: dict[str, float], start_time: float | None = None) -> None:
+        """The trainer's logs, plus each unweighted term's mean since the last log
+        (`loss_labels`, `loss_tool_name`, `loss_tool_args`, `loss_integration`)."""
+        if "loss" in logs and self._terms:
+            means = {
+                f"loss_{name.removesuffix('_mask')}": torch.stack(values).mean().item()
+                for name, values in self._terms.items()
+            }
+            logs = {**logs, **means}
+            self._terms = {}
+        super().log(logs, start_time)
