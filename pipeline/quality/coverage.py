@@ -5,7 +5,9 @@ profile (and so no example database), pytest's cache is off, and the figures
 are rounded percentages with no timestamp. DVC end-to-end tests are left out
 by marker, because this command itself runs inside `dvc repro` and must never
 start another one; should a test still do so, the nested invocation stops with
-a clear error instead of recursing (see `refuse_inside_tests`).
+a clear error instead of recursing (see `refuse_inside_tests`). The training
+tests are left out too: they need the optional train extra, and the figure must
+not depend on whether it is installed.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import orjson
 
 from pipeline.quality.tools import QualityError, python_module, refuse_inside_tests, run_tool
 
-DEFAULT_MARKERS = "not slow and not dvc"
+DEFAULT_MARKERS = "not slow and not dvc and not train"
 DEFAULT_OUT = "metrics/coverage.json"
 TARGET_PERCENT = 90.0
 SOURCE = "pipeline"

@@ -81,7 +81,7 @@ def test_a_report_without_totals_is_a_quality_error() -> None:
 def test_pytest_command_measures_branches_and_skips_dvc_runs(tmp_path: Path) -> None:
     command = coverage.pytest_command(tmp_path / "c.json", coverage.DEFAULT_MARKERS, ["-x"])
     assert command[1:3] == ["-m", "pytest"]
-    assert command[3:5] == ["-m", "not slow and not dvc"]
+    assert command[3:5] == ["-m", "not slow and not dvc and not train"]
     assert "--cov-branch" in command and f"--cov-report=json:{tmp_path / 'c.json'}" in command
     assert command[-1] == "-x"
 

@@ -1,0 +1,81 @@
+"""Training-test helpers: a small export from the real pipeline, cut to short windows,
+and a tiny randomly initialised Qwen2 over the student vocabulary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipeline import extract, generate
+
+# Generated items are long (median ~1,200 tokens, mostly the system prompt with the
+# tool schemas), and each token's logits span the 151k-id vocabulary (0.6 MB in
+# float32, several passes per step on a memory-bound CPU): every row is cut to one
+# short window, LEAD tokens before the first token of one of its masks (a call's
+# name, or the first integration span of its answer), so that CPU training takes
+# seconds. All per-token columns are cut alike, so they stay aligned.
+LEAD = 4
+
+
+def generated_export(tmp: Path, qwen_dir: Path, total: int) -> Path:
+    """`total` items through the real generate and extract stages; the export's path."""
+    params = {
+        "tokenizer": {"out": str(qwen_dir)},
+        "run": {"workers": 1, "progress": False},
+        "generate": {"total": total, "out": str(tmp / "generated.jsonl")},
+        "extract": {
+            "inp": str(tmp / "generated.jsonl"),
+            "out": str(tmp / "extracted.jsonl"),
+            "export": str(tmp / "train.parquet"),
+            "rejects": str(tmp / "rejects.jsonl"),
+        },
+    }
+    path = tmp / "params.yaml"
+    path.write_text(yaml.safe_dump(params), "utf-8")
+    assert generate.main(["--params", str(path)]) == 0
+    assert extract.main(["--params", str(path)]) == 0
+    assert (tmp / "rejects.jsonl").read_text() == ""
+    return tmp / "train.parquet"
+
+
+def trl_columns(row: dict[str, Any]) -> dict[str, Any]:
+    """TODO(merge): delete once the TRL export (data/exports/trl/*.parquet) lands.
+
+    Gives a row of today's data/train.parquet the TRL export's column names.
+    """
+    return {
+        "attention_mask": [1] * len(row["input_ids"]),
+        "assistant_masks": row["assistant_mask"],
+        "completion_mask": [int(label != -100) for label in row["labels"]],
+    }
+
+
+def window(row: dict[str, Any], width: int, anchor: str) -> dict[str, Any]:
+    """Every per-token column cut alike: `width` tokens from LEAD before `anchor`'s first 1."""
+    start = max(0, row[anchor].index(1) - LEAD)
+    return {
+        name: value[start : start + width] if isinstance(value, list) else value
+        for name, value in row.items()
+    }
+
+
+def tiny_qwen2(vocab_size: int, pad_token_id: int, seed: int = 0) -> Any:
+    """A randomly initialised two-layer Qwen2 whose embedding covers `vocab_size` ids."""
+    import torch
+    from transformers import Qwen2Config, Qwen2ForCausalLM
+
+    torch.manual_seed(seed)
+    config = Qwen2Config(
+        vocab_size=vocab_size,
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        num_key_value_heads=2,
+        max_position_embeddings=512,
+        pad_token_id=pad_token_id,
+        tie_word_embeddings=True,
+    )
+    return Qwen2ForCausalLM(config)
