@@ -20,7 +20,7 @@ LEAD = 4
 
 
 def generated_export(tmp: Path, qwen_dir: Path, total: int) -> Path:
-    """`total` items through the real generate and extract stages; the export's path."""
+    """`total` items through the real generate and extract stages; the TRL export's path."""
     params = {
         "tokenizer": {"out": str(qwen_dir)},
         "run": {"workers": 1, "progress": False},
@@ -29,6 +29,9 @@ def generated_export(tmp: Path, qwen_dir: Path, total: int) -> Path:
             "inp": str(tmp / "generated.jsonl"),
             "out": str(tmp / "extracted.jsonl"),
             "export": str(tmp / "train.parquet"),
+            "export_dir": str(tmp / "exports"),
+            "exports": ["trl"],
+            "validation_share": 0.0,  # every row in train: a handful of items is all there is
             "rejects": str(tmp / "rejects.jsonl"),
         },
     }
@@ -37,19 +40,7 @@ def generated_export(tmp: Path, qwen_dir: Path, total: int) -> Path:
     assert generate.main(["--params", str(path)]) == 0
     assert extract.main(["--params", str(path)]) == 0
     assert (tmp / "rejects.jsonl").read_text() == ""
-    return tmp / "train.parquet"
-
-
-def trl_columns(row: dict[str, Any]) -> dict[str, Any]:
-    """TODO(merge): delete once the TRL export (data/exports/trl/*.parquet) lands.
-
-    Gives a row of today's data/train.parquet the TRL export's column names.
-    """
-    return {
-        "attention_mask": [1] * len(row["input_ids"]),
-        "assistant_masks": row["assistant_mask"],
-        "completion_mask": [int(label != -100) for label in row["labels"]],
-    }
+    return tmp / "exports" / "trl" / "train.parquet"
 
 
 def window(row: dict[str, Any], width: int, anchor: str) -> dict[str, Any]:

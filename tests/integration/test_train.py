@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fixture_training import generated_export, tiny_qwen2, trl_columns, window
+from fixture_training import generated_export, tiny_qwen2, window
 
 torch = pytest.importorskip("torch", reason="needs the train extra: pip install -e '.[train]'")
 trl = pytest.importorskip("trl", reason="needs the train extra: pip install -e '.[train]'")
@@ -49,8 +49,8 @@ def export_path(tmp_path_factory: pytest.TempPathFactory, qwen_dir: Path) -> Pat
 
 @pytest.fixture(scope="module")
 def export(export_path: Path) -> Dataset:
-    """The generated export as `datasets` loads it, with the TRL export's columns."""
-    return load_dataset("parquet", data_files=str(export_path), split="train").map(trl_columns)
+    """The generated TRL export as `datasets` loads it."""
+    return load_dataset("parquet", data_files=str(export_path), split="train")
 
 
 @pytest.fixture(scope="module")
@@ -110,8 +110,7 @@ def start_loss(tokenizer: Any, rows: Dataset, weights: SpanWeights) -> float:
 
 
 def test_trained_tokens_are_the_labels(export: Dataset) -> None:
-    # Today `completion_mask` comes from the adapter (labels != -100); the check bites
-    # once the TRL export writes its own. Labels within the assistant turns bites now.
+    # The export writes labels and both masks itself: they must agree token by token.
     for row in export:
         for token, label, assistant, completion in zip(
             row["input_ids"],
@@ -342,12 +341,12 @@ def test_training_doc_runs_and_shows_the_real_loss(
     assert len(blocks) == 3 and len(excerpts) == 1
     assert excerpts[0] in inspect.getsource(train_loss)
     # The layout the doc assumes, from today's export itself (its own column names).
-    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "exports" / "trl").mkdir(parents=True)
     shutil.copytree(qwen_dir, tmp_path / "data" / "tokenizer")
     original = load_dataset("parquet", data_files=str(export_path), split="train")
     chosen = original.filter(lambda row: any(row["tool_name_mask"])).select(range(2))
     chosen.map(lambda row: window(row, WIDTH, "tool_name_mask")).to_parquet(
-        str(tmp_path / "data" / "train.parquet")
+        str(tmp_path / "data" / "exports" / "trl" / "train.parquet")
     )
     model_for(tokenizer).save_pretrained(str(tmp_path / "models" / "student"))
     script = tmp_path / "example.py"
