@@ -225,6 +225,6 @@ def test_verify_counts_a_call_without_schema_as_unknown(tmp_path: Path, qwen_dir
     report = _verify(tmp_path, qwen_dir, out)
     assert report["reasons"]["schema_invalid"] == 0
     gate = {g["name"]: g for g in report["gates"]}["schema_valid"]
-    assert gate["pass"] and gate["detail"] == "3/3 calls"  # qw-3's call is not counted
+    assert gate["pass"] and gate["detail"] == "0/3 calls invalid"  # qw-3's call is not counted
     (row,) = [r for r in report["items"] if r["id"] == "qw-3"]
     assert "schema_invalid" not in row["reasons"]
