@@ -240,4 +240,10 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
         messages = messages_from_blocks(prompt if isinstance(prompt, str) else None, parsed)
         item["messages"] = messages
         notes.append("messages built from teacher_text (no messages given)")
+    elif not _has_assistant(messages):
+        # Given prompt turns (system, user) and the teacher's side as text: the
+        # assistant turns come from the text, or the sequence would have none.
+        messages = [*messages, *messages_from_blocks(None, parsed)]
+        item["messages"] = messages
+        notes.append("assistant turns built from teacher_text after the given messages")
     return Source(parsed, messages, notes, call_like=_call_like(messages))

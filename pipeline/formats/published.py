@@ -143,6 +143,9 @@ def from_llamafactory(
             raise FormatError(f"{where}.value", "expected a JSON string")
         text = normalize(value)
         calls = json_calls(text, f"{where}.value")
+        if not calls:
+            # A turn that claims a call and holds none would train as a plain answer.
+            raise FormatError(f"{where}.value", "a function_call turn with no call (empty list)")
         message: dict[str, Any] = {"role": "assistant", "content": None, "tool_calls": []}
         for call in calls:
             entry = tool_call(call)

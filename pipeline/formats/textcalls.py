@@ -43,7 +43,9 @@ _QWEN_CALL = re.compile(
     r"(<tool_call>\s*)?<function=([^>\n]*)>(.*?)</function>(\s*</tool_call>)?", re.DOTALL
 )
 _QWEN_PARAM = re.compile(r"\s*<parameter=([^>\n]*)>(.*?)</parameter>", re.DOTALL)
-# A type lookup: (tool name, parameter) -> JSON Schema type, or None when unknown.
+# A type lookup: (tool name, parameter) -> JSON Schema type; ANY_TYPE when the schema
+# lists the parameter without one usable type, None when it does not list it.
+ANY_TYPE = "any"
 TypeOf = Callable[[str, str], str | None]
 Span = tuple[int, int]
 
@@ -265,16 +267,18 @@ def _json_compatible(value: Any) -> Any:
 
 
 def convert_value(raw: str, kind: str | None) -> Any:
-    """A Qwen XML parameter value by its schema type: strings verbatim; integer, number,
-    boolean, object, array and null parsed as JSON (or a Python literal); unknown
-    type: JSON if it parses, else the string."""
-    if kind == "string":
+    """A Qwen XML parameter value by its schema type, as the reference Qwen3-Coder
+    parsers convert it: a parameter the schema does not list (`kind` None) and a
+    string stay the raw text; integer, number, boolean, object, array and null
+    are parsed as JSON (or a Python literal); a listed parameter whose type is
+    unknown or several (``any``) is JSON if it parses, else the string."""
+    if kind is None or kind == "string":
         return raw
     stripped = raw.strip()
     found = json_value(stripped, 0) if stripped else None
     if found is not None and found[1] == len(stripped):
         return found[0]
-    if kind is None:
+    if kind == ANY_TYPE:
         return raw
     try:
         return _json_compatible(ast.literal_eval(stripped))
