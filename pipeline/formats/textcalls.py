@@ -66,6 +66,8 @@ class TextCalls:
     format: str
     calls: tuple[TextCall, ...]
     prose: str  # the text outside the calls and their tags, pieces joined by a newline
+    # Where the calls and their tags are, in order: the text around them is prose.
+    regions: tuple[Span, ...] = ()
 
 
 def _no_types(_name: str, _key: str) -> str | None:
@@ -190,7 +192,8 @@ def parse_llama3(text: str, _types: TypeOf = _no_types) -> TextCalls | None:
         if not listed or any(c is None for c in listed):
             return None
         calls_ = tuple(c for c in listed if c is not None)
-        return TextCalls("llama3_json", calls_, _prose(_no_eot(text), [(0, array[1])]))
+        regions = ((0, array[1]),)
+        return TextCalls("llama3_json", calls_, _prose(_no_eot(text), [*regions]), regions)
     calls: list[TextCall] = []
     while text.startswith("{", pos):
         found = json_value(text, pos)
@@ -207,7 +210,7 @@ def parse_llama3(text: str, _types: TypeOf = _no_types) -> TextCalls | None:
     if not calls:
         return None
     rest = calls[-1].call_span[1]
-    return TextCalls("llama3_json", tuple(calls), _prose(_no_eot(text), [(0, rest)]))
+    return TextCalls("llama3_json", tuple(calls), _prose(_no_eot(text), [(0, rest)]), ((0, rest),))
 
 
 def _mistral_one(text: str, pos: int) -> tuple[list[TextCall], int] | None:
@@ -246,7 +249,7 @@ def parse_mistral(text: str, _types: TypeOf = _no_types) -> TextCalls | None:
         calls.extend(found[0])
         regions.append((pos, found[1]))
         pos = text.find(MISTRAL_TAG, found[1])
-    return TextCalls("mistral", tuple(calls), _prose(text, regions))
+    return TextCalls("mistral", tuple(calls), _prose(text, regions), tuple(regions))
 
 
 def _json_compatible(value: Any) -> Any:
@@ -336,7 +339,7 @@ def parse_qwen_xml(text: str, types: TypeOf = _no_types) -> TextCalls | None:
     outside = _prose(text, regions)
     if not calls or "<function=" in outside or "<tool_call>" in outside:
         return None
-    return TextCalls("qwen_xml", tuple(calls), outside)
+    return TextCalls("qwen_xml", tuple(calls), outside, tuple(regions))
 
 
 _LITERAL_NODES = (ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.UnaryOp, ast.USub, ast.UAdd)
@@ -421,9 +424,8 @@ def parse_pythonic(text: str, _types: TypeOf = _no_types, limit: int = 256) -> T
         calls = [_pythonic_call(text, elt, at) for elt in body.elts]
         if any(c is None for c in calls):
             return None
-        return TextCalls(
-            "pythonic", tuple(c for c in calls if c is not None), _prose(text, [(0, end + 1)])
-        )
+        found = tuple(c for c in calls if c is not None)
+        return TextCalls("pythonic", found, _prose(text, [(0, end + 1)]), ((0, end + 1),))
     return None
 
 
