@@ -13,6 +13,7 @@ use is reported (``schema_unusable``) and its calls counted as unknown.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import jsonschema
@@ -27,8 +28,12 @@ _ALIASES: dict[str, str | None] = {
     "bool": "boolean",
     "list": "array",
     "tuple": "array",
+    "set": "array",
+    "sequence": "array",
+    "mapping": "object",
     "any": None,
 }
+_GENERIC = re.compile(r"([a-z_][\w.]*)\s*\[(.*)\]", re.DOTALL)
 _SUBSCHEMA_KEYWORDS = frozenset(
     {"items", "additionalProperties", "not", "contains", "propertyNames", "if", "then", "else"}
     | {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"}
@@ -40,19 +45,45 @@ class UnusableSchema(ValueError):
 
 
 def _type_name(name: Any) -> tuple[list[str] | None, bool]:
-    """(JSON Schema types or None for any value, nullable) for one type name."""
+    """(JSON Schema types or None for any value, nullable) for one type name.
+
+    Python typing spellings are read by their outer name only (``List[int]`` is
+    an array, ``Optional[X]`` is X or null, ``Union[a, b]`` a or b): the item
+    types are left unchecked, which judges less than extract does but never
+    wrongly."""
     if not isinstance(name, str):
         raise UnusableSchema(f"type {name!r} is not a name")
     text = name.strip().lower()
     optional = text.endswith(", optional")
     if optional:
         text = text[: -len(", optional")].strip()
+    generic = _GENERIC.fullmatch(text)
+    if generic is not None:
+        head, inner = generic.group(1).split(".")[-1], generic.group(2)
+        if head in ("optional", "union"):
+            parts = [_type_name(part) for part in _top_level(inner)]
+            if any(kinds is None for kinds, _ in parts):
+                return None, optional
+            kinds = [k for found, _ in parts for k in found or ()]
+            return kinds, optional or head == "optional" or any(n for _, n in parts)
+        text = head
     if text in _JSON_TYPES:
         return [text], optional
     if text in _ALIASES:
         alias = _ALIASES[text]
         return (None if alias is None else [alias]), optional
     raise UnusableSchema(f"unknown type {name!r}")
+
+
+def _top_level(text: str) -> list[str]:
+    """The comma-separated parts of a type's brackets, nested brackets kept whole."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += (ch == "[") - (ch == "]")
+        if ch == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    return [p for p in (*parts, text[start:]) if p.strip()]
 
 
 def _types(value: Any) -> Any:

@@ -42,6 +42,13 @@ def _judge(parameters: Any, arguments: str) -> Any:
         # Optional parameters are null when not set.
         ({"c": {"type": "str, optional", "description": "code"}}, '{"c": null}', '{"c": 5}'),
         ({"properties": {"q": {"type": "string", "required": True}}}, '{"q": "x"}', "{}"),
+        # Python typing spellings, read by their outer name.
+        (
+            {"xs": {"type": "List[float]"}, "m": {"type": "Dict[str, Any]"}},
+            '{"xs": [1.5], "m": {"a": 1}}',
+            '{"xs": {"a": 1}}',
+        ),
+        ({"u": {"type": "Optional[Union[int, str]]"}}, '{"u": null}', '{"u": 1.5}'),
     ],
 )  # fmt: skip
 def test_published_dialects_judge_calls(parameters: Any, good: str, bad: str) -> None:
