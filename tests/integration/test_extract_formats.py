@@ -157,7 +157,9 @@ def test_conversions_keep_what_the_record_held(tmp_path: Path, qwen_dir: Path) -
     items = {i["id"]: i for i in _extract(tmp_path, qwen_dir, "llama3_json")[0]}
     bare = items["l3-3"]
     assert bare["teacher_text_original"].startswith('  {"name": "search_flights"')
-    assert bare["teacher_text"].startswith("I searched for flights from Oslo.\n<tool_call>\n")
+    # Prose after the calls stays after them (an assistant turn of its own).
+    assert bare["teacher_text"].startswith('<tool_call>\n{"name": "search_flights"')
+    assert bare["teacher_text"].endswith("</tool_call>\nI searched for flights from Oslo.")
     assert items["l3-1"]["messages_original"][1]["content"].startswith("<|python_tag|>")
     assert items["l3-1"]["messages"][1]["content"] is None
     assert "calls in assistant text converted (llama3_json)" in items["l3-1"]["targets"]["notes"]
