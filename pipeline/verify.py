@@ -7,12 +7,14 @@ In DVC mode every gate applies and all outputs are written before the exit
 code is decided: non-zero when any gate fails, so DVC refuses to lock a bad
 dataset while the reviewer still gets the report. On any other extracted file
 only the report is written, with the gates the data cannot support listed as
-skipped. The measured speed is printed and gated, never written.
+skipped. The measured speed is printed and gated, never written. Exit codes:
+0 all gates pass, 1 a gate failed, 2 an error (bad input, or a crash: never 1).
 """
 
 from __future__ import annotations
 
 import sys
+import traceback
 from pathlib import Path
 
 from pipeline.cli import add_params, command_parser
@@ -66,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
             write_report(args.report, report)
     except (ParamsError, RecordError, TokenizerError, RegistryError, BackendError, OSError) as exc:
         print(f"verify: error: {exc}", file=sys.stderr)
+        return 2
+    except Exception:  # a crash is an error (2), never "gates failed" (1)
+        traceback.print_exc()
+        print("verify: error: unexpected exception (a bug in verify)", file=sys.stderr)
         return 2
     speed = Speed(
         outcome.seconds_per_100, v.max_seconds_per_100, v.speed_min_items, outcome.items_read

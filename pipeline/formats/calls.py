@@ -7,6 +7,7 @@ so that a malformed call still has exactly one name span and one argument span.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,8 @@ import orjson
 
 from pipeline.formats.scan import scan_object
 
+# The opening tag of a Qwen3-Coder XML call: ``<function=NAME>``.
+_XML_NAME = re.compile(r"\s*<function=([^\W\d][\w.\-]*)>")
 # Keys under which calls in the wild carry their arguments, in order of preference.
 ARGUMENT_KEYS = ("arguments", "parameters")
 
@@ -96,6 +99,20 @@ def parse_call(text: str, start: int, end: int) -> CallParse:
     name_field = scan.fields.get("name")
     if name is None and name_field is not None and name_field.inner is not None:
         name = _scanned_name(raw, name_field.inner)
+    xml = _XML_NAME.match(raw) if not json_valid and name_field is None else None
+    if xml is not None:
+        # A Qwen XML call the XML reader could not take (not closed): the tag still
+        # names the tool, so the broken call is reported under its name.
+        errors.append("Qwen XML call not complete (no closing </function>)")
+        return CallParse(
+            name=xml.group(1),
+            arguments=None,
+            json_valid=False,
+            errors=errors,
+            name_span=(start + xml.start(1), start + xml.end(1)),
+            args_span=None,
+            call_span=(start, end),
+        )
     args_field = scan.fields.get(key) if key else None
     if args_field is None:
         args_field = next((scan.fields[k] for k in ARGUMENT_KEYS if k in scan.fields), None)

@@ -41,12 +41,12 @@ from pipeline.formats.published import (
     is_xlam,
     openai_tools,
     source_record,
-    tool_call,
     tools_from_system,
 )
 from pipeline.formats.schema import ToolSchemas
 from pipeline.formats.seed import parse_seed
-from pipeline.formats.textcalls import TEXT_FORMATS, TypeOf, call_like, parse_text_calls
+from pipeline.formats.textcalls import TEXT_FORMATS, TypeOf, call_like
+from pipeline.formats.textturns import text_turns, turn_messages
 from pipeline.text import normalize
 
 FORMATS = ("auto", "seed", "hermes", "openai", *RECORD_FORMATS, *TEXT_FORMATS)
@@ -94,10 +94,11 @@ def _text_calls_format(text: str, fmt: str) -> str | None:
 
 def _from_teacher_text(
     item: dict[str, Any], text: str, fmt: str, types: TypeOf, sources: dict[int, Any]
-) -> str | None:
-    """A bare teacher text holding text-format calls becomes one assistant turn."""
+) -> tuple[str, list[str]] | None:
+    """A bare teacher text holding text-format calls becomes the assistant and tool
+    turns it holds, in its order: (the format, the control tokens dropped)."""
     which = _text_calls_format(text, fmt)
-    found = parse_text_calls(text, which, types) if which else None
+    found = text_turns(text, which, types) if which else None
     if found is None:
         return None
     given = item.get("messages")
@@ -106,14 +107,17 @@ def _from_teacher_text(
         messages = [m for m in given if m.get("role") in ("system", "user")]
     else:
         messages = [{"role": "user", "content": prompt}] if isinstance(prompt, str) else []
-    calls = []
-    for call in found.calls:
-        entry = tool_call(call)
-        calls.append(entry)
+    turns, entries = turn_messages(found)
+    for entry, call in entries:
         sources[id(entry)] = source_record(found.format, "teacher_text_original", text, call)
-    messages.append({"role": "assistant", "content": found.prose or None, "tool_calls": calls})
-    item["messages"] = messages
-    return found.format
+    item["messages"] = [*messages, *turns]
+    return found.format, list(found.markup)
+
+
+def _note_markup(notes: list[str], where: str, markup: list[str]) -> None:
+    if markup:
+        shown = ", ".join(markup)
+        notes.append(f"template control tokens dropped from {where} (markup, not content): {shown}")
 
 
 def _call_sources(
@@ -171,6 +175,17 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
             notes.append("the system column became the first (system) message")
         item["messages"] = messages
         notes.append("messages converted from ShareGPT conversations")
+    if isinstance(messages, list) and any(
+        isinstance(m, dict) and m.get("role") == "ipython" for m in messages
+    ):
+        # Llama 3 names the tool's turn `ipython`; the chat template knows `tool`.
+        item["messages_original"] = copy.deepcopy(messages)
+        messages = [
+            {**m, "role": "tool"} if isinstance(m, dict) and m.get("role") == "ipython" else m
+            for m in messages
+        ]
+        item["messages"] = messages
+        notes.append("Llama 3 ipython turns read as tool turns (given messages kept)")
     if messages is not None:
         messages = normalise_messages(messages)
         note = tools_from_system(item, messages)
@@ -189,9 +204,12 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
         assert isinstance(text, str)
         if _has_assistant(messages):
             which = _text_calls_format(text, fmt)
-            from_messages = which is not None and parse_text_calls(text, which, types) is not None
+            from_messages = which is not None and text_turns(text, which, types) is not None
         else:
-            text_fmt = _from_teacher_text(item, text, fmt, types, sources)
+            built = _from_teacher_text(item, text, fmt, types, sources)
+            if built is not None:
+                text_fmt, markup = built
+                _note_markup(notes, "teacher_text", markup)
         if text_fmt is not None:
             messages = normalise_messages(item["messages"])
             notes.append(f"messages built from {text_fmt} calls in teacher_text")
@@ -202,13 +220,15 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
         assert messages is not None
         if text_fmt is None and fmt not in ("openai", "seed", "hermes"):
             before = copy.deepcopy(messages)
-            found = convert_contents(
+            messages, found, markup = convert_contents(
                 messages, fields, "auto" if fmt in RECORD_FORMATS else fmt, types, sources
             )
             if found:
-                normalise_messages(messages)
+                messages = normalise_messages(messages)
+                item["messages"] = messages
                 text_fmt = found[0]
-                if not fields:
+                _note_markup(notes, "assistant contents", markup)
+                if not fields and "messages_original" not in item:
                     # The calls' source spans index these contents: keep them.
                     item["messages_original"] = before
                     notes.append("the given messages were kept as messages_original")
@@ -240,4 +260,10 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
         messages = messages_from_blocks(prompt if isinstance(prompt, str) else None, parsed)
         item["messages"] = messages
         notes.append("messages built from teacher_text (no messages given)")
+    elif not _has_assistant(messages):
+        # Given prompt turns (system, user) and the teacher's side as text: the
+        # assistant turns come from the text, or the sequence would have none.
+        messages = [*messages, *messages_from_blocks(None, parsed)]
+        item["messages"] = messages
+        notes.append("assistant turns built from teacher_text after the given messages")
     return Source(parsed, messages, notes, call_like=_call_like(messages))

@@ -42,6 +42,7 @@ _SHAREGPT_ROLES = {
     "tool": "tool",
     "function_response": "tool",
     "observation": "tool",
+    "ipython": "tool",  # Llama 3's role for tool output
 }
 _RESPONSE_OPEN, _RESPONSE_CLOSE = "<tool_response>", "</tool_response>"
 

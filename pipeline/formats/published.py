@@ -30,9 +30,9 @@ from pipeline.formats.textcalls import (
     json_array_items,
     json_value,
     object_call,
-    parse_text_calls,
     skip_ws,
 )
+from pipeline.formats.textturns import text_turns, tool_call, turn_messages
 from pipeline.spans import TextIndex
 from pipeline.text import normalize
 
@@ -54,10 +54,6 @@ def source_record(fmt: str, field: str, text: str, call: TextCall) -> dict[str, 
         "args_span": span(call.args_span),
         "call_span": span(call.call_span),
     }
-
-
-def tool_call(call: TextCall) -> dict[str, Any]:
-    return {"type": "function", "function": {"name": call.name, "arguments": call.arguments}}
 
 
 def json_calls(text: str, where: str) -> list[TextCall]:
@@ -143,6 +139,9 @@ def from_llamafactory(
             raise FormatError(f"{where}.value", "expected a JSON string")
         text = normalize(value)
         calls = json_calls(text, f"{where}.value")
+        if not calls:
+            # A turn that claims a call and holds none would train as a plain answer.
+            raise FormatError(f"{where}.value", "a function_call turn with no call (empty list)")
         message: dict[str, Any] = {"role": "assistant", "content": None, "tool_calls": []}
         for call in calls:
             entry = tool_call(call)
@@ -197,32 +196,35 @@ def convert_contents(
     fmt: str,
     types: TypeOf,
     sources: dict[int, dict[str, Any]],
-) -> list[str]:
-    """Calls written in assistant contents become tool calls; returns the formats found.
+) -> tuple[list[dict[str, Any]], list[str], list[str]]:
+    """Calls written in assistant contents become tool calls, and results and the
+    answer written after them their own turns (`pipeline.formats.textturns`).
 
-    A message that already has ``tool_calls`` is left alone: its content is
-    then prose next to structured calls.
+    Returns (the new message list, the formats found, the control tokens dropped).
+    A message that already has ``tool_calls`` is left alone: its content is then
+    prose next to structured calls.
     """
     found: list[str] = []
+    markup: list[str] = []
+    out: list[dict[str, Any]] = []
     for i, message in enumerate(messages):
         content = message.get("content")
-        if message.get("role") != "assistant" or message.get("tool_calls"):
-            continue
-        if not isinstance(content, str):
-            continue
-        parsed = parse_text_calls(content, fmt, types)
-        if parsed is None:
+        turns = None
+        if message.get("role") == "assistant" and not message.get("tool_calls"):
+            turns = text_turns(content, fmt, types) if isinstance(content, str) else None
+        if turns is None or not isinstance(content, str):
+            out.append(message)
             continue
         given = fields[i] if i < len(fields) else None
         field = given if given is not None else f"messages[{i}].content"
-        message["content"] = parsed.prose or None
-        message["tool_calls"] = []
-        for call in parsed.calls:
-            entry = tool_call(call)
-            message["tool_calls"].append(entry)
-            sources[id(entry)] = source_record(parsed.format, field, content, call)
-        found.append(parsed.format)
-    return found
+        new, entries = turn_messages(turns)
+        for entry, call in entries:
+            sources[id(entry)] = source_record(turns.format, field, content, call)
+        out += new
+        found.append(turns.format)
+        markup += [m for m in turns.markup if m not in markup]
+    # Nothing converted: the very list given, so a caller's messages stay its own.
+    return (out if found else messages), found, markup
 
 
 def tools_from_system(item: dict[str, Any], messages: list[dict[str, Any]]) -> str | None:

@@ -139,14 +139,20 @@ def _type_expr(text: str) -> dict[str, Any] | None:
 def _expand_type(value: str, where: str, notes: list[str]) -> dict[str, Any] | None:
     """A type string JSON Schema does not know, as a schema fragment (noted), or None."""
     text = value
-    if _OPTIONAL.search(text):
+    optional = bool(_OPTIONAL.search(text))
+    if optional:
         text = _OPTIONAL.sub("", text)
-        notes.append(f"{where}.type: {value!r}: ', optional' dropped (not required)")
+        # Published data passes an optional parameter it does not set as null.
+        notes.append(f"{where}.type: {value!r}: ', optional' -> not required, null allowed")
     if text == value and (text in JSON_TYPES or text.strip().lower() in TYPE_ALIASES):
         return None  # a plain name: `_normalise_type` handles it and writes its note
     fragment = _type_expr(text)
     if fragment is None:
         return None
+    kind = fragment.get("type")
+    if optional and isinstance(kind, str | list):
+        kinds = kind if isinstance(kind, list) else [kind]
+        fragment = {**fragment, "type": [*kinds, *(["null"] if "null" not in kinds else [])]}
     shown = fragment.get("type", "any value")
     if text != value or fragment != {"type": text}:
         notes.append(
@@ -155,22 +161,37 @@ def _expand_type(value: str, where: str, notes: list[str]) -> dict[str, Any] | N
     return fragment
 
 
-# Keywords that make a dict a schema rather than a bare {name: property} map.
-_KEYWORDS = frozenset(
-    {*_ONE, *_MANY, *_NAMED, "type", "required", "$ref", "$schema", "enum", "const"}
-    | {"title", "description", "default", "examples", "format", "minProperties"}
-)
+# Keywords whose value is a subschema: a dict of nothing else is a schema.
+_SUBSCHEMA = frozenset({*_ONE, *_NAMED})
+
+
+def _property_spec(value: Any) -> bool:
+    """One property's spec: an object with a type name, or with only a description."""
+    if not isinstance(value, dict):
+        return False
+    kind = value.get("type")
+    return isinstance(kind, str | list) or (
+        kind is None and isinstance(value.get("description"), str)
+    )
 
 
 def _bare_properties(schema: Any) -> bool:
-    """A parameters object written as a bare {name: property} map (xLAM, some exports)."""
+    """A parameters object written as a bare {name: property} map (xLAM, some exports).
+
+    Decided by shape, not by key names, because parameters are often called
+    ``type``, ``items`` or ``required``: every value of a bare map is a property
+    spec (an object with a type name or a description), while a JSON Schema
+    object holds a ``type`` *name* (``"object"``), a ``properties`` map of
+    subschemas, lists or booleans. So ``{"type": {"type": "str"}}`` is one
+    parameter named ``type`` and ``{"type": "object"}`` is a schema. The one
+    shape both could be, only subschema keywords whose values look like specs
+    (``{"not": {"type": "integer"}}``), is read as a schema, as the keywords say.
+    """
     return (
         isinstance(schema, dict)
         and bool(schema)
-        and not any(key in _KEYWORDS for key in schema)
-        and all(
-            isinstance(v, dict) and ("type" in v or "description" in v) for v in schema.values()
-        )
+        and not all(key in _SUBSCHEMA for key in schema)
+        and all(map(_property_spec, schema.values()))
     )
 
 
@@ -273,18 +294,23 @@ class ToolSchemas:
             self.notes.extend(f"{name}: {note}" for note in notes)
 
     def property_type(self, name: str, key: str) -> str | None:
-        """The normalised JSON Schema type of one top-level argument (None: unknown or several)."""
+        """The normalised JSON Schema type of one top-level argument: None when the
+        schema does not list it or gives it no type, ``any`` when it gives several."""
         if name not in self.schemas:
             return None
         validator, _, _ = _compiled(self.schemas[name])
         props = validator.schema.get("properties") if validator is not None else None
         spec = props.get(key) if isinstance(props, dict) else None
-        kind = spec.get("type") if isinstance(spec, dict) else None
+        if not isinstance(spec, dict):
+            return None
+        kind = spec.get("type")
+        if kind is None:
+            return None  # no type: the reference parsers keep the text
         if isinstance(kind, list):
             # A nullable string stays a string; otherwise the first non-null type.
             named = [k for k in kind if isinstance(k, str) and k != "null"]
             kind = "string" if "string" in named else (named[0] if len(named) == 1 else None)
-        return kind if isinstance(kind, str) else None
+        return kind if isinstance(kind, str) else "any"
 
     def validate(self, name: str | None, arguments: Any) -> tuple[bool | None, list[str]]:
         """(schema_valid, errors): None when no schema is known for `name`."""

@@ -43,7 +43,9 @@ _QWEN_CALL = re.compile(
     r"(<tool_call>\s*)?<function=([^>\n]*)>(.*?)</function>(\s*</tool_call>)?", re.DOTALL
 )
 _QWEN_PARAM = re.compile(r"\s*<parameter=([^>\n]*)>(.*?)</parameter>", re.DOTALL)
-# A type lookup: (tool name, parameter) -> JSON Schema type, or None when unknown.
+# A type lookup: (tool name, parameter) -> JSON Schema type; ANY_TYPE when the schema
+# lists the parameter without one usable type, None when it does not list it.
+ANY_TYPE = "any"
 TypeOf = Callable[[str, str], str | None]
 Span = tuple[int, int]
 
@@ -64,6 +66,8 @@ class TextCalls:
     format: str
     calls: tuple[TextCall, ...]
     prose: str  # the text outside the calls and their tags, pieces joined by a newline
+    # Where the calls and their tags are, in order: the text around them is prose.
+    regions: tuple[Span, ...] = ()
 
 
 def _no_types(_name: str, _key: str) -> str | None:
@@ -188,7 +192,8 @@ def parse_llama3(text: str, _types: TypeOf = _no_types) -> TextCalls | None:
         if not listed or any(c is None for c in listed):
             return None
         calls_ = tuple(c for c in listed if c is not None)
-        return TextCalls("llama3_json", calls_, _prose(_no_eot(text), [(0, array[1])]))
+        regions = ((0, array[1]),)
+        return TextCalls("llama3_json", calls_, _prose(_no_eot(text), [*regions]), regions)
     calls: list[TextCall] = []
     while text.startswith("{", pos):
         found = json_value(text, pos)
@@ -205,7 +210,7 @@ def parse_llama3(text: str, _types: TypeOf = _no_types) -> TextCalls | None:
     if not calls:
         return None
     rest = calls[-1].call_span[1]
-    return TextCalls("llama3_json", tuple(calls), _prose(_no_eot(text), [(0, rest)]))
+    return TextCalls("llama3_json", tuple(calls), _prose(_no_eot(text), [(0, rest)]), ((0, rest),))
 
 
 def _mistral_one(text: str, pos: int) -> tuple[list[TextCall], int] | None:
@@ -244,7 +249,7 @@ def parse_mistral(text: str, _types: TypeOf = _no_types) -> TextCalls | None:
         calls.extend(found[0])
         regions.append((pos, found[1]))
         pos = text.find(MISTRAL_TAG, found[1])
-    return TextCalls("mistral", tuple(calls), _prose(text, regions))
+    return TextCalls("mistral", tuple(calls), _prose(text, regions), tuple(regions))
 
 
 def _json_compatible(value: Any) -> Any:
@@ -265,16 +270,18 @@ def _json_compatible(value: Any) -> Any:
 
 
 def convert_value(raw: str, kind: str | None) -> Any:
-    """A Qwen XML parameter value by its schema type: strings verbatim; integer, number,
-    boolean, object, array and null parsed as JSON (or a Python literal); unknown
-    type: JSON if it parses, else the string."""
-    if kind == "string":
+    """A Qwen XML parameter value by its schema type, as the reference Qwen3-Coder
+    parsers convert it: a parameter the schema does not list (`kind` None) and a
+    string stay the raw text; integer, number, boolean, object, array and null
+    are parsed as JSON (or a Python literal); a listed parameter whose type is
+    unknown or several (``any``) is JSON if it parses, else the string."""
+    if kind is None or kind == "string":
         return raw
     stripped = raw.strip()
     found = json_value(stripped, 0) if stripped else None
     if found is not None and found[1] == len(stripped):
         return found[0]
-    if kind is None:
+    if kind == ANY_TYPE:
         return raw
     try:
         return _json_compatible(ast.literal_eval(stripped))
@@ -332,7 +339,7 @@ def parse_qwen_xml(text: str, types: TypeOf = _no_types) -> TextCalls | None:
     outside = _prose(text, regions)
     if not calls or "<function=" in outside or "<tool_call>" in outside:
         return None
-    return TextCalls("qwen_xml", tuple(calls), outside)
+    return TextCalls("qwen_xml", tuple(calls), outside, tuple(regions))
 
 
 _LITERAL_NODES = (ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.UnaryOp, ast.USub, ast.UAdd)
@@ -417,9 +424,8 @@ def parse_pythonic(text: str, _types: TypeOf = _no_types, limit: int = 256) -> T
         calls = [_pythonic_call(text, elt, at) for elt in body.elts]
         if any(c is None for c in calls):
             return None
-        return TextCalls(
-            "pythonic", tuple(c for c in calls if c is not None), _prose(text, [(0, end + 1)])
-        )
+        found = tuple(c for c in calls if c is not None)
+        return TextCalls("pythonic", found, _prose(text, [(0, end + 1)]), ((0, end + 1),))
     return None
 
 

@@ -12,10 +12,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import jsonschema
 import orjson
+import referencing.exceptions
 from jsonschema import Draft202012Validator
 
+from pipeline.gates.toolschema import UnusableSchema, usable_schema
 from pipeline.tools.registry import Registry
+
+# What jsonschema raises while validating with a schema that check_schema let
+# through (an unknown type name, a $ref that resolves nowhere).
+_SCHEMA_FAILURES = (
+    jsonschema.exceptions.UnknownType,
+    jsonschema.SchemaError,
+    referencing.exceptions.Unresolvable,
+)
 
 # Schema keywords whose violation is "a value out of its declared range".
 RANGE_KEYWORDS = frozenset(
@@ -42,6 +53,8 @@ class CallVerdict:
     range_error: bool = False
     # False when no schema exists to judge the call by (extract's "no schema").
     schema_known: bool = True
+    # Why the offered schema cannot judge the call (then schema_known is False).
+    schema_problem: str | None = None
 
     @property
     def schema_valid(self) -> bool:
@@ -100,7 +113,7 @@ class Validators:
             name: orjson.dumps(registry.get(name), option=orjson.OPT_SORT_KEYS)
             for name in registry.names
         }
-        self._offered: dict[bytes, Draft202012Validator] = {}
+        self._offered: dict[bytes, Draft202012Validator | str] = {}
         # {tool: {top-level option: its schema maximum}}: what a range violation exceeds.
         self.maxima: dict[str, dict[str, float]] = {
             name: {
@@ -131,12 +144,16 @@ class Validators:
                 names.append(str(name))
         return names
 
-    def validator(self, name: str, offered: dict[str, Any]) -> Draft202012Validator | None:
-        if self.prefer_item_tools and isinstance(offered.get(name), dict):
+    def validator(self, name: str, offered: dict[str, Any]) -> Draft202012Validator | str | None:
+        """The validator for `name`; a string says why the offered schema is unusable."""
+        if self.prefer_item_tools and name in offered:
             key = orjson.dumps(offered[name], option=orjson.OPT_SORT_KEYS)
             validator = self._offered.get(key)
             if validator is None:
-                validator = Draft202012Validator(offered[name])
+                try:
+                    validator = Draft202012Validator(usable_schema(offered[name]))
+                except UnusableSchema as exc:
+                    validator = str(exc)
                 self._offered[key] = validator
             return validator
         return self._registry.get(name) if self.use_registry else None
@@ -160,9 +177,22 @@ class Validators:
         if validator is None:
             verdict.schema_errors.append(f"unknown tool {name!r}")
             return verdict
-        for error in validator.iter_errors(arguments):
+        if isinstance(validator, str):
+            return _unusable(verdict, name, validator)
+        try:
+            errors = list(validator.iter_errors(arguments))
+        except _SCHEMA_FAILURES as exc:
+            return _unusable(verdict, name, f"{type(exc).__name__}: {exc}".splitlines()[0])
+        for error in errors:
             path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.path)
             verdict.schema_errors.append(f"${path}: {error.message}")
             verdict.range_error = verdict.range_error or error.validator in RANGE_KEYWORDS
         verdict.schema_errors.sort()
         return verdict
+
+
+def _unusable(verdict: CallVerdict, name: str, problem: str) -> CallVerdict:
+    """A schema that cannot judge the call: the call is unknown, not invalid."""
+    verdict.schema_known = False
+    verdict.schema_problem = f"tool {name!r}: {problem}"
+    return verdict

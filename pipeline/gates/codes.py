@@ -38,6 +38,8 @@ ITEM_REASONS = (
     "extraction_incomplete",
     "json_invalid",
     "schema_invalid",
+    # An offered tool schema verify cannot use: its calls are counted as unknown.
+    "schema_unusable",
     "ungrounded_lax",
     "ungrounded_strict",
     "gold_span_mismatch",

@@ -106,6 +106,8 @@ def json_schema_counts(
         if verdict.json_valid and not verdict.schema_known:
             # Present only when there are any, so items with schemas keep their exact counts.
             counts["schema_unknown"] = counts.get("schema_unknown", 0) + 1
+            if verdict.schema_problem is not None:
+                add(result, "schema_unusable", f"call {verdict.index}: {verdict.schema_problem}")
         elif verdict.json_valid and not meant_invalid:
             counts["schema_checked"] += 1
             counts["schema_valid"] += verdict.schema_valid

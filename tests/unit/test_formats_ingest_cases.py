@@ -67,13 +67,33 @@ def test_teacher_text_equal_to_the_rendering_is_not_kept_twice() -> None:
     assert "teacher_text_original" not in item
 
 
-@pytest.mark.parametrize("messages", [[USER], [USER, ANSWER]])
-def test_given_messages_are_kept_next_to_a_teacher_text(messages: list[dict[str, Any]]) -> None:
-    item = {"id": "c", "teacher_text": "TOOL_CALL: {}", "messages": messages}
+def test_given_messages_are_kept_next_to_a_teacher_text() -> None:
+    item = {"id": "c", "teacher_text": "TOOL_CALL: {}", "messages": [USER, ANSWER]}
     source = ingest(item)
     assert source.parsed.format == "seed" and source.notes == []
-    assert source.messages == messages and item["teacher_text"] == "TOOL_CALL: {}"
+    assert source.messages == [USER, ANSWER] and item["teacher_text"] == "TOOL_CALL: {}"
     assert "teacher_text_original" not in item
+
+
+@pytest.mark.parametrize("system", [[], [{"role": "system", "content": "Be brief."}]])
+def test_prompt_messages_without_an_answer_get_the_teacher_text_turns(
+    system: list[dict[str, Any]],
+) -> None:
+    # Prompt turns only, and the teacher side as text: without assistant turns
+    # built from the text, the training sequence would hold no answer at all.
+    text = '<tool_call>\n{"name": "f", "arguments": {"a": 1}}\n</tool_call>\nDone.'
+    item = {"id": "c2", "teacher_text": text, "messages": [*system, USER]}
+    source = ingest(item)
+    assert source.parsed.format == "hermes" and item["teacher_text"] == text
+    assert [m["role"] for m in source.messages] == [
+        *(["system"] if system else []),
+        "user",
+        "assistant",
+        "assistant",
+    ]
+    assert source.messages[-2]["tool_calls"][0]["function"]["name"] == "f"
+    assert source.messages[-1]["content"] == "Done."
+    assert source.notes == ["assistant turns built from teacher_text after the given messages"]
 
 
 def test_messages_built_from_text_ignore_a_prompt_that_is_not_text() -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from pipeline.formats import FORMATS, FormatError, ingest
+from pipeline.formats.calls import parse_call
 from pipeline.formats.published import json_calls
 from pipeline.formats.schema import ToolSchemas
 from pipeline.formats.textcalls import parse_llama3
@@ -163,7 +164,8 @@ def test_external_rows_with_integer_ids_and_empty_tools_are_read() -> None:
             {"s": {"type": "str, optional"}},
             {},
             {"s": 1},
-            "parameters.properties.s.type: 'str, optional': ', optional' dropped (not required)",
+            "parameters.properties.s.type: 'str, optional': "
+            "', optional' -> not required, null allowed",
         ),
         (
             {"d": {"type": "Dict[str, int]"}},
@@ -254,3 +256,53 @@ def test_a_bare_teacher_text_keeps_the_given_system_and_user_turns() -> None:
     (where,) = source.call_sources
     assert where is not None and where["field"] == "teacher_text_original"
     assert where["call_span"] == {"chars": [1, 7], "utf8": [1, 7]}
+
+
+@pytest.mark.parametrize("value", ["[]", " [ ] ", "[\n]"])
+def test_a_function_call_turn_without_a_call_is_rejected(value: str) -> None:
+    item = {
+        "conversations": [
+            {"from": "human", "value": "Book it."},
+            {"from": "function_call", "value": value},
+            {"from": "gpt", "value": "Booked."},
+        ]
+    }
+    with pytest.raises(FormatError, match=r"conversations\[1\]\.value: .*no call"):
+        ingest(item)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<tool_call>\n<function=book_room>\n<parameter=nights>\n2\n</parameter>\n",
+        "<tool_call>\n<function=book_room>\n<parameter=nights>\n2\n</parameter>\n</tool_call>",
+        "Booking.\n<tool_call>\n<function=book_room>\n<parameter=nights>\n2\n</tool_call>\nOK",
+    ],
+)
+def test_an_unclosed_qwen_call_keeps_its_name_and_stays_invalid(text: str) -> None:
+    source = ingest({"prompt": "Two nights.", "teacher_text": text})
+    (block,) = source.parsed.of("call")
+    call = parse_call(text, block.start, block.end)
+    assert call.name == "book_room" and not call.json_valid
+    assert call.name_span is not None and text[slice(*call.name_span)] == "book_room"
+    assert "Qwen XML call not complete (no closing </function>)" in call.errors
+
+
+@pytest.mark.parametrize(
+    ("parameters", "arguments"),
+    [
+        ({"type": {"type": "str", "description": "Kind", "default": "all"}}, {"type": "news"}),
+        ({"items": {"type": "List[str]"}, "required": {"type": "bool"}}, {"items": ["a"]}),
+        ({"code": {"type": "str, optional", "default": ""}}, {"code": None}),
+    ],
+)
+def test_bare_maps_with_keyword_names_keep_their_schema(
+    parameters: dict[str, Any], arguments: dict[str, Any]
+) -> None:
+    schemas = ToolSchemas([{"name": "t", "parameters": parameters}])
+    assert "t: parameters: a bare property map -> an object schema with those properties" in (
+        schemas.notes
+    )
+    assert schemas.validate("t", arguments) == (True, [])
+    key = next(iter(parameters))
+    assert schemas.validate("t", {key: 12345})[0] is False  # the schema is not lost
