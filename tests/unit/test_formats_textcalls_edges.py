@@ -73,6 +73,8 @@ def test_qwen_xml_without_a_schema_keeps_values_as_text() -> None:
         "<function=f><parameter=x>1</parameter><parameter=x>2</parameter></function>",
         "<function=f><parameter= >1</parameter></function>",
         "no qwen call here",
+        "<tool_call>\n<function=f><parameter=x>1</parameter></function>",  # unclosed tool_call
+        "<function=1f><parameter=x>1</parameter></function>",  # not a tool name
     ],
 )
 def test_qwen_xml_repeated_or_empty_parameter_names_are_not_read(text: str) -> None:
