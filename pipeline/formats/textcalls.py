@@ -36,7 +36,22 @@ TEXT_FORMATS = ("llama3_json", "mistral", "qwen_xml", "pythonic")
 NAME = re.compile(r"[^\W\d][\w.\-]*\Z")
 PYTHON_TAG = "<|python_tag|>"
 MISTRAL_TAG = "[TOOL_CALLS]"
-_DECODER = json.JSONDecoder()
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is not a finite number")
+    return value
+
+
+def _not_json(text: str) -> float:
+    raise ValueError(f"{text} is not JSON")
+
+
+# Python's decoder takes NaN, Infinity and 1e999 by default: a call holding one
+# would render as text that is not JSON, so such text is no call (call_like reports it).
+_DECODER = json.JSONDecoder(parse_float=_finite, parse_constant=_not_json)
 _WS = re.compile(r"\s*")
 _MISTRAL_NAMED = re.compile(r"\s*([^\W\d][\w.\-]*)(?:\[CALL_ID\][A-Za-z0-9_\-]*)?\[ARGS\]")
 _QWEN_CALL = re.compile(
