@@ -207,11 +207,6 @@ def _text(value: Any) -> str:
     return orjson.dumps(value).decode("utf-8")
 
 
-def _ranges(mask: np.ndarray) -> list[tuple[int, int]]:
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], mask.astype(np.int8), [0]))))
-    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
-
-
 def earlier_record(
     item: dict[str, Any],
     ids: np.ndarray,
