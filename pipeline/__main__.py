@@ -21,6 +21,7 @@ COMMANDS = (
     "pipeline.gates.plots",
     "pipeline.quality",
     "pipeline.bench",
+    "pipeline.costs",
 )
 
 

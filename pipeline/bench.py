@@ -243,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
         tokenizer_dir = Path(args.tokenizer).resolve() if args.tokenizer else scratch / "tokenizer"
         if not args.tokenizer:
             materialise("embedded", tokenizer_dir)
+        # Read now: the embedded tokenizer lives in the scratch folder removed below.
+        path = fast_path(tokenizer_dir)
         runs = [
             bench_one(base, scratch, tokenizer_dir, total, workers)
             for workers in workers_list
@@ -258,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(scratch, ignore_errors=True)
     report = {
         "machine": machine(),
-        "fast_path": fast_path(tokenizer_dir),
+        "fast_path": path,
         "runs": runs,
         "summary": summarise(runs),
     }

@@ -238,3 +238,11 @@ def test_the_tiktoken_floor_cuts_texts_at_added_tokens(student: Student) -> None
     assert bench_child.plain_pieces(student.tokenizer, texts) == (["a", "b", "plain"], 3)
     bare = Tokenizer(models.BPE())
     assert bench_child.plain_pieces(bare, texts) == (texts, 0)
+
+
+def test_the_embedded_tokenizer_fast_path_is_reported(tmp_path: Path) -> None:
+    """Without --tokenizer the bench materialises the embedded one in its scratch folder;
+    the fast path must be read before that folder is removed (it once read "off")."""
+    out = tmp_path / "results.json"
+    bench.main(["--total", "6", "--workers", "1", "--out", str(out)])
+    assert orjson.loads(out.read_bytes())["fast_path"] == "tiktoken"
