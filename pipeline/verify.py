@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pipeline.cli import add_params, command_parser
 from pipeline.gates.card import render_card
-from pipeline.gates.cardfacts import export_docs, length_figures
+from pipeline.gates.cardfacts import export_docs, length_figures, trainer_exports
 from pipeline.gates.plots import write_plots
 from pipeline.gates.report import (
     Speed,
@@ -62,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
             write_plots(v.plots_dir, outcome.stats, report["integration_f1"]["per_tool"])
             lengths = length_figures(outcome.stats.sequence_lengths)
             exports = export_docs(params.extract.export)
-            card = render_card(report, lengths, exports, str(Path(v.card).parent))
+            trainers = trainer_exports(params.extract.export_dir)
+            card = render_card(report, lengths, exports, str(Path(v.card).parent), trainers)
             write_text(v.card, card)
         else:
             write_report(args.report, report)

@@ -1,10 +1,15 @@
-"""Hand-built items and record headers shared by the unit tests."""
+"""Hand-built items and record headers shared by the unit tests, and the small
+generated-and-extracted set the integration tests build with the real stages."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
+import yaml
+
+from pipeline import extract, generate
 from pipeline.records import make_header
 
 TOOL = {
@@ -70,3 +75,29 @@ def record_header(total_samples: int, **changes: Any) -> dict[str, Any]:
         total_samples=total_samples,
     )
     return {**base, **changes}
+
+
+def generate_and_extract(tmp: Path, qwen_dir: Path, total: int, **extract_params: Any) -> Path:
+    """`total` items through the real generate and extract stages, one worker, every
+    output under `tmp` (exports under `tmp/exports`); `extract_params` override the
+    `extract` section (e.g. `exports`, `validation_share`). Both stages must succeed
+    and reject nothing: a generated item the extractor rejects is a bug. Returns `tmp`."""
+    params = {
+        "tokenizer": {"out": str(qwen_dir)},
+        "run": {"workers": 1, "progress": False},
+        "generate": {"total": total, "out": str(tmp / "generated.jsonl")},
+        "extract": {
+            "inp": str(tmp / "generated.jsonl"),
+            "out": str(tmp / "extracted.jsonl"),
+            "export": str(tmp / "train.parquet"),
+            "export_dir": str(tmp / "exports"),
+            "rejects": str(tmp / "rejects.jsonl"),
+            **extract_params,
+        },
+    }
+    path = tmp / "params.yaml"
+    path.write_text(yaml.safe_dump(params), "utf-8")
+    assert generate.main(["--params", str(path)]) == 0
+    assert extract.main(["--params", str(path)]) == 0
+    assert (tmp / "rejects.jsonl").read_text("utf-8") == ""
+    return tmp

@@ -6,9 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from pipeline import extract, generate
+from fixture_items import generate_and_extract
 
 # Generated items are long (median ~1,200 tokens, mostly the system prompt with the
 # tool schemas), and each token's logits span the 151k-id vocabulary (0.6 MB in
@@ -21,25 +19,8 @@ LEAD = 4
 
 def generated_export(tmp: Path, qwen_dir: Path, total: int) -> Path:
     """`total` items through the real generate and extract stages; the TRL export's path."""
-    params = {
-        "tokenizer": {"out": str(qwen_dir)},
-        "run": {"workers": 1, "progress": False},
-        "generate": {"total": total, "out": str(tmp / "generated.jsonl")},
-        "extract": {
-            "inp": str(tmp / "generated.jsonl"),
-            "out": str(tmp / "extracted.jsonl"),
-            "export": str(tmp / "train.parquet"),
-            "export_dir": str(tmp / "exports"),
-            "exports": ["trl"],
-            "validation_share": 0.0,  # every row in train: a handful of items is all there is
-            "rejects": str(tmp / "rejects.jsonl"),
-        },
-    }
-    path = tmp / "params.yaml"
-    path.write_text(yaml.safe_dump(params), "utf-8")
-    assert generate.main(["--params", str(path)]) == 0
-    assert extract.main(["--params", str(path)]) == 0
-    assert (tmp / "rejects.jsonl").read_text() == ""
+    # Every row in train: a handful of items is all there is.
+    generate_and_extract(tmp, qwen_dir, total, exports=["trl"], validation_share=0.0)
     return tmp / "exports" / "trl" / "train.parquet"
 
 

@@ -19,32 +19,11 @@ from typing import Any
 import jsonschema
 import orjson
 
-# Python / TypeScript / hand-written names -> JSON Schema types; None drops the
-# constraint (any value is accepted).
-TYPE_ALIASES: dict[str, str | None] = {
-    "dict": "object",
-    "map": "object",
-    "mapping": "object",
-    "float": "number",
-    "double": "number",
-    "decimal": "number",
-    "int": "integer",
-    "long": "integer",
-    "str": "string",
-    "text": "string",
-    "bool": "boolean",
-    "list": "array",
-    "tuple": "array",
-    "set": "array",
-    "none": "null",
-    "nonetype": "null",
-    "any": None,
-}
-JSON_TYPES = frozenset({"object", "array", "string", "number", "integer", "boolean", "null"})
-# Keywords whose value is one subschema, a list of them, or a name -> subschema map.
-_ONE = ("items", "additionalProperties", "not", "contains", "propertyNames", "if", "then", "else")
-_MANY = ("anyOf", "oneOf", "allOf", "prefixItems")
-_NAMED = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+from pipeline.schema_dialects import JSON_TYPES, TYPE_ALIASES
+from pipeline.schema_dialects import MANY_SUBSCHEMAS as _MANY
+from pipeline.schema_dialects import NAMED_SUBSCHEMAS as _NAMED
+from pipeline.schema_dialects import ONE_SUBSCHEMA as _ONE
+from pipeline.schema_dialects import SUBSCHEMA_KEYWORDS as _SUBSCHEMA
 
 
 def canonical(value: Any) -> str:
@@ -159,10 +138,6 @@ def _expand_type(value: str, where: str, notes: list[str]) -> dict[str, Any] | N
             f"{where}.type: {text!r} -> {shown!r}" + (" with items" * ("items" in fragment))
         )
     return fragment
-
-
-# Keywords whose value is a subschema: a dict of nothing else is a schema.
-_SUBSCHEMA = frozenset({*_ONE, *_NAMED})
 
 
 def _property_spec(value: Any) -> bool:

@@ -19,6 +19,7 @@ from pipeline.gates.cardfacts import (
     LENGTH_LIMITS,
     LICENSE,
     ExportDoc,
+    TrainerExport,
     data_file,
     front_matter,
 )
@@ -218,6 +219,49 @@ def _export(doc: ExportDoc, card_dir: str) -> list[str]:
     ]
 
 
+def _trainers(trainers: list[TrainerExport], card_dir: str) -> list[str]:
+    lines = ["## Trainer-native exports", ""]
+    if not trainers:
+        return [*lines, "None was written (`extract.exports` selected none).", ""]
+    rows = [
+        [
+            f"`{t.config.config}`" + (" (Hub config)" if t.config.hub else ""),
+            "<br>".join(f"`{data_file(path, card_dir)}`" for path in t.files.values()),
+            " / ".join(f"{t.rows[split]} {split}" for split in t.files),
+            t.config.reader,
+        ]
+        for t in trainers
+    ]
+    hub = next((t for t in trainers if t.config.hub), None)
+    jsonl = next((t for t in trainers if not t.config.hub), None)
+    load = []
+    if hub is not None:
+        load.append(
+            f"- `{hub.config.config}` is a config of this card: "
+            f'`datasets.load_dataset("<this folder>", "{hub.config.config}")`.'
+        )
+    if jsonl is not None:
+        files = ", ".join(f'"{s}": "{data_file(p, card_dir)}"' for s, p in jsonl.files.items())
+        load.append(
+            "- The JSONL files load with the `json` builder, e.g. "
+            f'`datasets.load_dataset("json", data_files={{{files}}})`. They are not Hub '
+            "configs: a Hub repository reads every config with the builder of its first "
+            "(Parquet here)."
+        )
+    return [
+        *lines,
+        "`extract` also writes the data in the formats trainers read as they are "
+        "(`extract.exports`), one row per extracted item, each with a `train` and a "
+        "`validation` split (an item's split is fixed by its id). docs/exports.md in "
+        "the repository gives every column and each trainer's settings.",
+        "",
+        *_table(rows, ["export", "files", "rows", "read by"]),
+        "",
+        *load,
+        "",
+    ]
+
+
 def _lengths(lengths: dict[str, Any]) -> list[str]:
     if not lengths.get("items"):
         return ["## Sequence lengths", "", "No item carries a training sequence.", ""]
@@ -263,6 +307,7 @@ def render_card(
     lengths: dict[str, Any],
     exports: list[ExportDoc],
     card_dir: str = "data",
+    trainers: list[TrainerExport] | None = None,
 ) -> str:
     """The card: front matter, then what the data is, how it was made and checked."""
     header, dist, made = report["header"], report["distribution"], report["made_with"]
@@ -272,7 +317,7 @@ def render_card(
         "all gates pass" if summary["passed"] else "FAILING: " + ", ".join(summary["failed_gates"])
     )
     meta = yaml.safe_dump(
-        front_matter(report, exports, card_dir), sort_keys=False, allow_unicode=True
+        front_matter(report, exports, card_dir, trainers), sort_keys=False, allow_unicode=True
     )
     lines = [
         "---",
@@ -307,6 +352,7 @@ def render_card(
         "## Training export",
         "",
         *(line for doc in exports for line in _export(doc, card_dir)),
+        *_trainers(trainers or [], card_dir),
         *_lengths(lengths),
         *_what_figures_mean(report),
         "## How it was made",

@@ -1,5 +1,7 @@
 """What the dataset card states beyond the verify report: sequence lengths, the
-training exports (columns and one example row) and the Hugging Face metadata.
+training exports (columns and one example row), the trainer-native exports
+(their files and rows per split, from each one's meta.json) and the Hugging
+Face metadata.
 
 Everything here is a pure function of the extracted set, the export files and
 the report, so the card is as reproducible as the data.
@@ -13,9 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pyarrow as pa
 
 from pipeline import export
+from pipeline.records import RecordError
 
 LICENSE = "apache-2.0"
 # The token budgets the card reports the share of items above; 1024 is TRL's
@@ -89,11 +93,8 @@ def first_row(path: str | os.PathLike[str]) -> tuple[dict[str, Any] | None, int 
 
 
 def export_docs(extract_export: str) -> list[ExportDoc]:
-    """The training exports the card documents, first one the Hub's default config.
-
-    EXTEND HERE: trainer-specific exports (under data/exports/) add one
-    `ExportDoc` each, with their schema, column descriptions and first row.
-    """
+    """The training exports the card documents with their columns and first row,
+    first one the Hub's default config (the trainer-native ones: `trainer_exports`)."""
     example, rows = first_row(extract_export)
     return [
         ExportDoc(
@@ -106,6 +107,92 @@ def export_docs(extract_export: str) -> list[ExportDoc]:
             rows=rows,
         )
     ]
+
+
+SPLITS = ("train", "validation")
+
+
+@dataclass(frozen=True)
+class TrainerConfig:
+    """One data file format of a trainer-native export (docs/exports.md)."""
+
+    config: str  # its name on the card (the Hub `configs` name of a Parquet one)
+    export: str  # the `extract.exports` name, and its folder under `extract.export_dir`
+    suffix: str  # the data file of split S is S + suffix
+    reader: str  # what reads it, for the card's reader
+
+    @property
+    def hub(self) -> bool:
+        """Whether it is a Hub config of the card. A Hub repository reads all its
+        configs with one `datasets` builder, the one its first config's files need
+        (datasets issue #7101): Parquet here, from data/train.parquet. A JSONL
+        config would be read as Parquet and fail, so the card names the JSONL
+        files and how to load them instead."""
+        return self.suffix == ".parquet"
+
+
+# Every `extract.exports` name has its formats here (a test keeps them equal), in
+# extract's order; TRL writes two.
+TRAINER_CONFIGS = (
+    TrainerConfig("trl", "trl", ".parquet", "TRL `SFTTrainer`, tokenised (labels and masks)"),
+    TrainerConfig(
+        "trl_conversational", "trl", ".jsonl", "TRL `SFTTrainer`'s own templating (messages)"
+    ),
+    TrainerConfig("axolotl", "axolotl", ".jsonl", "axolotl `type: chat_template`"),
+    TrainerConfig("llamafactory", "llamafactory", ".jsonl", "LLaMA-Factory `formatting: sharegpt`"),
+    TrainerConfig("earlier", "earlier", ".jsonl", "the earlier version's trainer"),
+)
+
+
+@dataclass
+class TrainerExport:
+    """A trainer-native export as extract wrote it: its non-empty splits' files and rows."""
+
+    config: TrainerConfig
+    files: dict[str, str]  # split -> path, as under `extract.export_dir`
+    rows: dict[str, int]  # split -> rows, from meta.json
+
+
+def _meta(path: Path) -> dict[str, Any] | None:
+    """An export folder's meta.json, None when extract wrote none there."""
+    if not path.is_file():
+        return None
+    try:
+        meta = orjson.loads(path.read_bytes())
+    except orjson.JSONDecodeError as exc:
+        raise RecordError(path, 1, "meta.json", f"not JSON: {exc}") from exc
+    if not (
+        isinstance(meta, dict)
+        and isinstance(meta.get("selected"), bool)
+        and isinstance(meta.get("rows"), dict)
+    ):
+        raise RecordError(path, 1, "meta.json", "expected `selected` (bool) and `rows` (object)")
+    return meta
+
+
+def trainer_exports(export_dir: str) -> list[TrainerExport]:
+    """The trainer-native exports extract wrote under `export_dir`: one per config
+    whose export its meta.json marks selected, with the splits that have rows.
+
+    Read from meta.json, which extract writes last, once its row counts are known:
+    the card describes the files on disk, whatever params.yaml says now. A split
+    without rows is left out (the Hub refuses an empty data file); an export
+    without any is too."""
+    out = []
+    for config in TRAINER_CONFIGS:
+        folder = Path(export_dir) / config.export
+        meta = _meta(folder / "meta.json")
+        if meta is None or not meta["selected"]:
+            continue
+        files, rows = {}, {}
+        for split in SPLITS:
+            count = meta["rows"].get(split)
+            path = folder / f"{split}{config.suffix}"
+            if isinstance(count, int) and count > 0 and path.is_file():
+                files[split], rows[split] = str(path), count
+        if files:
+            out.append(TrainerExport(config, files, rows))
+    return out
 
 
 def data_file(path: str, card_dir: str) -> str:
@@ -124,8 +211,14 @@ def size_category(items: int) -> str:
     return "10M<n<100M"
 
 
-def front_matter(report: dict[str, Any], exports: list[ExportDoc], card_dir: str) -> dict[str, Any]:
-    """The Hugging Face dataset-card metadata (the YAML block that opens README.md)."""
+def front_matter(
+    report: dict[str, Any],
+    exports: list[ExportDoc],
+    card_dir: str,
+    trainers: list[TrainerExport] | None = None,
+) -> dict[str, Any]:
+    """The Hugging Face dataset-card metadata (the YAML block that opens README.md):
+    one config per Parquet export, the trainer-native ones after the default."""
     languages = ["en", *sorted(k for k in report["distribution"]["languages"] if k != "en")]
     default = exports[0]
     return {
@@ -148,6 +241,17 @@ def front_matter(report: dict[str, Any], exports: list[ExportDoc], card_dir: str
                 **({"default": True} if doc is default else {}),
             }
             for doc in exports
+        ]
+        + [
+            {
+                "config_name": trainer.config.config,
+                "data_files": [
+                    {"split": split, "path": data_file(path, card_dir)}
+                    for split, path in trainer.files.items()
+                ],
+            }
+            for trainer in trainers or ()
+            if trainer.config.hub
         ],
         "dataset_info": {
             "config_name": default.config,

@@ -34,7 +34,7 @@ import orjson
 from dvc_render.exceptions import DvcRenderError
 
 from pipeline.cli import add_params, command_parser
-from pipeline.gates.stats import MAX_LENGTHS, SetStats
+from pipeline.gates.stats import MAX_LENGTHS, SetStats, length_bucket
 from pipeline.gen.plan import COMPLEXITIES, SCENARIOS
 from pipeline.params import ParamsError, load_params
 from pipeline.records import write_json
@@ -110,7 +110,9 @@ def sequence_length_rows(stats: SetStats) -> list[dict[str, Any]]:
     """One row per bucket (1-512, 513-1024, ..., 8193+): its items, and how many
     (and what share of all sequences) are longer than its max_length, the
     bucket's upper end: what a trainer with that max_length truncates or drops."""
-    counts = [stats.sequence_buckets.get(i, 0) for i in range(len(MAX_LENGTHS) + 1)]
+    counts = [0] * (len(MAX_LENGTHS) + 1)
+    for length, items in stats.sequence_lengths.items():
+        counts[length_bucket(length)] += items
     total = sum(counts)
     lowers = (1, *(m + 1 for m in MAX_LENGTHS))
     rows = []

@@ -76,9 +76,9 @@ class SetStats:
     )
     gold: dict[str, list[int]] = field(default_factory=dict)
     span_lengths: Counter[tuple[str, int]] = field(default_factory=Counter)
-    # Training-sequence length (targets.sequence.length) -> items: the card's figures.
+    # Training-sequence length -> items, as verify counted the rendered sequence's
+    # tokens itself (never extract's recorded length): the card's figures and the plot.
     sequence_lengths: Counter[int] = field(default_factory=Counter)
-    sequence_buckets: Counter[int] = field(default_factory=Counter)  # by `length_bucket`
     worst: list[tuple[float, int, dict[str, Any]]] = field(default_factory=list)
     finished: bool = False
 
@@ -110,10 +110,8 @@ class SetStats:
             for i in range(3):
                 acc[i] += scores[i]
         self.span_lengths.update(result.get("span_lengths", ()))
-        if "sequence_length" in result:
-            self.sequence_lengths[result["sequence_length"]] += 1
         if "sequence_tokens" in result:
-            self.sequence_buckets[length_bucket(result["sequence_tokens"])] += 1
+            self.sequence_lengths[result["sequence_tokens"]] += 1
         if result["f1"] is not None:
             self._f1(result)
         self._record(result, reasons)

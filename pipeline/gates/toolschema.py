@@ -6,9 +6,10 @@ map for ``parameters`` (xLAM), a per-property ``"required": true``. jsonschema
 raises on an unknown type name only when it validates, so such a schema would
 crash verify. The verifier does not use the extractor's normaliser
 (`pipeline.formats.schema`): its verdicts must not share the extractor's
-mistakes. This one is deliberately smaller: a closed table of type names, a
-shape test for bare maps, and a check of the result. A schema it still cannot
-use is reported (``schema_unusable``) and its calls counted as unknown.
+mistakes; the two share only the tables of type names and keywords
+(`pipeline.schema_dialects`, no code). This one is deliberately smaller: those
+names, a shape test for bare maps, and a check of the result. A schema it still
+cannot use is reported (``schema_unusable``) and its calls counted as unknown.
 """
 
 from __future__ import annotations
@@ -18,26 +19,9 @@ from typing import Any
 
 import jsonschema
 
-_JSON_TYPES = frozenset({"object", "array", "string", "number", "integer", "boolean", "null"})
-# Spellings seen in published tool definitions; None: any value.
-_ALIASES: dict[str, str | None] = {
-    "dict": "object",
-    "float": "number",
-    "int": "integer",
-    "str": "string",
-    "bool": "boolean",
-    "list": "array",
-    "tuple": "array",
-    "set": "array",
-    "sequence": "array",
-    "mapping": "object",
-    "any": None,
-}
+from pipeline.schema_dialects import JSON_TYPES, SUBSCHEMA_KEYWORDS, TYPE_ALIASES
+
 _GENERIC = re.compile(r"([a-z_][\w.]*)\s*\[(.*)\]", re.DOTALL)
-_SUBSCHEMA_KEYWORDS = frozenset(
-    {"items", "additionalProperties", "not", "contains", "propertyNames", "if", "then", "else"}
-    | {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"}
-)
 
 
 class UnusableSchema(ValueError):
@@ -67,10 +51,10 @@ def _type_name(name: Any) -> tuple[list[str] | None, bool]:
             kinds = [k for found, _ in parts for k in found or ()]
             return kinds, optional or head == "optional" or any(n for _, n in parts)
         text = head
-    if text in _JSON_TYPES:
+    if text in JSON_TYPES:
         return [text], optional
-    if text in _ALIASES:
-        alias = _ALIASES[text]
+    if text in TYPE_ALIASES:
+        alias = TYPE_ALIASES[text]
         return (None if alias is None else [alias]), optional
     raise UnusableSchema(f"unknown type {name!r}")
 
@@ -112,7 +96,7 @@ def is_bare_map(schema: Any) -> bool:
     return (
         isinstance(schema, dict)
         and bool(schema)
-        and not all(k in _SUBSCHEMA_KEYWORDS for k in schema)
+        and not all(k in SUBSCHEMA_KEYWORDS for k in schema)
         and all(_is_property(v) for v in schema.values())
     )
 

@@ -1,14 +1,16 @@
 """The dataset card of a real generate + extract + verify run, and generate.caws_header.
 
 The card: its Hugging Face front matter parses and names the export's real
-columns (`datasets` loads the folder by it), its length figures are the
-extracted items' own, its example row is the export's first row. The header
+columns (`datasets` loads the folder by it, every config), its length figures
+are the extracted items' own, its example row is the export's first row, and it
+lists every trainer-native export with its rows. The header
 param: on (the default) every prompt starts with the CAWS line and verify gates
 it; off, prompts start with the request and the two CAWS gates are skipped
 with the reason, in DVC mode and standalone alike."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -147,7 +149,14 @@ def test_the_front_matter_parses_and_names_the_real_columns(runs: dict[str, Path
             "config_name": "default",
             "data_files": [{"split": "train", "path": "train.parquet"}],
             "default": True,
-        }
+        },
+        {
+            "config_name": "trl",
+            "data_files": [
+                {"split": "train", "path": "exports/trl/train.parquet"},
+                {"split": "validation", "path": "exports/trl/validation.parquet"},
+            ],
+        },
     ]
     features = meta["dataset_info"]["features"]
     assert [f["name"] for f in features] == schema.names
@@ -210,3 +219,39 @@ def test_the_card_shows_the_first_row_and_what_the_figures_do_not_measure(
     assert "Apache License 2.0" in card
     # Nothing of this machine: the card is a DVC output, the same bytes everywhere.
     assert str(runs["on"]) not in card and "/tmp" not in card
+
+
+def test_every_config_and_trainer_export_of_the_card_loads(
+    runs: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run's data folder as pushed to the Hub, the card as its README.md: each
+    config's files exist and `datasets` loads each config by name, and each JSONL
+    export the card names loads with the `json` builder as the card says."""
+    monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "cache"))
+    data = runs["on"] / "data"
+    card = card_of(runs["on"])
+    meta = yaml.safe_load(card.split("---\n")[1])
+    folder = tmp_path / "hub"
+    shutil.copytree(data, folder)
+    (folder / "README.md").write_text(card, "utf-8")
+    for config in meta["configs"]:
+        for entry in config["data_files"]:
+            assert (data / entry["path"]).is_file(), entry
+        loaded = datasets.load_dataset(str(folder), config["config_name"])
+        assert list(loaded) == [entry["split"] for entry in config["data_files"]]
+        for entry in config["data_files"]:
+            rows = pq.ParquetFile(data / entry["path"]).metadata.num_rows
+            assert loaded[entry["split"]].num_rows == rows > 0
+    assert [c["config_name"] for c in meta["configs"]] == ["default", "trl"]
+    for name in ("trl", "axolotl", "llamafactory"):
+        rows = orjson.loads((data / "exports" / name / "meta.json").read_bytes())["rows"]
+        shown = f"{rows['train']} train / {rows['validation']} validation"
+        files = {split: f"exports/{name}/{split}.jsonl" for split in rows}
+        listed = "<br>".join(f"`{path}`" for path in files.values())
+        config = {"trl": "trl_conversational"}.get(name, name)
+        assert f"| `{config}` | {listed} | {shown} |" in card
+        loaded = datasets.load_dataset(
+            "json", data_files={split: str(folder / path) for split, path in files.items()}
+        )
+        assert {split: loaded[split].num_rows for split in files} == rows
+    assert "exports/earlier/" not in card  # not selected by default

@@ -11,9 +11,8 @@ from typing import Any
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
-import yaml
+from fixture_items import generate_and_extract
 
-from pipeline import extract, generate
 from pipeline.exports import LLAMAFACTORY_ENTRY, TRL_SCHEMA
 from pipeline.records import RecordReader
 from pipeline.student import Student, fingerprint
@@ -35,25 +34,13 @@ MASKS = (
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory, qwen_dir: Path) -> dict[str, Any]:
-    tmp = tmp_path_factory.mktemp("exports")
-    params = {
-        "tokenizer": {"out": str(qwen_dir)},
-        "run": {"workers": 1, "progress": False},
-        "generate": {"total": TOTAL, "out": str(tmp / "generated.jsonl")},
-        "extract": {
-            "inp": str(tmp / "generated.jsonl"),
-            "out": str(tmp / "extracted.jsonl"),
-            "export": str(tmp / "train.parquet"),
-            "export_dir": str(tmp / "exports"),
-            "exports": ["trl", "axolotl", "llamafactory", "earlier"],
-            "rejects": str(tmp / "rejects.jsonl"),
-            "validation_share": SHARE,
-        },
-    }
-    path = tmp / "params.yaml"
-    path.write_text(yaml.safe_dump(params), "utf-8")
-    assert generate.main(["--params", str(path)]) == 0
-    assert extract.main(["--params", str(path)]) == 0
+    tmp = generate_and_extract(
+        tmp_path_factory.mktemp("exports"),
+        qwen_dir,
+        TOTAL,
+        exports=["trl", "axolotl", "llamafactory", "earlier"],
+        validation_share=SHARE,
+    )
     items = {i["id"]: i for i in RecordReader(tmp / "extracted.jsonl").items()}
     native = pq.read_table(tmp / "train.parquet").to_pylist()
     return {"dir": tmp / "exports", "items": items, "native": {r["id"]: r for r in native}}

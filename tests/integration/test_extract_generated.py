@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from fixture_items import generate_and_extract
 
-from pipeline import extract, generate
 from pipeline.records import RecordReader
 from pipeline.spans import TokenIndex
 from pipeline.student import Student
@@ -26,24 +25,7 @@ TOTAL = 300
 
 @pytest.fixture(scope="module")
 def extracted(tmp_path_factory: pytest.TempPathFactory, qwen_dir: Path) -> list[dict[str, Any]]:
-    tmp = tmp_path_factory.mktemp("generated")
-    params = {
-        "tokenizer": {"out": str(qwen_dir)},
-        "run": {"workers": 1, "progress": False},
-        "generate": {"total": TOTAL, "out": str(tmp / "generated.jsonl")},
-        "extract": {
-            "inp": str(tmp / "generated.jsonl"),
-            "out": str(tmp / "extracted.jsonl"),
-            "export": str(tmp / "train.parquet"),
-            "export_dir": str(tmp / "exports"),
-            "rejects": str(tmp / "rejects.jsonl"),
-        },
-    }
-    path = tmp / "params.yaml"
-    path.write_text(yaml.safe_dump(params), "utf-8")
-    assert generate.main(["--params", str(path)]) == 0
-    assert extract.main(["--params", str(path)]) == 0
-    assert (tmp / "rejects.jsonl").read_text() == ""
+    tmp = generate_and_extract(tmp_path_factory.mktemp("generated"), qwen_dir, TOTAL)
     return list(RecordReader(tmp / "extracted.jsonl").items())
 
 

@@ -93,6 +93,25 @@ class LossLog(TrainerCallback):
         return [logs["loss"] for logs in self.logs]
 
 
+def overfit_args(output_dir: Path) -> dict[str, Any]:
+    """The training arguments both trainers overfit ROWS rows with, in STEPS steps of
+    one batch each, a loss logged at every step, seeded, on the CPU, nothing saved."""
+    return {
+        "output_dir": str(output_dir),
+        "remove_unused_columns": False,  # keeps the masks (and the ids the capture reads)
+        "max_steps": STEPS,
+        "per_device_train_batch_size": ROWS,
+        "learning_rate": 1e-2,
+        "lr_scheduler_type": "constant",
+        "logging_steps": 1,
+        "save_strategy": "no",
+        "report_to": "none",
+        "use_cpu": True,
+        "seed": 0,
+        "data_seed": 0,
+    }
+
+
 def assert_falls(losses: list[float], steps: int, first: float) -> None:
     """`steps` finite losses, the first one `first` (the untrained model's), then falling."""
     assert len(losses) == steps
@@ -140,22 +159,11 @@ def test_sft_trainer_keeps_our_labels_and_overfits(
         return batch
 
     config = SFTConfig(
-        output_dir=str(tmp_path),
+        **overfit_args(tmp_path),
         # Our rows are tokenised and labelled: TRL must neither re-tokenise nor re-mask them.
         dataset_kwargs={"skip_prepare_dataset": True},
-        remove_unused_columns=False,  # so the capture sees each row's id
         max_length=None,
         bf16=False,  # TRL's default: slow on CPU, and not the float32 reference loss below
-        max_steps=STEPS,
-        per_device_train_batch_size=ROWS,
-        learning_rate=1e-2,
-        lr_scheduler_type="constant",
-        logging_steps=1,
-        save_strategy="no",
-        report_to="none",
-        use_cpu=True,
-        seed=0,
-        data_seed=0,
     )
     log = LossLog()
     trainer = SFTTrainer(
@@ -280,20 +288,7 @@ def test_process_trainer_trains_on_the_span_terms(
 ) -> None:
     from transformers import TrainingArguments
 
-    args = TrainingArguments(
-        output_dir=str(tmp_path),
-        remove_unused_columns=False,
-        max_steps=STEPS,
-        per_device_train_batch_size=ROWS,
-        learning_rate=1e-2,
-        lr_scheduler_type="constant",
-        logging_steps=1,
-        save_strategy="no",
-        report_to="none",
-        use_cpu=True,
-        seed=0,
-        data_seed=0,
-    )
+    args = TrainingArguments(**overfit_args(tmp_path))
     log = LossLog()
     weights = SpanWeights(tool_name=1.0, tool_args=0.5, integration=0.5)
     trainer = ProcessSupervisionTrainer(

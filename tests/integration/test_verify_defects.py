@@ -216,8 +216,9 @@ def test_outputs_are_byte_identical_across_runs_and_workers(
     other = Case(tmp_path, write_params(tmp_path, qwen_dir, run__workers=2, run__chunk_size=7))
     other.extracted.parent.mkdir(parents=True)
     shutil.copy(clean.extracted, other.extracted)
-    # The card shows the export's first row.
+    # The card shows the export's first row, and the trainer exports' files and rows.
     shutil.copy(clean.root / "data" / "train.parquet", other.root / "data" / "train.parquet")
+    shutil.copytree(clean.root / "data" / "exports", other.root / "data" / "exports")
     verify.main(["--params", str(other.params)])
     second = [(other.root / p.relative_to(clean.root)).read_bytes() for p in outputs]
     # The report names its input file, which differs between the two copies.

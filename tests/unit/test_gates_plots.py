@@ -27,7 +27,7 @@ def stats(scale: int = 1) -> SetStats:
     s.span_lengths.update(
         {("args", 5): 2 * scale, ("integration", 5): scale, ("name", 2): 3 * scale}
     )
-    s.sequence_buckets.update({0: 2 * scale, 2: scale, 5: scale})
+    s.sequence_lengths.update({7: scale, 512: scale, 2000: scale, 9000: scale})
     return s
 
 

@@ -165,6 +165,7 @@ def test_card_shows_failures_and_limitations() -> None:
     assert "## Known limitations" in card and "GitHub Token" in card
     assert "| caws_parsed | the CAWS header line parses | - | - | skipped: no header |" in card
     assert "No item carries a training sequence." in card
+    assert "## Trainer-native exports\n\nNone was written" in card
     assert "(The file was not found when the card was written.)" in card
     assert "### `../no/such/train.parquet`:" in card  # relative to the card's folder
     assert card.endswith("\n")

@@ -87,9 +87,10 @@ def test_worst_items_are_the_lowest_strict_f1_earliest_first() -> None:
     assert stats.per_tool["fs.read"]["items"] == 8
 
 
-def test_sequence_lengths_are_counted_per_max_length_bucket() -> None:
+def test_sequence_lengths_are_verify_s_own_token_counts() -> None:
     stats = SetStats()
-    for line, tokens in enumerate((100, 512, 513, 9000), start=1):
-        stats.add(result(line, sequence_tokens=tokens))
-    stats.add(result(5))  # no rendered sequence: not counted
-    assert stats.sequence_buckets == {0: 2, 1: 1, 5: 1}
+    for line, tokens in enumerate((100, 512, 513, 9000, 512), start=1):
+        # extract's recorded length disagrees on purpose: verify counts for itself.
+        stats.add(result(line, sequence_tokens=tokens, sequence_length=tokens + 1))
+    stats.add(result(6, sequence_length=40))  # no rendered sequence: not counted
+    assert stats.sequence_lengths == {100: 1, 512: 2, 513: 1, 9000: 1}
