@@ -129,7 +129,7 @@ class Extractor:
 
     def prepare(self, line: int, item: dict[str, Any]) -> Prepared:
         source = ingest(item, self.settings.fmt)
-        schemas = ToolSchemas(item.get("tools"))
+        schemas = source.schemas or ToolSchemas(item.get("tools"))
         calls = judge_calls(source.parsed, schemas)
         settings = self.settings
         integration = find_integration(
