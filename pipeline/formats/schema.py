@@ -330,28 +330,29 @@ def _keyed_exactly(tools: Any) -> bool:
     return True
 
 
-def read_tools(tools: Any) -> Read:
-    """(schemas by name, notes, problems) of an item's tools, memoised per tool set."""
+def read_tools(tools: Any) -> tuple[Read, bytes | None]:
+    """(schemas by name, notes, problems) of an item's tools, memoised per tool set,
+    with the orjson bytes of `tools` when they were written for the memo."""
     if not _keyed_exactly(tools):
-        return _read_tools(tools)
+        return _read_tools(tools), None
     try:
         key = orjson.dumps(tools)
     except orjson.JSONEncodeError:
-        return _read_tools(tools)  # not JSON (cannot come from a JSONL line): not cached
+        return _read_tools(tools), None  # not JSON (cannot come from a JSONL line)
     read = _read_cache.get(key)
     if read is None:
         read = _read_tools(tools)
         if len(_read_cache) >= READ_CACHE_ENTRIES:
             del _read_cache[next(iter(_read_cache))]
         _read_cache[key] = read
-    return read
+    return read, key
 
 
 class ToolSchemas:
     """The tools offered to one item, by name, with normalised validators."""
 
     def __init__(self, tools: Any) -> None:
-        schemas, notes, problems = read_tools(tools)
+        (schemas, notes, problems), self.json = read_tools(tools)
         self.schemas: dict[str, str] = dict(schemas)
         self.notes: list[str] = list(notes)
         self.problems: list[str] = list(problems)
