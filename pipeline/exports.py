@@ -19,7 +19,7 @@ import numpy as np
 import orjson
 import pyarrow as pa
 
-from pipeline.export import ParquetExport, _flat, _strings
+from pipeline.export import ParquetExport, _strings, token_buffers
 from pipeline.records import AtomicWriter, write_json
 from pipeline.targets.build import ExportRow
 from pipeline.targets.trainers import EXPORTS, FILTERS, TrainerRecords
@@ -79,29 +79,19 @@ def _nullable_bools(values: list[bool | None]) -> pa.Array:
 
 def trl_table(rows: list[tuple[ExportRow, tuple[Any, ...]]]) -> pa.Table:
     """The TRL columns from the rows' flat buffers (one copy per column)."""
-    items = [r for r, _ in rows]
-    lengths = np.fromiter((len(r.input_ids) // 4 for r in items), dtype=np.int64, count=len(items))
-    offsets = _flat(np.concatenate(([0], np.cumsum(lengths))).astype(np.int32), pa.int32())
-
-    def lists(values: np.ndarray, kind: pa.DataType) -> pa.Array:
-        return pa.ListArray.from_arrays(offsets, _flat(values, kind))
-
-    ids = np.frombuffer(b"".join(r.input_ids for r in items), dtype="<i4").astype(np.int32)
-    labels = np.frombuffer(b"".join(r.labels for r in items), dtype="<i4").astype(np.int32)
+    tokens = token_buffers([r for r, _ in rows])
     # TRL takes the loss where assistant_masks (assistant_only_loss) or completion_mask
     # (completion_only_loss) is 1: both are exactly our trained tokens.
-    trained = (labels != -100).astype(np.int8)
+    trained = (tokens.labels != -100).astype(np.int8)
     columns = [
-        _strings([r.id for r in items]),
-        lists(ids, pa.int32()),
-        lists(np.ones(ids.size, dtype=np.int8), pa.int8()),
-        lists(labels, pa.int32()),
-        lists(trained, pa.int8()),
-        lists(trained, pa.int8()),
+        _strings([r.id for r, _ in rows]),
+        tokens.lists(tokens.ids, pa.int32()),
+        tokens.lists(np.ones(tokens.ids.size, dtype=np.int8), pa.int8()),
+        tokens.lists(tokens.labels, pa.int32()),
+        tokens.lists(trained, pa.int8()),
+        tokens.lists(trained, pa.int8()),
+        *[tokens.mask(field) for field in ("tool_name", "tool_args", "integration")],
     ]
-    for field in ("tool_name", "tool_args", "integration"):
-        flat = b"".join(getattr(r, field) for r in items)
-        columns.append(lists(np.frombuffer(flat, dtype=np.int8), pa.int8()))
     for k in range(len(FILTERS) - 1):
         columns.append(_nullable_strings([f[k] for _, f in rows]))
     columns.append(_nullable_bools([f[-1] for _, f in rows]))

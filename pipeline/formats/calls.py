@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from pipeline.formats.scan import scan_object
+from pipeline.formats.scan import scan_object, scan_valid_object
 
 # The opening tag of a Qwen3-Coder XML call: ``<function=NAME>``.
 _XML_NAME = re.compile(r"\s*<function=([^\W\d][\w.\-]*)>")
@@ -93,7 +93,8 @@ def parse_call(text: str, start: int, end: int) -> CallParse:
     raw = text[start:end]
     errors: list[str] = []
     json_valid, name, arguments, key = _strict(raw, errors)
-    scan = scan_object(raw)
+    # A strictly valid call is located at C speed; the tolerant walk finds the same.
+    scan = (scan_valid_object(raw) if json_valid else None) or scan_object(raw)
     if not json_valid:
         errors.extend(f"malformed call: {quirk}" for quirk in scan.quirks)
     name_field = scan.fields.get("name")

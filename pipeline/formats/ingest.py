@@ -64,6 +64,8 @@ class Source:
     call_sources: list[dict[str, Any] | None] = field(default_factory=list)
     # Assistant turns whose text looks like a call in no format read (`call_like`).
     call_like: list[str] = field(default_factory=list)
+    # The record's tools as read once their spelling is settled (None: not read).
+    schemas: ToolSchemas | None = None
 
 
 def detect_text_format(text: str) -> str:
@@ -195,7 +197,8 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
         item["tools"] = openai_tools(item["tools"], notes)
     text = item.get("teacher_text")
     has_text = isinstance(text, str) and bool(text.strip())
-    types = ToolSchemas(item.get("tools")).property_type
+    schemas = ToolSchemas(item.get("tools"))  # the tools are final from here on
+    types = schemas.property_type
     text_fmt = None
     # Calls in a published text format are read from the messages when the record
     # has assistant turns, and from the bare teacher text when it has none.
@@ -250,7 +253,12 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
                 "format seed was forced, but the record has only messages: parsed as hermes"
             )
         return Source(
-            parsed, messages, notes, _call_sources(messages, sources), _call_like(messages)
+            parsed,
+            messages,
+            notes,
+            _call_sources(messages, sources),
+            _call_like(messages),
+            schemas,
         )
     if not isinstance(text, str):
         raise FormatError("teacher_text", "missing, and no assistant messages to render instead")
@@ -266,4 +274,4 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
         messages = [*messages, *messages_from_blocks(None, parsed)]
         item["messages"] = messages
         notes.append("assistant turns built from teacher_text after the given messages")
-    return Source(parsed, messages, notes, call_like=_call_like(messages))
+    return Source(parsed, messages, notes, call_like=_call_like(messages), schemas=schemas)

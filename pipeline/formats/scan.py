@@ -12,8 +12,11 @@ way. The walk never raises: whatever the input, it returns what it could find.
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import orjson
 
@@ -199,3 +202,53 @@ def scan_object(text: str) -> Scan:
     elif text[scan.end :].strip():
         scan.note(f"extra text after the JSON object at char {scan.end}")
     return scan
+
+
+# The standard library's C scanners: one JSON value (or string body) from a
+# position, with where it ends.
+_SCAN_VALUE: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+_SCAN_STRING: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
+_WS = re.compile(r"[ \t\n\r]*")
+
+
+def _skip(text: str, pos: int) -> int:
+    """Past JSON whitespace from `pos`."""
+    match = _WS.match(text, pos)
+    return match.end() if match is not None else pos
+
+
+def scan_valid_object(text: str) -> Scan | None:
+    """What `scan_object` finds in a text that a strict parser accepted as one JSON
+    object, at C speed: each top-level key's value located by the standard library's
+    scanner instead of token by token (the first of repeated keys, as there).
+
+    For other texts, and objects nested deeper than the walk goes, None: the
+    tolerant walk then decides. Only for texts `orjson.loads` accepted (the
+    caller's strict parse), whose strings both parsers read alike.
+    """
+    start = _skip(text, 0)
+    if text[start : start + 1] != "{" or text.count("{") + text.count("[") >= MAX_DEPTH:
+        return None
+    scan = Scan(start=start)
+    try:
+        pos = _skip(text, start + 1)
+        if text[pos] != "}":
+            while True:
+                if text[pos] != '"':
+                    return None
+                key, pos = _SCAN_STRING(text, pos + 1)
+                pos = _skip(text, pos)
+                if text[pos] != ":":
+                    return None
+                value_start = _skip(text, pos + 1)
+                _, value_end = _SCAN_VALUE(text, value_start)
+                inner = (value_start + 1, value_end - 1) if text[value_start] == '"' else None
+                scan.fields.setdefault(key, Field(value_start, value_end, inner))
+                pos = _skip(text, value_end)
+                if text[pos] == "}":
+                    break
+                pos = _skip(text, pos + 1)  # past the ","
+    except (StopIteration, ValueError, IndexError):
+        return None
+    scan.end, scan.complete = pos + 1, True
+    return scan if not text[scan.end :].strip() else None

@@ -19,6 +19,7 @@ from typing import Any
 import jsonschema
 import orjson
 
+from pipeline.formats.quickcheck import Check, quick_check
 from pipeline.schema_dialects import JSON_TYPES, TYPE_ALIASES
 from pipeline.schema_dialects import MANY_SUBSCHEMAS as _MANY
 from pipeline.schema_dialects import NAMED_SUBSCHEMAS as _NAMED
@@ -239,34 +240,96 @@ def _compiled(text: str) -> tuple[Any, tuple[str, ...], str | None]:
     return cls(schema), tuple(notes), None
 
 
+@lru_cache(maxsize=1024)
+def _quick(text: str) -> Check | None:
+    """The fast "no errors" predicate of one canonical schema text (`quick_check`),
+    for the default Draft 2020-12 validators only."""
+    validator, _, _ = _compiled(text)
+    if type(validator) is not jsonschema.Draft202012Validator or validator.format_checker:
+        return None
+    return quick_check(validator.schema)
+
+
+Read = tuple[dict[str, str], tuple[str, ...], tuple[str, ...]]  # schemas, notes, problems
+
+
+def _read_tools(tools: Any) -> Read:
+    schemas: dict[str, str] = {}
+    all_notes: list[str] = []
+    problems: list[str] = []
+    for i, tool in enumerate(tools if isinstance(tools, list) else []):
+        fn = tool.get("function", tool) if isinstance(tool, dict) else None
+        name = fn.get("name") if isinstance(fn, dict) else None
+        if not isinstance(name, str):
+            problems.append(f"tools[{i}]: no function name")
+            continue
+        params = fn.get("parameters", {}) if isinstance(fn, dict) else {}
+        if params is None:
+            params = {}
+        if not isinstance(params, dict | bool):
+            problems.append(f"tools[{i}] {name}: parameters is not an object")
+            continue
+        beside = fn.get("required") if isinstance(fn, dict) else None
+        if isinstance(beside, list) and isinstance(params, dict) and "required" not in params:
+            # Some exports put `required` next to `parameters` instead of inside it.
+            params = {**params, "required": beside}
+            all_notes.append(f"{name}: required {beside} beside parameters -> inside them")
+        text = canonical(params)
+        schemas.setdefault(name, text)
+        _, notes, _ = _compiled(text)
+        all_notes.extend(f"{name}: {note}" for note in notes)
+    return schemas, tuple(all_notes), tuple(problems)
+
+
+# Items share a handful of tool sets (extract reads each item's twice): what a set
+# reads as is kept per process, under orjson's serialisation of the value, which
+# is exact (equal bytes, equal tools). Oldest out first past the bound.
+READ_CACHE_ENTRIES = 256
+_read_cache: dict[bytes, Read] = {}
+
+
+def _keyed_exactly(tools: Any) -> bool:
+    """Whether orjson's bytes tell these tools apart from any others they read unlike.
+
+    orjson writes a tuple as a list, but reading tells a list of tools and a list
+    ``required`` beside the parameters from tuples; a Python-literal tool list
+    (`pipeline.formats.published`) may hold tuples. Anything else that reads
+    differently also serialises differently."""
+    if type(tools) is not list:
+        return False
+    for tool in tools:
+        fn = tool.get("function", tool) if isinstance(tool, dict) else None
+        if isinstance(fn, dict) and isinstance(fn.get("required"), tuple):
+            return False
+    return True
+
+
+def read_tools(tools: Any) -> tuple[Read, bytes | None]:
+    """(schemas by name, notes, problems) of an item's tools, memoised per tool set,
+    with the orjson bytes of `tools` when they were written for the memo."""
+    if not _keyed_exactly(tools):
+        return _read_tools(tools), None
+    try:
+        key = orjson.dumps(tools)
+    except orjson.JSONEncodeError:
+        return _read_tools(tools), None  # not JSON (cannot come from a JSONL line)
+    read = _read_cache.get(key)
+    if read is None:
+        read = _read_tools(tools)
+        if len(_read_cache) >= READ_CACHE_ENTRIES:
+            del _read_cache[next(iter(_read_cache))]
+        _read_cache[key] = read
+    return read, key
+
+
 class ToolSchemas:
     """The tools offered to one item, by name, with normalised validators."""
 
     def __init__(self, tools: Any) -> None:
-        self.schemas: dict[str, str] = {}
-        self.notes: list[str] = []
-        self.problems: list[str] = []
-        for i, tool in enumerate(tools if isinstance(tools, list) else []):
-            fn = tool.get("function", tool) if isinstance(tool, dict) else None
-            name = fn.get("name") if isinstance(fn, dict) else None
-            if not isinstance(name, str):
-                self.problems.append(f"tools[{i}]: no function name")
-                continue
-            params = fn.get("parameters", {}) if isinstance(fn, dict) else {}
-            if params is None:
-                params = {}
-            if not isinstance(params, dict | bool):
-                self.problems.append(f"tools[{i}] {name}: parameters is not an object")
-                continue
-            beside = fn.get("required") if isinstance(fn, dict) else None
-            if isinstance(beside, list) and isinstance(params, dict) and "required" not in params:
-                # Some exports put `required` next to `parameters` instead of inside it.
-                params = {**params, "required": beside}
-                self.notes.append(f"{name}: required {beside} beside parameters -> inside them")
-            text = canonical(params)
-            self.schemas.setdefault(name, text)
-            _, notes, _ = _compiled(text)
-            self.notes.extend(f"{name}: {note}" for note in notes)
+        (schemas, notes, problems), self.json = read_tools(tools)
+        self.schemas: dict[str, str] = dict(schemas)
+        self.notes: list[str] = list(notes)
+        self.problems: list[str] = list(problems)
 
     def property_type(self, name: str, key: str) -> str | None:
         """The normalised JSON Schema type of one top-level argument: None when the
@@ -294,6 +357,9 @@ class ToolSchemas:
         validator, _, problem = _compiled(self.schemas[name])
         if validator is None:
             return None, [f"{name}: {problem}"]
+        quick = _quick(self.schemas[name])
+        if quick is not None and quick(arguments):
+            return True, []
         found = sorted(
             validator.iter_errors(arguments),
             key=lambda e: (list(map(str, e.absolute_path)), e.message),

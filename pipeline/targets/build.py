@@ -129,7 +129,7 @@ class Extractor:
 
     def prepare(self, line: int, item: dict[str, Any]) -> Prepared:
         source = ingest(item, self.settings.fmt)
-        schemas = ToolSchemas(item.get("tools"))
+        schemas = source.schemas or ToolSchemas(item.get("tools"))
         calls = judge_calls(source.parsed, schemas)
         settings = self.settings
         integration = find_integration(
@@ -291,7 +291,7 @@ class Extractor:
             tool_name=_mask(length, [c["name"] for c in calls]),
             tool_args=_mask(length, [c["args"] for c in calls]),
             integration=_mask(length, sequence["integration"]),
-            tools=orjson.dumps(prep.item.get("tools") or []).decode("utf-8"),
+            tools=tools_json(prep.item.get("tools"), prep.schemas).decode("utf-8"),
             messages=orjson.dumps(prep.source.messages).decode("utf-8"),
         )
 
@@ -330,6 +330,14 @@ class Extractor:
             return Outcome(
                 prep.line, None, None, ("teacher_text", str(exc), _preview(prep.item)), {}
             )
+
+
+def tools_json(tools: Any, schemas: ToolSchemas) -> bytes:
+    """The export's ``tools`` text: the bytes the tools were read under when there
+    are any (the tools do not change after `ingest` reads them), else ``[]``."""
+    if tools and schemas.json is not None:
+        return schemas.json
+    return orjson.dumps(tools or [])
 
 
 def excluded_calls(item: dict[str, Any]) -> set[int]:

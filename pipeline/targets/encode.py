@@ -7,7 +7,7 @@ The ids and offsets returned are exactly those of encoding each text whole.
 
 from __future__ import annotations
 
-from itertools import chain
+from itertools import chain, pairwise
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -56,21 +56,6 @@ def _added(token_id: int, length: int) -> Encoding:
     )
 
 
-def _join(pieces: list[tuple[int, Encoding]]) -> Encoding:
-    if not pieces:
-        return Encoding(np.zeros(0, dtype=np.int32), _EMPTY, _EMPTY)
-    # Each piece's offsets move by where the piece starts: one vectorised add,
-    # in place on the concatenations (always new arrays, so cached pieces stay as they are).
-    moved = np.repeat(
-        np.array([pos for pos, _ in pieces], dtype=np.int64), [p.ids.size for _, p in pieces]
-    )
-    starts = np.concatenate([p.starts for _, p in pieces])
-    starts += moved
-    ends = np.concatenate([p.ends for _, p in pieces])
-    ends += moved
-    return Encoding(np.concatenate([p.ids for _, p in pieces]), starts, ends)
-
-
 class PieceEncoder:
     """Batched encoding of many texts to `Encoding` arrays with one tokenizer."""
 
@@ -78,5 +63,24 @@ class PieceEncoder:
         self.pieces = Pieces(tokenizer, _from_tokenizer, _added, fast)
 
     def encode(self, texts: list[str]) -> list[Encoding]:
-        """One `Encoding` per text, equal to encoding that text whole."""
-        return [_join(pieces) for pieces in self.pieces.encode(texts)]
+        """One `Encoding` per text, equal to encoding that text whole.
+
+        The pieces of the whole batch are joined at once: each piece's offsets move
+        by where the piece starts in its text (one vectorised add, on new arrays,
+        so cached pieces stay as they are), and each text gets its slice. Three
+        concatenations per batch instead of three per text."""
+        plans = self.pieces.encode(texts)
+        flat = [piece for plan in plans for piece in plan]
+        if not flat:
+            return [Encoding(np.zeros(0, dtype=np.int32), _EMPTY, _EMPTY) for _ in texts]
+        sizes = np.fromiter((p.ids.size for _, p in flat), dtype=np.int64, count=len(flat))
+        moved = np.repeat(np.fromiter((pos for pos, _ in flat), np.int64, len(flat)), sizes)
+        ids = np.concatenate([p.ids for _, p in flat])
+        starts = np.concatenate([p.starts for _, p in flat])
+        starts += moved
+        ends = np.concatenate([p.ends for _, p in flat])
+        ends += moved
+        per_text = np.fromiter(map(len, plans), dtype=np.int64, count=len(plans))
+        piece_bounds = np.concatenate(([0], np.cumsum(per_text)))
+        token_bounds = np.concatenate(([0], np.cumsum(sizes)))[piece_bounds].tolist()
+        return [Encoding(ids[a:b], starts[a:b], ends[a:b]) for a, b in pairwise(token_bounds)]

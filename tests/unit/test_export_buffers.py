@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from pipeline import export
-from pipeline.export import SCHEMA, rows_to_table
+from pipeline.export import SCHEMA, ParquetExport, rows_to_table, token_buffers
 from pipeline.targets.build import ExportRow
 
 
@@ -68,3 +71,29 @@ def test_past_int32_offsets_a_string_column_is_left_to_arrow(
     monkeypatch.setattr(export, "MAX_STRING_BYTES", 8)
     fallback = rows_to_table(rows)
     assert fallback.equals(built)
+
+
+def test_written_file_reads_back_as_the_tables_without_dictionary_pages(
+    tmp_path: Path,
+) -> None:
+    # The writer options change how pages are encoded, never what reads back.
+    rows = [_row(f"r{i}", list(range(i, i + 40)), "café " * i) for i in range(5)]
+    path = tmp_path / "train.parquet"
+    with ParquetExport(path, row_group_rows=2) as writer:
+        for row in rows:
+            writer.add(row)
+    assert pq.read_table(path).equals(rows_to_table(rows))
+    meta = pq.ParquetFile(path).metadata
+    assert [meta.row_group(i).num_rows for i in range(meta.num_row_groups)] == [2, 2, 1]
+    chunks = [meta.row_group(0).column(c) for c in range(meta.num_columns)]
+    assert {c.compression for c in chunks} == {"ZSTD"}
+    assert not any(c.has_dictionary_page for c in chunks)
+
+
+def test_token_buffers_share_one_offsets_array_across_list_columns() -> None:
+    rows = [_row("a", [5, 6, 7], "x"), _row("b", [], "y"), _row("c", [8], "z")]
+    tokens = token_buffers(rows)
+    assert tokens.offsets.to_pylist() == [0, 3, 3, 4]
+    assert tokens.ids.tolist() == [5, 6, 7, 8]
+    assert tokens.lists(tokens.labels, pa.int32()).to_pylist() == [[-100, 6, -100], [], [-100]]
+    assert tokens.mask("assistant").to_pylist() == [[0, 1, 0], [], [0]]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 
+import orjson
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.formats.scan import MAX_DEPTH, scan_object
+from pipeline.formats.scan import MAX_DEPTH, scan_object, scan_valid_object
 
 
 def _value(text: str, key: str) -> str:
@@ -136,3 +137,35 @@ def test_spans_match_json_dumps_for_any_valid_call(name: str, arguments: dict) -
     inner = scan.fields["name"].inner
     assert inner is not None and json.loads(f'"{text[inner[0] : inner[1]]}"') == name
     assert _value(text, "arguments") == json.dumps(arguments, ensure_ascii=False)
+
+
+WHITESPACE = st.sampled_from(["", " ", "\n  ", "\t", "\r\n"])
+
+
+@st.composite
+def _valid_objects(draw: st.DrawFn) -> str:
+    """A JSON object text with any spacing, repeated keys and escapes."""
+    keys = draw(
+        st.lists(st.sampled_from(["name", "arguments", "a", "é", "n\\u0061me"]), max_size=5)
+    )
+    parts = []
+    for key in keys:
+        value = json.dumps(draw(JSON_VALUE), ensure_ascii=draw(st.booleans()))
+        parts.append(f'{draw(WHITESPACE)}"{key}"{draw(WHITESPACE)}:{draw(WHITESPACE)}{value}')
+    body = ",".join(f"{part}{draw(WHITESPACE)}" for part in parts) or draw(WHITESPACE)
+    return f"{draw(WHITESPACE)}{{{body}}}{draw(WHITESPACE)}"
+
+
+@given(_valid_objects())
+def test_the_fast_scan_of_a_valid_object_equals_the_tolerant_walk(text: str) -> None:
+    orjson.loads(text)  # the fast scan is only for what the strict parse accepts
+    assert scan_valid_object(text) == scan_object(text)
+
+
+def test_the_fast_scan_declines_what_the_walk_must_decide() -> None:
+    deep = '{"a": ' + "[" * MAX_DEPTH + "]" * MAX_DEPTH + "}"
+    assert scan_valid_object(deep) is None and scan_object(deep).complete is False
+    assert scan_valid_object('[{"name": "x"}]') is None
+    assert scan_valid_object('{"a": 1} tail') is None
+    shallow = '{"a": ' + "[" * (MAX_DEPTH - 2) + "]" * (MAX_DEPTH - 2) + "}"
+    assert scan_valid_object(shallow) == scan_object(shallow)

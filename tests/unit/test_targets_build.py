@@ -15,10 +15,11 @@ from fixture_items import hermes_item as build_hermes_item
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.formats import ToolSchemas
 from pipeline.records import Reject
 from pipeline.spans import TextIndex
 from pipeline.student import Student
-from pipeline.targets.build import Extractor, Outcome, Settings
+from pipeline.targets.build import Extractor, Outcome, Settings, tools_json
 
 EXAMPLE = Path(__file__).parents[1] / "fixtures" / "external" / "item-hermes-es.json"
 
@@ -328,3 +329,18 @@ def test_any_teacher_text_gives_a_verdict_not_a_crash(
         assert span["tokens"] is None or 0 <= span["tokens"][0] <= span["tokens"][1]
     assert len(targets["sequence"]["calls"]) == len(targets["calls"])
     assert len(outcome.row.integration) == targets["sequence"]["length"]
+
+
+@pytest.mark.parametrize(
+    "tools",
+    [
+        [{"type": "function", "function": {"name": "s", "parameters": {"type": "object"}}}],
+        [{"type": "function", "function": {"name": "s", "required": ("q",)}}],  # not memoised
+        [],
+        None,
+        "",
+    ],
+)
+def test_the_tools_column_is_the_tools_json_however_they_were_read(tools: Any) -> None:
+    schemas = ToolSchemas(tools)
+    assert tools_json(tools, schemas) == orjson.dumps(tools or [])

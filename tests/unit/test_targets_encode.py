@@ -89,3 +89,20 @@ def test_the_fast_path_gives_the_same_arrays(student: Student) -> None:
         for a, b in zip(plain.encode(TEXTS), quick.encode(TEXTS), strict=True):
             assert a.ids.tolist() == b.ids.tolist()
             assert a.starts.tolist() == b.starts.tolist() and a.ends.tolist() == b.ends.tolist()
+
+
+def test_a_batch_gives_each_text_what_it_gets_alone(student: Student) -> None:
+    # The batch is joined at once and sliced per text: no text sees its neighbours.
+    encoder = PieceEncoder(student.tokenizer, student.bytebpe())
+    batch = encoder.encode(TEXTS)
+    for text, enc in zip(TEXTS, batch, strict=True):
+        (alone,) = PieceEncoder(student.tokenizer, student.bytebpe()).encode([text])
+        assert (enc.ids.dtype, enc.starts.dtype, enc.ends.dtype) == (np.int32, np.int64, np.int64)
+        for got, want in zip(enc, alone, strict=True):
+            assert got.tolist() == want.tolist() and got.dtype == want.dtype
+    batch[0].starts[:] = -1  # a caller's edit stays in its own text and out of the cache
+    again = encoder.encode(TEXTS)
+    assert (
+        again[0].starts.tolist() == PieceEncoder(student.tokenizer).encode(TEXTS)[0].starts.tolist()
+    )
+    assert batch[1].starts.min() >= 0
