@@ -19,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from pipeline.bytebpe import ByteBPE, same_encoding
+from pipeline.bytebpe import ByteBPE, byte_decoder, same_encoding
 from pipeline.encoding import CACHE_MAX_ENTRIES, CACHE_MIN_CHARS, Pieces
 
 
@@ -116,6 +116,8 @@ class Segmenter:
         self._agreed: OrderedDict[str, None] = OrderedDict()
         normalizer = tokenizer.normalizer
         self._normalize = normalizer.normalize_str if normalizer is not None else None
+        fast = self.pieces.fast
+        self._token_bytes = byte_table(tokenizer, fast) if fast is not None else None
 
     def encode_many(self, texts: Sequence[str]) -> list[Encoded]:
         """Encode `texts` with a single encode_batch call over their distinct pieces."""
@@ -164,7 +166,57 @@ class Segmenter:
     def decode_many(self, slices: list[list[int]]) -> list[str]:
         if not slices:
             return []
+        table = self._token_bytes
+        if table is not None:
+            return [decode_bytes(table, ids) for ids in slices]
         return list(self.tokenizer.decode_batch(slices, skip_special_tokens=False))
+
+
+def decode_bytes(table: list[bytes], ids: Sequence[int]) -> str:
+    """A byte-level tokenizer's decoding: its tokens' bytes, read as UTF-8 (U+FFFD
+    for each broken sequence, as `tokenizers` does)."""
+    return b"".join([table[i] for i in ids]).decode("utf-8", errors="replace")
+
+
+# Slices the decode probe covers: whole texts, split characters, added tokens.
+DECODE_PROBES = (
+    '<|im_start|>user\nRead docs/a.md<|im_end|>\n<tool_call>\n{"a": 1}\n</tool_call>',
+    "héllo wörld 1.234,56 € naïve cafe\u0301 日本語 😀😀 👩\u200d💻 𝔘𝔫 \r\n\t\u00a0 end",
+)
+
+
+def byte_table(tokenizer: Any, fast: ByteBPE) -> list[bytes] | None:
+    """Every token id's bytes, for a byte-level BPE whose decoder is ByteLevel alone;
+    None for any other tokenizer, or if the table decodes a probe differently.
+
+    The ids of a span are decoded for every span of every item: reading their
+    bytes from this table (the fast path's own, plus the added tokens) gives the
+    tokenizer's decoding at a fraction of `decode_batch`'s cost, and is checked
+    against `decode_batch` when it is made.
+    """
+    decoder = tokenizer.decoder
+    if decoder is None or type(decoder).__name__ != "ByteLevel":
+        return None
+    table = list(fast.token_bytes)
+    byte_of = byte_decoder()
+    for token_id, added in tokenizer.get_added_tokens_decoder().items():
+        content = added.content
+        if token_id >= len(table):
+            table.extend([b""] * (token_id + 1 - len(table)))
+        # `tokenizers` maps a token's characters to bytes, or keeps its UTF-8
+        # when one of them is outside the byte alphabet.
+        if all(char in byte_of for char in content):
+            table[token_id] = bytes(byte_of[char] for char in content)
+        else:
+            table[token_id] = content.encode("utf-8")
+    slices: list[list[int]] = []
+    for probe in DECODE_PROBES:
+        ids = list(tokenizer.encode(probe, add_special_tokens=False).ids)
+        slices.extend(ids[start:end] for start in range(4) for end in (len(ids) - 1, len(ids)))
+    expected = tokenizer.decode_batch(slices, skip_special_tokens=False)
+    if [decode_bytes(table, ids) for ids in slices] != list(expected):
+        return None
+    return table
 
 
 def is_cover(encoded: Encoded, start: int, end: int, tokens: Sequence[int]) -> bool:
