@@ -114,6 +114,9 @@ class Segmenter:
         # only contribute their length.
         self.pieces: Pieces[Any] = Pieces(tokenizer, _as_is, Special, fast)
         self._agreed: OrderedDict[str, None] = OrderedDict()
+        self._batch: tuple[Sequence[str], list[list[tuple[int, Any]]]] = ((), [])
+        self._used: dict[str, Any] | None = None
+        self._kept: set[int] = set()
         normalizer = tokenizer.normalizer
         self._normalize = normalizer.normalize_str if normalizer is not None else None
         fast = self.pieces.fast
@@ -122,7 +125,11 @@ class Segmenter:
     def encode_many(self, texts: Sequence[str]) -> list[Encoded]:
         """Encode `texts` with a single encode_batch call over their distinct pieces."""
         out = []
-        for text, parts in zip(texts, self.pieces.encode(texts), strict=True):
+        # Encodings kept from earlier batches (Pieces' cross-batch cache): the
+        # reference check encodes those afresh, and takes this batch's as they are.
+        self._kept = {id(encoding) for encoding in self.pieces._cache.values()}
+        batch = self.pieces.encode(texts)
+        for text, parts in zip(texts, batch, strict=True):
             pieces: list[Piece] = []
             tokens = 0
             for pos, encoding in parts:
@@ -130,7 +137,23 @@ class Segmenter:
                     pieces.append(Piece(pos, tokens, encoding))
                     tokens += len(encoding)
             out.append(Encoded(text, pieces))
+        self._batch = (texts, batch)
+        self._used = None
         return out
+
+    def _used_encodings(self) -> dict[str, Any]:
+        """Each plain piece the last `encode_many` batch encoded -> the encoding its checks
+        used (made on the first reference check of the batch)."""
+        if self._used is None:
+            used: dict[str, Any] = {}
+            for text, parts in zip(*self._batch, strict=True):
+                # A text's pieces tile it: each runs to where the next one starts.
+                ends = [pos for pos, _ in parts[1:]] + [len(text)]
+                for (pos, encoding), end in zip(parts, ends, strict=True):
+                    if type(encoding) is not Special and id(encoding) not in self._kept:
+                        used[text[pos:end]] = encoding
+            self._used = used
+        return self._used
 
     def reference_differs(self, texts: Sequence[str]) -> list[str]:
         """The pieces of `texts` that the fast path encodes differently from the
@@ -146,7 +169,11 @@ class Segmenter:
         if not parts:
             return []
         references = self.tokenizer.encode_batch(parts, add_special_tokens=False)
-        encoded = fast.encode_batch(parts)
+        # The encodings the checks used, not new ones: what is compared is what was checked.
+        used = self._used_encodings()
+        missing = [part for part in parts if part not in used]
+        made = dict(zip(missing, fast.encode_batch(missing), strict=True)) if missing else {}
+        encoded = [used[part] if part in used else made[part] for part in parts]
         differs = []
         for part, reference, tokens in zip(parts, references, encoded, strict=True):
             if not same_encoding(reference, tokens):
