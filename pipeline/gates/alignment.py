@@ -63,11 +63,15 @@ class Special:
 class Encoded:
     """One text's encoding, stored as pieces; token lookups are O(log pieces)."""
 
-    __slots__ = ("_bases", "length", "pieces", "text")
+    __slots__ = ("_bases", "length", "parts", "pieces", "text")
 
-    def __init__(self, text: str, pieces: list[Piece]) -> None:
+    def __init__(
+        self, text: str, pieces: list[Piece], parts: Sequence[tuple[int, Any]] = ()
+    ) -> None:
         self.text = text
         self.pieces = pieces
+        # Every piece as (character position, encoding), empty ones included.
+        self.parts = parts
         self._bases = [p.token_base for p in pieces]
         self.length = pieces[-1].token_base + pieces[-1].size if pieces else 0
 
@@ -114,8 +118,6 @@ class Segmenter:
         # only contribute their length.
         self.pieces: Pieces[Any] = Pieces(tokenizer, _as_is, Special, fast)
         self._agreed: OrderedDict[str, None] = OrderedDict()
-        self._batch: tuple[Sequence[str], list[list[tuple[int, Any]]]] = ((), [])
-        self._used: dict[str, Any] | None = None
         self._kept: set[int] = set()
         normalizer = tokenizer.normalizer
         self._normalize = normalizer.normalize_str if normalizer is not None else None
@@ -128,37 +130,35 @@ class Segmenter:
         # Encodings kept from earlier batches (Pieces' cross-batch cache): the
         # reference check encodes those afresh, and takes this batch's as they are.
         self._kept = {id(encoding) for encoding in self.pieces._cache.values()}
-        batch = self.pieces.encode(texts)
-        for text, parts in zip(texts, batch, strict=True):
+        for text, parts in zip(texts, self.pieces.encode(texts), strict=True):
             pieces: list[Piece] = []
             tokens = 0
             for pos, encoding in parts:
                 if len(encoding):
                     pieces.append(Piece(pos, tokens, encoding))
                     tokens += len(encoding)
-            out.append(Encoded(text, pieces))
-        self._batch = (texts, batch)
-        self._used = None
+            out.append(Encoded(text, pieces, parts))
         return out
 
-    def _used_encodings(self) -> dict[str, Any]:
-        """Each plain piece the last `encode_many` batch encoded -> the encoding its checks
-        used (made on the first reference check of the batch)."""
-        if self._used is None:
-            used: dict[str, Any] = {}
-            for text, parts in zip(*self._batch, strict=True):
-                # A text's pieces tile it: each runs to where the next one starts.
-                ends = [pos for pos, _ in parts[1:]] + [len(text)]
-                for (pos, encoding), end in zip(parts, ends, strict=True):
-                    if type(encoding) is not Special and id(encoding) not in self._kept:
-                        used[text[pos:end]] = encoding
-            self._used = used
-        return self._used
+    def _used(self, encoded: Sequence[Encoded]) -> dict[str, Any]:
+        """Each plain piece of `encoded` that their batch encoded -> its encoding."""
+        used: dict[str, Any] = {}
+        for one in encoded:
+            text, parts = one.text, one.parts
+            # A text's pieces tile it: each runs to where the next one starts.
+            ends = [pos for pos, _ in parts[1:]] + [len(text)]
+            for (pos, encoding), end in zip(parts, ends, strict=True):
+                if type(encoding) is not Special and id(encoding) not in self._kept:
+                    used[text[pos:end]] = encoding
+        return used
 
-    def reference_differs(self, texts: Sequence[str]) -> list[str]:
+    def reference_differs(self, texts: Sequence[str], encoded: Sequence[Encoded] = ()) -> list[str]:
         """The pieces of `texts` that the fast path encodes differently from the
         tokenizer itself: ids and offsets are compared, piece by piece (each
-        piece once). Empty when there is no fast path."""
+        piece once). Empty when there is no fast path.
+
+        `encoded`: the texts' encodings from the last `encode_many`, the ones
+        their checks read; their pieces are compared as they are."""
         fast = self.pieces.fast
         if fast is None:
             return []
@@ -170,12 +170,12 @@ class Segmenter:
             return []
         references = self.tokenizer.encode_batch(parts, add_special_tokens=False)
         # The encodings the checks used, not new ones: what is compared is what was checked.
-        used = self._used_encodings()
+        used = self._used(encoded)
         missing = [part for part in parts if part not in used]
         made = dict(zip(missing, fast.encode_batch(missing), strict=True)) if missing else {}
-        encoded = [used[part] if part in used else made[part] for part in parts]
+        fast_encodings = [used[part] if part in used else made[part] for part in parts]
         differs = []
-        for part, reference, tokens in zip(parts, references, encoded, strict=True):
+        for part, reference, tokens in zip(parts, references, fast_encodings, strict=True):
             if not same_encoding(reference, tokens):
                 differs.append(part)
             elif len(part) >= CACHE_MIN_CHARS:
@@ -202,7 +202,7 @@ class Segmenter:
 def decode_bytes(table: list[bytes], ids: Sequence[int]) -> str:
     """A byte-level tokenizer's decoding: its tokens' bytes, read as UTF-8 (U+FFFD
     for each broken sequence, as `tokenizers` does)."""
-    return b"".join([table[i] for i in ids]).decode("utf-8", errors="replace")
+    return b"".join(map(table.__getitem__, ids)).decode("utf-8", errors="replace")
 
 
 # Slices the decode probe covers: whole texts, split characters, added tokens.

@@ -269,7 +269,7 @@ def test_reference_compares_the_encodings_the_checks_used(
         return original(self, batch)
 
     monkeypatch.setattr(ByteBPE, "encode_batch", counted)
-    assert segmenter.reference_differs(texts) == ["user\nRead docs/a.md"]
+    assert segmenter.reference_differs(texts, encoded) == ["user\nRead docs/a.md"]
     assert calls == []  # ...because those very encodings are compared, not new ones
     # A piece outside the batch is encoded for the comparison.
     assert segmenter.reference_differs(["another piece"]) == []
