@@ -291,6 +291,8 @@ def _tojson_default(value: Any) -> str:
     (written as null) and values orjson refuses (non-string keys, huge ints,
     lone surrogates, other types).
     """
+    if type(value) is not dict:  # tools are dicts; names and strings encode at once
+        return _ENCODER.encode(value)
     try:
         key = orjson.dumps(value)
     except orjson.JSONEncodeError:

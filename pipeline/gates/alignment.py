@@ -146,7 +146,7 @@ class Segmenter:
         for one in encoded:
             text, parts = one.text, one.parts
             # A text's pieces tile it: each runs to where the next one starts.
-            ends = [pos for pos, _ in parts[1:]] + [len(text)]
+            ends = [pos for pos, _ in parts[1:]] + [len(text)] if parts else []
             for (pos, encoding), end in zip(parts, ends, strict=True):
                 if type(encoding) is not Special and id(encoding) not in self._kept:
                     used[text[pos:end]] = encoding

@@ -274,3 +274,11 @@ def test_reference_compares_the_encodings_the_checks_used(
     # A piece outside the batch is encoded for the comparison.
     assert segmenter.reference_differs(["another piece"]) == []
     assert calls == [["another piece"]]
+
+
+def test_reference_of_empty_texts_with_their_encodings(student: Student) -> None:
+    segmenter = Segmenter(student.tokenizer, student.bytebpe())
+    texts = ["", "<|im_end|>", "x"]
+    encoded = segmenter.encode_many(texts)
+    assert encoded[0].parts == []
+    assert segmenter.reference_differs(texts, encoded) == []
