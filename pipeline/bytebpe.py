@@ -194,9 +194,13 @@ class ByteBPE:
             "student", pat_str=pattern, mergeable_ranks=ranks, special_tokens={}
         )
         lengths = np.zeros(max(ranks.values()) + 1, dtype=np.int64)
+        # Each id's bytes (b"" for ids that are not BPE tokens: added tokens, gaps).
+        token_bytes = [b""] * lengths.size
         for token, rank in ranks.items():
             lengths[rank] = len(token)
+            token_bytes[rank] = token
         self._lengths = lengths
+        self.token_bytes = token_bytes
 
     def ids_batch(self, texts: list[str], threads: int = 1) -> list[list[int]]:
         """Ids only, on `threads` threads: the bench's floor for this fast path."""

@@ -16,10 +16,13 @@ import json
 import os
 import shutil
 import tempfile
+from collections import OrderedDict
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from pipeline.bytebpe import PROOF_FILE, ByteBPE
 from pipeline.bytebpe import load as load_bytebpe
@@ -273,6 +276,37 @@ class Student:
 # json.dumps with these options is this encoder's `encode`; made once, not per call
 # (the template calls tojson for every tool, call name and argument object).
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
+# Long tojson outputs (tool definitions: a handful of distinct tool sets, rendered
+# for every item) by the value's orjson bytes, which are an exact key for them.
+_TOJSON_MIN_CHARS = 256
+_TOJSON_MAX_ENTRIES = 512
+_tojson_cache: OrderedDict[bytes, str] = OrderedDict()
+
+
+def _tojson_default(value: Any) -> str:
+    """`_ENCODER.encode(value)`, remembered for long outputs.
+
+    orjson's bytes identify a value's json.dumps text exactly, with two
+    exceptions it cannot tell apart, both left uncached: NaN and infinities
+    (written as null) and values orjson refuses (non-string keys, huge ints,
+    lone surrogates, other types).
+    """
+    if type(value) is not dict:  # tools are dicts; names and strings encode at once
+        return _ENCODER.encode(value)
+    try:
+        key = orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        return _ENCODER.encode(value)
+    cached = _tojson_cache.get(key)
+    if cached is not None:
+        _tojson_cache.move_to_end(key)
+        return cached
+    text = _ENCODER.encode(value)
+    if len(text) >= _TOJSON_MIN_CHARS and b"null" not in key:
+        _tojson_cache[key] = text
+        if len(_tojson_cache) > _TOJSON_MAX_ENTRIES:
+            _tojson_cache.popitem(last=False)
+    return text
 
 
 def _tojson(
@@ -280,7 +314,7 @@ def _tojson(
 ) -> str:
     # Exactly what transformers registers as `tojson` for chat templates.
     if indent is None and separators is None and not sort_keys:
-        return _ENCODER.encode(value)
+        return _tojson_default(value)
     return json.dumps(
         value, ensure_ascii=False, indent=indent, separators=separators, sort_keys=sort_keys
     )

@@ -19,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from pipeline.bytebpe import ByteBPE, same_encoding
+from pipeline.bytebpe import ByteBPE, byte_decoder, same_encoding
 from pipeline.encoding import CACHE_MAX_ENTRIES, CACHE_MIN_CHARS, Pieces
 
 
@@ -63,11 +63,15 @@ class Special:
 class Encoded:
     """One text's encoding, stored as pieces; token lookups are O(log pieces)."""
 
-    __slots__ = ("_bases", "length", "pieces", "text")
+    __slots__ = ("_bases", "length", "parts", "pieces", "text")
 
-    def __init__(self, text: str, pieces: list[Piece]) -> None:
+    def __init__(
+        self, text: str, pieces: list[Piece], parts: Sequence[tuple[int, Any]] = ()
+    ) -> None:
         self.text = text
         self.pieces = pieces
+        # Every piece as (character position, encoding), empty ones included.
+        self.parts = parts
         self._bases = [p.token_base for p in pieces]
         self.length = pieces[-1].token_base + pieces[-1].size if pieces else 0
 
@@ -114,12 +118,18 @@ class Segmenter:
         # only contribute their length.
         self.pieces: Pieces[Any] = Pieces(tokenizer, _as_is, Special, fast)
         self._agreed: OrderedDict[str, None] = OrderedDict()
+        self._kept: set[int] = set()
         normalizer = tokenizer.normalizer
         self._normalize = normalizer.normalize_str if normalizer is not None else None
+        fast = self.pieces.fast
+        self._token_bytes = byte_table(tokenizer, fast) if fast is not None else None
 
     def encode_many(self, texts: Sequence[str]) -> list[Encoded]:
         """Encode `texts` with a single encode_batch call over their distinct pieces."""
         out = []
+        # Encodings kept from earlier batches (Pieces' cross-batch cache): the
+        # reference check encodes those afresh, and takes this batch's as they are.
+        self._kept = {id(encoding) for encoding in self.pieces._cache.values()}
         for text, parts in zip(texts, self.pieces.encode(texts), strict=True):
             pieces: list[Piece] = []
             tokens = 0
@@ -127,13 +137,28 @@ class Segmenter:
                 if len(encoding):
                     pieces.append(Piece(pos, tokens, encoding))
                     tokens += len(encoding)
-            out.append(Encoded(text, pieces))
+            out.append(Encoded(text, pieces, parts))
         return out
 
-    def reference_differs(self, texts: Sequence[str]) -> list[str]:
+    def _used(self, encoded: Sequence[Encoded]) -> dict[str, Any]:
+        """Each plain piece of `encoded` that their batch encoded -> its encoding."""
+        used: dict[str, Any] = {}
+        for one in encoded:
+            text, parts = one.text, one.parts
+            # A text's pieces tile it: each runs to where the next one starts.
+            ends = [pos for pos, _ in parts[1:]] + [len(text)] if parts else []
+            for (pos, encoding), end in zip(parts, ends, strict=True):
+                if type(encoding) is not Special and id(encoding) not in self._kept:
+                    used[text[pos:end]] = encoding
+        return used
+
+    def reference_differs(self, texts: Sequence[str], encoded: Sequence[Encoded] = ()) -> list[str]:
         """The pieces of `texts` that the fast path encodes differently from the
         tokenizer itself: ids and offsets are compared, piece by piece (each
-        piece once). Empty when there is no fast path."""
+        piece once). Empty when there is no fast path.
+
+        `encoded`: the texts' encodings from the last `encode_many`, the ones
+        their checks read; their pieces are compared as they are."""
         fast = self.pieces.fast
         if fast is None:
             return []
@@ -144,9 +169,13 @@ class Segmenter:
         if not parts:
             return []
         references = self.tokenizer.encode_batch(parts, add_special_tokens=False)
-        encoded = fast.encode_batch(parts)
+        # The encodings the checks used, not new ones: what is compared is what was checked.
+        used = self._used(encoded)
+        missing = [part for part in parts if part not in used]
+        made = dict(zip(missing, fast.encode_batch(missing), strict=True)) if missing else {}
+        fast_encodings = [used[part] if part in used else made[part] for part in parts]
         differs = []
-        for part, reference, tokens in zip(parts, references, encoded, strict=True):
+        for part, reference, tokens in zip(parts, references, fast_encodings, strict=True):
             if not same_encoding(reference, tokens):
                 differs.append(part)
             elif len(part) >= CACHE_MIN_CHARS:
@@ -164,7 +193,57 @@ class Segmenter:
     def decode_many(self, slices: list[list[int]]) -> list[str]:
         if not slices:
             return []
+        table = self._token_bytes
+        if table is not None:
+            return [decode_bytes(table, ids) for ids in slices]
         return list(self.tokenizer.decode_batch(slices, skip_special_tokens=False))
+
+
+def decode_bytes(table: list[bytes], ids: Sequence[int]) -> str:
+    """A byte-level tokenizer's decoding: its tokens' bytes, read as UTF-8 (U+FFFD
+    for each broken sequence, as `tokenizers` does)."""
+    return b"".join(map(table.__getitem__, ids)).decode("utf-8", errors="replace")
+
+
+# Slices the decode probe covers: whole texts, split characters, added tokens.
+DECODE_PROBES = (
+    '<|im_start|>user\nRead docs/a.md<|im_end|>\n<tool_call>\n{"a": 1}\n</tool_call>',
+    "héllo wörld 1.234,56 € naïve cafe\u0301 日本語 😀😀 👩\u200d💻 𝔘𝔫 \r\n\t\u00a0 end",
+)
+
+
+def byte_table(tokenizer: Any, fast: ByteBPE) -> list[bytes] | None:
+    """Every token id's bytes, for a byte-level BPE whose decoder is ByteLevel alone;
+    None for any other tokenizer, or if the table decodes a probe differently.
+
+    The ids of a span are decoded for every span of every item: reading their
+    bytes from this table (the fast path's own, plus the added tokens) gives the
+    tokenizer's decoding at a fraction of `decode_batch`'s cost, and is checked
+    against `decode_batch` when it is made.
+    """
+    decoder = tokenizer.decoder
+    if decoder is None or type(decoder).__name__ != "ByteLevel":
+        return None
+    table = list(fast.token_bytes)
+    byte_of = byte_decoder()
+    for token_id, added in tokenizer.get_added_tokens_decoder().items():
+        content = added.content
+        if token_id >= len(table):
+            table.extend([b""] * (token_id + 1 - len(table)))
+        # `tokenizers` maps a token's characters to bytes, or keeps its UTF-8
+        # when one of them is outside the byte alphabet.
+        if all(char in byte_of for char in content):
+            table[token_id] = bytes(byte_of[char] for char in content)
+        else:
+            table[token_id] = content.encode("utf-8")
+    slices: list[list[int]] = []
+    for probe in DECODE_PROBES:
+        ids = list(tokenizer.encode(probe, add_special_tokens=False).ids)
+        slices.extend(ids[start:end] for start in range(4) for end in (len(ids) - 1, len(ids)))
+    expected = tokenizer.decode_batch(slices, skip_special_tokens=False)
+    if [decode_bytes(table, ids) for ids in slices] != list(expected):
+        return None
+    return table
 
 
 def is_cover(encoded: Encoded, start: int, end: int, tokens: Sequence[int]) -> bool:

@@ -106,8 +106,12 @@ class Validators:
         # False for data made with other tools: a name they share with ours is
         # no reason to judge their call by our schema.
         self.use_registry = use_registry
+        # name -> parameters schema of every registry tool (read for every item).
+        self.parameters: dict[str, Any] = {
+            name: registry.parameters(name) for name in registry.names
+        }
         self._registry: dict[str, Draft202012Validator] = {
-            name: Draft202012Validator(registry.parameters(name)) for name in registry.names
+            name: Draft202012Validator(schema) for name, schema in self.parameters.items()
         }
         self._registry_bytes = {
             name: orjson.dumps(registry.get(name), option=orjson.OPT_SORT_KEYS)

@@ -64,14 +64,14 @@ class Checker:
         for prep in preps:
             encs = encoded[prep["first"] : prep["first"] + len(prep["texts"])]
             self._token_checks(prep, encs)
-            self._reference(prep)
+            self._reference(prep, encs)
             spans.add(prep, encs[0], encs[1] if prep["rendered"] is not None else None)
         spans.decode()
         for prep in preps:
             spans.finish(prep)
         return results
 
-    def _reference(self, prep: dict[str, Any]) -> None:
+    def _reference(self, prep: dict[str, Any], encs: list[Any]) -> None:
         """Re-encode a selected item's pieces with the tokenizer itself, where the
         fast path encoded them; any difference fails the item."""
         result = prep["result"]
@@ -81,7 +81,7 @@ class Checker:
         if not reference_selected(result["id"], self.settings.reference_share):
             return
         result["counts"]["reference_items"] = 1
-        differs = self.segmenter.reference_differs(prep["texts"])
+        differs = self.segmenter.reference_differs(prep["texts"], encs)
         if differs:
             detail = f"{len(differs)} piece(s) encode differently, first {differs[0][:60]!r}"
             add(result, "tokenizer_mismatch", detail)

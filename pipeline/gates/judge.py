@@ -259,7 +259,6 @@ def _generator_checks(
     if control is not None:
         for code in checks.control_violations(item, targets):
             add(result, code)
-    parameters = {n: validators.registry.parameters(n) for n in validators.registry.names}
     succeeded = [v for v in verdicts if not failed_attempt(metadata, v.index)]
     problems = {
         "attempts_inconsistent": checks.attempts_problem(metadata),
@@ -268,7 +267,7 @@ def _generator_checks(
         ),
         "structure_mismatch": None
         if control is not None
-        else checks.structure_problem(metadata.get("structure"), succeeded, parameters),
+        else checks.structure_problem(metadata.get("structure"), succeeded, validators.parameters),
     }
     for code, problem in problems.items():
         if problem is not None:

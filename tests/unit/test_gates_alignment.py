@@ -246,3 +246,39 @@ def test_a_rewritten_call_counts_as_the_same_call_only_when_its_json_is_equal(
     assert same_call(encoded, '{"name":"f","arguments":{"a":2}}', tokens) is None
     assert same_call(encoded, '{"name":"f",', tokens) is None  # the teacher's text is broken
     assert same_call(encoded, '{"name":"f","arguments":{"a":1}}', [last, last]) is None
+
+
+def test_reference_compares_the_encodings_the_checks_used(
+    student: Student, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.bytebpe import ByteBPE, Tokens
+
+    fast = student.bytebpe()
+    assert fast is not None
+    texts = ["<|im_start|>user\nRead docs/a.md<|im_end|>", "plain text, no added tokens"]
+    segmenter = Segmenter(student.tokenizer, fast)
+    encoded = segmenter.encode_many(texts)
+    # A fault in an encoding the checks read shows in the reference check...
+    shifted = encoded[0].pieces[1].encoding
+    shifted.start_array = shifted.start_array + 1
+    calls: list[list[str]] = []
+    original = ByteBPE.encode_batch
+
+    def counted(self: ByteBPE, batch: list[str]) -> list[Tokens]:
+        calls.append(batch)
+        return original(self, batch)
+
+    monkeypatch.setattr(ByteBPE, "encode_batch", counted)
+    assert segmenter.reference_differs(texts, encoded) == ["user\nRead docs/a.md"]
+    assert calls == []  # ...because those very encodings are compared, not new ones
+    # A piece outside the batch is encoded for the comparison.
+    assert segmenter.reference_differs(["another piece"]) == []
+    assert calls == [["another piece"]]
+
+
+def test_reference_of_empty_texts_with_their_encodings(student: Student) -> None:
+    segmenter = Segmenter(student.tokenizer, student.bytebpe())
+    texts = ["", "<|im_end|>", "x"]
+    encoded = segmenter.encode_many(texts)
+    assert encoded[0].parts == []
+    assert segmenter.reference_differs(texts, encoded) == []
