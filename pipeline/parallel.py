@@ -102,24 +102,45 @@ def map_chunks(
         for chunk in chunks:
             yield from run_chunk(fn, chunk)
         return
-    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    forked = sys.platform == "linux"
+    context = multiprocessing.get_context("fork" if forked else "spawn")
     window = 2 * workers
-    # Each worker builds its own state. Building it here and letting forked
-    # workers inherit it would save one load per stage but put a whole tokenizer
-    # in this process too, and the parent's peak RSS is what bounds memory.
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=context,
-        initializer=init_worker,
-        initargs=(factory, *factory_args),
-    ) as pool:
-        pending: deque[Future[list[R]]] = deque()
-        for chunk in chunks:
-            pending.append(pool.submit(run_chunk, fn, chunk))
-            if len(pending) >= window:
+    initializer: Callable[..., None]
+    initargs: tuple[Any, ...]
+    if forked:
+        # The state (a loaded tokenizer: about a second of CPU) is built once, here,
+        # and the forked workers inherit it, instead of every worker building its
+        # own. The pages are shared copy-on-write, so a worker's RSS is what it was;
+        # this process drops its reference once the pool has forked (below).
+        init_worker(factory, *factory_args)
+        initializer, initargs = _check_inherited, (factory is not None,)
+    else:
+        initializer, initargs = init_worker, (factory, *factory_args)
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=initializer, initargs=initargs
+        ) as pool:
+            pending: deque[Future[list[R]]] = deque()
+            for chunk in chunks:
+                pending.append(pool.submit(run_chunk, fn, chunk))
+                # A fork-context pool forks all its workers at the first submit.
+                _STATE.clear()
+                if len(pending) >= window:
+                    yield from pending.popleft().result()
+            while pending:
                 yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+    finally:
+        _STATE.clear()
+
+
+def _check_inherited(has_state: bool) -> None:
+    """Pool initializer of forked workers: the state came with the fork.
+
+    A worker forked later (the pool replaces one that died) would find none:
+    that is an error, not a silent rebuild."""
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    if has_state and "value" not in _STATE:
+        raise RuntimeError("a forked worker started without the state built before the fork")
 
 
 def import_ray() -> Any:
