@@ -19,12 +19,12 @@ import tempfile
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pipeline.bytebpe import PROOF_FILE, ByteBPE
-from pipeline.bytebpe import load as load_bytebpe
-from pipeline.bytebpe import prove as prove_bytebpe
 from pipeline.text import NORMALIZER
+
+if TYPE_CHECKING:
+    from pipeline.bytebpe import ByteBPE
 
 # Ask transformers/huggingface_hub never to reach for the network on their own.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -99,6 +99,9 @@ def _write_dir(
     `converted`: this project built tokenizer.json from a tiktoken vocabulary
     itself, so its merges need no re-derivation (the probes still run at load).
     """
+    from pipeline.bytebpe import PROOF_FILE
+    from pipeline.bytebpe import prove as prove_bytebpe
+
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
@@ -216,22 +219,34 @@ def fingerprint(directory: str | os.PathLike[str]) -> dict[str, Any]:
     }
 
 
+def load_tokenizer(directory: str | os.PathLike[str]) -> Any:
+    """The fast `tokenizers.Tokenizer` of a materialised directory, alone: what
+    counting tokens needs, without the chat template or the fast path."""
+    from tokenizers import Tokenizer
+
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise TokenizerError(
+            f"{directory}: tokenizer directory missing (run `dvc repro tokenizer`)"
+        )
+    path = directory / TOKENIZER_FILE
+    try:
+        return Tokenizer.from_file(str(path))
+    except Exception as exc:  # tokenizers raises a bare Exception on bad JSON
+        raise TokenizerError(f"{path}: corrupt or unreadable tokenizer: {exc}") from exc
+
+
+def count_tokens(tokenizer: Any, text: str) -> int:
+    """Tokens in `text`, added tokens included, none added around it."""
+    return len(tokenizer.encode(text, add_special_tokens=False).ids)
+
+
 class Student:
     """A loaded tokenizer directory: fast encoder, chat renderer, fingerprint."""
 
     def __init__(self, directory: str | os.PathLike[str]) -> None:
-        from tokenizers import Tokenizer
-
         self.directory = Path(directory)
-        if not self.directory.is_dir():
-            raise TokenizerError(
-                f"{self.directory}: tokenizer directory missing (run `dvc repro tokenizer`)"
-            )
-        path = self.directory / TOKENIZER_FILE
-        try:
-            self.tokenizer = Tokenizer.from_file(str(path))
-        except Exception as exc:  # tokenizers raises a bare Exception on bad JSON
-            raise TokenizerError(f"{path}: corrupt or unreadable tokenizer: {exc}") from exc
+        self.tokenizer = load_tokenizer(self.directory)
         self.config = _read_config(self.directory) or {}
         self.fingerprint = fingerprint(self.directory)
         source = self.config.get("chat_template") or chat_template()
@@ -245,6 +260,10 @@ class Student:
     def bytebpe(self) -> ByteBPE | None:
         """The proven-equal fast encoder of this tokenizer (`pipeline.bytebpe`), or None."""
         if not hasattr(self, "_bytebpe"):
+            # Imported here: numpy and tiktoken are not needed by stages that only
+            # count tokens (generate) or by the tokenizer stage's callers.
+            from pipeline.bytebpe import load as load_bytebpe
+
             self._bytebpe = load_bytebpe(self.directory, self.tokenizer, self.fingerprint["sha256"])
         return self._bytebpe
 
@@ -252,7 +271,7 @@ class Student:
         return self.tokenizer.encode_batch(texts, add_special_tokens=False)
 
     def count_tokens(self, text: str) -> int:
-        return len(self.tokenizer.encode(text, add_special_tokens=False).ids)
+        return count_tokens(self.tokenizer, text)
 
     def decode(self, ids: list[int]) -> str:
         return str(self.tokenizer.decode(ids, skip_special_tokens=False))

@@ -17,9 +17,10 @@ import orjson
 
 from pipeline import records
 from pipeline.gen.item import generate_item
+from pipeline.gen.plan import long_context_indices
 from pipeline.parallel import map_chunks, progress, shard_path, shard_range, worker_state
 from pipeline.params import Params
-from pipeline.student import Student, fingerprint
+from pipeline.student import count_tokens, fingerprint, load_tokenizer
 from pipeline.text import NORMALIZER
 from pipeline.tools.registry import load_registry
 
@@ -27,16 +28,21 @@ NO_TOKENIZER = {"id": "none", "sha256": "", "normalizer": NORMALIZER}
 
 
 class LazyStudent:
-    """Loads the tokenizer on first use (most workers never see a long-context item)."""
+    """Counts tokens with the student tokenizer, loaded on first use: only the
+    fast `tokenizers.Tokenizer` (no chat template, no fast path), and only in
+    a process whose indices hold a long-context item (`load`)."""
 
     def __init__(self, directory: str) -> None:
         self.directory = directory
-        self._student: Student | None = None
+        self._tokenizer: Any = None
+
+    def load(self) -> LazyStudent:
+        if self._tokenizer is None:
+            self._tokenizer = load_tokenizer(self.directory)
+        return self
 
     def count_tokens(self, text: str) -> int:
-        if self._student is None:
-            self._student = Student(self.directory)
-        return self._student.count_tokens(text)
+        return count_tokens(self.load()._tokenizer, text)
 
 
 def tokenizer_state(params: Params) -> tuple[LazyStudent | None, dict[str, Any]]:
@@ -77,8 +83,15 @@ def plan_of(params: Params) -> dict[str, Any]:
     return plan
 
 
-def _worker(params: Params) -> tuple[Params, LazyStudent | None]:
-    return params, tokenizer_state(params)[0]
+def _worker(params: Params, indices: range) -> tuple[Params, LazyStudent | None]:
+    """A worker's state. The tokenizer is loaded now when `indices` hold a
+    long-context item: built once before the pool forks, the workers share it."""
+    student = tokenizer_state(params)[0]
+    if student is not None:
+        gen = params.generate
+        if any(i in indices for i in long_context_indices(gen, params.seed)):
+            student.load()
+    return params, student
 
 
 def _generate_chunk(indices: list[int]) -> list[bytes]:
@@ -94,7 +107,7 @@ def generate_lines(params: Params, indices: range, workers: int) -> Iterator[byt
         workers=workers,
         chunk_size=params.run.chunk_size,
         factory=_worker,
-        factory_args=(params,),
+        factory_args=(params, indices),
         backend=params.run.backend,
     )
 
