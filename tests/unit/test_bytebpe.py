@@ -203,7 +203,7 @@ def _ranks_token_by_token(vocab: dict[str, int], added: set[str]) -> dict[bytes,
     return ranks
 
 
-def test_ranks_in_bulk_equal_the_token_by_token_definition(student: Student) -> None:
+def test_ranks_equal_the_byte_by_byte_definition(student: Student) -> None:
     tok = student.tokenizer
     vocab = tok.get_vocab(with_added_tokens=False)
     added = {t.content for t in tok.get_added_tokens_decoder().values()}
