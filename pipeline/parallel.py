@@ -5,8 +5,10 @@ actors (backend "ray", on this machine or on the cluster that RAY_ADDRESS names)
 results come back in input order and at most `2 * workers` chunks are in
 flight, so memory is bounded whatever the input size and the output bytes never
 depend on the backend or the number of workers. Heavy per-worker resources (the
-tokenizer) are built once per process by `factory` and reached through
-`worker_state()`, the same way on both backends.
+tokenizer) are built by `factory` and reached through `worker_state()`, the
+same way on both backends: once in this process before a local pool forks
+(the workers inherit them), once per process where workers are spawned or are
+Ray actors.
 """
 
 from __future__ import annotations

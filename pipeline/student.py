@@ -219,34 +219,22 @@ def fingerprint(directory: str | os.PathLike[str]) -> dict[str, Any]:
     }
 
 
-def load_tokenizer(directory: str | os.PathLike[str]) -> Any:
-    """The fast `tokenizers.Tokenizer` of a materialised directory, alone: what
-    counting tokens needs, without the chat template or the fast path."""
-    from tokenizers import Tokenizer
-
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise TokenizerError(
-            f"{directory}: tokenizer directory missing (run `dvc repro tokenizer`)"
-        )
-    path = directory / TOKENIZER_FILE
-    try:
-        return Tokenizer.from_file(str(path))
-    except Exception as exc:  # tokenizers raises a bare Exception on bad JSON
-        raise TokenizerError(f"{path}: corrupt or unreadable tokenizer: {exc}") from exc
-
-
-def count_tokens(tokenizer: Any, text: str) -> int:
-    """Tokens in `text`, added tokens included, none added around it."""
-    return len(tokenizer.encode(text, add_special_tokens=False).ids)
-
-
 class Student:
     """A loaded tokenizer directory: fast encoder, chat renderer, fingerprint."""
 
     def __init__(self, directory: str | os.PathLike[str]) -> None:
+        from tokenizers import Tokenizer
+
         self.directory = Path(directory)
-        self.tokenizer = load_tokenizer(self.directory)
+        if not self.directory.is_dir():
+            raise TokenizerError(
+                f"{self.directory}: tokenizer directory missing (run `dvc repro tokenizer`)"
+            )
+        path = self.directory / TOKENIZER_FILE
+        try:
+            self.tokenizer = Tokenizer.from_file(str(path))
+        except Exception as exc:  # tokenizers raises a bare Exception on bad JSON
+            raise TokenizerError(f"{path}: corrupt or unreadable tokenizer: {exc}") from exc
         self.config = _read_config(self.directory) or {}
         self.fingerprint = fingerprint(self.directory)
         source = self.config.get("chat_template") or chat_template()
@@ -271,7 +259,7 @@ class Student:
         return self.tokenizer.encode_batch(texts, add_special_tokens=False)
 
     def count_tokens(self, text: str) -> int:
-        return count_tokens(self.tokenizer, text)
+        return len(self.tokenizer.encode(text, add_special_tokens=False).ids)
 
     def decode(self, ids: list[int]) -> str:
         return str(self.tokenizer.decode(ids, skip_special_tokens=False))

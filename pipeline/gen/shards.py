@@ -1,8 +1,9 @@
 """Running the generator over a shard of the index range, and merging shards.
 
 Workers return serialized lines (bytes), which are cheaper to send between
-processes than item dicts. The student tokenizer is loaded lazily in each
-worker, only when a long-context item needs counting.
+processes than item dicts. The student tokenizer is loaded only when the
+indices hold a long-context item (it counts their tokens): before a local
+pool forks, so that the workers share one load.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pipeline.gen.item import generate_item
 from pipeline.gen.plan import long_context_indices
 from pipeline.parallel import map_chunks, progress, shard_path, shard_range, worker_state
 from pipeline.params import Params
-from pipeline.student import count_tokens, fingerprint, load_tokenizer
+from pipeline.student import Student, fingerprint
 from pipeline.text import NORMALIZER
 from pipeline.tools.registry import load_registry
 
@@ -28,21 +29,20 @@ NO_TOKENIZER = {"id": "none", "sha256": "", "normalizer": NORMALIZER}
 
 
 class LazyStudent:
-    """Counts tokens with the student tokenizer, loaded on first use: only the
-    fast `tokenizers.Tokenizer` (no chat template, no fast path), and only in
-    a process whose indices hold a long-context item (`load`)."""
+    """Loads the tokenizer on first use, or when `load` is called: only in a
+    process whose indices hold a long-context item (see `_worker`)."""
 
     def __init__(self, directory: str) -> None:
         self.directory = directory
-        self._tokenizer: Any = None
+        self._student: Student | None = None
 
-    def load(self) -> LazyStudent:
-        if self._tokenizer is None:
-            self._tokenizer = load_tokenizer(self.directory)
-        return self
+    def load(self) -> Student:
+        if self._student is None:
+            self._student = Student(self.directory)
+        return self._student
 
     def count_tokens(self, text: str) -> int:
-        return count_tokens(self.load()._tokenizer, text)
+        return self.load().count_tokens(text)
 
 
 def tokenizer_state(params: Params) -> tuple[LazyStudent | None, dict[str, Any]]:

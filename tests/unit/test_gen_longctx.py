@@ -88,7 +88,7 @@ def test_wrap_tops_up_when_the_estimate_falls_short() -> None:
 
 
 def test_the_lazy_counter_counts_as_the_student(student: Student) -> None:
-    """generate counts with the bare `tokenizers` Tokenizer: the same counts."""
+    """The counter generate's workers use, loaded on first use: the same counts."""
     counter = LazyStudent(str(student.directory))
     texts = ["Hello", "<|im_start|>Hello", "Lies 1.234,56 café 😀\n\n  x", ""]
     assert [counter.count_tokens(t) for t in texts] == [student.count_tokens(t) for t in texts]
@@ -99,5 +99,5 @@ def test_a_worker_loads_the_tokenizer_only_for_long_context_indices(qwen_dir: Pa
     long = plan.long_context_indices(params.generate, params.seed)
     _, with_long = shards._worker(params, range(long[0], long[0] + 1))
     _, without = shards._worker(params, range(0, 60)[: min(long)])
-    assert with_long is not None and with_long._tokenizer is not None
-    assert without is not None and without._tokenizer is None
+    assert with_long is not None and with_long._student is not None
+    assert without is not None and without._student is None
