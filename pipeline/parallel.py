@@ -5,12 +5,16 @@ actors (backend "ray", on this machine or on the cluster that RAY_ADDRESS names)
 results come back in input order and at most `2 * workers` chunks are in
 flight, so memory is bounded whatever the input size and the output bytes never
 depend on the backend or the number of workers. Heavy per-worker resources (the
-tokenizer) are built once per process by `factory` and reached through
-`worker_state()`, the same way on both backends.
+tokenizer) are built by `factory` and reached through `worker_state()`, the
+same way on both backends: once in this process before a local pool forks
+(the workers inherit them), once per process where workers are spawned or are
+Ray actors.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import itertools
 import multiprocessing
@@ -102,24 +106,61 @@ def map_chunks(
         for chunk in chunks:
             yield from run_chunk(fn, chunk)
         return
-    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    forked = sys.platform == "linux"
+    context = multiprocessing.get_context("fork" if forked else "spawn")
     window = 2 * workers
-    # Each worker builds its own state. Building it here and letting forked
-    # workers inherit it would save one load per stage but put a whole tokenizer
-    # in this process too, and the parent's peak RSS is what bounds memory.
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=context,
-        initializer=init_worker,
-        initargs=(factory, *factory_args),
-    ) as pool:
-        pending: deque[Future[list[R]]] = deque()
-        for chunk in chunks:
-            pending.append(pool.submit(run_chunk, fn, chunk))
-            if len(pending) >= window:
+    initializer: Callable[..., None]
+    initargs: tuple[Any, ...]
+    if forked:
+        # The state (a loaded tokenizer: about a second of CPU) is built once, here,
+        # and the forked workers inherit it, instead of every worker building its
+        # own. The pages are shared copy-on-write, so a worker's RSS is what it was;
+        # this process drops its reference once the pool has forked (below).
+        init_worker(factory, *factory_args)
+        initializer, initargs = _check_inherited, (factory is not None,)
+    else:
+        initializer, initargs = init_worker, (factory, *factory_args)
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=initializer, initargs=initargs
+        ) as pool:
+            pending: deque[Future[list[R]]] = deque()
+            for chunk in chunks:
+                pending.append(pool.submit(run_chunk, fn, chunk))
+                if _STATE:
+                    # A fork-context pool forks all its workers at the first submit.
+                    _release_state()
+                if len(pending) >= window:
+                    yield from pending.popleft().result()
+            while pending:
                 yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+    finally:
+        _STATE.clear()
+
+
+def _release_state() -> None:
+    """Drop this process's copy of the workers' state and give its memory back.
+
+    The tokenizer's heap is freed, but the C allocator keeps freed pages
+    resident; without the trim this process would carry them (about 100 MB)
+    under everything it allocates later."""
+    _STATE.clear()
+    gc.collect()
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the pages stay, nothing else changes
+        pass
+
+
+def _check_inherited(has_state: bool) -> None:
+    """Pool initializer of forked workers: the state came with the fork.
+
+    A worker forked later (the pool replaces one that died) would find none:
+    that is an error, not a silent rebuild."""
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    if has_state and "value" not in _STATE:
+        raise RuntimeError("a forked worker started without the state built before the fork")
 
 
 def import_ray() -> Any:

@@ -20,14 +20,14 @@ from collections import OrderedDict
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from pipeline.bytebpe import PROOF_FILE, ByteBPE
-from pipeline.bytebpe import load as load_bytebpe
-from pipeline.bytebpe import prove as prove_bytebpe
 from pipeline.text import NORMALIZER
+
+if TYPE_CHECKING:
+    from pipeline.bytebpe import ByteBPE
 
 # Ask transformers/huggingface_hub never to reach for the network on their own.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -102,6 +102,9 @@ def _write_dir(
     `converted`: this project built tokenizer.json from a tiktoken vocabulary
     itself, so its merges need no re-derivation (the probes still run at load).
     """
+    from pipeline.bytebpe import PROOF_FILE
+    from pipeline.bytebpe import prove as prove_bytebpe
+
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
@@ -248,6 +251,10 @@ class Student:
     def bytebpe(self) -> ByteBPE | None:
         """The proven-equal fast encoder of this tokenizer (`pipeline.bytebpe`), or None."""
         if not hasattr(self, "_bytebpe"):
+            # Imported here: numpy and tiktoken are not needed by stages that only
+            # count tokens (generate) or by the tokenizer stage's callers.
+            from pipeline.bytebpe import load as load_bytebpe
+
             self._bytebpe = load_bytebpe(self.directory, self.tokenizer, self.fingerprint["sha256"])
         return self._bytebpe
 

@@ -18,9 +18,6 @@ import traceback
 from pathlib import Path
 
 from pipeline.cli import add_params, command_parser
-from pipeline.gates.card import render_card
-from pipeline.gates.cardfacts import export_docs, length_figures, trainer_exports
-from pipeline.gates.plots import write_plots
 from pipeline.gates.report import (
     Speed,
     build_metrics,
@@ -55,6 +52,13 @@ def main(argv: list[str] | None = None) -> int:
         outcome = verify(params, source, tokenizer, dvc_mode=dvc_mode)
         report = outcome.report
         if dvc_mode:
+            # Imported here: the card reads the Parquet export (pyarrow) and the plots
+            # need dvc_render, which a standalone run (`--in`) never writes; that is
+            # about a third of its start-up.
+            from pipeline.gates.card import render_card
+            from pipeline.gates.cardfacts import export_docs, length_figures, trainer_exports
+            from pipeline.gates.plots import write_plots
+
             write_report(v.report, report)
             write_json(v.metrics, build_metrics(report))
             write_json(v.gate_metrics, gate_metrics(report))

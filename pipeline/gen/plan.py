@@ -230,6 +230,17 @@ def position(gen: GenerateParams, seed: int, index: int) -> int:
     return (index * multiplier + offset) % gen.total
 
 
+def long_context_indices(gen: GenerateParams, seed: int) -> list[int]:
+    """The indices whose slot is long-context, ascending (the inverse of `position`
+    over the long-context range: no walk over every index)."""
+    layout = _layout(gen)
+    multiplier, offset = _bijection(gen.total, seed)
+    inverse = pow(multiplier, -1, gen.total)
+    before = sum(layout.controls) + 3 * layout.adversarial_each  # from_end before them
+    positions = (gen.total - 1 - (before + k) for k in range(layout.long_context))
+    return sorted((pos - offset) * inverse % gen.total for pos in positions)
+
+
 def _kind(layout: _Layout, pos: int) -> tuple[str, bool]:
     """(kind, long_context) of a position, from the special ranges at the end."""
     from_end = layout.total - 1 - pos

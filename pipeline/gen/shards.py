@@ -1,8 +1,9 @@
 """Running the generator over a shard of the index range, and merging shards.
 
 Workers return serialized lines (bytes), which are cheaper to send between
-processes than item dicts. The student tokenizer is loaded lazily in each
-worker, only when a long-context item needs counting.
+processes than item dicts. The student tokenizer is loaded only when the
+indices hold a long-context item (it counts their tokens): before a local
+pool forks, so that the workers share one load.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import orjson
 
 from pipeline import records
 from pipeline.gen.item import generate_item
+from pipeline.gen.plan import long_context_indices
 from pipeline.parallel import map_chunks, progress, shard_path, shard_range, worker_state
 from pipeline.params import Params
 from pipeline.student import Student, fingerprint
@@ -27,16 +29,20 @@ NO_TOKENIZER = {"id": "none", "sha256": "", "normalizer": NORMALIZER}
 
 
 class LazyStudent:
-    """Loads the tokenizer on first use (most workers never see a long-context item)."""
+    """Loads the tokenizer on first use, or when `load` is called: only in a
+    process whose indices hold a long-context item (see `_worker`)."""
 
     def __init__(self, directory: str) -> None:
         self.directory = directory
         self._student: Student | None = None
 
-    def count_tokens(self, text: str) -> int:
+    def load(self) -> Student:
         if self._student is None:
             self._student = Student(self.directory)
-        return self._student.count_tokens(text)
+        return self._student
+
+    def count_tokens(self, text: str) -> int:
+        return self.load().count_tokens(text)
 
 
 def tokenizer_state(params: Params) -> tuple[LazyStudent | None, dict[str, Any]]:
@@ -77,8 +83,15 @@ def plan_of(params: Params) -> dict[str, Any]:
     return plan
 
 
-def _worker(params: Params) -> tuple[Params, LazyStudent | None]:
-    return params, tokenizer_state(params)[0]
+def _worker(params: Params, indices: range) -> tuple[Params, LazyStudent | None]:
+    """A worker's state. The tokenizer is loaded now when `indices` hold a
+    long-context item: built once before the pool forks, the workers share it."""
+    student = tokenizer_state(params)[0]
+    if student is not None:
+        gen = params.generate
+        if any(i in indices for i in long_context_indices(gen, params.seed)):
+            student.load()
+    return params, student
 
 
 def _generate_chunk(indices: list[int]) -> list[bytes]:
@@ -94,7 +107,7 @@ def generate_lines(params: Params, indices: range, workers: int) -> Iterator[byt
         workers=workers,
         chunk_size=params.run.chunk_size,
         factory=_worker,
-        factory_args=(params,),
+        factory_args=(params, indices),
         backend=params.run.backend,
     )
 

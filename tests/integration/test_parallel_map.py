@@ -94,12 +94,37 @@ def test_the_window_bounds_how_far_the_input_is_read_ahead() -> None:
     stream.close()  # type: ignore[attr-defined]
 
 
-def test_each_worker_builds_its_own_state() -> None:
+def test_forked_workers_inherit_the_state_built_once_here() -> None:
     rows = list(
         map_chunks(state_of_worker, range(64), workers=2, chunk_size=4, factory=builder_pid)
     )
-    assert all(built_by == ran_in for built_by, ran_in in rows)
-    assert os.getpid() not in {ran_in for _, ran_in in rows}
+    # Built once, in this process, before the fork; run in two other processes.
+    assert {built_by for built_by, _ in rows} == {os.getpid()}
+    assert len({ran_in for _, ran_in in rows} - {os.getpid()}) == 2
+    # This process does not keep the state (a tokenizer) once the workers have it.
+    assert parallel._STATE == {}
+
+
+def test_an_inherited_tokenizer_encodes_as_one_loaded_in_the_worker(qwen_dir: Path) -> None:
+    """The pool forks after the tokenizer (and its fast path) ran here: the workers'
+    ids are those of a tokenizer loaded in this process, for every text."""
+    fast = list(
+        map_chunks(
+            token_rows, TEXTS, workers=2, chunk_size=5, factory=Student, factory_args=(qwen_dir,)
+        )
+    )
+    student = Student(qwen_dir)
+    assert [(t, ids) for t, ids, _ in fast] == [
+        (t, e.ids) for t, e in zip(TEXTS, student.encode_batch(TEXTS), strict=True)
+    ]
+
+
+def test_a_forked_worker_without_the_state_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a replacement worker, forked after the state was dropped, would meet."""
+    monkeypatch.setattr(parallel, "_STATE", {})
+    with pytest.raises(RuntimeError, match="without the state built before the fork"):
+        parallel._check_inherited(True)
+    parallel._check_inherited(False)  # no factory: nothing to inherit
 
 
 def test_spawned_workers_build_their_own_state(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -190,6 +190,39 @@ def test_ranks_leave_added_tokens_out() -> None:
     assert bytebpe._ranks({"a\x00": 0}, set()) is None
 
 
+def _ranks_token_by_token(vocab: dict[str, int], added: set[str]) -> dict[bytes, int] | None:
+    """The plain definition `_ranks` computes in bulk: each token's characters as bytes."""
+    decoder = bytebpe.byte_decoder()
+    ranks: dict[bytes, int] = {}
+    for token, rank in vocab.items():
+        if token in added:
+            continue
+        if any(char not in decoder for char in token):
+            return None
+        ranks[bytes(decoder[char] for char in token)] = rank
+    return ranks
+
+
+def test_ranks_equal_the_byte_by_byte_definition(student: Student) -> None:
+    tok = student.tokenizer
+    vocab = tok.get_vocab(with_added_tokens=False)
+    added = {t.content for t in tok.get_added_tokens_decoder().values()}
+    ranks = bytebpe._ranks(vocab, added)
+    assert ranks is not None
+    assert ranks == _ranks_token_by_token(vocab, added)
+    assert list(ranks.values()) == [r for t, r in vocab.items() if t not in added]
+    # Token lengths, read by rank, are the byte lengths the offsets are built from.
+    fast = ByteBPE(ranks, r"\s+|\S+")
+    for token, rank in list(ranks.items())[::997]:
+        assert fast._lengths[rank] == len(token)
+
+
+@given(st.dictionaries(st.text(max_size=4), st.integers(0, 10**6), max_size=12))
+def test_ranks_of_any_vocabulary_follow_the_definition(vocab: dict[str, int]) -> None:
+    added = set(list(vocab)[:1])
+    assert bytebpe._ranks(vocab, added) == _ranks_token_by_token(vocab, added)
+
+
 @pytest.mark.parametrize("name", ["wordpiece", "unigram"])
 def test_other_model_families_keep_the_tokenizers_path(
     name: str, request: pytest.FixtureRequest

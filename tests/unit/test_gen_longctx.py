@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import random
 import re
+from pathlib import Path
 
-from pipeline.gen import longctx
+from pipeline.gen import longctx, plan, shards
 from pipeline.gen.item import generate_item
 from pipeline.gen.plan import slot
-from pipeline.params import GenerateParams, Params
+from pipeline.gen.shards import LazyStudent
+from pipeline.params import GenerateParams, Params, TokenizerParams
 from pipeline.student import Student
 
 
@@ -83,3 +85,19 @@ def test_wrap_tops_up_when_the_estimate_falls_short() -> None:
     )
     assert WordCounter().count_tokens(prompt) >= 3000
     assert prompt.endswith("Task:\nTask.")
+
+
+def test_the_lazy_counter_counts_as_the_student(student: Student) -> None:
+    """The counter generate's workers use, loaded on first use: the same counts."""
+    counter = LazyStudent(str(student.directory))
+    texts = ["Hello", "<|im_start|>Hello", "Lies 1.234,56 café 😀\n\n  x", ""]
+    assert [counter.count_tokens(t) for t in texts] == [student.count_tokens(t) for t in texts]
+
+
+def test_a_worker_loads_the_tokenizer_only_for_long_context_indices(qwen_dir: Path) -> None:
+    params = Params(tokenizer=TokenizerParams(out=str(qwen_dir)), generate=GenerateParams(total=60))
+    long = plan.long_context_indices(params.generate, params.seed)
+    _, with_long = shards._worker(params, range(long[0], long[0] + 1))
+    _, without = shards._worker(params, range(0, 60)[: min(long)])
+    assert with_long is not None and with_long._student is not None
+    assert without is not None and without._student is None

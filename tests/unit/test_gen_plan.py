@@ -145,3 +145,20 @@ def test_plan_properties(
     )
     _check_plan(gen, seed)
     assert dataclasses.asdict(quotas(gen))  # plain data, usable by the verifier
+
+
+@pytest.mark.parametrize("total", [1, 2, 10, 37, 100, 1000, 4001])
+@pytest.mark.parametrize("seed", [0, 7, 42])
+def test_long_context_indices_are_the_slots_that_say_so(total: int, seed: int) -> None:
+    gen = GenerateParams(total=total)
+    expected = [i for i in range(total) if slot(gen, seed, i).long_context]
+    assert plan.long_context_indices(gen, seed) == expected
+    assert len(expected) == quotas(gen).long_context_min
+
+
+def test_long_context_indices_skip_the_walk_at_a_hundred_million_items() -> None:
+    gen = GenerateParams(total=100_000_000)
+    started = time.perf_counter()
+    indices = plan.long_context_indices(gen, 42)
+    assert time.perf_counter() - started < 0.5
+    assert [slot(gen, 42, i).long_context for i in indices] == [True] * len(indices) != []
