@@ -24,6 +24,9 @@ untracked JSON file (bench/ is git-ignored); nothing here touches a DVC output.
 
 from __future__ import annotations
 
+import argparse
+import cProfile
+import importlib
 import os
 import pstats
 import shutil
@@ -221,10 +224,26 @@ def file_costs(stats: dict[Key, Any]) -> dict[str, float]:
     return totals
 
 
+def profile_child(stage: str, params_path: str, out: str) -> int:
+    """In the child: import and run one stage under cProfile, dump the profile, and
+    return the stage's exit code (`python -m cProfile` would report 0 whatever it was)."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        module = importlib.import_module(f"pipeline.{stage}")
+        code = module.main(["--params", params_path])
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    finally:
+        profiler.disable()
+        profiler.dump_stats(out)
+    return int(code or 0)
+
+
 def profile_stage(stage: str, params_path: Path, root: Path) -> dict[str, Any]:
     """Run one stage under cProfile in a fresh interpreter; its costs and exit code."""
     out = root / f"{stage}.prof"
-    command = [sys.executable, "-m", "cProfile", "-o", str(out), "-m", f"pipeline.{stage}"]
+    command = [sys.executable, "-m", "pipeline.costs", "--child", stage, "--out", str(out)]
     with (root / f"{stage}.log").open("wb") as log:
         started = time.perf_counter()
         # Our own interpreter and module, no shell, no user text.
@@ -282,7 +301,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--params", default="params.yaml", help="base params (the mix)")
     parser.add_argument("--out", default=DEFAULT_OUT, help="untracked JSON results file")
     parser.add_argument("--keep", action="store_true", help="keep the run folder and profiles")
+    parser.add_argument("--child", choices=STAGES, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child:
+        return profile_child(args.child, args.params, args.out)
     if args.total < 1:
         parser.error("--total must be positive")
     base = yaml.safe_load(Path(args.params).read_text("utf-8")) or {}

@@ -103,3 +103,11 @@ def test_a_real_run_profiles_every_stage(
     table = capsys.readouterr().out
     assert "profiled CPU share per stage, N=30" in table and "tokenising" in table
     assert yaml.safe_load(base.read_text("utf-8"))["generate"]["total"] != 30  # base untouched
+
+
+def test_a_failing_stage_reports_its_exit_code(tmp_path: Path) -> None:
+    """`python -m cProfile` exits 0 whatever the profiled program returned; ours does not."""
+    out = tmp_path / "verify.prof"
+    code = costs.profile_child("verify", str(tmp_path / "missing-params.yaml"), str(out))
+    assert code != 0
+    assert pstats.Stats(str(out)).total_calls > 0  # type: ignore[attr-defined]
