@@ -25,7 +25,7 @@ import yaml
 from gate_lines import check_printed_lines
 
 from pipeline import extract, generate, verify
-from pipeline.bytebpe import ByteBPE, Tokens
+from pipeline.bytebpe import PROBES, ByteBPE, Tokens
 from pipeline.gates.codes import REASONS
 from pipeline.records import RecordReader, write_records
 from pipeline.student import Student
@@ -544,13 +544,18 @@ def test_fast_tokenizer_differing_from_the_tokenizer(
     case: Case, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """tiktoken standing in for `tokenizers` gives one wrong id on pieces with a digit:
-    the items verify re-encodes with the tokenizer itself (the default share) say so."""
+    the items verify re-encodes with the tokenizer itself (the default share) say so.
+
+    The load-time probe texts are left exact: otherwise the fast path is refused
+    at load, verify encodes with `tokenizers` alone and there is nothing to catch
+    (the test then passed only after another test had loaded the fast path)."""
     original = ByteBPE.encode_batch
+    probes = set(PROBES)
 
     def off_by_one(self: ByteBPE, texts: list[str]) -> list[Tokens]:
         out = original(self, texts)
         for text, tokens in zip(texts, out, strict=True):
-            if any(ch.isdigit() for ch in text) and len(tokens):
+            if text not in probes and any(ch.isdigit() for ch in text) and len(tokens):
                 ids = tokens.id_array.copy()
                 ids[0] += 1
                 tokens.id_array = ids
