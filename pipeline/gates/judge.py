@@ -213,9 +213,6 @@ def judge_item(line: int, item: dict[str, Any], validators: Validators, s: Setti
     for code, evidence in findings:
         add(result, code, evidence)
     result["counts"] = json_schema_counts(verdicts, metadata, s.standalone, result)
-    length = as_dict(targets.get("sequence")).get("length")
-    if isinstance(length, int) and not isinstance(length, bool) and length >= 0:
-        result["sequence_length"] = length  # for the card's length figures only
     if checks.has_reasoning_content(item):
         add(result, "reasoning_content")
     for where, evidence in checks.call_like_turns(item):
