@@ -6,7 +6,8 @@ Without one (sets written before worlds, external data that uses our tools)
 each successful response must honour its arguments: sort order, counts
 within `top_k` / `max_results`, line windows and ranges, extension and site
 filters, elapsed time within the timeout, and HTTP semantics (a 404 does not
-say where a page went).
+say where a page went). In both cases a file read holds no line stamped after
+the file's modified date.
 """
 
 from __future__ import annotations
@@ -249,9 +250,31 @@ def honours_problem(session: Session) -> str | None:
     return None
 
 
+# An ISO timestamp at the start of a log line ("2023-09-26T04:12:55Z ...").
+_STAMP = re.compile(r"^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}", re.MULTILINE)
+
+
+def dated_problem(session: Session) -> str | None:
+    """A file read whose lines are stamped after the file's own modified date: the
+    replay cannot see it (the world itself is wrong), a reader does."""
+    for at, turn in enumerate(session.turns):
+        r = turn.response
+        if turn.name != "fs.read" or not isinstance(r, dict) or turn.failed:
+            continue
+        modified, content = r.get("modified"), r.get("content")
+        if not (isinstance(modified, str) and isinstance(content, str)):
+            continue
+        latest = max(_STAMP.findall(content), default="")
+        if latest > modified[:10]:
+            return f"call {at} (fs.read): lines dated {latest} in a file last modified {modified}"
+    return None
+
+
 def coherence_problem(
     metadata: dict[str, Any], session: Session, valid: Collection[int] = frozenset()
 ) -> str | None:
     if "world" in metadata:
-        return replay_problem(metadata["world"], session, valid)
-    return honours_problem(session)
+        problem = replay_problem(metadata["world"], session, valid)
+    else:
+        problem = honours_problem(session)
+    return problem or dated_problem(session)

@@ -154,13 +154,17 @@ def code_args(ctx: Ctx, program: Program, *, timeout: float | None = None) -> di
         args["args"] = [str(v) for v in program.values]
     elif program.source == "stdin":
         args["stdin"] = ",".join(str(v) for v in program.values)
+    # A limit that equals one of the program's values would read, in the request, as the
+    # user stating a value the program only gets from an earlier result.
+    taken = set(program.values)
     if s == "nested_args":
+        memory = rng.choice([m for m in (128, 256, 512, 1024) if m not in taken] or [2048])
         args["limits"] = {
-            "memory_mb": rng.choice((128, 256, 512, 1024)),
-            "cpu_s": rng.randint(1, 30),
+            "memory_mb": memory,
+            "cpu_s": rng.choice([c for c in range(1, 31) if c not in taken]),
         }
     elif s == "numeric_ranges":
-        args["timeout_s"] = rng.randint(2, 120)
+        args["timeout_s"] = rng.choice([t for t in range(2, 121) if t not in taken])
     if timeout is not None:
         args["timeout_s"] = timeout
     return args

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -129,9 +130,11 @@ def _table(rng: random.Random, f: RepoFile) -> Body:
     return Body(f, lines, "sum.table", args, values=dict(data), names=columns, columns=data)
 
 
-def _log(rng: random.Random, f: RepoFile) -> Body:
+def _log(rng: random.Random, f: RepoFile, until: str) -> Body:
+    """Entries of one day within the month before `until` (the file's modified date):
+    a log holds nothing written after the file last changed."""
     count = rng.randint(4, 12)
-    day = pools.iso_date(rng)
+    day = (date.fromisoformat(until) - timedelta(days=rng.randint(0, 30))).isoformat()
     hour = rng.randint(0, 22)
     lines, errors = [], 0
     for i in range(count):
@@ -146,7 +149,8 @@ def _log(rng: random.Random, f: RepoFile) -> Body:
     return Body(f, lines, "sum.log", {"n": count, "e": errors}, names=[])
 
 
-def make_body(rng: random.Random, f: RepoFile, min_ints: int = 0) -> Body:
+def make_body(rng: random.Random, f: RepoFile, min_ints: int = 0, modified: str = "") -> Body:
+    """A body for `f`; `modified` (the file's date) bounds a log's entries."""
     if f.kind == "config":
         return _config(rng, f, min_ints)
     if f.kind == "code":
@@ -155,4 +159,4 @@ def make_body(rng: random.Random, f: RepoFile, min_ints: int = 0) -> Body:
         return _doc(rng, f)
     if f.kind == "table":
         return _table(rng, f)
-    return _log(rng, f)
+    return _log(rng, f, modified or pools.iso_date(rng))

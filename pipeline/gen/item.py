@@ -24,6 +24,7 @@ from pipeline.gen.controls import ambiguity, control
 from pipeline.gen.episode import Call
 from pipeline.gen.plan import ADVERSARIAL, NO_CALLS, Slot, slot
 from pipeline.gen.recipes import RECIPES, Outcome
+from pipeline.gen.requests import with_context
 from pipeline.params import CawsParams, Params
 from pipeline.text import normalize
 from pipeline.tools.registry import load_registry
@@ -160,6 +161,9 @@ def generate_item(params: Params, index: int, student: Counter | None = None) ->
         negative = s.kind == "normal" and rng.random() < gen.negative_control_prob
         if negative:
             adversarial.negative_control(ctx, outcome, answer)
+        if s.kind == "normal":
+            families = frozenset(c.name.split(".")[0] for c in outcome.episode.calls)
+            request = with_context(rng, request, s.lang, families)
     header = caws_header(gen.caws) if gen.caws_header else None
     if s.long_context:
         prompt = longctx.wrap(

@@ -47,9 +47,10 @@ def _add(
     rng: random.Random, repo: Repo, f: RepoFile, today: date, taken: set[str], min_ints: int = 0
 ) -> Body:
     """Add a file drawn by `_fresh`; `taken` keeps the stems (paths without extension) in use."""
-    body = make_body(rng, f, min_ints)
+    modified = _date(rng, today)
+    body = make_body(rng, f, min_ints, modified)
     repo.bodies[f.path] = body
-    repo.files[f.path] = File(f.path, _date(rng, today), content=body.text)
+    repo.files[f.path] = File(f.path, modified, content=body.text)
     taken.add(f.path.rsplit(".", 1)[0])
     return body
 

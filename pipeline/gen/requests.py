@@ -58,18 +58,26 @@ R: dict[str, L] = {
         "en": (
             "Where does `{pattern}` appear in the repository{d}?",
             "Find every occurrence of `{pattern}`{d}.",
+            "In which files does `{pattern}` appear{d}?",
+            "Find where `{pattern}` is used{d} and list the matches.",
         ),
         "es": (
             "¿Dónde aparece `{pattern}` en el repositorio{d}?",
             "Encuentra todas las apariciones de `{pattern}`{d}.",
+            "¿En qué archivos aparece `{pattern}`{d}?",
+            "Busca `{pattern}` en el repositorio{d} y enumera las coincidencias.",
         ),
         "de": (
             "Wo kommt `{pattern}` im Repository vor{d}?",
             "Finde alle Vorkommen von `{pattern}`{d}.",
+            "Welche Dateien enthalten `{pattern}`{d}?",
+            "Such `{pattern}` im Repository{d} und liste die Treffer auf.",
         ),
         "fr": (
             "Où apparaît `{pattern}` dans le dépôt{d} ?",
             "Trouve toutes les occurrences de `{pattern}`{d}.",
+            "Quels fichiers contiennent `{pattern}`{d} ?",
+            "Cherche `{pattern}` dans le dépôt{d} et liste les occurrences.",
         ),
     },
     "compare.files": {
@@ -121,54 +129,78 @@ R: dict[str, L] = {
         "en": (
             "Search the web for {topic}{d} and sum up the main finding.",
             "Look up {topic}{d} and tell me the key result.",
+            "What has been reported on {topic}{d}? Give me the headline result.",
+            "Find a source on {topic}{d} and tell me its main finding.",
         ),
         "es": (
             "Busca en la web información sobre {topic}{d} y resume el hallazgo principal.",
             "Consulta qué se sabe de {topic}{d} y dime el resultado clave.",
+            "¿Qué se ha publicado sobre {topic}{d}? Dame el resultado principal.",
+            "Busca una fuente sobre {topic}{d} y cuéntame su conclusión principal.",
         ),
         "de": (
             "Suche im Web nach {topic}{d} und fasse das wichtigste Ergebnis zusammen.",
             "Schau nach, was über {topic_acc}{d} bekannt ist, und nenne mir das Kernergebnis.",
+            "Was wurde zu {topic}{d} veröffentlicht? Nenne mir das wichtigste Ergebnis.",
+            "Such mir eine Quelle zu {topic}{d} und fasse ihr Hauptergebnis zusammen.",
         ),
         "fr": (
             "Cherche sur le web des informations sur {topic}{d} et résume le résultat principal.",
             "Regarde ce qu'on sait sur {topic}{d} et donne-moi le résultat clé.",
+            "Qu'a-t-on publié sur {topic}{d} ? Donne-moi le résultat principal.",
+            "Trouve une source sur {topic}{d} et résume sa conclusion principale.",
         ),
     },
     "web.sources": {
         "en": (
             "What do sources say about {topic}{d}?",
             "Find out what has been measured about {topic}{d}.",
+            "What results have been published on {topic}{d}?",
+            "Gather what the sources report on {topic}{d}.",
         ),
         "es": (
             "¿Qué dicen las fuentes sobre {topic}{d}?",
             "Averigua qué se ha medido sobre {topic}{d}.",
+            "¿Qué resultados se han publicado sobre {topic}{d}?",
+            "Reúne lo que cuentan las fuentes sobre {topic}{d}.",
         ),
         "de": (
             "Was sagen die Quellen zu {topic}{d}?",
             "Finde heraus, was zu {topic}{d} gemessen wurde.",
+            "Welche Messergebnisse gibt es zu {topic}{d}?",
+            "Trag zusammen, was die Quellen zu {topic}{d} berichten.",
         ),
         "fr": (
             "Que disent les sources sur {topic}{d} ?",
             "Renseigne-toi sur {topic}{d} : qu'a-t-on mesuré ?",
+            "Quels résultats a-t-on publiés sur {topic}{d} ?",
+            "Rassemble ce que disent les sources sur {topic}{d}.",
         ),
     },
     "web.list": {
         "en": (
             "Search the web for {topic}{d} and list the results.",
             "Which pages cover {topic}{d}?",
+            "Find pages about {topic}{d} and list them for me.",
+            "Which pages does a web search for {topic}{d} return?",
         ),
         "es": (
             "Busca en la web información sobre {topic}{d} y enumera los resultados.",
             "¿Qué páginas tratan {topic}{d}?",
+            "Busca páginas sobre {topic}{d} y enuméralas.",
+            "¿Qué páginas devuelve una búsqueda sobre {topic}{d}?",
         ),
         "de": (
             "Suche im Web nach {topic}{d} und liste die Treffer auf.",
             "Welche Seiten behandeln {topic_acc}{d}?",
+            "Such Seiten zu {topic}{d} und liste sie mir auf.",
+            "Welche Seiten liefert eine Websuche nach {topic}{d}?",
         ),
         "fr": (
             "Cherche sur le web des informations sur {topic}{d} et liste les résultats.",
             "Quelles pages parlent {topic_de}{d} ?",
+            "Trouve des pages sur {topic}{d} et liste-les-moi.",
+            "Quelles pages une recherche sur {topic}{d} renvoie-t-elle ?",
         ),
     },
     "web.open": {
@@ -178,19 +210,28 @@ R: dict[str, L] = {
         "fr": ("Ouvre {url}{d} et résume la page.", "Que dit la page {url}{d} ?"),
     },
     "web.search.open": {
-        "en": ("Search the web for {topic}{d}, then open the top result{d2} and summarise it.",),
+        "en": (
+            "Search the web for {topic}{d}, then open the top result{d2} and summarise it.",
+            "Look up {topic}{d}, open the first result{d2} and give me a summary of it.",
+            "Find the top search result for {topic}{d}, open it{d2} and tell me what it says.",
+        ),
         "es": (
             "Busca en la web información sobre {topic}{d}, abre luego el primer resultado{d2} "
             "y resúmelo.",
+            "Haz una búsqueda sobre {topic}{d}, abre el primer resultado{d2} y cuéntame qué dice.",
         ),
         "de": (
             "Suche im Web nach {topic}{d}, öffne dann den ersten Treffer{d2} und fasse ihn "
             "zusammen.",
+            "Recherchiere zu {topic}{d}, öffne den ersten Treffer{d2} und sag mir, was darin "
+            "steht.",
         ),
         "fr": (
             "Cherche sur le web des informations sur {topic}{d}, puis ouvre le premier "
             "résultat{d2} "
             "et résume-le.",
+            "Fais une recherche sur {topic}{d}, ouvre le premier résultat{d2} et dis-moi ce qu'il "
+            "contient.",
         ),
     },
     "web.compare": {
@@ -328,59 +369,124 @@ OPS = {
 }
 
 
-# Why the user asks, sometimes: real requests carry their context.
-CONTEXT = {
+# Why the user asks, sometimes: real requests carry their context. None of these
+# names a value, an operation or a file, so none changes what the calls must do.
+CONTEXT: L = {
     "en": (
         "We are planning a migration.",
         "It is for a design review.",
-        "Our team is evaluating it.",
-        "I need it for a capacity plan.",
         "Keep it short, please.",
         "We saw a regression last week.",
         "This is for an incident write-up.",
-        "I am preparing a tech talk.",
-        "Our on-call rotation asked about it.",
+        "The on-call engineer asked me to check.",
         "We want a second opinion.",
+        "I'm reviewing a pull request.",
+        "This is for tomorrow's stand-up.",
+        "A teammate asked me to look into it.",
+        "I'm writing the release notes.",
+        "Thanks in advance.",
+        "No rush.",
+        "I'm on a deadline, so please be quick.",
     ),
     "es": (
         "Estamos planeando una migración.",
         "Es para una revisión de diseño.",
-        "Mi equipo lo está evaluando.",
-        "Lo necesito para planificar capacidad.",
         "Sé breve, por favor.",
         "La semana pasada vimos una regresión.",
         "Es para el informe de un incidente.",
-        "Estoy preparando una charla técnica.",
+        "La persona de guardia me pidió que lo revisara.",
+        "Queremos una segunda opinión.",
+        "Estoy revisando un pull request.",
+        "Es para la reunión diaria de mañana.",
+        "Alguien del equipo me pidió que lo mirara.",
+        "Estoy redactando las notas de la versión.",
+        "Gracias de antemano.",
+        "Sin prisa.",
+        "Voy con el tiempo justo, así que date prisa, por favor.",
     ),
     "de": (
         "Wir planen eine Migration.",
         "Das ist für ein Design-Review.",
-        "Unser Team evaluiert das gerade.",
-        "Ich brauche das für die Kapazitätsplanung.",
         "Bitte kurz halten.",
         "Letzte Woche hatten wir eine Regression.",
         "Das ist für einen Incident-Bericht.",
-        "Ich bereite einen Vortrag vor.",
+        "Die Rufbereitschaft hat mich gebeten, das zu prüfen.",
+        "Wir hätten gern eine zweite Meinung.",
+        "Ich reviewe gerade einen Pull-Request.",
+        "Das ist fürs Stand-up morgen.",
+        "Jemand aus dem Team hat mich gebeten, mir das anzusehen.",
+        "Ich schreibe gerade die Release Notes.",
+        "Danke im Voraus.",
+        "Keine Eile.",
+        "Ich habe eine Deadline, also bitte schnell.",
     ),
     "fr": (
         "Nous préparons une migration.",
         "C'est pour une revue de conception.",
-        "Mon équipe est en train de l'évaluer.",
-        "J'en ai besoin pour un plan de capacité.",
         "Fais court, s'il te plaît.",
         "Nous avons vu une régression la semaine dernière.",
         "C'est pour le compte rendu d'un incident.",
-        "Je prépare une présentation technique.",
+        "L'astreinte m'a demandé de vérifier.",
+        "Nous voulons un deuxième avis.",
+        "Je relis une pull request.",
+        "C'est pour le point quotidien de demain.",
+        "Un collègue m'a demandé d'y jeter un œil.",
+        "Je rédige les notes de version.",
+        "Merci d'avance.",
+        "Rien d'urgent.",
+        "J'ai une échéance, alors fais vite, s'il te plaît.",
     ),
 }
+# Context that only fits a question about a technique on the web.
+WEB_CONTEXT: L = {
+    "en": (
+        "Our team is evaluating it.",
+        "I need it for a capacity plan.",
+        "I am preparing a tech talk.",
+        "I want to cite it in a proposal.",
+    ),
+    "es": (
+        "Mi equipo lo está evaluando.",
+        "Lo necesito para planificar capacidad.",
+        "Estoy preparando una charla técnica.",
+        "Quiero citarlo en una propuesta.",
+    ),
+    "de": (
+        "Unser Team evaluiert das gerade.",
+        "Ich brauche das für die Kapazitätsplanung.",
+        "Ich bereite einen Vortrag vor.",
+        "Ich möchte das in einem Konzeptpapier zitieren.",
+    ),
+    "fr": (
+        "Mon équipe est en train de l'évaluer.",
+        "J'en ai besoin pour un plan de capacité.",
+        "Je prépare une présentation technique.",
+        "Je veux le citer dans une proposition.",
+    ),
+}
+# Context that only fits a question about the user's own repository or code.
+REPO_CONTEXT: L = {
+    "en": ("I'm new to this codebase.", "We're cleaning up the repository."),
+    "es": ("Acabo de llegar a este proyecto.", "Estamos limpiando el repositorio."),
+    "de": ("Ich bin neu in diesem Projekt.", "Wir räumen gerade das Repository auf."),
+    "fr": ("Je viens d'arriver sur ce projet.", "Nous faisons le ménage dans le dépôt."),
+}
+CONTEXT_SHARE = 0.6
 
 
 def request(rng: random.Random, key: str, lang: str, /, **fields: object) -> str:
     return grammar(rng.choice(R[key][lang]).format(**fields), lang)
 
 
-def with_context(rng: random.Random, text: str, lang: str) -> str:
-    """The request, now and then followed by why the user asks."""
-    if rng.random() < 0.5:
-        return f"{text} {rng.choice(CONTEXT[lang])}"
-    return text
+def with_context(rng: random.Random, text: str, lang: str, tools: frozenset[str]) -> str:
+    """The request, often with why the user asks: after a one-line request, before one
+    that ends in a code block. `tools` are the families the calls use ("web", "fs", ...)."""
+    if rng.random() >= CONTEXT_SHARE:
+        return text
+    pool = CONTEXT[lang]
+    if "web" in tools:
+        pool += WEB_CONTEXT[lang]
+    if tools & {"fs", "code"}:
+        pool += REPO_CONTEXT[lang]
+    why = rng.choice(pool)
+    return f"{why} {text}" if "\n" in text else f"{text} {why}"

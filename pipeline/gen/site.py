@@ -149,12 +149,16 @@ def _figures(f: Finding, lang: str) -> str:
     metric = capitalize(METRIC_NAMES[f.topic.metric][lang][0])
     participle = "passée" if f.topic.metric in FRENCH_FEMININE else "passé"
     if f.before is None or unit is None:
+        # Only the error rate has no baseline figure (METRICS); a run reports it against
+        # the run without the change. Written for that noun: "la tasa" is feminine,
+        # "le taux" masculine.
         texts = {
-            "en": f"{metric} is a rate, so we report the relative change only: {f.pct}%.",
-            "es": f"{metric} es una tasa, así que solo damos el cambio relativo: {f.pct} %.",
-            "de": f"{metric} ist eine Quote, daher nennen wir nur die relative Änderung: "
-            f"{f.pct} %.",
-            "fr": f"{metric} est un taux : nous ne donnons que la variation relative, {f.pct} %.",
+            "en": f"The {METRIC_NAMES[f.topic.metric][lang][0]} was {f.pct}% lower than in the "
+            "run without the change.",
+            "es": f"{metric} fue un {f.pct} % más baja que en la ejecución sin el cambio.",
+            "de": f"{metric} lag um {f.pct} % unter der des Laufs ohne die Änderung.",
+            "fr": f"{metric} était inférieur de {f.pct} % à celui de l'exécution sans le "
+            "changement.",
         }
         return texts[lang]
     texts = {

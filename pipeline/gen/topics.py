@@ -157,6 +157,42 @@ TECHNIQUES: dict[str, dict[str, tuple[str, str]]] = {
         "de": ("Layer-Caching", "Layer-Caching"),
         "fr": ("le cache des couches d'image", ""),
     },
+    "response compression": {
+        "en": ("response compression", ""),
+        "es": ("la compresión de respuestas", ""),
+        "de": ("Antwortkomprimierung", "Antwortkomprimierung"),
+        "fr": ("la compression des réponses", ""),
+    },
+    "keep-alive connections": {
+        "en": ("keep-alive connections", ""),
+        "es": ("las conexiones keep-alive", ""),
+        "de": ("Keep-Alive-Verbindungen", "Keep-Alive-Verbindungen"),
+        "fr": ("les connexions keep-alive", ""),
+    },
+    "parallel compilation": {
+        "en": ("parallel compilation", ""),
+        "es": ("la compilación en paralelo", ""),
+        "de": ("parallele Kompilierung", "paralleler Kompilierung"),
+        "fr": ("la compilation parallèle", ""),
+    },
+    "message compression": {
+        "en": ("message compression", ""),
+        "es": ("la compresión de mensajes", ""),
+        "de": ("Nachrichtenkomprimierung", "Nachrichtenkomprimierung"),
+        "fr": ("la compression des messages", ""),
+    },
+    "value compression": {
+        "en": ("value compression", ""),
+        "es": ("la compresión de valores", ""),
+        "de": ("Wertkomprimierung", "Wertkomprimierung"),
+        "fr": ("la compression des valeurs", ""),
+    },
+    "lazy image pulling": {
+        "en": ("lazy image pulling", ""),
+        "es": ("la descarga diferida de imágenes", ""),
+        "de": ("Lazy Image Pulling", "Lazy Image Pulling"),
+        "fr": ("le téléchargement différé des images", ""),
+    },
 }
 
 # metric key -> unit of a baseline figure (None: a rate, never a baseline)
@@ -270,17 +306,50 @@ DOMAINS: dict[str, Domain] = {
             "CockroachDB",
             "TimescaleDB",
             "YugabyteDB",
+            "TiDB",
+            "Citus",
+            "Greenplum",
         ),
         ("latency", "memory", "cost", "error_rate"),
     ),
     "proxies": Domain(
-        ("HTTP/3", "TLS session resumption", "edge caching", "request coalescing"),
-        ("Nginx", "Envoy", "Caddy", "Traefik", "Varnish", "HAProxy"),
+        (
+            "HTTP/3",
+            "TLS session resumption",
+            "edge caching",
+            "request coalescing",
+            "response compression",
+            "keep-alive connections",
+        ),
+        (
+            "Nginx",
+            "Envoy",
+            "Caddy",
+            "Traefik",
+            "Varnish",
+            "HAProxy",
+            "Kong",
+            "Pingora",
+            "Apache Traffic Server",
+        ),
         ("latency", "error_rate", "cost"),
     ),
     "builds": Domain(
-        ("incremental builds", "remote caching", "link-time optimization"),
-        ("Bazel", "Gradle", "Cargo", "CMake", "webpack", "Vite", "Maven", "Buck2"),
+        ("incremental builds", "remote caching", "link-time optimization", "parallel compilation"),
+        (
+            "Bazel",
+            "Gradle",
+            "Cargo",
+            "CMake",
+            "webpack",
+            "Vite",
+            "Maven",
+            "Buck2",
+            "Pants",
+            "Meson",
+            "Ninja",
+            "sbt",
+        ),
         ("build_time", "memory", "cost"),
     ),
     "inference": Domain(
@@ -291,28 +360,79 @@ DOMAINS: dict[str, Domain] = {
             "mixed precision",
             "adaptive batching",
         ),
-        ("PyTorch", "ONNX Runtime", "TensorRT", "vLLM", "llama.cpp", "JAX", "OpenVINO"),
+        (
+            "PyTorch",
+            "ONNX Runtime",
+            "TensorRT",
+            "vLLM",
+            "llama.cpp",
+            "JAX",
+            "OpenVINO",
+            "SGLang",
+            "TGI",
+            "MLX",
+            "DeepSpeed",
+        ),
         ("latency", "memory", "cost", "cold_start"),
     ),
     "streaming": Domain(
-        ("log compaction", "zero-copy reads", "adaptive batching"),
-        ("Kafka", "Redpanda", "Pulsar", "Flink", "NATS", "RabbitMQ"),
+        ("log compaction", "zero-copy reads", "adaptive batching", "message compression"),
+        ("Kafka", "Redpanda", "Pulsar", "Flink", "NATS", "RabbitMQ", "Kinesis", "NSQ", "ActiveMQ"),
         ("queue_delay", "latency", "cost"),
     ),
     "caches": Domain(
-        ("bloom filters", "consistent hashing", "prefetching"),
-        ("Redis", "Memcached", "RocksDB", "Dragonfly", "Valkey", "KeyDB"),
+        ("bloom filters", "consistent hashing", "prefetching", "value compression"),
+        (
+            "Redis",
+            "Memcached",
+            "RocksDB",
+            "Dragonfly",
+            "Valkey",
+            "KeyDB",
+            "Hazelcast",
+            "Aerospike",
+            "Garnet",
+        ),
         ("latency", "memory", "error_rate"),
     ),
     "clusters": Domain(
-        ("autoscaling", "image layer caching"),
-        ("Kubernetes", "Nomad", "Podman", "Docker Swarm", "OpenShift", "k3s"),
+        ("autoscaling", "image layer caching", "lazy image pulling"),
+        (
+            "Kubernetes",
+            "Nomad",
+            "Podman",
+            "Docker Swarm",
+            "OpenShift",
+            "k3s",
+            "EKS",
+            "GKE",
+            "AKS",
+            "MicroK8s",
+            "Rancher",
+        ),
         ("cold_start", "cost", "error_rate"),
     ),
 }
 
 
 _DOMAIN_NAMES = tuple(sorted(DOMAINS))
+
+
+def _by_topics(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Each domain once per (technique, subject) pair it has, so that drawing a domain from
+    this and then a pair draws every topic equally often: a small domain drawn as often as
+    a large one repeats its few topics (and its prompts) at scale."""
+    return tuple(
+        d for d in names for _ in range(len(DOMAINS[d].techniques) * len(DOMAINS[d].subjects))
+    )
+
+
+_WEIGHTED = {
+    metric: _by_topics(
+        tuple(d for d in _DOMAIN_NAMES if metric is None or metric in DOMAINS[d].metrics)
+    )
+    for metric in (None, *METRICS)
+}
 
 
 @dataclass(frozen=True)
@@ -326,10 +446,7 @@ class Topic:
 def draw_topic(rng: random.Random, domain: str | None = None, metric: str | None = None) -> Topic:
     """A coherent topic; `metric` forces one the domain measures (else any of them)."""
     if not domain:
-        names = _DOMAIN_NAMES
-        if metric is not None:
-            names = tuple(d for d in names if metric in DOMAINS[d].metrics)
-        domain = rng.choice(names)
+        domain = rng.choice(_WEIGHTED[metric])
     spec = DOMAINS[domain]
     chosen = metric if metric in spec.metrics else rng.choice(spec.metrics)
     return Topic(domain, rng.choice(spec.techniques), rng.choice(spec.subjects), chosen)

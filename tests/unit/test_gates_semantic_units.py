@@ -8,15 +8,22 @@ conversation. Real tool responses come from `pipeline.world.execute`.
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import pytest
 
-from pipeline.gates.coherence import coherence_problem, honours_problem, replay_problem
+from pipeline.gates.coherence import (
+    coherence_problem,
+    dated_problem,
+    honours_problem,
+    replay_problem,
+)
 from pipeline.gates.honesty import undisclosed_problem
 from pipeline.gates.labels import label_problem
 from pipeline.gates.session import Session, Turn, session_of
 from pipeline.gen.item import iter_items
+from pipeline.gen.repo import draw_repo
 from pipeline.params import GenerateParams, Params
 from pipeline.world import World, execute
 
@@ -159,6 +166,47 @@ def test_replay_finds_a_response_the_world_would_not_give(
     problem = replay_problem(world, session)
     assert problem is not None and problem.startswith(f"call 0 ({first.name})")
     assert "replayed" in problem
+
+
+LOG = "2024-03-09T10:04:11Z INFO api started\n2024-03-09T10:08:40Z WARN api slow"
+
+
+@pytest.mark.parametrize(("modified", "late"), [("2024-03-09", False), ("2024-03-08", True)])
+def test_a_log_stamped_after_its_file_changed_is_caught(modified: str, late: bool) -> None:
+    """A reader found log lines written two months after the file's modified date; the
+    replay cannot see it, since the world itself held them."""
+    read = {"ok": True, "path": "a.log", "modified": modified, "content": LOG}
+    session = Session("r", [Turn("fs.read", {"path": "a.log"}, read)], "a")
+    world = World.from_json(
+        {"today": "2024-04-01", "files": {"a.log": {"content": LOG, "modified": modified}}}
+    )
+    replayed = execute(world, "fs.read", {"path": "a.log"})
+    with_world = Session("r", [Turn("fs.read", {"path": "a.log"}, replayed)], "a")
+    assert replay_problem(world.to_json(), with_world) is None
+    for metadata, s in (({}, session), ({"world": world.to_json()}, with_world)):
+        problem = coherence_problem(metadata, s)
+        if late:
+            assert (
+                problem
+                == f"call 0 (fs.read): lines dated 2024-03-09 in a file last modified {modified}"
+            )
+        else:
+            assert problem is None
+
+
+def test_generated_logs_predate_their_files_dates() -> None:
+    """Every log the generator writes ends on or before its file's date (the earlier
+    generator drew the two apart: 19 of 90 log reads in a 10,000-item set were late)."""
+    files = [
+        f
+        for seed in range(300)
+        for f in draw_repo(random.Random(seed), "2024-06-01", need=("log",)).files.values()
+        if f.path.endswith(".log")
+    ]
+    assert len(files) >= 300
+    for f in files:
+        read = {"ok": True, "modified": f.modified, "content": f.content}
+        assert dated_problem(Session("r", [Turn("fs.read", {"path": f.path}, read)], "a")) is None
 
 
 def test_replay_of_an_unreadable_world_names_the_field() -> None:

@@ -226,7 +226,8 @@ def test_the_properties_look_at_the_items_they_are_about(items: list[Item]) -> N
         "chains": sum(i["metadata"]["scenario"] == "multi_step" and bool(calls(i)) for i in items),
         "comparisons": sum(bool(calls(i)) and bool(COMPARE.search(request(i))) for i in items),
     }
-    assert all(n >= 10 for n in kinds.values()), kinds
+    # A sort is asked for in about one listing in 16, so 1,200 items hold about ten.
+    assert all(n >= (5 if k == "sorted listings" else 10) for k, n in kinds.items()), kinds
 
 
 def test_every_response_is_what_the_tool_returns_in_the_items_world(items: list[Item]) -> None:

@@ -15,7 +15,7 @@ from pipeline.gen.args import web_open_args, web_search_args
 from pipeline.gen.context import Ctx
 from pipeline.gen.lang import quoted
 from pipeline.gen.recipes.base import Outcome, intent, say_detail, transient, web_world
-from pipeline.gen.requests import request, with_context
+from pipeline.gen.requests import request
 from pipeline.gen.site import Finding, distractors, draw_finding, make_page, page_url
 from pipeline.gen.topics import (
     METRIC_NAMES,
@@ -109,16 +109,12 @@ def _search(ctx: Ctx, faults: tuple[Fault, ...] = ()) -> Outcome:
     listed = "top_k" in asked
     sources = not listed and ctx.chance(0.5)
     key = "web.list" if listed else ("web.sources" if sources else "web.search")
-    text = with_context(
+    text = request(
         ctx.rng,
-        request(
-            ctx.rng,
-            key,
-            ctx.lang,
-            **topic_fields(topic, ctx.lang),
-            d=say_detail(ctx, "web.search", asked),
-        ),
+        key,
         ctx.lang,
+        **topic_fields(topic, ctx.lang),
+        d=say_detail(ctx, "web.search", asked),
     )
     why = intent("list", "list", "summarise", q=q) if listed else intent("summarise", q=q)
     return Outcome(text, ep, search_answer(ctx, result, findings, listed, sources), why)
@@ -166,17 +162,13 @@ def _search_then_open(ctx: Ctx) -> Outcome:
     page = world.pages[top["url"]]
     oargs = web_open_args(ctx, page, page.url)
     opened = ep.call("web.open", oargs)
-    text = with_context(
+    text = request(
         ctx.rng,
-        request(
-            ctx.rng,
-            "web.search.open",
-            ctx.lang,
-            **topic_fields(topic, ctx.lang),
-            d=say_detail(ctx, "web.search", sargs),
-            d2=say_detail(ctx, "web.open", {k: v for k, v in oargs.items() if k != "url"}),
-        ),
+        "web.search.open",
         ctx.lang,
+        **topic_fields(topic, ctx.lang),
+        d=say_detail(ctx, "web.search", sargs),
+        d2=say_detail(ctx, "web.open", {k: v for k, v in oargs.items() if k != "url"}),
     )
     sentences = [
         compose.web_top(ctx, found, findings[page.url]),
@@ -232,19 +224,15 @@ def _compare(ctx: Ctx) -> Outcome:
             (_with(g2.topic.technique, ctx.lang), g2.pct),
         ),
     )
-    text = with_context(
+    text = request(
         ctx.rng,
-        request(
-            ctx.rng,
-            "web.compare",
-            ctx.lang,
-            subject=first.subject,
-            metric=metric_object(first.metric, ctx.lang),
-            t1=_named(first.technique, ctx.lang),
-            t2=_named(second.technique, ctx.lang),
-            d=say_detail(ctx, "web.search", options),
-        ),
+        "web.compare",
         ctx.lang,
+        subject=first.subject,
+        metric=metric_object(first.metric, ctx.lang),
+        t1=_named(first.technique, ctx.lang),
+        t2=_named(second.technique, ctx.lang),
+        d=say_detail(ctx, "web.search", options),
     )
     return Outcome(text, ep, [sentence], intent("compare", subject=first.subject))
 
