@@ -436,7 +436,14 @@ def file_probe(ctx: Ctx, result: dict[str, Any]) -> list[str]:
     """A locale probe's dated sentence about the file a read returned."""
     if not ctx.probe:
         return []
-    return [ctx.say("read.probe", date=ctx.date(result["modified"]), size=ctx.num(result["size"]))]
+    return [
+        ctx.say(
+            "read.probe",
+            path=result["path"],
+            date=ctx.date(result["modified"]),
+            size=ctx.num(result["size"]),
+        )
+    ]
 
 
 def page_probe(ctx: Ctx, published: str) -> list[str]:

@@ -90,6 +90,14 @@ NOTHING_LOST = {
         "fr": "l'exécution a pris {got}, bien en deçà de la limite",
     },
 }
+# A depth cap is judged by how deep the files found lie, not by how many there are: a
+# count says nothing about what lies below the cap.
+NOTHING_LOST["depth"] = {
+    "en": "the deepest file the listing found is {got} down, within that limit",
+    "es": "el archivo más profundo del listado está a {got} de profundidad, dentro de ese límite",
+    "de": "die tiefste gefundene Datei liegt {got} tief, also innerhalb dieser Grenze",
+    "fr": "le fichier le plus profond trouvé est à {got} de profondeur, dans cette limite",
+}
 SOMETHING_LOST = {
     "count": {
         "en": "{subject} found {got} in all, so the list is partial",
@@ -110,7 +118,23 @@ SOMETHING_LOST = {
         "fr": "la page est plus longue ({got}), donc son texte est coupé",
     },
 }
+SOMETHING_LOST["depth"] = {
+    "en": "the listing reaches files {got} down, so deeper files may be missing",
+    "es": "el listado llega a archivos a {got} de profundidad, así que pueden faltar otros más "
+    "profundos",
+    "de": "die Auflistung reicht bis zu Dateien {got} tief, tiefere Dateien können also fehlen",
+    "fr": "le listage atteint des fichiers à {got} de profondeur, donc des fichiers plus "
+    "profonds peuvent manquer",
+}
 NOUNS = {"web.search": "page", "fs.list": "file", "fs.search": "line"}
+
+
+def _deepest(result: dict[str, Any]) -> int:
+    """How many levels below the listed directory its deepest file lies (1: its own)."""
+    base = len(result["dir"].rstrip("/")) + 1
+    return max((e["path"][base:].count("/") + 1 for e in result["results"]), default=0)
+
+
 SUBJECTS = {
     "search": {"en": "the search", "es": "la búsqueda", "de": "die Suche", "fr": "la recherche"},
     "fs.list": {
@@ -133,6 +157,9 @@ def clamp_sentence(ctx: Ctx, name: str, bad: int, high: int, result: dict[str, A
         kind = name
     elif name == "code.run":
         got, cut, kind = f"{ctx.num(result['elapsed_ms'])} ms", False, name
+    elif name == "fs.list":
+        deepest = _deepest(result)
+        got, cut, kind = ctx.count(deepest, "level"), deepest >= high, "depth"
     else:
         got = ctx.count(result["count"], NOUNS[name])
         cut, kind = result["count"] > high, "count"

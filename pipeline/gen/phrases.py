@@ -98,10 +98,14 @@ P: Table = {
         "fr": ("{path} est un lien symbolique vers {resolved}.",),
     },
     "read.probe": {
-        "en": ("The file was last modified on {date} and is {size} bytes long.",),
-        "es": ("El archivo se modificó por última vez el {date} y ocupa {size} bytes.",),
-        "de": ("Die Datei wurde zuletzt am {date} geändert und ist {size} Bytes groß.",),
-        "fr": ("Le fichier a été modifié pour la dernière fois le {date} et fait {size} octets.",),
+        # The file named: an answer about two files would leave "the file" ambiguous.
+        "en": ("The file {path} was last modified on {date} and is {size} bytes long.",),
+        "es": ("El archivo {path} se modificó por última vez el {date} y ocupa {size} bytes.",),
+        "de": ("Die Datei {path} wurde zuletzt am {date} geändert und ist {size} Bytes groß.",),
+        "fr": (
+            "Le fichier {path} a été modifié pour la dernière fois le {date} et fait {size} "
+            "octets.",
+        ),
     },
     # ---- fs.list
     "list.all": {

@@ -191,7 +191,8 @@ TECHNIQUES: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("lazy image pulling", ""),
         "es": ("la descarga diferida de imágenes", ""),
         "de": ("Lazy Image Pulling", "Lazy Image Pulling"),
-        "fr": ("le téléchargement différé des images", ""),
+        # Not "différé": the request reader takes "différ..." for a comparison.
+        "fr": ("le téléchargement à la demande des images", ""),
     },
 }
 

@@ -16,11 +16,13 @@ from collections import Counter
 import pytest
 
 from pipeline.gates.intents import DETECT
+from pipeline.gen import compose
 from pipeline.gen.args import code_args
 from pipeline.gen.context import Ctx
+from pipeline.gen.corrections import NOTHING_LOST, SOMETHING_LOST, clamp_sentence
 from pipeline.gen.item import iter_items
 from pipeline.gen.requests import CONTEXT, REPO_CONTEXT, WEB_CONTEXT, with_context
-from pipeline.gen.topics import DOMAINS, METRICS, draw_topic
+from pipeline.gen.topics import DOMAINS, METRICS, Topic, draw_topic, topic_fields
 from pipeline.params import GenerateParams, Params
 from pipeline.world.code_run import Program
 
@@ -110,3 +112,41 @@ def test_prompts_stay_distinct_at_scale() -> None:
     prompts = Counter(item["prompt"] for item in iter_items(params, range(20_000)))
     repeats = 20_000 - len(prompts)
     assert repeats * 25 < 0.01 * 100_000, repeats
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "de", "fr"])
+def test_no_topic_reads_as_an_operation(lang: str) -> None:
+    """ "le téléchargement différé" once read as a comparison ("différ..."), and the
+    label gate then found a request asking for a compare its intent did not record."""
+    for domain, spec in DOMAINS.items():
+        for technique in spec.techniques:
+            for subject in spec.subjects:
+                fields = topic_fields(Topic(domain, technique, subject, spec.metrics[0]), lang)
+                for text in fields.values():
+                    assert [k for k, rule in DETECT.items() if rule.search(text)] == [], text
+
+
+def _listing(depths: list[int]) -> dict[str, object]:
+    paths = ["src/" + "/".join(["d"] * (n - 1) + [f"f{i}.py"]) for i, n in enumerate(depths)]
+    return {"ok": True, "dir": "src", "count": len(paths), "results": [{"path": p} for p in paths]}
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "de", "fr"])
+def test_a_depth_cap_is_judged_by_depth_not_by_count(lang: str) -> None:
+    """A reader found "the listing found only 5 files, so nothing is missing" after a
+    depth cap: how many files came back says nothing about what lies deeper."""
+    c = Ctx(random.Random(0), lang, "flat_args")
+    shallow = clamp_sentence(c, "fs.list", 16, 10, _listing([1, 2, 2, 1, 1]))
+    assert "2 " in shallow and "5 " not in shallow
+    deep = clamp_sentence(c, "fs.list", 16, 10, _listing([1, 10]))
+    assert "10 " in deep and deep != shallow
+    for words in (NOTHING_LOST["count"][lang], SOMETHING_LOST["count"][lang]):
+        stem = words.split("{got}")[1][:12]
+        assert stem not in shallow and stem not in deep
+
+
+def test_a_locale_probe_names_the_file_it_dates() -> None:
+    c = Ctx(random.Random(0), "es", "flat_args", probe=True)
+    read = {"ok": True, "path": "a/b.ini", "modified": "2023-11-01", "size": 123}
+    (sentence,) = compose.file_probe(c, read)
+    assert "a/b.ini" in sentence and "01/11/2023" in sentence
