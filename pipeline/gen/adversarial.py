@@ -76,7 +76,9 @@ def range_violation(ctx: Ctx, scenario: str) -> Outcome:
     ctx.adjust = None
     first = outcome.episode.calls[0]
     key = BOUNDED_KEYS[first.name]
-    outcome.sentences.append(clamp_sentence(ctx, first.name, bad[key], bad["high"], first.result))
+    outcome.sentences.append(
+        clamp_sentence(ctx, first.name, bad[key], bad["high"], first.result, outcome.sentences)
+    )
     return outcome
 
 

@@ -412,8 +412,15 @@ def cut_relation(ctx: Ctx, first: tuple[str, int], second: tuple[str, int]) -> s
     return RELATIONS["cut_higher"][ctx.lang].format(a=a, b=b, d=points)
 
 
-def web_top(ctx: Ctx, result: dict[str, Any], finding: Finding) -> str:
+def web_top(ctx: Ctx, result: dict[str, Any], finding: Finding, listed: bool = False) -> str:
+    """The top result's finding; after a listing that named it, by reference only."""
     top = result["results"][0]
+    if listed and len(result["results"]) > 1:
+        return ctx.say(
+            "web.top.listed",
+            title=quoted(top["title"], ctx.lang),
+            finding=finding_clause(finding, ctx.lang),
+        )
     key = "web.only" if len(result["results"]) == 1 else "web.top"
     return ctx.say(
         key,
@@ -485,6 +492,9 @@ def web_open(
                 finding=finding_clause(finding, ctx.lang),
             )
         )
+        # A summary of the page, not of its headline: the figures, and the caveat that
+        # qualifies them (what the page kept after a cut).
+        out += [_section(ctx, h, t, again=True) for h, t in found[2:4]]
     else:
         heading, text = found[2] if len(found) > 2 else found[0]
         out.append(_section(ctx, heading, text))

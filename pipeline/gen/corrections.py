@@ -9,6 +9,7 @@ other): nothing lost, or a partial result said as such.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from pipeline.gen.context import Ctx
@@ -126,6 +127,20 @@ SOMETHING_LOST["depth"] = {
     "fr": "le listage atteint des fichiers à {got} de profondeur, donc des fichiers plus "
     "profonds peuvent manquer",
 }
+# When the answer already listed what was found ("The search found 2 pages: ..."),
+# the correction refers back to that list; the count stays in it as the sentence's figure.
+NOTHING_LOST["count.said"] = {
+    "en": "all of the results ({got}) are listed above",
+    "es": "arriba aparecen todos los resultados ({got})",
+    "de": "oben stehen alle Treffer ({got})",
+    "fr": "tous les résultats ({got}) figurent ci-dessus",
+}
+SOMETHING_LOST["count.said"] = {
+    "en": "only {hi} of the results ({got}) are listed above",
+    "es": "arriba aparecen solo {hi} de los resultados ({got})",
+    "de": "oben stehen nur {hi} der Treffer ({got})",
+    "fr": "seuls {hi} des résultats ({got}) figurent ci-dessus",
+}
 NOUNS = {"web.search": "page", "fs.list": "file", "fs.search": "line"}
 
 
@@ -146,8 +161,11 @@ SUBJECTS = {
 }
 
 
-def clamp_sentence(ctx: Ctx, name: str, bad: int, high: int, result: dict[str, Any]) -> str:
-    """The correction, said last: the rule, what was used, and what it meant for this call."""
+def clamp_sentence(
+    ctx: Ctx, name: str, bad: int, high: int, result: dict[str, Any], said: Sequence[str] = ()
+) -> str:
+    """The correction, said last: the rule, what was used, and what it meant for this call.
+    `said`: the answer's sentences before it."""
     key = BOUNDED_KEYS[name]
     unit = " s" if key == "timeout_s" else ""
     hi = f"{ctx.num(high)}{unit}"
@@ -163,6 +181,8 @@ def clamp_sentence(ctx: Ctx, name: str, bad: int, high: int, result: dict[str, A
     else:
         got = ctx.count(result["count"], NOUNS[name])
         cut, kind = result["count"] > high, "count"
+        if any(got in sentence for sentence in said):
+            kind = "count.said"
     meant = (SOMETHING_LOST if cut else NOTHING_LOST)[kind][ctx.lang]
     return ctx.say(
         "adv.clamp",

@@ -201,6 +201,13 @@ P: Table = {
         "de": ("Der erste Treffer, {title} ({url}), berichtet: {finding}.",),
         "fr": ("Le premier résultat, {title} ({url}), indique que {finding}.",),
     },
+    "web.top.listed": {
+        # Named by its title (no address again): a sentence is grounded by what it names.
+        "en": ("The first of them, {title}, reports that {finding}.",),
+        "es": ("La primera, {title}, indica que {finding}.",),
+        "de": ("Die erste davon, {title}, berichtet: {finding}.",),
+        "fr": ("La première, {title}, indique que {finding}.",),
+    },
     "web.results": {
         "en": ("The search found {pages}; the top {k} are {items}.",),
         "es": ("La búsqueda encontró {pages}; los {k} primeros son {items}.",),

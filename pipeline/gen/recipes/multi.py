@@ -173,7 +173,9 @@ def config_sum(ctx: Ctx, faulty: bool = False, bounded: int | None = None) -> Ou
     )
     sentences += compose.file_probe(ctx, read)
     if bounded is not None:
-        sentences.append(clamp_sentence(ctx, "fs.search", bounded, 200, ep.calls[0].result))
+        sentences.append(
+            clamp_sentence(ctx, "fs.search", bounded, 200, ep.calls[0].result, sentences)
+        )
     text = _chain_request(ctx, lead, rargs, cargs, op)
     return Outcome(
         text,

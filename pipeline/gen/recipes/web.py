@@ -78,7 +78,7 @@ def search_answer(
     top = result["results"][0]
     # One result is named once: "the only result, X, reports ..." lists it too.
     out = [compose.web_results(ctx, result)] if listed and len(result["results"]) > 1 else []
-    out.append(compose.web_top(ctx, result, _finding(findings, top["url"])))
+    out.append(compose.web_top(ctx, result, _finding(findings, top["url"]), listed))
     # The date belongs to the top result: said right after it, before other sources.
     out += compose.page_probe(ctx, top["published"])
     if sources:
