@@ -30,10 +30,42 @@ class Encoding(NamedTuple):
         return int(self.ids.size)
 
     def token_index(self) -> TokenIndex:
-        """The foundation's bisect index over these offsets, built at C speed."""
+        """The foundation's index, searching these offset arrays where they are."""
+        return ArrayTokenIndex(self.starts, self.ends)
+
+
+class ArrayTokenIndex(TokenIndex):
+    """`TokenIndex` over numpy offset arrays: `searchsorted` is `bisect` on the same
+    non-decreasing offsets, and an item asks for a dozen spans, so searching the
+    arrays beats turning every token's offsets into Python ints (a twentieth of
+    extract). The base lists stay empty: everything that reads them is overridden."""
+
+    __slots__ = ("_end_array", "_start_array")
+
+    def __init__(self, starts: np.ndarray, ends: np.ndarray) -> None:
+        super().__init__(())
+        self._start_array = starts
+        self._end_array = ends
+
+    def __len__(self) -> int:
+        return int(self._start_array.size)
+
+    def cover(self, start: int, end: int) -> tuple[int, int] | None:
+        first = int(self._end_array.searchsorted(start, "right"))
+        if start == end:
+            return (first, first)
+        last = int(self._start_array.searchsorted(end, "left"))
+        if first >= last:
+            return None
+        return (first, last)
+
+    def chars(self, token_start: int, token_end: int) -> tuple[int, int]:
+        return self._as_lists().chars(token_start, token_end)
+
+    def _as_lists(self) -> TokenIndex:
         index = TokenIndex(())
-        index.starts = self.starts.tolist()
-        index.ends = self.ends.tolist()
+        index.starts = self._start_array.tolist()
+        index.ends = self._end_array.tolist()
         return index
 
 
