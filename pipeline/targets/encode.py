@@ -15,6 +15,7 @@ import numpy as np
 from pipeline.bytebpe import ByteBPE, Tokens
 from pipeline.encoding import Pieces
 from pipeline.spans import TokenIndex
+from pipeline.targets.sequence import CharRange
 
 _EMPTY = np.zeros(0, dtype=np.int64)
 
@@ -29,7 +30,7 @@ class Encoding(NamedTuple):
     def __len__(self) -> int:
         return int(self.ids.size)
 
-    def token_index(self) -> TokenIndex:
+    def token_index(self) -> ArrayTokenIndex:
         """The foundation's index, searching these offset arrays where they are."""
         return ArrayTokenIndex(self.starts, self.ends)
 
@@ -58,6 +59,27 @@ class ArrayTokenIndex(TokenIndex):
         if first >= last:
             return None
         return (first, last)
+
+    def cover_all(self, spans: list[CharRange | None]) -> list[tuple[int, int] | None]:
+        """`cover` of every span (None stays None), with one search per side for all."""
+        present = [span for span in spans if span is not None]
+        if not present:
+            return [None] * len(spans)
+        bounds = np.array(present, dtype=np.int64)
+        firsts = self._end_array.searchsorted(bounds[:, 0], "right").tolist()
+        lasts = self._start_array.searchsorted(bounds[:, 1], "left").tolist()
+        out: list[tuple[int, int] | None] = []
+        found = iter(zip(present, firsts, lasts, strict=True))
+        for span in spans:
+            if span is None:
+                out.append(None)
+                continue
+            (start, end), first, last = next(found)
+            if start == end:
+                out.append((first, first))
+            else:
+                out.append((first, last) if first < last else None)
+        return out
 
     def chars(self, token_start: int, token_end: int) -> tuple[int, int]:
         return self._as_lists().chars(token_start, token_end)

@@ -120,11 +120,17 @@ def test_the_array_index_answers_as_the_list_index(tokenizer_dir: Path) -> None:
         assert isinstance(arrays, ArrayTokenIndex)
         assert len(arrays) == len(lists)
         size = max(enc.ends.tolist(), default=0) + 2
+        spans: list[tuple[int, int] | None] = [None]
         for start in range(size):
             for end in range(start, size):
                 got = arrays.cover(start, end)
                 assert got == lists.cover(start, end)
                 assert got is None or all(type(t) is int for t in got)
+                spans += [(start, end), None] if (start + end) % 7 == 0 else [(start, end)]
+        # All at once (None passes through), as the extractor asks for an item's spans.
+        expected = [lists.cover(*span) if span is not None else None for span in spans]
+        assert arrays.cover_all(spans) == expected
+        assert arrays.cover_all([None, None]) == [None, None]
         for first in range(len(lists) + 1):
             for last in range(first, len(lists) + 1):
                 assert arrays.chars(first, last) == lists.chars(first, last)
