@@ -204,6 +204,8 @@ class Extractor:
             quiet=turns_of(prep.source.messages, skipped),
             spans=spans,
             eot=self.eot,
+            messages_json=row.messages,
+            tools_json=row.tools,
         )
         arrays = {
             "ids": ids.astype(np.int32),

@@ -123,6 +123,10 @@ class ItemView(NamedTuple):
     quiet: set[int]  # assistant turns that take no loss (failed attempts)
     spans: list[tuple[str, CharRange]]  # (kind, chars) of every placed call and answer span
     eot: str  # the end-of-turn text a region ends with
+    # `messages` and `tools` as orjson wrote them for the training row (None: written
+    # here), so that the lines splice those bytes in instead of serialising them again.
+    messages_json: str | None = None
+    tools_json: str | None = None
 
 
 def axolotl_messages(view: ItemView) -> list[dict[str, Any]]:
@@ -207,6 +211,25 @@ def _text(value: Any) -> str:
     return orjson.dumps(value).decode("utf-8")
 
 
+def trl_line(view: ItemView, flt: dict[str, Any]) -> bytes:
+    """The TRL line, ``_line({"id", "messages", "tools", **flt})`` byte for byte: orjson
+    writes an object as ``{``, then ``"key":value`` pairs joined by ``,``, then ``}``, so
+    the row's messages and tools JSON go in as they are."""
+    messages = view.messages_json if view.messages_json is not None else _text(view.messages)
+    tools = view.tools_json if view.tools_json is not None else _text(view.tools)
+    return b"".join(
+        (
+            b'{"id":',
+            orjson.dumps(view.item_id),
+            b',"messages":',
+            messages.encode("utf-8"),
+            b',"tools":',
+            tools.encode("utf-8"),
+            b"," + _line(flt)[1:] if flt else b"}\n",
+        )
+    )
+
+
 def earlier_record(
     item: dict[str, Any],
     ids: np.ndarray,
@@ -252,7 +275,7 @@ def trainer_records(
     lines: dict[str, bytes] = {}
     base = {"id": view.item_id}
     if "trl" in exports:
-        lines["trl"] = _line({**base, "messages": view.messages, "tools": view.tools, **flt})
+        lines["trl"] = trl_line(view, flt)
     if "axolotl" in exports:
         tools = [_tool_with_string_parameters(t) for t in view.tools]
         lines["axolotl"] = _line(
@@ -265,7 +288,7 @@ def trainer_records(
                 **base,
                 "conversations": conversations,
                 "system": system,
-                "tools": _text(view.tools),
+                "tools": view.tools_json if view.tools_json is not None else _text(view.tools),
                 **flt,
             }
         )
