@@ -53,6 +53,16 @@ FORMATS = ("auto", "seed", "hermes", "openai", *RECORD_FORMATS, *TEXT_FORMATS)
 PARSERS: dict[str, Callable[[str], Parsed]] = {"seed": parse_seed, "hermes": parse_hermes}
 _SEED = re.compile(r"^[ \t]*(?:TOOL_CALL|TOOL_RESULT|Integration)[ \t]*:", re.MULTILINE)
 _HERMES = re.compile(r"</?tool_(?:call|response)>")
+_SEED_WORDS = ("TOOL_CALL", "TOOL_RESULT", "Integration")
+
+
+def _seed_marker(text: str) -> re.Match[str] | None:
+    """The first seed marker line. The anchored search tests every line start of a
+    text that has none (most texts); a text without any of the words has none, and
+    finding that out is a plain substring search."""
+    if not any(word in text for word in _SEED_WORDS):
+        return None
+    return _SEED.search(text)
 
 
 @dataclass
@@ -70,7 +80,7 @@ class Source:
 
 def detect_text_format(text: str) -> str:
     """seed or hermes, whichever kind of marker comes first (hermes when there is none)."""
-    seed = _SEED.search(text)
+    seed = _seed_marker(text)
     if seed is None:
         return "hermes"
     hermes = _HERMES.search(text, 0, seed.start())
@@ -89,7 +99,7 @@ def _text_calls_format(text: str, fmt: str) -> str | None:
         return None
     # A seed or hermes marker decides for those formats, except Qwen's XML calls,
     # which sit inside hermes-like <tool_call> tags.
-    if "<function=" in text or (_SEED.search(text) is None and _HERMES.search(text) is None):
+    if "<function=" in text or (_seed_marker(text) is None and _HERMES.search(text) is None):
         return "auto"
     return None
 

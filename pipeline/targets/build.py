@@ -23,7 +23,7 @@ from pipeline.records import Reject, dumps, parse_entries
 from pipeline.spans import Span, SpanError, TextIndex, TokenIndex, make_span
 from pipeline.student import Student
 from pipeline.targets.calls import call_record, judge_calls
-from pipeline.targets.encode import Encoding, PieceEncoder
+from pipeline.targets.encode import ArrayTokenIndex, Encoding, PieceEncoder
 from pipeline.targets.integration import Integration, find_integration
 from pipeline.targets.place import Placement, place
 from pipeline.targets.sequence import (
@@ -31,7 +31,6 @@ from pipeline.targets.sequence import (
     Layout,
     layout,
     sequence_digest,
-    tokens,
     uses_project_template,
 )
 from pipeline.targets.trainers import ItemView, TrainerRecords, trainer_records
@@ -205,6 +204,8 @@ class Extractor:
             quiet=turns_of(prep.source.messages, skipped),
             spans=spans,
             eot=self.eot,
+            messages_json=row.messages,
+            tools_json=row.tools,
         )
         arrays = {
             "ids": ids.astype(np.int32),
@@ -230,17 +231,22 @@ class Extractor:
         return out
 
     def _sequence(
-        self, prep: Prepared, placement: Placement, seq_tok: TokenIndex, length: int
+        self, prep: Prepared, placement: Placement, seq_tok: ArrayTokenIndex, length: int
     ) -> dict[str, Any]:
+        """The sequence's token ranges; every span of the item is looked up at once."""
+        calls, integration = placement.calls, placement.integration
+        spans = [r for call in calls for r in call] + [*integration, *prep.layout.regions]
+        found = [list(c) if c is not None else None for c in seq_tok.cover_all(spans)]
+        rest = 3 * len(calls)
         return {
             "length": length,
             "sha256": sequence_digest(prep.layout.text),
             "calls": [
-                {"name": tokens(seq_tok, n), "args": tokens(seq_tok, a), "call": tokens(seq_tok, c)}
-                for n, a, c in placement.calls
+                {"name": found[k], "args": found[k + 1], "call": found[k + 2]}
+                for k in range(0, rest, 3)
             ],
-            "integration": [tokens(seq_tok, span) for span in placement.integration],
-            "assistant": [tokens(seq_tok, region) for region in prep.layout.regions],
+            "integration": found[rest : rest + len(integration)],
+            "assistant": found[rest + len(integration) :],
         }
 
     @staticmethod

@@ -15,6 +15,7 @@ import numpy as np
 from pipeline.bytebpe import ByteBPE, Tokens
 from pipeline.encoding import Pieces
 from pipeline.spans import TokenIndex
+from pipeline.targets.sequence import CharRange
 
 _EMPTY = np.zeros(0, dtype=np.int64)
 
@@ -29,11 +30,64 @@ class Encoding(NamedTuple):
     def __len__(self) -> int:
         return int(self.ids.size)
 
-    def token_index(self) -> TokenIndex:
-        """The foundation's bisect index over these offsets, built at C speed."""
+    def token_index(self) -> ArrayTokenIndex:
+        """The foundation's index, searching these offset arrays where they are."""
+        return ArrayTokenIndex(self.starts, self.ends)
+
+
+class ArrayTokenIndex(TokenIndex):
+    """`TokenIndex` over numpy offset arrays: `searchsorted` is `bisect` on the same
+    non-decreasing offsets, and an item asks for a dozen spans, so searching the
+    arrays beats turning every token's offsets into Python ints (a twentieth of
+    extract). The base lists stay empty: everything that reads them is overridden."""
+
+    __slots__ = ("_end_array", "_start_array")
+
+    def __init__(self, starts: np.ndarray, ends: np.ndarray) -> None:
+        super().__init__(())
+        self._start_array = starts
+        self._end_array = ends
+
+    def __len__(self) -> int:
+        return int(self._start_array.size)
+
+    def cover(self, start: int, end: int) -> tuple[int, int] | None:
+        first = int(self._end_array.searchsorted(start, "right"))
+        if start == end:
+            return (first, first)
+        last = int(self._start_array.searchsorted(end, "left"))
+        if first >= last:
+            return None
+        return (first, last)
+
+    def cover_all(self, spans: list[CharRange | None]) -> list[tuple[int, int] | None]:
+        """`cover` of every span (None stays None), with one search per side for all."""
+        present = [span for span in spans if span is not None]
+        if not present:
+            return [None] * len(spans)
+        bounds = np.array(present, dtype=np.int64)
+        firsts = self._end_array.searchsorted(bounds[:, 0], "right").tolist()
+        lasts = self._start_array.searchsorted(bounds[:, 1], "left").tolist()
+        out: list[tuple[int, int] | None] = []
+        found = iter(zip(present, firsts, lasts, strict=True))
+        for span in spans:
+            if span is None:
+                out.append(None)
+                continue
+            (start, end), first, last = next(found)
+            if start == end:
+                out.append((first, first))
+            else:
+                out.append((first, last) if first < last else None)
+        return out
+
+    def chars(self, token_start: int, token_end: int) -> tuple[int, int]:
+        return self._as_lists().chars(token_start, token_end)
+
+    def _as_lists(self) -> TokenIndex:
         index = TokenIndex(())
-        index.starts = self.starts.tolist()
-        index.ends = self.ends.tolist()
+        index.starts = self._start_array.tolist()
+        index.ends = self._end_array.tolist()
         return index
 
 

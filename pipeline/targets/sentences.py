@@ -41,8 +41,21 @@ _ATTRIBUTION = re.compile(
     r"|selon|d['’]après)\s+(?:[^,;:.!?\n]|\.(?=\S)){1,80}?,\s+",
     re.IGNORECASE,
 )
-_WORD_BEFORE = re.compile(r"(\S+)$")
 _NEXT = re.compile(r"\s*(\S+)")
+
+
+def word_before(text: str, start: int, end: int) -> str:
+    r"""The run of non-space characters that ends ``text[start:end]`` (``""`` when it
+    ends in space), as ``re.search(r"(\S+)$", text[start:end])`` finds it: ``$``
+    also matches before one final line break. The search tries every start position
+    and so costs the square of the sentence's length; this cut from the right does
+    not. `str.isspace` and ``\s`` are the same Unicode class."""
+    if end > start and text[end - 1] == "\n":
+        end -= 1
+    if end <= start or text[end - 1].isspace():
+        return ""
+    words = text[start:end].rsplit(None, 1)
+    return words[-1]
 
 
 def _is_boundary(text: str, start: int, match: re.Match[str], limit: int) -> bool:
@@ -51,8 +64,7 @@ def _is_boundary(text: str, start: int, match: re.Match[str], limit: int) -> boo
         return True
     if len(mark.rstrip("\"'”’“») \u00a0\u202f]")) > 1:
         return True  # "..." or ".." at a sentence end
-    word_match = _WORD_BEFORE.search(text, start, match.start())
-    word = word_match.group(1) if word_match else ""
+    word = word_before(text, start, match.start())
     following = _NEXT.match(text, match.end(), limit)
     if following is None:
         return True

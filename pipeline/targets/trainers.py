@@ -10,6 +10,7 @@ chunking, shards or input order.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -71,7 +72,7 @@ def filters(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _line(record: dict[str, Any]) -> bytes:
+def _line(record: Any) -> bytes:
     return orjson.dumps(record, option=orjson.OPT_SERIALIZE_NUMPY) + b"\n"
 
 
@@ -123,6 +124,10 @@ class ItemView(NamedTuple):
     quiet: set[int]  # assistant turns that take no loss (failed attempts)
     spans: list[tuple[str, CharRange]]  # (kind, chars) of every placed call and answer span
     eot: str  # the end-of-turn text a region ends with
+    # `messages` and `tools` as orjson wrote them for the training row (None: written
+    # here), so that the lines splice those bytes in instead of serialising them again.
+    messages_json: str | None = None
+    tools_json: str | None = None
 
 
 def axolotl_messages(view: ItemView) -> list[dict[str, Any]]:
@@ -207,6 +212,49 @@ def _text(value: Any) -> str:
     return orjson.dumps(value).decode("utf-8")
 
 
+def _spliced(item_id: str, fields: tuple[tuple[bytes, bytes], ...], flt: dict[str, Any]) -> bytes:
+    """``_line({"id": item_id, **fields, **flt})`` byte for byte, the `fields` given as
+    (plain key, JSON value): orjson writes an object as ``{``, then ``"key":value``
+    pairs joined by ``,``, then ``}``, so JSON written once goes in as it is."""
+    parts = [b'{"id":', orjson.dumps(item_id)]
+    for key, value in fields:
+        parts += [b',"', key, b'":', value]
+    parts.append(b"," + _line(flt)[1:] if flt else b"}\n")
+    return b"".join(parts)
+
+
+def _json(cached: str | None, value: Any) -> bytes:
+    return cached.encode("utf-8") if cached is not None else orjson.dumps(value)
+
+
+def trl_line(view: ItemView, flt: dict[str, Any]) -> bytes:
+    """The TRL line: the row's messages and tools JSON spliced in."""
+    messages = _json(view.messages_json, view.messages)
+    return _spliced(view.item_id, ((b"messages", messages), (b"tools", _tools_json(view))), flt)
+
+
+def _tools_json(view: ItemView) -> bytes:
+    return _json(view.tools_json, view.tools)
+
+
+@lru_cache(maxsize=64)
+def _axolotl_tools_of(tools_json: bytes) -> bytes:
+    """Items share a handful of tool sets: each set's axolotl form is written once per
+    process. Reading orjson's bytes back gives the same value, so the same output."""
+    return orjson.dumps([_tool_with_string_parameters(t) for t in orjson.loads(tools_json)])
+
+
+def axolotl_line(view: ItemView, flt: dict[str, Any]) -> bytes:
+    """The axolotl line: the messages as `axolotl_messages` gives them, the tools with
+    string parameters (`_tool_with_string_parameters`)."""
+    messages = _line(axolotl_messages(view))[:-1]
+    if view.tools_json is not None:
+        tools = _axolotl_tools_of(view.tools_json.encode("utf-8"))
+    else:
+        tools = orjson.dumps([_tool_with_string_parameters(t) for t in view.tools])
+    return _spliced(view.item_id, ((b"messages", messages), (b"tools", tools)), flt)
+
+
 def earlier_record(
     item: dict[str, Any],
     ids: np.ndarray,
@@ -252,12 +300,9 @@ def trainer_records(
     lines: dict[str, bytes] = {}
     base = {"id": view.item_id}
     if "trl" in exports:
-        lines["trl"] = _line({**base, "messages": view.messages, "tools": view.tools, **flt})
+        lines["trl"] = trl_line(view, flt)
     if "axolotl" in exports:
-        tools = [_tool_with_string_parameters(t) for t in view.tools]
-        lines["axolotl"] = _line(
-            {**base, "messages": axolotl_messages(view), "tools": tools, **flt}
-        )
+        lines["axolotl"] = axolotl_line(view, flt)
     if "llamafactory" in exports:
         system, conversations = llamafactory_conversation(view.messages)
         lines["llamafactory"] = _line(
@@ -265,7 +310,7 @@ def trainer_records(
                 **base,
                 "conversations": conversations,
                 "system": system,
-                "tools": _text(view.tools),
+                "tools": view.tools_json if view.tools_json is not None else _text(view.tools),
                 **flt,
             }
         )

@@ -10,8 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.formats import FormatError, detect_text_format, ingest
+from pipeline.formats.ingest import _SEED, _seed_marker
 
 USER = {"role": "user", "content": "q"}
 ANSWER = {"role": "assistant", "content": "A."}
@@ -175,3 +178,18 @@ def test_unreadable_records_raise_a_readable_error(
     with pytest.raises(FormatError) as caught:
         ingest(item, fmt)
     assert str(caught.value) == message
+
+
+_MARKER_TEXT = st.lists(
+    st.sampled_from(
+        ["TOOL_CALL", "TOOL_RESULT", "Integration", ":", " ", "\t", "\n", "x", "<tool_call>"]
+    ),
+    max_size=12,
+).map("".join)
+
+
+@given(text=_MARKER_TEXT)
+def test_the_seed_marker_precheck_finds_what_the_search_finds(text: str) -> None:
+    """The substring precheck only skips texts the anchored search cannot match in."""
+    found, expected = _seed_marker(text), _SEED.search(text)
+    assert (found.span() if found else None) == (expected.span() if expected else None)

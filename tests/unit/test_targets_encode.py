@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from pipeline import encoding
+from pipeline.spans import TokenIndex
 from pipeline.student import Student
-from pipeline.targets.encode import PieceEncoder
+from pipeline.targets.encode import ArrayTokenIndex, PieceEncoder
 
 TEXTS = [
     "<|im_start|>system\n# Tools\n" + "x" * 300 + "<|im_end|>\n<|im_start|>user\nhi<|im_end|>\n",
@@ -106,3 +107,30 @@ def test_a_batch_gives_each_text_what_it_gets_alone(student: Student) -> None:
         again[0].starts.tolist() == PieceEncoder(student.tokenizer).encode(TEXTS)[0].starts.tolist()
     )
     assert batch[1].starts.min() >= 0
+
+
+def test_the_array_index_answers_as_the_list_index(tokenizer_dir: Path) -> None:
+    """`ArrayTokenIndex` searches the offset arrays; `TokenIndex` bisects lists of the
+    same offsets: every span of every text, empty ones and ones past the end included,
+    maps to the same tokens, and every token range back to the same characters."""
+    student = Student(tokenizer_dir)
+    for enc in PieceEncoder(student.tokenizer).encode(TEXTS):
+        arrays = enc.token_index()
+        lists = TokenIndex(list(zip(enc.starts.tolist(), enc.ends.tolist(), strict=True)))
+        assert isinstance(arrays, ArrayTokenIndex)
+        assert len(arrays) == len(lists)
+        size = max(enc.ends.tolist(), default=0) + 2
+        spans: list[tuple[int, int] | None] = [None]
+        for start in range(size):
+            for end in range(start, size):
+                got = arrays.cover(start, end)
+                assert got == lists.cover(start, end)
+                assert got is None or all(type(t) is int for t in got)
+                spans += [(start, end), None] if (start + end) % 7 == 0 else [(start, end)]
+        # All at once (None passes through), as the extractor asks for an item's spans.
+        expected = [lists.cover(*span) if span is not None else None for span in spans]
+        assert arrays.cover_all(spans) == expected
+        assert arrays.cover_all([None, None]) == [None, None]
+        for first in range(len(lists) + 1):
+            for last in range(first, len(lists) + 1):
+                assert arrays.chars(first, last) == lists.chars(first, last)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from pipeline.targets.grounding import Grounder, result_value
+from pipeline.targets.grounding import Grounder, leaf_needles, result_value
 
 
 @pytest.mark.parametrize(
@@ -79,3 +81,42 @@ def test_result_value_unwraps_the_hermes_envelope() -> None:
     assert result_value('{"name": "x", "content": "y", "extra": 1}')["extra"] == 1
     assert result_value("not json") == "not json"
     assert result_value("[1, 2]") == [1, 2]
+
+
+_json = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-1500, 1500)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.sampled_from(
+        ["ab", "ab ", "AB", "2024-12-31", "https://example.org/a/b", "x\ny z", "1.5"]
+    ),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.sampled_from(["a", "b", "n", "tls"]), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@given(results=st.lists(_json, max_size=3))
+def test_needles_are_each_leafs_needles_once_in_first_seen_order(results: list[object]) -> None:
+    """The needle list is every leaf's needles in document order, each kept where it
+    first appears (written out the long way here)."""
+    expected: list[object] = []
+
+    def walk(value: object, path: str) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(inner, f"{path}.{key}" if path else str(key))
+        elif isinstance(value, list):
+            for inner in value:
+                walk(inner, path)
+        else:
+            for needle in leaf_needles(path or "result", value, 3):
+                if needle not in expected:
+                    expected.append(needle)
+
+    for result in results:
+        walk(result, "")
+    assert Grounder(results).needles == expected

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from pipeline.targets.sentences import content_start, split_sentences
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.targets.sentences import content_start, split_sentences, word_before
 
 
 def _split(text: str) -> list[str]:
@@ -70,3 +74,35 @@ def test_split_respects_the_region_and_gives_absolute_offsets() -> None:
 )
 def test_content_start_skips_a_source_lead_in(sentence: str, content: str) -> None:
     assert sentence[content_start(sentence, 0, len(sentence)) :] == content
+
+
+_SPACE_HEAVY = st.text(
+    alphabet=st.sampled_from(
+        ["a", "é", ".", "(", " ", "\n", "\t", "\r", "\x1c", "\x85", "\u00a0", "\u2028", "\u3000"]
+    ),
+    max_size=30,
+)
+
+
+@given(text=_SPACE_HEAVY, start=st.integers(0, 31), end=st.integers(0, 31))
+def test_word_before_is_the_regex_search_it_replaces(text: str, start: int, end: int) -> None:
+    end = min(end, len(text))
+    start = min(start, end)
+    found = re.compile(r"(\S+)$").search(text, start, end)
+    assert word_before(text, start, end) == (found.group(1) if found else "")
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("see fig", "fig"),
+        ("see fig\n", "fig"),
+        ("see fig \n", ""),
+        ("fig\n\n", ""),
+        ("\n", ""),
+        ("", ""),
+    ],
+)
+def test_word_before_edges(text: str, word: str) -> None:
+    """``$`` matches before one final line break, so a word there still counts."""
+    assert word_before(text, 0, len(text)) == word
