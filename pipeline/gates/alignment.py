@@ -23,27 +23,6 @@ from pipeline.bytebpe import ByteBPE, byte_decoder, same_encoding
 from pipeline.encoding import CACHE_MAX_ENTRIES, CACHE_MIN_CHARS, Pieces
 
 
-class Piece:
-    """One piece of a text's encoding. Token ids and offsets are read from the
-    tokenizer's `Encoding` only when a span needs them: most pieces (a system
-    turn with tool schemas, a long prompt) only ever contribute their length."""
-
-    __slots__ = ("_ids", "char_base", "encoding", "size", "token_base")
-
-    def __init__(self, char_base: int, token_base: int, encoding: Any) -> None:
-        self.char_base = char_base
-        self.token_base = token_base
-        self.encoding = encoding
-        self.size = len(encoding)
-        self._ids: list[int] | None = None
-
-    @property
-    def ids(self) -> list[int]:
-        if self._ids is None:
-            self._ids = list(self.encoding.ids)
-        return self._ids
-
-
 class Special:
     """An added token, standing in for a tokenizer `Encoding` of its own text."""
 
@@ -61,44 +40,60 @@ class Special:
 
 
 class Encoded:
-    """One text's encoding, stored as pieces; token lookups are O(log pieces)."""
+    """One text's encoding, stored as its non-empty pieces in three parallel lists
+    (first token, first character, the piece's encoding); token lookups are
+    O(log pieces). Token ids and offsets are read from a piece's encoding only
+    when a span needs them: most pieces (a system turn with tool schemas, a long
+    prompt) only ever contribute their length."""
 
-    __slots__ = ("_bases", "length", "parts", "pieces", "text")
+    __slots__ = ("_ids", "bases", "chars", "encodings", "length", "parts", "text")
 
-    def __init__(
-        self, text: str, pieces: list[Piece], parts: Sequence[tuple[int, Any]] = ()
-    ) -> None:
+    def __init__(self, text: str, parts: Sequence[tuple[int, Any]] = ()) -> None:
         self.text = text
-        self.pieces = pieces
         # Every piece as (character position, encoding), empty ones included.
         self.parts = parts
-        self._bases = [p.token_base for p in pieces]
-        self.length = pieces[-1].token_base + pieces[-1].size if pieces else 0
+        bases: list[int] = []
+        chars: list[int] = []
+        encodings: list[Any] = []
+        tokens = 0
+        for pos, encoding in parts:
+            size = len(encoding)
+            if size:
+                bases.append(tokens)
+                chars.append(pos)
+                encodings.append(encoding)
+                tokens += size
+        self.bases = bases
+        self.chars = chars
+        self.encodings = encodings
+        self.length = tokens
+        self._ids: dict[int, list[int]] = {}  # piece index -> its ids, read once
 
     def __len__(self) -> int:
         return self.length
-
-    def _locate(self, token: int) -> tuple[Piece, int]:
-        piece = self.pieces[bisect_right(self._bases, token) - 1]
-        return piece, token - piece.token_base
 
     # `start` and `end` read one token's offsets straight from the piece's
     # Encoding (far cheaper than converting its offset list), with no helper
     # call in between: every span's cover check makes four such lookups.
     def start(self, token: int) -> int:
-        piece = self.pieces[bisect_right(self._bases, token) - 1]
-        return piece.encoding.token_to_chars(token - piece.token_base)[0] + piece.char_base
+        i = bisect_right(self.bases, token) - 1
+        return self.encodings[i].token_to_chars(token - self.bases[i])[0] + self.chars[i]
 
     def end(self, token: int) -> int:
-        piece = self.pieces[bisect_right(self._bases, token) - 1]
-        return piece.encoding.token_to_chars(token - piece.token_base)[1] + piece.char_base
+        i = bisect_right(self.bases, token) - 1
+        return self.encodings[i].token_to_chars(token - self.bases[i])[1] + self.chars[i]
 
     def ids(self, start: int, end: int) -> list[int]:
         out: list[int] = []
         token = start
+        bases, cache = self.bases, self._ids
         while token < end:
-            piece, local = self._locate(token)
-            take = piece.ids[local : local + (end - token)]
+            i = bisect_right(bases, token) - 1
+            ids = cache.get(i)
+            if ids is None:
+                ids = cache[i] = list(self.encodings[i].ids)
+            local = token - bases[i]
+            take = ids[local : local + (end - token)]
             out.extend(take)
             token += len(take)
         return out
@@ -126,19 +121,10 @@ class Segmenter:
 
     def encode_many(self, texts: Sequence[str]) -> list[Encoded]:
         """Encode `texts` with a single encode_batch call over their distinct pieces."""
-        out = []
         # Encodings kept from earlier batches (Pieces' cross-batch cache): the
         # reference check encodes those afresh, and takes this batch's as they are.
         self._kept = {id(encoding) for encoding in self.pieces._cache.values()}
-        for text, parts in zip(texts, self.pieces.encode(texts), strict=True):
-            pieces: list[Piece] = []
-            tokens = 0
-            for pos, encoding in parts:
-                if len(encoding):
-                    pieces.append(Piece(pos, tokens, encoding))
-                    tokens += len(encoding)
-            out.append(Encoded(text, pieces, parts))
-        return out
+        return list(map(Encoded, texts, self.pieces.encode(texts)))
 
     def _used(self, encoded: Sequence[Encoded]) -> dict[str, Any]:
         """Each plain piece of `encoded` that their batch encoded -> its encoding."""

@@ -259,7 +259,7 @@ def test_reference_compares_the_encodings_the_checks_used(
     segmenter = Segmenter(student.tokenizer, fast)
     encoded = segmenter.encode_many(texts)
     # A fault in an encoding the checks read shows in the reference check...
-    shifted = encoded[0].pieces[1].encoding
+    shifted = encoded[0].encodings[1]
     shifted.start_array = shifted.start_array + 1
     calls: list[list[str]] = []
     original = ByteBPE.encode_batch
