@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pipeline.bytebpe import ByteBPE, byte_decoder, same_encoding
-from pipeline.encoding import CACHE_MAX_ENTRIES, CACHE_MIN_CHARS, Pieces
+from pipeline.encoding import CACHE_MAX_ENTRIES, CACHE_MIN_CHARS, Part, Pieces
 
 
 class Special:
@@ -46,17 +46,26 @@ class Encoded:
     when a span needs them: most pieces (a system turn with tool schemas, a long
     prompt) only ever contribute their length."""
 
-    __slots__ = ("_ids", "bases", "chars", "encodings", "length", "parts", "text")
+    __slots__ = ("_ids", "bases", "chars", "encodings", "length", "plain", "text")
 
-    def __init__(self, text: str, parts: Sequence[tuple[int, Any]] = ()) -> None:
+    def __init__(
+        self, text: str, plan: Sequence[Part], found: dict[str, Any], added: dict[str, Any]
+    ) -> None:
+        """`plan`: the text's pieces (`Pieces.plan`); `found`: a plain piece's encoding
+        by its text, `added`: an added token's."""
         self.text = text
-        # Every piece as (character position, encoding), empty ones included.
-        self.parts = parts
         bases: list[int] = []
         chars: list[int] = []
         encodings: list[Any] = []
+        # Every plain piece with its encoding, empty ones included (the reference check's).
+        plain: list[tuple[str, Any]] = []
         tokens = 0
-        for pos, encoding in parts:
+        for pos, part, is_added in plan:
+            if is_added:
+                encoding = added[part]
+            else:
+                encoding = found[part]
+                plain.append((part, encoding))
             size = len(encoding)
             if size:
                 bases.append(tokens)
@@ -66,6 +75,7 @@ class Encoded:
         self.bases = bases
         self.chars = chars
         self.encodings = encodings
+        self.plain = plain
         self.length = tokens
         self._ids: dict[int, list[int]] = {}  # piece index -> its ids, read once
 
@@ -124,19 +134,19 @@ class Segmenter:
         # Encodings kept from earlier batches (Pieces' cross-batch cache): the
         # reference check encodes those afresh, and takes this batch's as they are.
         self._kept = {id(encoding) for encoding in self.pieces._cache.values()}
-        return list(map(Encoded, texts, self.pieces.encode(texts)))
+        plans, found = self.pieces.encode_plans(texts)
+        added = self.pieces.added
+        return [Encoded(text, plan, found, added) for text, plan in zip(texts, plans, strict=True)]
 
     def _used(self, encoded: Sequence[Encoded]) -> dict[str, Any]:
         """Each plain piece of `encoded` that their batch encoded -> its encoding."""
-        used: dict[str, Any] = {}
-        for one in encoded:
-            text, parts = one.text, one.parts
-            # A text's pieces tile it: each runs to where the next one starts.
-            ends = [pos for pos, _ in parts[1:]] + [len(text)] if parts else []
-            for (pos, encoding), end in zip(parts, ends, strict=True):
-                if type(encoding) is not Special and id(encoding) not in self._kept:
-                    used[text[pos:end]] = encoding
-        return used
+        kept = self._kept
+        return {
+            part: encoding
+            for one in encoded
+            for part, encoding in one.plain
+            if id(encoding) not in kept
+        }
 
     def reference_differs(self, texts: Sequence[str], encoded: Sequence[Encoded] = ()) -> list[str]:
         """The pieces of `texts` that the fast path encodes differently from the

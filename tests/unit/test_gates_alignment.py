@@ -280,5 +280,5 @@ def test_reference_of_empty_texts_with_their_encodings(student: Student) -> None
     segmenter = Segmenter(student.tokenizer, student.bytebpe())
     texts = ["", "<|im_end|>", "x"]
     encoded = segmenter.encode_many(texts)
-    assert encoded[0].parts == []
+    assert encoded[0].plain == []
     assert segmenter.reference_differs(texts, encoded) == []
