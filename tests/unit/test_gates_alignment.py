@@ -46,6 +46,25 @@ def test_segmented_encoding_equals_whole_encoding(student_any: Student) -> None:
     _same(segmenter, student_any, TEXTS)  # second time through the cache
 
 
+def test_fast_path_encoding_equals_whole_encoding(student: Student) -> None:
+    segmenter = Segmenter(student.tokenizer, student.bytebpe())
+    assert segmenter.pieces.fast is not None
+    _same(segmenter, student, TEXTS)
+    _same(segmenter, student, TEXTS)  # second time through the cache
+
+
+def test_token_slices_across_pieces_equal_the_whole_encodings(student: Student) -> None:
+    """`Encoded.ids` reads each piece's ids once and slices them: every range,
+    within a piece or across added tokens, gives the whole encoding's slice."""
+    for fast in (student.bytebpe(), None):
+        segmenter = Segmenter(student.tokenizer, fast)
+        for text, encoded in zip(TEXTS[2:5], segmenter.encode_many(TEXTS[2:5]), strict=True):
+            whole = student.tokenizer.encode(text, add_special_tokens=False).ids
+            for start in range(len(whole)):
+                for end in range(start, len(whole) + 1):
+                    assert encoded.ids(start, end) == whole[start:end]
+
+
 @given(
     st.lists(
         st.one_of(
