@@ -156,17 +156,19 @@ class Tokens:
     """One text's tokens from the fast path, shaped like a `tokenizers.Encoding`
     for the calls this project makes (`ids`, `offsets`, `token_to_chars`, `len`)."""
 
-    __slots__ = ("_offsets", "end_array", "id_array", "start_array")
+    __slots__ = ("_offsets", "_size", "end_array", "id_array", "start_array")
 
     def __init__(self, ids: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> None:
         self.id_array = ids
         self.start_array = starts
         self.end_array = ends
+        # Read for every piece of every text that holds it: kept as a Python int.
+        self._size = int(ids.size)
         # (starts, ends) as lists, made on the first per-token lookup.
         self._offsets: tuple[list[int], list[int]] | None = None
 
     def __len__(self) -> int:
-        return int(self.id_array.size)
+        return self._size
 
     @property
     def ids(self) -> list[int]:

@@ -60,7 +60,8 @@ class Pieces(Generic[T]):
         self._convert = convert
         decoder = tokenizer.get_added_tokens_decoder()
         self._ids = {token.content: token_id for token_id, token in decoder.items()}
-        self._added = {
+        # Each added token's piece, by its text.
+        self.added = {
             content: added(token_id, len(content)) for content, token_id in self._ids.items()
         }
         plain = all(
@@ -111,6 +112,16 @@ class Pieces(Generic[T]):
 
     def encode(self, texts: Sequence[str]) -> list[list[tuple[int, T]]]:
         """Per text, its pieces in order as (character position, piece)."""
+        plans, found = self.encode_plans(texts)
+        added = self.added
+        return [
+            [(pos, added[part] if is_added else found[part]) for pos, part, is_added in plan]
+            for plan in plans
+        ]
+
+    def encode_plans(self, texts: Sequence[str]) -> tuple[list[list[Part]], dict[str, T]]:
+        """Per text, its pieces (`plan`); and each plain piece's encoding by its text
+        (an added token's is `added[text]`). For callers that walk the plans anyway."""
         plans = [self.plan(text) for text in texts]
         found: dict[str, T] = {}
         wanted: dict[str, None] = {}  # ordered set: the encode_batch input
@@ -136,7 +147,4 @@ class Pieces(Generic[T]):
                     self._cache[part] = piece
                     if len(self._cache) > CACHE_MAX_ENTRIES:
                         self._cache.popitem(last=False)
-        return [
-            [(pos, self._added[part] if is_added else found[part]) for pos, part, is_added in plan]
-            for plan in plans
-        ]
+        return plans, found

@@ -20,28 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pipeline.bytebpe import ByteBPE, byte_decoder, same_encoding
-from pipeline.encoding import CACHE_MAX_ENTRIES, CACHE_MIN_CHARS, Pieces
-
-
-class Piece:
-    """One piece of a text's encoding. Token ids and offsets are read from the
-    tokenizer's `Encoding` only when a span needs them: most pieces (a system
-    turn with tool schemas, a long prompt) only ever contribute their length."""
-
-    __slots__ = ("_ids", "char_base", "encoding", "size", "token_base")
-
-    def __init__(self, char_base: int, token_base: int, encoding: Any) -> None:
-        self.char_base = char_base
-        self.token_base = token_base
-        self.encoding = encoding
-        self.size = len(encoding)
-        self._ids: list[int] | None = None
-
-    @property
-    def ids(self) -> list[int]:
-        if self._ids is None:
-            self._ids = list(self.encoding.ids)
-        return self._ids
+from pipeline.encoding import CACHE_MAX_ENTRIES, CACHE_MIN_CHARS, Part, Pieces
 
 
 class Special:
@@ -61,44 +40,70 @@ class Special:
 
 
 class Encoded:
-    """One text's encoding, stored as pieces; token lookups are O(log pieces)."""
+    """One text's encoding, stored as its non-empty pieces in three parallel lists
+    (first token, first character, the piece's encoding); token lookups are
+    O(log pieces). Token ids and offsets are read from a piece's encoding only
+    when a span needs them: most pieces (a system turn with tool schemas, a long
+    prompt) only ever contribute their length."""
 
-    __slots__ = ("_bases", "length", "parts", "pieces", "text")
+    __slots__ = ("_ids", "bases", "chars", "encodings", "length", "plain", "text")
 
     def __init__(
-        self, text: str, pieces: list[Piece], parts: Sequence[tuple[int, Any]] = ()
+        self, text: str, plan: Sequence[Part], found: dict[str, Any], added: dict[str, Any]
     ) -> None:
+        """`plan`: the text's pieces (`Pieces.plan`); `found`: a plain piece's encoding
+        by its text, `added`: an added token's."""
         self.text = text
-        self.pieces = pieces
-        # Every piece as (character position, encoding), empty ones included.
-        self.parts = parts
-        self._bases = [p.token_base for p in pieces]
-        self.length = pieces[-1].token_base + pieces[-1].size if pieces else 0
+        bases: list[int] = []
+        chars: list[int] = []
+        encodings: list[Any] = []
+        # Every plain piece with its encoding, empty ones included (the reference check's).
+        plain: list[tuple[str, Any]] = []
+        tokens = 0
+        for pos, part, is_added in plan:
+            if is_added:
+                encoding = added[part]
+            else:
+                encoding = found[part]
+                plain.append((part, encoding))
+            size = len(encoding)
+            if size:
+                bases.append(tokens)
+                chars.append(pos)
+                encodings.append(encoding)
+                tokens += size
+        self.bases = bases
+        self.chars = chars
+        self.encodings = encodings
+        self.plain = plain
+        self.length = tokens
+        self._ids: dict[int, list[int]] = {}  # piece index -> its ids, read once
 
     def __len__(self) -> int:
         return self.length
-
-    def _locate(self, token: int) -> tuple[Piece, int]:
-        piece = self.pieces[bisect_right(self._bases, token) - 1]
-        return piece, token - piece.token_base
 
     # `start` and `end` read one token's offsets straight from the piece's
     # Encoding (far cheaper than converting its offset list), with no helper
     # call in between: every span's cover check makes four such lookups.
     def start(self, token: int) -> int:
-        piece = self.pieces[bisect_right(self._bases, token) - 1]
-        return piece.encoding.token_to_chars(token - piece.token_base)[0] + piece.char_base
+        i = bisect_right(self.bases, token) - 1
+        return self.encodings[i].token_to_chars(token - self.bases[i])[0] + self.chars[i]
 
     def end(self, token: int) -> int:
-        piece = self.pieces[bisect_right(self._bases, token) - 1]
-        return piece.encoding.token_to_chars(token - piece.token_base)[1] + piece.char_base
+        i = bisect_right(self.bases, token) - 1
+        return self.encodings[i].token_to_chars(token - self.bases[i])[1] + self.chars[i]
 
     def ids(self, start: int, end: int) -> list[int]:
         out: list[int] = []
         token = start
+        bases, cache = self.bases, self._ids
         while token < end:
-            piece, local = self._locate(token)
-            take = piece.ids[local : local + (end - token)]
+            i = bisect_right(bases, token) - 1
+            ids = cache.get(i)
+            if ids is None:
+                ids = cache[i] = list(self.encodings[i].ids)
+            local = token - bases[i]
+            take = ids[local : local + (end - token)]
             out.extend(take)
             token += len(take)
         return out
@@ -126,31 +131,22 @@ class Segmenter:
 
     def encode_many(self, texts: Sequence[str]) -> list[Encoded]:
         """Encode `texts` with a single encode_batch call over their distinct pieces."""
-        out = []
         # Encodings kept from earlier batches (Pieces' cross-batch cache): the
         # reference check encodes those afresh, and takes this batch's as they are.
         self._kept = {id(encoding) for encoding in self.pieces._cache.values()}
-        for text, parts in zip(texts, self.pieces.encode(texts), strict=True):
-            pieces: list[Piece] = []
-            tokens = 0
-            for pos, encoding in parts:
-                if len(encoding):
-                    pieces.append(Piece(pos, tokens, encoding))
-                    tokens += len(encoding)
-            out.append(Encoded(text, pieces, parts))
-        return out
+        plans, found = self.pieces.encode_plans(texts)
+        added = self.pieces.added
+        return [Encoded(text, plan, found, added) for text, plan in zip(texts, plans, strict=True)]
 
     def _used(self, encoded: Sequence[Encoded]) -> dict[str, Any]:
         """Each plain piece of `encoded` that their batch encoded -> its encoding."""
-        used: dict[str, Any] = {}
-        for one in encoded:
-            text, parts = one.text, one.parts
-            # A text's pieces tile it: each runs to where the next one starts.
-            ends = [pos for pos, _ in parts[1:]] + [len(text)] if parts else []
-            for (pos, encoding), end in zip(parts, ends, strict=True):
-                if type(encoding) is not Special and id(encoding) not in self._kept:
-                    used[text[pos:end]] = encoding
-        return used
+        kept = self._kept
+        return {
+            part: encoding
+            for one in encoded
+            for part, encoding in one.plain
+            if id(encoding) not in kept
+        }
 
     def reference_differs(self, texts: Sequence[str], encoded: Sequence[Encoded] = ()) -> list[str]:
         """The pieces of `texts` that the fast path encodes differently from the

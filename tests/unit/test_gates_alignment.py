@@ -46,6 +46,25 @@ def test_segmented_encoding_equals_whole_encoding(student_any: Student) -> None:
     _same(segmenter, student_any, TEXTS)  # second time through the cache
 
 
+def test_fast_path_encoding_equals_whole_encoding(student: Student) -> None:
+    segmenter = Segmenter(student.tokenizer, student.bytebpe())
+    assert segmenter.pieces.fast is not None
+    _same(segmenter, student, TEXTS)
+    _same(segmenter, student, TEXTS)  # second time through the cache
+
+
+def test_token_slices_across_pieces_equal_the_whole_encodings(student: Student) -> None:
+    """`Encoded.ids` reads each piece's ids once and slices them: every range,
+    within a piece or across added tokens, gives the whole encoding's slice."""
+    for fast in (student.bytebpe(), None):
+        segmenter = Segmenter(student.tokenizer, fast)
+        for text, encoded in zip(TEXTS[2:5], segmenter.encode_many(TEXTS[2:5]), strict=True):
+            whole = student.tokenizer.encode(text, add_special_tokens=False).ids
+            for start in range(len(whole)):
+                for end in range(start, len(whole) + 1):
+                    assert encoded.ids(start, end) == whole[start:end]
+
+
 @given(
     st.lists(
         st.one_of(
@@ -259,7 +278,7 @@ def test_reference_compares_the_encodings_the_checks_used(
     segmenter = Segmenter(student.tokenizer, fast)
     encoded = segmenter.encode_many(texts)
     # A fault in an encoding the checks read shows in the reference check...
-    shifted = encoded[0].pieces[1].encoding
+    shifted = encoded[0].encodings[1]
     shifted.start_array = shifted.start_array + 1
     calls: list[list[str]] = []
     original = ByteBPE.encode_batch
@@ -280,5 +299,5 @@ def test_reference_of_empty_texts_with_their_encodings(student: Student) -> None
     segmenter = Segmenter(student.tokenizer, student.bytebpe())
     texts = ["", "<|im_end|>", "x"]
     encoded = segmenter.encode_many(texts)
-    assert encoded[0].parts == []
+    assert encoded[0].plain == []
     assert segmenter.reference_differs(texts, encoded) == []
