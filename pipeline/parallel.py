@@ -146,6 +146,12 @@ def map_chunks(
         _STATE.clear()
 
 
+def builds_state_here(workers: int, backend: str) -> bool:
+    """Whether `map_chunks` runs its factory in this process: one worker, or a
+    local pool that forks (spawned workers and Ray actors build their own)."""
+    return backend == "local" and (workers <= 1 or sys.platform == "linux")
+
+
 def _release_state() -> None:
     """Drop this process's copy of the workers' state and give its memory back.
 
