@@ -12,15 +12,17 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.cli import add_params, command_parser
 from pipeline.formats import FORMATS
-from pipeline.parallel import BackendError
+from pipeline.parallel import BackendError, builds_state_here
 from pipeline.params import Params, ParamsError, load_params
 from pipeline.records import RecordError
-from pipeline.student import TokenizerError
-from pipeline.targets.build import Settings
-from pipeline.targets.stage import Job, run, summary
+from pipeline.student import TokenizerError, preloading
+
+if TYPE_CHECKING:
+    from pipeline.targets.stage import Job
 
 
 def _sibling(out: str, suffix: str) -> str:
@@ -29,6 +31,9 @@ def _sibling(out: str, suffix: str) -> str:
 
 
 def build_job(args: argparse.Namespace, params: Params) -> Job:
+    from pipeline.targets.build import Settings
+    from pipeline.targets.stage import Job
+
     ext = params.extract
     external = args.inp is not None
     settings = Settings(
@@ -79,8 +84,14 @@ def main(argv: list[str] | None = None) -> int:
         params = (
             Params() if external and not Path(args.params).exists() else load_params(args.params)
         )
-        job = build_job(args, params)
-        counts = run(job)
+        tokenizer = args.tokenizer or params.tokenizer.out
+        here = builds_state_here(params.workers(), params.run.backend)
+        # The tokenizer is read on a thread while the extractor's modules import.
+        with preloading(tokenizer, wanted=here):
+            from pipeline.targets.stage import run, summary
+
+            job = build_job(args, params)
+            counts = run(job)
     except (ParamsError, RecordError, TokenizerError, BackendError) as exc:
         print(f"extract: error: {exc}", file=sys.stderr)
         return 2

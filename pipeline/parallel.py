@@ -92,15 +92,23 @@ def map_chunks(
     """Apply `fn` to chunks of `items` and yield the results flat, in input order.
 
     `fn` and `factory` must be module-level (they are pickled by reference).
-    With the local backend and one worker everything runs in this process,
-    which is what tests and debuggers want; the ray backend always uses actors.
+    With the local backend and one worker, or input that fits in one chunk,
+    everything runs in this process (what tests and debuggers want, and no pool
+    start-up for a small job); the ray backend always uses actors.
     """
     if backend not in BACKENDS:
         raise BackendError(f"run.backend: unknown backend {backend!r} (known: {list(BACKENDS)})")
-    chunks = chunked(items, chunk_size)
+    chunks: Iterator[list[T]] = chunked(items, chunk_size)
     if backend == "ray":
         yield from _ray_map(fn, chunks, max(1, workers), factory, factory_args)
         return
+    if workers > 1:
+        # Input that fits in one chunk cannot run in parallel: a pool would only add
+        # its start-up (fork, worker processes, shutdown) to a small job's wait.
+        head = list(itertools.islice(chunks, 2))
+        if len(head) < 2:
+            workers = 1
+        chunks = itertools.chain(head, chunks)
     if workers <= 1:
         init_worker(factory, *factory_args)
         for chunk in chunks:
@@ -136,6 +144,12 @@ def map_chunks(
                 yield from pending.popleft().result()
     finally:
         _STATE.clear()
+
+
+def builds_state_here(workers: int, backend: str) -> bool:
+    """Whether `map_chunks` runs its factory in this process: one worker, or a
+    local pool that forks (spawned workers and Ray actors build their own)."""
+    return backend == "local" and (workers <= 1 or sys.platform == "linux")
 
 
 def _release_state() -> None:

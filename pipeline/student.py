@@ -16,7 +16,10 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -222,12 +225,66 @@ def fingerprint(directory: str | os.PathLike[str]) -> dict[str, Any]:
     }
 
 
+# tokenizer.json files being read on a thread, by absolute path (see `preloading`).
+_PRELOADS: dict[str, tuple[threading.Thread, list[Any]]] = {}
+
+
+@contextmanager
+def preloading(directory: str | os.PathLike[str], *, wanted: bool = True) -> Iterator[None]:
+    """Read `directory`'s tokenizer.json on a thread while the block runs; the first
+    `Student(directory)` in the block takes that tokenizer instead of reading the file.
+
+    `Tokenizer.from_file` is about half a second of Rust that releases the GIL,
+    and a stage starts it before importing its own modules (numpy, pyarrow,
+    jsonschema, ...), so the two overlap on a second core. The Student gets the
+    very object (or exception) `Tokenizer.from_file` gives. Whatever the block
+    did not take is waited for and dropped when it ends: a preload never
+    outlives the stage run that asked for it. `wanted=False` (no Student will
+    be built in this process, e.g. spawned workers) makes this a no-op.
+    """
+    path = os.path.abspath(Path(directory) / TOKENIZER_FILE)
+    if not wanted or path in _PRELOADS or not os.path.isfile(path):
+        yield
+        return
+    from tokenizers import Tokenizer  # imported here, not on the thread
+
+    outcome: list[Any] = []
+
+    def load() -> None:
+        try:
+            outcome.append(Tokenizer.from_file(path))
+        except Exception as exc:  # re-raised by the Student that takes it
+            outcome.append(exc)
+
+    thread = threading.Thread(target=load, name="tokenizer-preload")
+    thread.start()
+    _PRELOADS[path] = (thread, outcome)
+    try:
+        yield
+    finally:
+        if _PRELOADS.get(path, (None,))[0] is thread:
+            del _PRELOADS[path]
+        thread.join()
+
+
+def _read_tokenizer(path: Path) -> Any:
+    """`Tokenizer.from_file(path)`, or the preloaded result for the same file."""
+    from tokenizers import Tokenizer
+
+    pending = _PRELOADS.pop(os.path.abspath(path), None)
+    if pending is None:
+        return Tokenizer.from_file(str(path))
+    thread, outcome = pending
+    thread.join()  # also: no thread of ours is left running when a pool forks
+    if isinstance(outcome[0], Exception):
+        raise outcome[0]
+    return outcome[0]
+
+
 class Student:
     """A loaded tokenizer directory: fast encoder, chat renderer, fingerprint."""
 
     def __init__(self, directory: str | os.PathLike[str]) -> None:
-        from tokenizers import Tokenizer
-
         self.directory = Path(directory)
         if not self.directory.is_dir():
             raise TokenizerError(
@@ -235,7 +292,7 @@ class Student:
             )
         path = self.directory / TOKENIZER_FILE
         try:
-            self.tokenizer = Tokenizer.from_file(str(path))
+            self.tokenizer = _read_tokenizer(path)
         except Exception as exc:  # tokenizers raises a bare Exception on bad JSON
             raise TokenizerError(f"{path}: corrupt or unreadable tokenizer: {exc}") from exc
         self.config = _read_config(self.directory) or {}

@@ -16,22 +16,25 @@ from __future__ import annotations
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.cli import add_params, command_parser
-from pipeline.gates.report import (
-    Speed,
-    build_metrics,
-    gate_metrics,
-    gate_table,
-    reason_metrics,
-    write_report,
-)
-from pipeline.gates.run import verify
-from pipeline.parallel import BackendError
+from pipeline.parallel import BackendError, builds_state_here
 from pipeline.params import Params, ParamsError, load_params
 from pipeline.records import RecordError, write_json, write_text
-from pipeline.student import TokenizerError
+from pipeline.student import TokenizerError, preloading
 from pipeline.tools.registry import RegistryError
+
+if TYPE_CHECKING:
+    from pipeline.gates.run import Outcome
+
+
+def verify(params: Params, source: str, tokenizer: str, *, dvc_mode: bool) -> Outcome:
+    """`pipeline.gates.run.verify`, imported when called: the gates' modules
+    (numpy, detect_secrets, jinja2, ...) import while the tokenizer preloads."""
+    from pipeline.gates.run import verify as run_gates
+
+    return run_gates(params, source, tokenizer, dvc_mode=dvc_mode)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,7 +52,18 @@ def main(argv: list[str] | None = None) -> int:
         v = params.verify
         source = v.inp if dvc_mode else args.inp
         tokenizer = args.tokenizer or params.tokenizer.out
-        outcome = verify(params, source, tokenizer, dvc_mode=dvc_mode)
+        here = builds_state_here(params.workers(), params.run.backend)
+        with preloading(tokenizer, wanted=here):
+            outcome = verify(params, source, tokenizer, dvc_mode=dvc_mode)
+        from pipeline.gates.report import (
+            Speed,
+            build_metrics,
+            gate_metrics,
+            gate_table,
+            reason_metrics,
+            write_report,
+        )
+
         report = outcome.report
         if dvc_mode:
             # Imported here: the card reads the Parquet export (pyarrow) and the plots

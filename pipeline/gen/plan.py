@@ -241,6 +241,12 @@ def long_context_indices(gen: GenerateParams, seed: int) -> list[int]:
     return sorted((pos - offset) * inverse % gen.total for pos in positions)
 
 
+def holds_long_context(gen: GenerateParams, seed: int, indices: range) -> bool:
+    """Whether `indices` hold a long-context item: the only ones whose generation
+    needs the student tokenizer (to count their tokens)."""
+    return any(i in indices for i in long_context_indices(gen, seed))
+
+
 def _kind(layout: _Layout, pos: int) -> tuple[str, bool]:
     """(kind, long_context) of a position, from the special ranges at the end."""
     from_end = layout.total - 1 - pos

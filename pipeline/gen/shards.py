@@ -18,7 +18,7 @@ import orjson
 
 from pipeline import records
 from pipeline.gen.item import generate_item
-from pipeline.gen.plan import long_context_indices
+from pipeline.gen.plan import holds_long_context
 from pipeline.parallel import map_chunks, progress, shard_path, shard_range, worker_state
 from pipeline.params import Params
 from pipeline.student import Student, fingerprint
@@ -87,10 +87,8 @@ def _worker(params: Params, indices: range) -> tuple[Params, LazyStudent | None]
     """A worker's state. The tokenizer is loaded now when `indices` hold a
     long-context item: built once before the pool forks, the workers share it."""
     student = tokenizer_state(params)[0]
-    if student is not None:
-        gen = params.generate
-        if any(i in indices for i in long_context_indices(gen, params.seed)):
-            student.load()
+    if student is not None and holds_long_context(params.generate, params.seed, indices):
+        student.load()
     return params, student
 
 

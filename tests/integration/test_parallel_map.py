@@ -73,6 +73,17 @@ def test_one_and_two_workers_give_the_same_ordered_results(qwen_dir: Path) -> No
     assert os.getpid() not in {pid for _, _, pid in two}
 
 
+def test_input_of_one_chunk_runs_here_without_a_pool() -> None:
+    """Nothing can run in parallel: the state is built here and the chunk runs here."""
+    rows = list(map_chunks(state_of_worker, range(8), workers=2, chunk_size=8, factory=builder_pid))
+    assert rows == [(os.getpid(), os.getpid())] * 8
+    assert list(map_chunks(square, [], workers=2, chunk_size=8)) == []
+    # One item more makes two chunks: both go to the pool's workers.
+    rows = list(map_chunks(state_of_worker, range(9), workers=2, chunk_size=8, factory=builder_pid))
+    assert [x for x, _ in rows] == [os.getpid()] * 9
+    assert os.getpid() not in {ran_in for _, ran_in in rows}
+
+
 def test_results_are_flat_and_ordered_across_many_chunks() -> None:
     out = list(map_chunks(square, range(1000), workers=2, chunk_size=7))
     assert out == [x * x for x in range(1000)]
