@@ -22,6 +22,7 @@ from pipeline.gen.context import Ctx
 from pipeline.gen.corrections import BOUNDED_KEYS, clamp_sentence
 from pipeline.gen.recipes import Outcome, code, files, multi, web
 from pipeline.gen.requests import request
+from pipeline.targets.grounding import Grounder
 from pipeline.tools.registry import load_registry
 
 FIXES = {
@@ -48,11 +49,6 @@ DECOYS = (
 def _bounds(name: str) -> tuple[str, int]:
     key = BOUNDED_KEYS[name]
     return key, int(load_registry().parameters(name)["properties"][key]["maximum"])
-
-
-def _first_sentence(outcome: Outcome, clause: str) -> None:
-    first = outcome.sentences[0]
-    outcome.sentences[0] = f"{first[:-1]}{clause}{first[-1]}"
 
 
 def range_violation(ctx: Ctx, scenario: str) -> Outcome:
@@ -99,9 +95,20 @@ def malformed_json(ctx: Ctx, scenario: str) -> Outcome:
     repaired = f"`{json.dumps(call.arguments, ensure_ascii=False)}`"
     listing = call.result.get("results") if call.name == "web.search" else None
     if isinstance(listing, list) and len(listing) > 1 and "top_k" not in call.arguments:
-        # "Tell me what you get": every result, not only the top one.
-        outcome.sentences.insert(0, compose.web_results(ctx, call.result))
-    _first_sentence(outcome, ctx.say("adv.repair", fix=FIXES[fix][ctx.lang], json=repaired))
+        # "Tell me what you get": every result, not only the top one. The listing gives
+        # each address; the findings after it name their pages by title only.
+        said = outcome.sentences
+        for entry in listing:
+            said = [x.replace(f" ({entry['url']})", "") for x in said]
+        outcome.sentences = [compose.web_results(ctx, call.result), *said]
+    # The repair is said first, as its own sentence (the user's input was at fault). It
+    # is an integration sentence when it carries a value of the result (a path the
+    # listing echoes), as a reader of the answer would find; else a preface.
+    note = ctx.say("adv.repair", fix=FIXES[fix][ctx.lang], json=repaired)
+    if Grounder([call.result]).fields(note):
+        outcome.sentences.insert(0, note)
+    else:
+        outcome.preface = note
     # The request now only asks to make the call.
     outcome.intent = {"kind": "call", "asks": ["call"], "slots": {"tool": call.name}}
     return outcome

@@ -342,10 +342,24 @@ def _rest(r: int, lang: str) -> str:
     return forms[min(r, 2)].format(r=r)
 
 
+# The tools a question is about. An item without calls is labelled after the tools it
+# is offered, so a control planned over every family (multi_step) is offered, and
+# labelled with, the family its question concerns: "multi_step" would promise a chain.
+ABOUT = {
+    "kib": "file_ops", "glob": "file_ops", "time": "code_exec", "split": "code_exec",
+    "http": "web_search", "delete": "file_ops", "secrets": "file_ops", "tls": "code_exec",
+    "private": "web_search",
+}  # fmt: skip
+
+
+def _about(scenario: str, family: str) -> str:
+    return ABOUT[family] if scenario == "multi_step" else scenario
+
+
 def control(
     rng: random.Random, kind: str, lang: str, scenario: str = "multi_step"
-) -> tuple[str, str]:
-    """(request, answer) of a no_tool, decline or retry control."""
+) -> tuple[str, str, str]:
+    """(request, answer, scenario) of a no_tool, decline or retry control."""
     if kind == "decline":
         family = rng.choice(DECLINES_BY_SCENARIO[scenario])
         fields = {
@@ -355,7 +369,7 @@ def control(
             "n": rng.randint(100, 9999),
         }
         question, answer = DECLINE[family][lang]
-        return question.format(**fields), answer.format(**fields)
+        return question.format(**fields), answer.format(**fields), _about(scenario, family)
     family = rng.choice(NO_TOOL_BY_SCENARIO[scenario])
     values = _values(rng, family)
     if family == "split":
@@ -364,13 +378,15 @@ def control(
         values["meaning"] = HTTP_MEANINGS[int(str(values["code"]))][lang]
     question, answer = NO_TOOL[family][lang]
     question, answer = question.format(**values), answer.format(**values)
+    about = _about(scenario, family)
     if kind == "retry":
-        return RETRY[lang] + question, RETRY_ANSWER[lang] + answer
-    return question, answer
+        return RETRY[lang] + question, RETRY_ANSWER[lang] + answer, about
+    return question, answer, about
 
 
-def ambiguity(rng: random.Random, scenario: str, lang: str) -> tuple[str, str]:
-    """(request, clarifying question) naming two candidates."""
+def ambiguity(rng: random.Random, scenario: str, lang: str) -> tuple[str, str, str]:
+    """(request, clarifying question, scenario) naming two pages or two files; the
+    scenario is the family of the candidates (the tools the item is offered)."""
     if scenario == "web_search":
         technique, subject = pools.search_query(rng)
         a = pools.page_url(rng, rng.choice(pools.SITES), technique, subject)
@@ -386,4 +402,5 @@ def ambiguity(rng: random.Random, scenario: str, lang: str) -> tuple[str, str]:
         key = rng.choice(pools.CONFIG_KEYS)[0]
         question, answer = AMBIGUOUS["file"][lang]
         fields = {"a": first.path, "b": other, "stem": stem, "key": key}
-    return question.format(**fields), answer.format(**fields)
+    about = "web_search" if scenario == "web_search" else "file_ops"
+    return question.format(**fields), answer.format(**fields), about

@@ -98,11 +98,16 @@ def _outcome(params: Params, s: Slot, ctx: Ctx) -> Outcome:
 
 
 def _metadata(
-    params: Params, s: Slot, outcome: Outcome | None, negative: bool, n_integration: int
+    params: Params,
+    s: Slot,
+    outcome: Outcome | None,
+    negative: bool,
+    n_integration: int,
+    planned: str,
 ) -> dict[str, Any]:
     calls = outcome.episode.calls if outcome else []
     meta: dict[str, Any] = {
-        "scenario": scenario_of(calls, s.scenario),
+        "scenario": scenario_of(calls, planned),
         "complexity": complexity_of(calls),
         "structure": s.structure,
         "expected_behaviour": s.kind if s.control else "normal",
@@ -146,18 +151,19 @@ def generate_item(params: Params, index: int, student: Counter | None = None) ->
     rng = item_rng(params.seed, index)
     outcome: Outcome | None = None
     negative = False
+    planned = s.scenario
     if s.control:
-        request, answer = control(rng, s.kind, s.lang, s.scenario)
+        request, answer, planned = control(rng, s.kind, s.lang, s.scenario)
         sentences: list[str] = []
     elif s.kind == "ambiguity":
-        request, answer = ambiguity(rng, s.scenario, s.lang)
+        request, answer, planned = ambiguity(rng, s.scenario, s.lang)
         sentences = []
     else:
         today = (FIRST_DAY + timedelta(days=rng.randrange(640))).isoformat()
         ctx = Ctx(rng, s.lang, s.structure, probe=s.locale_probe, today=today)
         outcome = _outcome(params, s, ctx)
         request, sentences = outcome.request, outcome.sentences
-        answer = " ".join(sentences)
+        answer = " ".join([outcome.preface, *sentences] if outcome.preface else sentences)
         negative = s.kind == "normal" and rng.random() < gen.negative_control_prob
         if negative:
             adversarial.negative_control(ctx, outcome, answer)
@@ -177,7 +183,7 @@ def generate_item(params: Params, index: int, student: Counter | None = None) ->
     sentences = [normalize(x) for x in sentences]
     encoded = render.responses(calls)
     text, gold = render.teacher_text(calls, sentences, answer, gen.format, encoded)
-    metadata = _metadata(params, s, outcome, negative, len(sentences))
+    metadata = _metadata(params, s, outcome, negative, len(sentences), planned)
     metadata["gold"] = render.gold_spans(text, gold)
     registry = load_registry()
     scenario = metadata["scenario"]

@@ -387,20 +387,20 @@ P: Table = {
     },
     "adv.repair": {
         "en": (
-            " (the arguments you gave were not valid JSON because of the {fix}, so I sent "
-            "them repaired as {json})",
+            "The arguments you gave were not valid JSON because of the {fix}, so I sent "
+            "them repaired as {json}.",
         ),
         "es": (
-            " (los argumentos que diste no eran JSON válido por {fix}, así que los envié "
-            "corregidos como {json})",
+            "Los argumentos que diste no eran JSON válido por {fix}, así que los envié "
+            "corregidos como {json}.",
         ),
         "de": (
-            " (deine Argumente waren wegen {fix} kein gültiges JSON, daher habe ich sie "
-            "korrigiert als {json} gesendet)",
+            "Deine Argumente waren wegen {fix} kein gültiges JSON, daher habe ich sie "
+            "korrigiert als {json} gesendet.",
         ),
         "fr": (
-            " (tes arguments n'étaient pas du JSON valide à cause {fix}, je les ai donc "
-            "envoyés corrigés sous la forme {json})",
+            "Tes arguments n'étaient pas du JSON valide à cause {fix}, je les ai donc "
+            "envoyés corrigés sous la forme {json}.",
         ),
     },
 }

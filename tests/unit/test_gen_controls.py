@@ -15,7 +15,9 @@ from pipeline.gen.controls import (
     control,
 )
 from pipeline.gen.details import detail
+from pipeline.gen.item import iter_items
 from pipeline.gen.lang import count, grammar, join_list, locale_date, locale_figure, locale_number
+from pipeline.params import GenerateParams, Params
 
 
 @pytest.mark.parametrize("lang", ["en", "es", "de", "fr"])
@@ -23,7 +25,7 @@ def test_control_answers_are_computed_right(lang: str) -> None:
     rng = random.Random(f"controls-{lang}")
     seen = set()
     for _ in range(200):
-        question, answer = control(rng, rng.choice(("no_tool", "retry")), lang)
+        question, answer, _ = control(rng, rng.choice(("no_tool", "retry")), lang)
         numbers = [int(n) for n in re.findall(r"\d+", question)]
         if "HTTP" in question:
             seen.add("http")
@@ -51,9 +53,9 @@ def test_control_answers_are_computed_right(lang: str) -> None:
 def test_declines_and_retries() -> None:
     rng = random.Random(3)
     for lang in ("en", "es", "de", "fr"):
-        question, answer = control(rng, "decline", lang)
+        question, answer, _ = control(rng, "decline", lang)
         assert question != answer and "{" not in answer
-        retry_q, retry_a = control(rng, "retry", lang)
+        retry_q, retry_a, _ = control(rng, "retry", lang)
         assert retry_q != retry_a
 
 
@@ -61,9 +63,9 @@ def test_a_decline_fits_the_tools_its_scenario_offers() -> None:
     # A request for a home address is a web question, never a file_ops one.
     rng = random.Random(5)
     for _ in range(50):
-        question, _ = control(rng, "decline", "en", "web_search")
+        question, _, _ = control(rng, "decline", "en", "web_search")
         assert "home address" in question
-        question, _ = control(rng, "decline", "en", "file_ops")
+        question, _, _ = control(rng, "decline", "en", "file_ops")
         assert "home address" not in question
     assert set(DECLINES_BY_SCENARIO["multi_step"]) >= set(DECLINES_BY_SCENARIO["file_ops"])
 
@@ -73,9 +75,9 @@ def test_a_no_tool_question_fits_the_tools_its_scenario_offers() -> None:
     # one a user of those tools would ask, answered without them.
     rng = random.Random(7)
     for _ in range(50):
-        question, answer = control(rng, "no_tool", "en", "web_search")
+        question, answer, _ = control(rng, "no_tool", "en", "web_search")
         assert "HTTP" in question and "HTTP" in answer
-        question, _ = control(rng, "no_tool", "en", "file_ops")
+        question, _, _ = control(rng, "no_tool", "en", "file_ops")
         assert "KiB" in question or "glob" in question
     every = {f for families in NO_TOOL_BY_SCENARIO.values() for f in families}
     assert set(NO_TOOL_BY_SCENARIO["multi_step"]) == every
@@ -85,7 +87,7 @@ def test_ambiguity_names_both_candidates_and_asks() -> None:
     rng = random.Random(9)
     for scenario in ("file_ops", "web_search", "code_exec"):
         for lang in ("en", "es", "de", "fr"):
-            question, answer = ambiguity(rng, scenario, lang)
+            question, answer, _ = ambiguity(rng, scenario, lang)
             assert "?" in answer
             candidates = re.findall(r"https://\S+?(?=[ ,?.])|[\w/]+\.\w{2,4}", answer)
             assert len(candidates) >= 2 and all(c in question for c in candidates[:2])
@@ -209,3 +211,23 @@ def test_one_section_is_named_in_the_singular() -> None:
         detail("web.open", {"url": "u", "sections": ["A", "B"]}, "de")
         == " (nur in den Abschnitten A und B)"
     )
+
+
+FAMILY_PREFIX = {"file_ops": "fs", "web_search": "web", "code_exec": "code"}
+
+
+def test_no_item_without_calls_is_labelled_a_chain() -> None:
+    """Readers counted "multi_step" on a control that makes no call as a label mismatch
+    (4 of 100 items in one round): it is labelled, and offered the tools of, the family
+    its question is about."""
+    params = Params(generate=GenerateParams(total=1000))
+    items = list(iter_items(params, range(1000)))
+    quiet = [i for i in items if not i["metadata"]["call_sequence"]]
+    assert len(quiet) > 100
+    for item in quiet:
+        scenario = item["metadata"]["scenario"]
+        assert scenario != "multi_step", item["id"]
+        offered = {t["function"]["name"].split(".")[0] for t in item["tools"]}
+        assert offered == {FAMILY_PREFIX[scenario]}, (item["id"], offered)
+    http = [i for i in quiet if "HTTP" in i["prompt"]]
+    assert http and all(i["metadata"]["scenario"] == "web_search" for i in http)

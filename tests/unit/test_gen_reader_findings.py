@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.gen import compose
+from pipeline.gen import adversarial, compose
 from pipeline.gen.context import Ctx
 from pipeline.gen.corrections import clamp_sentence
 from pipeline.gen.site import Finding
@@ -78,3 +78,22 @@ def test_a_quote_with_its_stop_outside_still_grounds() -> None:
     page: dict[str, Any] = {"content": "El consumo de memoria pasó de 2273 MB a 955 MB.\nOtra."}
     sentence = "La sección «Resultados» añade: «El consumo de memoria pasó de 2273 MB a 955 MB»."
     assert Grounder([page]).fields(sentence) == ["content"]
+
+
+def test_a_repaired_call_s_answer_says_the_repair_first_and_each_address_once() -> None:
+    """A reader found the repair note glued between a listing's last address and its full
+    stop, and the findings after it naming every page's address again."""
+    listed = 0
+    for seed in range(60):
+        c = Ctx(random.Random(seed), "en", "flat_args")
+        outcome = adversarial.malformed_json(c, "web_search")
+        answer = " ".join(
+            [outcome.preface, *outcome.sentences] if outcome.preface else outcome.sentences
+        )
+        assert answer.startswith("The arguments you gave were not valid JSON")
+        result = outcome.episode.calls[0].result
+        if len(result.get("results", ())) > 1:
+            listed += 1
+            for entry in result["results"]:
+                assert answer.count(entry["url"]) == 1, (seed, entry["url"])
+    assert listed >= 5

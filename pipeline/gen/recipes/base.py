@@ -25,6 +25,9 @@ class Outcome:
     intent: dict[str, Any]
     # Findings of the pages the world holds, by address (for answers about them).
     notes: dict[str, Any] = field(default_factory=dict)
+    # A sentence said before the answer's sentences that uses no tool result (a repair
+    # of the user's input): part of the answer, not an integration span.
+    preface: str = ""
 
 
 def intent(kind: str, *asks: str, **slots: Any) -> dict[str, Any]:
