@@ -16,7 +16,7 @@ import random
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from pipeline.gen import adversarial, longctx, render
 from pipeline.gen.context import Ctx
@@ -28,6 +28,9 @@ from pipeline.params import CawsParams, Params
 from pipeline.text import normalize
 from pipeline.tools.registry import load_registry
 
+if TYPE_CHECKING:
+    from _typeshed import SupportsLenAndGetItem
+
 STAGE = "generate"
 SCENARIO_TOOLS = {
     "file_ops": ("fs.list", "fs.read", "fs.search"),
@@ -37,6 +40,7 @@ SCENARIO_TOOLS = {
 }
 FAMILIES = {"fs": "file_ops", "web": "web_search", "code": "code_exec"}
 FIRST_DAY = date(2024, 3, 1)
+T = TypeVar("T")
 
 
 class Counter(Protocol):
@@ -44,15 +48,32 @@ class Counter(Protocol):
 
 
 class ItemRandom(random.Random):
-    """`random.Random` with a shorter path for `randint`, the generator's most frequent
-    draw: the same bits consumed and the same value returned (tests check it), without
-    the two Python frames of `randint` -> `randrange` -> `_randbelow`."""
+    """`random.Random` with shorter paths for `randint` and `choice`, the generator's most
+    frequent draws: the same bits consumed and the same value returned (tests check it).
+    Each inlines what `_randbelow_with_getrandbits` (the `_randbelow` of a Random subclass
+    that keeps `random` and `getrandbits`) does, without the two or three Python frames of
+    `randint` -> `randrange` -> `_randbelow` and `choice` -> `_randbelow`."""
 
     def randint(self, a: int, b: int) -> int:
         if type(a) is int and type(b) is int and b >= a:
-            # What randrange(a, b + 1) returns (typeshed does not declare _randbelow).
-            return a + self._randbelow(b - a + 1)  # type: ignore[attr-defined]
+            # What randrange(a, b + 1) returns: a + _randbelow(n).
+            n = b - a + 1
+            k = n.bit_length()
+            r = self.getrandbits(k)
+            while r >= n:
+                r = self.getrandbits(k)
+            return a + r
         return super().randint(a, b)  # anything else fails or converts as it always did
+
+    def choice(self, seq: SupportsLenAndGetItem[T]) -> T:
+        n = len(seq)
+        if not n:
+            raise IndexError("Cannot choose from an empty sequence")
+        k = n.bit_length()
+        r = self.getrandbits(k)
+        while r >= n:
+            r = self.getrandbits(k)
+        return seq[r]
 
 
 def item_rng(seed: int, index: int) -> random.Random:

@@ -11,7 +11,9 @@ from pipeline.gen import pools
 from pipeline.gen.contents import _scalar, make_body
 from pipeline.gen.item import ItemRandom
 from pipeline.gen.recipes.multi import _ints
+from pipeline.gen.render import flatten, gold_spans
 from pipeline.gen.repo import Repo
+from pipeline.spans import SpanError
 from pipeline.world.fs_read import parse_structured
 
 
@@ -56,6 +58,72 @@ def test_the_item_rng_draws_exactly_what_random_draws() -> None:
         # Interleaved with other draws, the streams stay in step.
         assert fast.random() == plain.random()
         assert fast.choice("abcdefg") == plain.choice("abcdefg")
+
+
+def test_the_item_rngs_choice_draws_exactly_what_random_draws() -> None:
+    # Lengths at and around powers of two, where the rejection loop differs most.
+    seqs = [tuple(range(n)) for n in (1, 2, 3, 4, 5, 7, 8, 9, 31, 32, 33, 100, 1000)]
+    for seed in range(300):
+        fast, plain = ItemRandom(seed), random.Random(seed)
+        for seq in seqs * 5:
+            assert fast.choice(seq) == plain.choice(seq)
+            assert fast.randint(1, 6) == plain.randint(1, 6)
+        assert fast.choice("xyz") == plain.choice("xyz")
+        assert fast.choice(["a", "b"]) == plain.choice(["a", "b"])
+        assert fast.getstate() == plain.getstate()
+
+
+def test_the_item_rngs_choice_of_nothing_fails_as_randoms_does() -> None:
+    with pytest.raises(IndexError, match="empty sequence"):
+        random.Random(1).choice(())
+    with pytest.raises(IndexError, match="empty sequence"):
+        ItemRandom(1).choice(())
+
+
+def _flatten_long_way(value: object, prefix: str, out: dict[str, str]) -> None:
+    """The one-call-per-value flattening the shortcut replaces."""
+    if isinstance(value, dict):
+        for key, child in value.items():
+            _flatten_long_way(child, f"{prefix}.{key}" if prefix else str(key), out)
+    elif isinstance(value, list):
+        for i, child in enumerate(value):
+            _flatten_long_way(child, f"{prefix}#{i}", out)
+    else:
+        out[prefix] = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"ok": True, "n": 3, "x": 1.5, "none": None, "s": "é", "big": 2**70, "neg": -4},
+        {"results": [{"path": "a.py", "line": 3, "hits": [1, [2, {"k": False}]]}], "e": []},
+        [1, "two", {"three": [3.0]}],
+        "a leaf",
+        7,
+        {"": {"": [None]}},
+    ],
+)
+def test_flatten_gives_what_one_call_per_value_gives(value: object) -> None:
+    for prefix in ("", "call#1"):
+        fast: dict[str, str] = {}
+        slow: dict[str, str] = {}
+        flatten(value, prefix, fast)
+        _flatten_long_way(value, prefix, slow)
+        assert list(fast.items()) == list(slow.items())
+
+
+@pytest.mark.parametrize("text", ["ascii only text here", "año, Straße 😀 done", ""])
+def test_gold_spans_give_the_byte_offsets_of_the_text(text: str) -> None:
+    n = len(text)
+    gold = {"call_spans": [(0, n), (n // 2, n)], "args_spans": [(1, 1)] if n else []}
+    for key, spans in gold_spans(text, gold).items():
+        for span, (s, e) in zip(spans, gold[key], strict=True):
+            assert span == {
+                "chars": [s, e],
+                "utf8": [len(text[:s].encode()), len(text[:e].encode())],
+            }
+    with pytest.raises(SpanError):
+        gold_spans(text, {"call_spans": [(0, n + 1)]})
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
