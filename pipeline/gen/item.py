@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from functools import lru_cache
+from math import ceil, log
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from pipeline.gen import adversarial, longctx, render
@@ -74,6 +75,43 @@ class ItemRandom(random.Random):
         while r >= n:
             r = self.getrandbits(k)
         return seq[r]
+
+    def sample(
+        self, population: Sequence[T], k: int, *, counts: Iterable[int] | None = None
+    ) -> list[T]:
+        """What `random.Random.sample` returns for a list or tuple, by its own two
+        branches (a pool list for small populations, a set of picks otherwise) with
+        the bit draw inlined; anything else goes the long way."""
+        n = len(population)
+        if counts is not None or type(population) not in (list, tuple) or type(k) is not int:
+            return super().sample(population, k, counts=counts)
+        if not 0 <= k <= n:
+            return super().sample(population, k)  # raises as it always did
+        getrandbits = self.getrandbits
+        result: list[T] = []
+        setsize = 21  # the size random.sample compares a list against (Python 3.11)
+        if k > 5:
+            setsize += 4 ** ceil(log(k * 3, 4))
+        if n <= setsize:
+            pool = list(population)
+            for i in range(k):
+                m = n - i
+                bits = m.bit_length()
+                j = getrandbits(bits)
+                while j >= m:
+                    j = getrandbits(bits)
+                result.append(pool[j])
+                pool[j] = pool[m - 1]
+            return result
+        selected: set[int] = set()
+        bits = n.bit_length()
+        for _ in range(k):
+            j = getrandbits(bits)
+            while j >= n or j in selected:
+                j = getrandbits(bits)
+            selected.add(j)
+            result.append(population[j])
+        return result
 
 
 def item_rng(seed: int, index: int) -> random.Random:

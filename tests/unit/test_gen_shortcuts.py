@@ -10,9 +10,12 @@ import pytest
 from pipeline.gen import pools
 from pipeline.gen.contents import _scalar, make_body
 from pipeline.gen.item import ItemRandom
+from pipeline.gen.lang import locale_number
 from pipeline.gen.recipes.multi import _ints
 from pipeline.gen.render import flatten, gold_spans
 from pipeline.gen.repo import Repo
+from pipeline.gen.site import _caveat, _setup, draw_finding, make_page
+from pipeline.gen.topics import draw_topic
 from pipeline.spans import SpanError
 from pipeline.world.fs_read import parse_structured
 
@@ -70,6 +73,27 @@ def test_the_item_rngs_choice_draws_exactly_what_random_draws() -> None:
             assert fast.randint(1, 6) == plain.randint(1, 6)
         assert fast.choice("xyz") == plain.choice("xyz")
         assert fast.choice(["a", "b"]) == plain.choice(["a", "b"])
+        assert fast.getstate() == plain.getstate()
+
+
+def test_the_item_rngs_sample_draws_exactly_what_random_draws() -> None:
+    # Both of random.sample's branches: a pool list (n at most the set size) and a set.
+    shapes = [(n, k) for n in (1, 2, 5, 8, 21, 22, 40, 85, 86, 300) for k in (0, 1, 3, 5, 6, 7, 12)]
+    for seed in range(60):
+        fast, plain = ItemRandom(seed), random.Random(seed)
+        for n, k in shapes:
+            if k > n:
+                continue
+            population: list[int] | tuple[int, ...] = list(range(n)) if k % 2 else tuple(range(n))
+            assert fast.sample(population, k) == plain.sample(population, k)
+            assert fast.getstate() == plain.getstate()
+        # The long way for anything else, with its errors.
+        assert fast.sample(range(50), 4) == plain.sample(range(50), 4)
+        assert fast.sample("abc", 2, counts=[1, 2, 3]) == plain.sample("abc", 2, counts=[1, 2, 3])
+        with pytest.raises(ValueError):
+            fast.sample([1, 2], 3)
+        with pytest.raises(TypeError):
+            fast.sample({1, 2}, 1)  # type: ignore[call-overload]
         assert fast.getstate() == plain.getstate()
 
 
@@ -143,3 +167,24 @@ def test_a_config_value_is_written_in_json_as_json_dumps_writes_it() -> None:
     values = [pools.config_value(rng, kind) for _, kind in pools.CONFIG_KEYS for _ in range(50)]
     for value in [*values, True, False, 0, 65000, 'a "quoted" é']:
         assert _scalar(value, "json") == json.dumps(value)
+
+
+def test_a_cached_locale_number_keeps_ints_and_floats_apart() -> None:
+    for lang in ("es", "de", "fr"):
+        for value in (1, 1.0, 1234, 1234.0, 12345, 65.52, -3):
+            expected = locale_number.__wrapped__(value, lang)
+            assert locale_number(value, lang) == expected
+            assert locale_number(value, lang) == expected  # the cached entry
+    # An int and a float that compare equal must not share an entry.
+    assert locale_number.cache_parameters()["typed"] is True
+
+
+def test_a_page_sentence_for_an_unknown_language_fails_as_before() -> None:
+    topic = draw_topic(random.Random(3), "builds")
+    finding = draw_finding(random.Random(3), topic)
+    for lang in ("en", "es", "de", "fr"):
+        assert make_page(random.Random(1), finding, lang, "2024-06-01").lang == lang
+    with pytest.raises(KeyError):
+        _setup(random.Random(1), topic, "it")
+    with pytest.raises(KeyError):
+        _caveat(random.Random(1), "builds", "it")
