@@ -19,6 +19,9 @@ from functools import lru_cache
 from math import ceil, log
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+import orjson
+
+from pipeline import records
 from pipeline.gen import adversarial, longctx, render
 from pipeline.gen.context import Ctx
 from pipeline.gen.controls import ambiguity, control
@@ -244,6 +247,21 @@ def generate_item(params: Params, index: int, student: Counter | None = None) ->
         "messages": render.messages(prompt, calls, answer, encoded),
         "metadata": metadata,
     }
+
+
+@lru_cache(maxsize=8)
+def _tools_json(scenario: str) -> orjson.Fragment:
+    """A scenario's tools as JSON: the same list for every item, so serialised once per
+    process (orjson inserts a fragment's bytes as they are: the line is unchanged)."""
+    registry = load_registry()
+    return orjson.Fragment(orjson.dumps([registry.get(name) for name in SCENARIO_TOOLS[scenario]]))
+
+
+def item_line(params: Params, index: int, student: Counter | None = None) -> bytes:
+    """`records.dumps(generate_item(params, index, student))`: the item's JSONL line."""
+    item = generate_item(params, index, student)
+    # `dict(item, tools=...)` keeps the key order: tools is replaced where it stands.
+    return records.dumps(dict(item, tools=_tools_json(item["metadata"]["scenario"])))
 
 
 def iter_items(

@@ -7,15 +7,17 @@ import random
 
 import pytest
 
+from pipeline import records
 from pipeline.gen import pools
 from pipeline.gen.contents import _scalar, make_body
-from pipeline.gen.item import ItemRandom
+from pipeline.gen.item import SCENARIO_TOOLS, ItemRandom, generate_item, item_line
 from pipeline.gen.lang import locale_number
 from pipeline.gen.recipes.multi import _ints
 from pipeline.gen.render import flatten, gold_spans
 from pipeline.gen.repo import Repo
 from pipeline.gen.site import _caveat, _setup, draw_finding, make_page
 from pipeline.gen.topics import draw_topic
+from pipeline.params import GenerateParams, Params
 from pipeline.spans import SpanError
 from pipeline.world.fs_read import parse_structured
 
@@ -188,3 +190,13 @@ def test_a_page_sentence_for_an_unknown_language_fails_as_before() -> None:
         _setup(random.Random(1), topic, "it")
     with pytest.raises(KeyError):
         _caveat(random.Random(1), "builds", "it")
+
+
+def test_an_item_line_is_the_item_serialised_whole() -> None:
+    params = Params(generate=GenerateParams(total=400))
+    scenarios = set()
+    for index in range(0, 400, 3):
+        item = generate_item(params, index)
+        scenarios.add(item["metadata"]["scenario"])
+        assert item_line(params, index) == records.dumps(item)
+    assert scenarios == set(SCENARIO_TOOLS)  # every tool list was spliced in at least once
