@@ -20,6 +20,7 @@ from pipeline.gen.topics import draw_topic
 from pipeline.params import GenerateParams, Params
 from pipeline.spans import SpanError
 from pipeline.world.fs_read import parse_structured
+from pipeline.world.paths import hidden
 
 
 @pytest.mark.parametrize("ext", pools.CONFIG_EXTENSIONS)
@@ -200,3 +201,11 @@ def test_an_item_line_is_the_item_serialised_whole() -> None:
         scenarios.add(item["metadata"]["scenario"])
         assert item_line(params, index) == records.dumps(item)
     assert scenarios == set(SCENARIO_TOOLS)  # every tool list was spliced in at least once
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["", ".", "..", ".env", "a/.env", "a/b.c", "a./b", "a/b/.", "a//.b", "/.x", "a/b.", "x.y/z"],
+)
+def test_a_hidden_path_is_one_with_a_component_starting_with_a_dot(path: str) -> None:
+    assert hidden(path) == any(part.startswith(".") for part in path.split("/"))
