@@ -13,11 +13,15 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any, Protocol
+from math import ceil, log
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+import orjson
+
+from pipeline import records
 from pipeline.gen import adversarial, longctx, render
 from pipeline.gen.context import Ctx
 from pipeline.gen.controls import ambiguity, control
@@ -29,6 +33,9 @@ from pipeline.params import CawsParams, Params
 from pipeline.text import normalize
 from pipeline.tools.registry import load_registry
 
+if TYPE_CHECKING:
+    from _typeshed import SupportsLenAndGetItem
+
 STAGE = "generate"
 SCENARIO_TOOLS = {
     "file_ops": ("fs.list", "fs.read", "fs.search"),
@@ -38,6 +45,7 @@ SCENARIO_TOOLS = {
 }
 FAMILIES = {"fs": "file_ops", "web": "web_search", "code": "code_exec"}
 FIRST_DAY = date(2024, 3, 1)
+T = TypeVar("T")
 
 
 class Counter(Protocol):
@@ -45,15 +53,69 @@ class Counter(Protocol):
 
 
 class ItemRandom(random.Random):
-    """`random.Random` with a shorter path for `randint`, the generator's most frequent
-    draw: the same bits consumed and the same value returned (tests check it), without
-    the two Python frames of `randint` -> `randrange` -> `_randbelow`."""
+    """`random.Random` with shorter paths for `randint` and `choice`, the generator's most
+    frequent draws: the same bits consumed and the same value returned (tests check it).
+    Each inlines what `_randbelow_with_getrandbits` (the `_randbelow` of a Random subclass
+    that keeps `random` and `getrandbits`) does, without the two or three Python frames of
+    `randint` -> `randrange` -> `_randbelow` and `choice` -> `_randbelow`."""
 
     def randint(self, a: int, b: int) -> int:
         if type(a) is int and type(b) is int and b >= a:
-            # What randrange(a, b + 1) returns (typeshed does not declare _randbelow).
-            return a + self._randbelow(b - a + 1)  # type: ignore[attr-defined]
+            # What randrange(a, b + 1) returns: a + _randbelow(n).
+            n = b - a + 1
+            k = n.bit_length()
+            r = self.getrandbits(k)
+            while r >= n:
+                r = self.getrandbits(k)
+            return a + r
         return super().randint(a, b)  # anything else fails or converts as it always did
+
+    def choice(self, seq: SupportsLenAndGetItem[T]) -> T:
+        n = len(seq)
+        if not n:
+            raise IndexError("Cannot choose from an empty sequence")
+        k = n.bit_length()
+        r = self.getrandbits(k)
+        while r >= n:
+            r = self.getrandbits(k)
+        return seq[r]
+
+    def sample(
+        self, population: Sequence[T], k: int, *, counts: Iterable[int] | None = None
+    ) -> list[T]:
+        """What `random.Random.sample` returns for a list or tuple, by its own two
+        branches (a pool list for small populations, a set of picks otherwise) with
+        the bit draw inlined; anything else goes the long way."""
+        n = len(population)
+        if counts is not None or type(population) not in (list, tuple) or type(k) is not int:
+            return super().sample(population, k, counts=counts)
+        if not 0 <= k <= n:
+            return super().sample(population, k)  # raises as it always did
+        getrandbits = self.getrandbits
+        result: list[T] = []
+        setsize = 21  # the size random.sample compares a list against (Python 3.11)
+        if k > 5:
+            setsize += 4 ** ceil(log(k * 3, 4))
+        if n <= setsize:
+            pool = list(population)
+            for i in range(k):
+                m = n - i
+                bits = m.bit_length()
+                j = getrandbits(bits)
+                while j >= m:
+                    j = getrandbits(bits)
+                result.append(pool[j])
+                pool[j] = pool[m - 1]
+            return result
+        selected: set[int] = set()
+        bits = n.bit_length()
+        for _ in range(k):
+            j = getrandbits(bits)
+            while j >= n or j in selected:
+                j = getrandbits(bits)
+            selected.add(j)
+            result.append(population[j])
+        return result
 
 
 def item_rng(seed: int, index: int) -> random.Random:
@@ -195,6 +257,21 @@ def generate_item(params: Params, index: int, student: Counter | None = None) ->
         "messages": render.messages(prompt, calls, answer, encoded),
         "metadata": metadata,
     }
+
+
+@lru_cache(maxsize=8)
+def _tools_json(scenario: str) -> orjson.Fragment:
+    """A scenario's tools as JSON: the same list for every item, so serialised once per
+    process (orjson inserts a fragment's bytes as they are: the line is unchanged)."""
+    registry = load_registry()
+    return orjson.Fragment(orjson.dumps([registry.get(name) for name in SCENARIO_TOOLS[scenario]]))
+
+
+def item_line(params: Params, index: int, student: Counter | None = None) -> bytes:
+    """`records.dumps(generate_item(params, index, student))`: the item's JSONL line."""
+    item = generate_item(params, index, student)
+    # `dict(item, tools=...)` keeps the key order: tools is replaced where it stands.
+    return records.dumps(dict(item, tools=_tools_json(item["metadata"]["scenario"])))
 
 
 def iter_items(

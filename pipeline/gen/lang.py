@@ -140,6 +140,8 @@ def _decimal_pattern(lang: str) -> Any:
     return _locale(lang).decimal_formats[None]
 
 
+# Typed: 1 and 1.0 (and True) are written differently, so they must not share an entry.
+@lru_cache(maxsize=8192, typed=True)
 def locale_number(value: int | float, lang: str) -> str:
     """`format_decimal(value, locale)`, with the locale's pattern parsed once.
 

@@ -107,6 +107,14 @@ def teacher_text(
 
 
 def gold_spans(text: str, gold: dict[str, list[Pair]]) -> dict[str, list[dict[str, list[int]]]]:
+    offsets = [x for pairs in gold.values() for pair in pairs for x in pair]
+    if text.isascii() and (not offsets or (min(offsets) >= 0 and max(offsets) <= len(text))):
+        # A byte per character: the UTF-8 offsets are the code point offsets
+        # (an offset out of bounds takes the long way, which raises as it always did).
+        return {
+            key: [{"chars": [s, e], "utf8": [s, e]} for s, e in pairs]
+            for key, pairs in gold.items()
+        }
     utf8 = TextIndex(text).utf8
     return {
         key: [{"chars": [s, e], "utf8": [utf8(s), utf8(e)]} for s, e in pairs]
@@ -138,14 +146,26 @@ def _scalar(value: Any) -> str:
     return _ENCODER.encode(value)
 
 
+def _child(child: Any, path: str, out: dict[str, str]) -> None:
+    # A leaf is written here rather than by a `flatten` call: most values are leaves.
+    if isinstance(child, str):
+        out[path] = child
+    elif type(child) is int:
+        out[path] = str(child)
+    elif isinstance(child, dict | list):
+        flatten(child, path, out)
+    else:
+        out[path] = _ENCODER.encode(child)
+
+
 def flatten(value: Any, prefix: str, out: dict[str, str]) -> None:
     """`{"a": {"b": [1, 2]}}` -> `{"a.b#0": "1", "a.b#1": "2"}`."""
     if isinstance(value, dict):
         for key, child in value.items():
-            flatten(child, f"{prefix}.{key}" if prefix else str(key), out)
+            _child(child, f"{prefix}.{key}" if prefix else str(key), out)
     elif isinstance(value, list):
         for i, child in enumerate(value):
-            flatten(child, f"{prefix}#{i}", out)
+            _child(child, f"{prefix}#{i}", out)
     else:
         out[prefix] = _scalar(value)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from pipeline.gen import pools
 from pipeline.gen.contents import Body, make_body
@@ -40,7 +41,13 @@ class Repo:
 
 
 def _date(rng: random.Random, today: date) -> str:
-    return (today - timedelta(days=rng.randint(1, 365))).isoformat()
+    return _days_before(today, rng.randint(1, 365))
+
+
+@lru_cache(maxsize=8192)
+def _days_before(today: date, days: int) -> str:
+    # Cached: an item's files are dated within a year of one today.
+    return (today - timedelta(days=days)).isoformat()
 
 
 def _add(

@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 
 from pipeline import records
-from pipeline.gen.item import generate_item
+from pipeline.gen.item import item_line
 from pipeline.gen.plan import holds_long_context
 from pipeline.parallel import map_chunks, progress, shard_path, shard_range, worker_state
 from pipeline.params import Params
@@ -94,7 +94,7 @@ def _worker(params: Params, indices: range) -> tuple[Params, LazyStudent | None]
 
 def _generate_chunk(indices: list[int]) -> list[bytes]:
     params, student = worker_state()
-    return [records.dumps(generate_item(params, i, student)) for i in indices]
+    return [item_line(params, i, student) for i in indices]
 
 
 def generate_lines(params: Params, indices: range, workers: int) -> Iterator[bytes]:

@@ -144,44 +144,56 @@ def finding_clause(f: Finding, lang: str, fronted: bool = False) -> str:
 
 
 def _figures(f: Finding, lang: str) -> str:
+    # Only the language's own sentence is formatted (not all four, then one picked).
     unit = METRICS[f.topic.metric]
     unit = unit_name(unit, lang) if unit else unit
     metric = capitalize(METRIC_NAMES[f.topic.metric][lang][0])
-    participle = "passée" if f.topic.metric in FRENCH_FEMININE else "passé"
     if f.before is None or unit is None:
         # Only the error rate has no baseline figure (METRICS); a run reports it against
         # the run without the change. Written for that noun: "la tasa" is feminine,
-        # "le taux" masculine.
-        texts = {
-            "en": f"The {METRIC_NAMES[f.topic.metric][lang][0]} was {f.pct}% lower than in the "
-            "run without the change.",
-            "es": f"{metric} fue un {f.pct} % más baja que en la ejecución sin el cambio.",
-            "de": f"{metric} lag um {f.pct} % unter der des Laufs ohne die Änderung.",
-            "fr": f"{metric} était inférieur de {f.pct} % à celui de l'exécution sans le "
-            "changement.",
-        }
-        return texts[lang]
-    texts = {
-        "en": f"{metric} went from {f.before} {unit} to {f.after} {unit}.",
-        "es": f"{metric} pasó de {f.before} {unit} a {f.after} {unit}.",
-        "de": f"{metric} {'gingen' if f.topic.metric in GERMAN_PLURAL else 'ging'} von {f.before} "
-        f"{unit} auf {f.after} {unit} zurück.",
-        "fr": f"{metric} est {participle} de {f.before} {unit} à {f.after} {unit}.",
-    }
-    return texts[lang]
+        # "le taux" masculine. One language formatted, not all four (a page is in one).
+        if lang == "en":
+            name = METRIC_NAMES[f.topic.metric][lang][0]
+            return f"The {name} was {f.pct}% lower than in the run without the change."
+        if lang == "es":
+            return f"{metric} fue un {f.pct} % más baja que en la ejecución sin el cambio."
+        if lang == "de":
+            return f"{metric} lag um {f.pct} % unter der des Laufs ohne die Änderung."
+        if lang == "fr":
+            return (
+                f"{metric} était inférieur de {f.pct} % à celui de l'exécution sans le changement."
+            )
+        raise KeyError(lang)
+    if lang == "en":
+        return f"{metric} went from {f.before} {unit} to {f.after} {unit}."
+    if lang == "es":
+        return f"{metric} pasó de {f.before} {unit} a {f.after} {unit}."
+    if lang == "de":
+        verb = "gingen" if f.topic.metric in GERMAN_PLURAL else "ging"
+        return f"{metric} {verb} von {f.before} {unit} auf {f.after} {unit} zurück."
+    if lang == "fr":
+        participle = "passée" if f.topic.metric in FRENCH_FEMININE else "passé"
+        return f"{metric} est {participle} de {f.before} {unit} à {f.after} {unit}."
+    raise KeyError(lang)
 
 
 def _setup(rng: random.Random, t: Topic, lang: str) -> str:
     nodes, days = rng.randint(2, 48), rng.randint(3, 60)
-    texts = {
-        "en": f"We ran {t.subject} on {nodes} nodes for {days} days, with and without the change.",
-        "es": f"Probamos {t.subject} en {nodes} nodos durante {days} días, con y sin el cambio.",
-        "de": f"Wir haben {t.subject} {days} Tage lang auf {nodes} Knoten betrieben, "
-        "mit und ohne die Änderung.",
-        "fr": f"Nous avons fait tourner {t.subject} sur {nodes} nœuds pendant {days} jours, "
-        "avec et sans le changement.",
-    }
-    return texts[lang]
+    if lang == "en":
+        return f"We ran {t.subject} on {nodes} nodes for {days} days, with and without the change."
+    if lang == "es":
+        return f"Probamos {t.subject} en {nodes} nodos durante {days} días, con y sin el cambio."
+    if lang == "de":
+        return (
+            f"Wir haben {t.subject} {days} Tage lang auf {nodes} Knoten betrieben, "
+            "mit und ohne die Änderung."
+        )
+    if lang == "fr":
+        return (
+            f"Nous avons fait tourner {t.subject} sur {nodes} nœuds pendant {days} jours, "
+            "avec et sans le changement."
+        )
+    raise KeyError(lang)
 
 
 # What a domain's load is counted in, for the caveat: "below 200 {unit}".
@@ -222,13 +234,15 @@ REQUESTS = {
 def _caveat(rng: random.Random, domain: str, lang: str) -> str:
     load = rng.choice((20, 50, 100, 200, 500))
     unit = LOADS.get(domain, REQUESTS)[lang]
-    texts = {
-        "en": f"Below {load} {unit} the gain was within the noise.",
-        "es": f"Por debajo de {load} {unit}, la mejora quedó dentro del ruido.",
-        "de": f"Unter {load} {unit} lag der Gewinn im Rauschen.",
-        "fr": f"En dessous de {load} {unit}, le gain restait dans le bruit.",
-    }
-    return texts[lang]
+    if lang == "en":
+        return f"Below {load} {unit} the gain was within the noise."
+    if lang == "es":
+        return f"Por debajo de {load} {unit}, la mejora quedó dentro del ruido."
+    if lang == "de":
+        return f"Unter {load} {unit} lag der Gewinn im Rauschen."
+    if lang == "fr":
+        return f"En dessous de {load} {unit}, le gain restait dans le bruit."
+    raise KeyError(lang)
 
 
 def title(t: Topic, lang: str, rng: random.Random) -> str:

@@ -28,7 +28,8 @@ def normalize(path: str) -> str:
 
 def hidden(relative: str) -> bool:
     """A path with a component that starts with a dot (``.env``, ``.github/ci.yml``)."""
-    return any(part.startswith(".") for part in relative.split("/"))
+    # A component starts with a dot where the path does or where a "/" is followed by one.
+    return relative.startswith(".") or "/." in relative
 
 
 def under(files: Mapping[str, File], directory: str) -> Iterator[tuple[str, File]]:

@@ -7,12 +7,20 @@ import random
 
 import pytest
 
+from pipeline import records
 from pipeline.gen import pools
 from pipeline.gen.contents import _scalar, make_body
-from pipeline.gen.item import ItemRandom
+from pipeline.gen.item import SCENARIO_TOOLS, ItemRandom, generate_item, item_line
+from pipeline.gen.lang import locale_number
 from pipeline.gen.recipes.multi import _ints
+from pipeline.gen.render import flatten, gold_spans
 from pipeline.gen.repo import Repo
+from pipeline.gen.site import _caveat, _setup, draw_finding, make_page
+from pipeline.gen.topics import draw_topic
+from pipeline.params import GenerateParams, Params
+from pipeline.spans import SpanError
 from pipeline.world.fs_read import parse_structured
+from pipeline.world.paths import hidden
 
 
 @pytest.mark.parametrize("ext", pools.CONFIG_EXTENSIONS)
@@ -58,6 +66,93 @@ def test_the_item_rng_draws_exactly_what_random_draws() -> None:
         assert fast.choice("abcdefg") == plain.choice("abcdefg")
 
 
+def test_the_item_rngs_choice_draws_exactly_what_random_draws() -> None:
+    # Lengths at and around powers of two, where the rejection loop differs most.
+    seqs = [tuple(range(n)) for n in (1, 2, 3, 4, 5, 7, 8, 9, 31, 32, 33, 100, 1000)]
+    for seed in range(300):
+        fast, plain = ItemRandom(seed), random.Random(seed)
+        for seq in seqs * 5:
+            assert fast.choice(seq) == plain.choice(seq)
+            assert fast.randint(1, 6) == plain.randint(1, 6)
+        assert fast.choice("xyz") == plain.choice("xyz")
+        assert fast.choice(["a", "b"]) == plain.choice(["a", "b"])
+        assert fast.getstate() == plain.getstate()
+
+
+def test_the_item_rngs_sample_draws_exactly_what_random_draws() -> None:
+    # Both of random.sample's branches: a pool list (n at most the set size) and a set.
+    shapes = [(n, k) for n in (1, 2, 5, 8, 21, 22, 40, 85, 86, 300) for k in (0, 1, 3, 5, 6, 7, 12)]
+    for seed in range(60):
+        fast, plain = ItemRandom(seed), random.Random(seed)
+        for n, k in shapes:
+            if k > n:
+                continue
+            population: list[int] | tuple[int, ...] = list(range(n)) if k % 2 else tuple(range(n))
+            assert fast.sample(population, k) == plain.sample(population, k)
+            assert fast.getstate() == plain.getstate()
+        # The long way for anything else, with its errors.
+        assert fast.sample(range(50), 4) == plain.sample(range(50), 4)
+        assert fast.sample("abc", 2, counts=[1, 2, 3]) == plain.sample("abc", 2, counts=[1, 2, 3])
+        with pytest.raises(ValueError):
+            fast.sample([1, 2], 3)
+        with pytest.raises(TypeError):
+            fast.sample({1, 2}, 1)  # type: ignore[call-overload]
+        assert fast.getstate() == plain.getstate()
+
+
+def test_the_item_rngs_choice_of_nothing_fails_as_randoms_does() -> None:
+    with pytest.raises(IndexError, match="empty sequence"):
+        random.Random(1).choice(())
+    with pytest.raises(IndexError, match="empty sequence"):
+        ItemRandom(1).choice(())
+
+
+def _flatten_long_way(value: object, prefix: str, out: dict[str, str]) -> None:
+    """The one-call-per-value flattening the shortcut replaces."""
+    if isinstance(value, dict):
+        for key, child in value.items():
+            _flatten_long_way(child, f"{prefix}.{key}" if prefix else str(key), out)
+    elif isinstance(value, list):
+        for i, child in enumerate(value):
+            _flatten_long_way(child, f"{prefix}#{i}", out)
+    else:
+        out[prefix] = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"ok": True, "n": 3, "x": 1.5, "none": None, "s": "é", "big": 2**70, "neg": -4},
+        {"results": [{"path": "a.py", "line": 3, "hits": [1, [2, {"k": False}]]}], "e": []},
+        [1, "two", {"three": [3.0]}],
+        "a leaf",
+        7,
+        {"": {"": [None]}},
+    ],
+)
+def test_flatten_gives_what_one_call_per_value_gives(value: object) -> None:
+    for prefix in ("", "call#1"):
+        fast: dict[str, str] = {}
+        slow: dict[str, str] = {}
+        flatten(value, prefix, fast)
+        _flatten_long_way(value, prefix, slow)
+        assert list(fast.items()) == list(slow.items())
+
+
+@pytest.mark.parametrize("text", ["ascii only text here", "año, Straße 😀 done", ""])
+def test_gold_spans_give_the_byte_offsets_of_the_text(text: str) -> None:
+    n = len(text)
+    gold = {"call_spans": [(0, n), (n // 2, n)], "args_spans": [(1, 1)] if n else []}
+    for key, spans in gold_spans(text, gold).items():
+        for span, (s, e) in zip(spans, gold[key], strict=True):
+            assert span == {
+                "chars": [s, e],
+                "utf8": [len(text[:s].encode()), len(text[:e].encode())],
+            }
+    with pytest.raises(SpanError):
+        gold_spans(text, {"call_spans": [(0, n + 1)]})
+
+
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 @pytest.mark.parametrize(("a", "b"), [(3, 2), (1.5, 3), (1, "x"), (True, 3)])
 def test_the_item_rngs_randint_fails_or_converts_as_randoms_does(a: object, b: object) -> None:
@@ -75,3 +170,42 @@ def test_a_config_value_is_written_in_json_as_json_dumps_writes_it() -> None:
     values = [pools.config_value(rng, kind) for _, kind in pools.CONFIG_KEYS for _ in range(50)]
     for value in [*values, True, False, 0, 65000, 'a "quoted" é']:
         assert _scalar(value, "json") == json.dumps(value)
+
+
+def test_a_cached_locale_number_keeps_ints_and_floats_apart() -> None:
+    for lang in ("es", "de", "fr"):
+        for value in (1, 1.0, 1234, 1234.0, 12345, 65.52, -3):
+            expected = locale_number.__wrapped__(value, lang)
+            assert locale_number(value, lang) == expected
+            assert locale_number(value, lang) == expected  # the cached entry
+    # An int and a float that compare equal must not share an entry.
+    assert locale_number.cache_parameters()["typed"] is True
+
+
+def test_a_page_sentence_for_an_unknown_language_fails_as_before() -> None:
+    topic = draw_topic(random.Random(3), "builds")
+    finding = draw_finding(random.Random(3), topic)
+    for lang in ("en", "es", "de", "fr"):
+        assert make_page(random.Random(1), finding, lang, "2024-06-01").lang == lang
+    with pytest.raises(KeyError):
+        _setup(random.Random(1), topic, "it")
+    with pytest.raises(KeyError):
+        _caveat(random.Random(1), "builds", "it")
+
+
+def test_an_item_line_is_the_item_serialised_whole() -> None:
+    params = Params(generate=GenerateParams(total=400))
+    scenarios = set()
+    for index in range(0, 400, 3):
+        item = generate_item(params, index)
+        scenarios.add(item["metadata"]["scenario"])
+        assert item_line(params, index) == records.dumps(item)
+    assert scenarios == set(SCENARIO_TOOLS)  # every tool list was spliced in at least once
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["", ".", "..", ".env", "a/.env", "a/b.c", "a./b", "a/b/.", "a//.b", "/.x", "a/b.", "x.y/z"],
+)
+def test_a_hidden_path_is_one_with_a_component_starting_with_a_dot(path: str) -> None:
+    assert hidden(path) == any(part.startswith(".") for part in path.split("/"))
