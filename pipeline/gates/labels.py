@@ -5,7 +5,8 @@
   call, ``multi_call`` for several;
 - scenario from the tools: one family (``fs.*`` file_ops, ``web.*``
   web_search, ``code.run`` code_exec) or several (multi_step); an item
-  without calls is labelled after the tools it was offered;
+  without calls is labelled after the tools it was offered, and never
+  multi_step (a reader takes that for a chain);
 - a recorded intent and the intents read from the request agree on what
   was asked (compare, list, count, compute).
 """
@@ -59,6 +60,10 @@ def label_problem(
         return f"complexity {complexity!r}, the calls make it {made!r}"
     used = [t.name for t in session.turns]
     scenario = metadata.get("scenario")
+    if not used and scenario == "multi_step":
+        # Readers took it for a chain that never happened; a question without calls is
+        # labelled with the family it concerns.
+        return "scenario 'multi_step' on an item that makes no call"
     expected = scenario_of(used) if used else scenario_of(_offered(item.get("tools")))
     if expected is not None and scenario != expected:
         return (

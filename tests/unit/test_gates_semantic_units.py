@@ -315,6 +315,8 @@ READ = Turn("fs.read", {"path": "a"}, {"ok": True, "content": "a"})
         (labelled("single_call", "file_ops"), [SEARCH], set(), "tools used make it"),
         (labelled("none", "file_ops"), [], set(), "tools offered make it 'web_search'"),
         (labelled("multi_call", "multi_step"), [SEARCH, READ], set(), None),
+        # A reader counted "multi_step" on a control without calls as a label mismatch.
+        (labelled("none", "multi_step"), [], set(), "'multi_step' on an item that makes no call"),
         (labelled("single_call", "web_search", ["search"]), [SEARCH], {"compare"},
          "the request asks ['compare']"),
     ],
