@@ -2,9 +2,10 @@
 
 A reader found "the p95 latency fell by 78% with A (url1) and by 44% with B
 (url2)" where url2 reports the *monthly cost*: the figure is real, the claim
-is not. Every answer sentence that cites an address is checked against what
-that address returned (a search result's title and snippet, an opened page's
-text): when the sentence names a metric and the page names metrics, one of
+is not. Every answer sentence that cites an address (or, after a listing,
+names a result by its title) is checked against what that address returned
+(a search result's title and snippet, an opened page's text): when the
+sentence names a metric and the page names metrics, one of
 them must be the sentence's. Metrics are the generator's measured quantities
 in its four languages; text naming none of them is not judged.
 """
@@ -54,16 +55,35 @@ def _page_texts(session: Session) -> dict[str, list[str]]:
     return texts
 
 
+def _titles(session: Session) -> dict[str, set[str]]:
+    """casefolded title -> the addresses the searches listed under it. An answer that
+    has already listed the addresses names a page again by its title alone."""
+    titles: dict[str, set[str]] = {}
+    for turn in session.turns:
+        r: Any = turn.response
+        if turn.name != "web.search" or not isinstance(r, dict) or turn.failed:
+            continue
+        for e in r.get("results") or ():
+            if isinstance(e, dict) and isinstance(e.get("url"), str):
+                title = str(e.get("title", "")).casefold()
+                if len(title) >= 12:  # a word or two could be anything's
+                    titles.setdefault(title, set()).add(e["url"])
+    return titles
+
+
 def attribution_problem(session: Session) -> str | None:
     """The first cited page that is about other metrics than the sentence says, or None."""
     pages = _page_texts(session)
     if not pages:
         return None
+    titles = _titles(session)
     for sentence in _SENTENCE.split(session.answer):
         said = metrics_in(_URL.sub(" ", sentence))
         if not said:
             continue
-        for url in _URL.findall(sentence):
+        folded = sentence.casefold()
+        named = {url for title, urls in titles.items() if title in folded for url in urls}
+        for url in dict.fromkeys([*_URL.findall(sentence), *sorted(named)]):
             about = set().union(*(metrics_in(t) for t in pages.get(url, ())))
             if about and not about & said:
                 return (

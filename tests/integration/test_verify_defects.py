@@ -335,13 +335,16 @@ def test_a_comparison_answered_without_a_relation(case: Case) -> None:
 
 def test_a_list_answered_with_one_entry(case: Case) -> None:
     def shorten(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        # A listing of several files or pages, asked for alone or to pick what to read.
         item = next(
             i
-            for i in tool_using(items, "fs.list")
-            if meta(i)["intent"]["kind"] == "list" and meta(i)["tool_results"][0]["count"] > 1
+            for name in ("fs.list", "web.search")
+            for i in tool_using(items, name)
+            if "list" in meta(i)["intent"]["asks"]
+            and meta(i)["tool_results"][0].get("count", 0) > 1
         )
-        first = meta(item)["tool_results"][0]["results"][0]["path"]
-        set_answer(item, f"The first file is {first}.")
+        entry = meta(item)["tool_results"][0]["results"][0]
+        set_answer(item, f"The first result is {entry.get('path') or entry['url']}.")
 
     edit(case.generated, shorten)
     reextract(case)

@@ -54,3 +54,26 @@ def test_text_without_known_metrics_is_not_judged() -> None:
     page = Turn("web.open", {"url": COST}, {"ok": True, "url": COST, "content": "Prices went up."})
     answer = f"The page ({COST}) says the p95 latency fell."
     assert attribution_problem(Session("Open.", [page], answer)) is None
+
+
+def test_a_page_named_by_its_title_after_a_listing_is_judged_too() -> None:
+    """After a listing gave the addresses, the answer names the top page by title only;
+    a figure misattributed there must not escape because no address is cited."""
+    titled = Turn(
+        "web.search",
+        {"q": "x"},
+        {
+            "ok": True,
+            "count": 2,
+            "results": [
+                {"url": COST, "title": "B for Envoy: notes", "snippet": "The monthly cost fell."},
+                {"url": LATENCY, "title": "A for Envoy: a guide", "snippet": "p95 latency fell."},
+            ],
+        },
+    )
+    listing = f"The search found 2 pages: “B for Envoy: notes” ({COST}) and “A for Envoy: a guide”."
+    wrong = f"{listing} The first of them, “B for Envoy: notes”, reports that p95 latency fell."
+    problem = attribution_problem(Session("List.", [titled], wrong))
+    assert problem is not None and COST in problem
+    right = f"{listing} The first of them, “B for Envoy: notes”, reports that monthly cost fell."
+    assert attribution_problem(Session("List.", [titled], right)) is None
