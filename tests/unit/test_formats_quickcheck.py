@@ -141,3 +141,27 @@ def test_a_tuple_required_is_not_read_as_the_list_it_serialises_as() -> None:
     assert as_list.notes == ["s: required ['q'] beside parameters -> inside them"]
     assert as_tuple.notes == []
     assert as_list.schemas != as_tuple.schemas
+
+
+REFUSED = [
+    {"minimum": "1"},  # a bound that is not a number
+    {"minimum": True},
+    {"maxLength": 2.0},  # a size that is not an integer
+    {"type": "decimal"},  # a type name Draft 2020-12 does not have
+    {"type": ["string", 3]},
+    {"enum": "abc"},  # an enum that is not a list
+    {"pattern": 3},
+    {"pattern": "(unclosed"},  # a pattern Python cannot compile
+    {"items": {"contains": {}}},  # an inner schema with a keyword it does not know
+    {"properties": []},
+    {"required": "a"},
+    {"properties": {"a": {"format": "date", "oneOf": []}}},
+    {"additionalProperties": {"not": {}}},
+]
+
+
+def test_a_schema_it_cannot_read_is_left_to_jsonschema() -> None:
+    """Refusing (None) is always safe: the caller then asks jsonschema, so a malformed
+    or unfamiliar keyword can never make the fast check say "valid" wrongly."""
+    for schema in REFUSED:
+        assert quick_check(schema) is None, schema
