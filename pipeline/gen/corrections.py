@@ -90,14 +90,22 @@ NOTHING_LOST = {
         "de": "der Lauf dauerte {got}, weit unter dem Limit",
         "fr": "l'exécution a pris {got}, bien en deçà de la limite",
     },
-}
-# A depth cap is judged by how deep the files found lie, not by how many there are: a
-# count says nothing about what lies below the cap.
-NOTHING_LOST["depth"] = {
-    "en": "the deepest file the listing found is {got} down, within that limit",
-    "es": "el archivo más profundo del listado está a {got} de profundidad, dentro de ese límite",
-    "de": "die tiefste gefundene Datei liegt {got} tief, also innerhalb dieser Grenze",
-    "fr": "le fichier le plus profond trouvé est à {got} de profondeur, dans cette limite",
+    # A depth cap is judged by how deep the files found lie: a count says nothing
+    # about what lies below the cap.
+    "depth": {
+        "en": "the deepest file the listing found is {got} down, within that limit",
+        "es": "el archivo más profundo del listado está a {got} de profundidad, dentro de ese "
+        "límite",
+        "de": "die tiefste gefundene Datei liegt {got} tief, also innerhalb dieser Grenze",
+        "fr": "le fichier le plus profond trouvé est à {got} de profondeur, dans cette limite",
+    },
+    # After a listing that already stated the count, the correction refers back to it.
+    "count.said": {
+        "en": "all of the results ({got}) are listed above",
+        "es": "arriba aparecen todos los resultados ({got})",
+        "de": "oben stehen alle Treffer ({got})",
+        "fr": "tous les résultats ({got}) figurent ci-dessus",
+    },
 }
 SOMETHING_LOST = {
     "count": {
@@ -118,28 +126,20 @@ SOMETHING_LOST = {
         "de": "die Seite ist länger ({got}), ihr Text ist also gekürzt",
         "fr": "la page est plus longue ({got}), donc son texte est coupé",
     },
-}
-SOMETHING_LOST["depth"] = {
-    "en": "the listing reaches files {got} down, so deeper files may be missing",
-    "es": "el listado llega a archivos a {got} de profundidad, así que pueden faltar otros más "
-    "profundos",
-    "de": "die Auflistung reicht bis zu Dateien {got} tief, tiefere Dateien können also fehlen",
-    "fr": "le listage atteint des fichiers à {got} de profondeur, donc des fichiers plus "
-    "profonds peuvent manquer",
-}
-# When the answer already listed what was found ("The search found 2 pages: ..."),
-# the correction refers back to that list; the count stays in it as the sentence's figure.
-NOTHING_LOST["count.said"] = {
-    "en": "all of the results ({got}) are listed above",
-    "es": "arriba aparecen todos los resultados ({got})",
-    "de": "oben stehen alle Treffer ({got})",
-    "fr": "tous les résultats ({got}) figurent ci-dessus",
-}
-SOMETHING_LOST["count.said"] = {
-    "en": "only {hi} of the results ({got}) are listed above",
-    "es": "arriba aparecen solo {hi} de los resultados ({got})",
-    "de": "oben stehen nur {hi} der Treffer ({got})",
-    "fr": "seuls {hi} des résultats ({got}) figurent ci-dessus",
+    "depth": {
+        "en": "the listing reaches files {got} down, so deeper files may be missing",
+        "es": "el listado llega a archivos a {got} de profundidad, así que pueden faltar otros más "
+        "profundos",
+        "de": "die Auflistung reicht bis zu Dateien {got} tief, tiefere Dateien können also fehlen",
+        "fr": "le listage atteint des fichiers à {got} de profondeur, donc des fichiers plus "
+        "profonds peuvent manquer",
+    },
+    "count.said": {
+        "en": "only {hi} of the results ({got}) are listed above",
+        "es": "arriba aparecen solo {hi} de los resultados ({got})",
+        "de": "oben stehen nur {hi} der Treffer ({got})",
+        "fr": "seuls {hi} des résultats ({got}) figurent ci-dessus",
+    },
 }
 NOUNS = {"web.search": "page", "fs.list": "file", "fs.search": "line"}
 

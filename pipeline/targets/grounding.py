@@ -122,7 +122,8 @@ def _needles(field: str, value: Any, min_chars: int) -> Iterator[Needle]:
     lines = [line.strip() for line in text.split("\n")] if "\n" in text else [text]
     # A quoted line may leave its full stop outside the quote (Spanish «...».), so a
     # line is also looked for without it.
-    lines += [line[:-1] for line in lines if line.endswith(".") and "\n" in text]
+    if "\n" in text:
+        lines += [line[:-1] for line in lines if line.endswith(".")]
     for piece in dict.fromkeys([text, *lines]):
         folded = collapse(piece)
         if len(folded) >= min_chars:
