@@ -7,7 +7,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup pipeline test lint bench costs mutation quality clean
+.PHONY: setup pipeline test lint bench bench-against costs mutation quality clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -32,6 +32,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m pipeline.bench --total 10000 --total 100000
+
+# Is this checkout slower than commit REV? (make bench-against REV=main~1)
+bench-against: $(STAMP)
+	$(BIN)/python -m pipeline.bench --total 10000 --against $(REV)
 
 costs: $(STAMP)
 	$(BIN)/python -m pipeline.costs --total 100000

@@ -222,6 +222,42 @@ def fast_path(tokenizer_dir: Path) -> str:
     return "tiktoken" if proof.get("equal") is True else f"off: {proof.get('reason')}"
 
 
+def side_by_side(
+    rev: str, totals: list[int], workers_list: list[int], pairs: int, out: str, keep: bool
+) -> int:
+    """`--against REV`: this checkout and commit REV in alternating pairs, at each N and W."""
+    from pipeline.bench_against import compare, format_against
+
+    here = Path(__file__).resolve().parent.parent
+    scratch = Path(tempfile.mkdtemp(prefix="toolcall-bench-"))
+    try:
+        results = [
+            compare(
+                here,
+                rev,
+                here,
+                scratch / f"n{total}-w{workers}",
+                total=total,
+                workers=workers,
+                pairs=pairs,
+            )
+            for workers in workers_list
+            for total in totals
+        ]
+    except BenchError as exc:
+        print(f"bench: error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if keep:
+            print(f"bench: run folders kept in {scratch}", file=sys.stderr)
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
+    print("\n\n".join(format_against(result) for result in results))
+    write_json(out, {"machine": machine(), "against": results})
+    print(f"bench: figures written to {out}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = command_parser("python -m pipeline.bench", __doc__)
     parser.add_argument("--total", type=int, action="append", help="items per run (repeatable)")
@@ -230,11 +266,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=DEFAULT_OUT, help="untracked JSON results file")
     parser.add_argument("--tokenizer", help="a materialised tokenizer dir (default: embedded)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary run folders")
+    parser.add_argument(
+        "--against",
+        metavar="REV",
+        help="instead: time this checkout and git commit REV side by side (median of --pairs)",
+    )
+    parser.add_argument("--pairs", type=int, default=3, help="alternating pairs for --against")
     args = parser.parse_args(argv)
     totals = sorted(set(args.total or [10_000]))
     workers_list = sorted(set(args.workers or [os.cpu_count() or 1]))
-    if min(totals) < 1 or min(workers_list) < 1:
-        parser.error("--total and --workers must be positive")
+    if min(totals) < 1 or min(workers_list) < 1 or args.pairs < 1:
+        parser.error("--total, --workers and --pairs must be positive")
+    if args.against:
+        return side_by_side(args.against, totals, workers_list, args.pairs, args.out, args.keep)
     base = yaml.safe_load(Path(args.params).read_text("utf-8")) or {}
     if os.getloadavg()[0] > 0.5:
         print("bench: warning: the machine is busy; timings will be pessimistic", file=sys.stderr)

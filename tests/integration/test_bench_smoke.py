@@ -3,6 +3,9 @@ repository's DVC outputs, and the harness's own arithmetic is right."""
 
 from __future__ import annotations
 
+import shutil
+import statistics
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +13,7 @@ import orjson
 import pytest
 import yaml
 
-from pipeline import bench, bench_child
+from pipeline import bench, bench_against, bench_child
 from pipeline.params import ParamsError
 from pipeline.student import Student
 
@@ -246,3 +249,74 @@ def test_the_embedded_tokenizer_fast_path_is_reported(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
     bench.main(["--total", "6", "--workers", "1", "--out", str(out)])
     assert orjson.loads(out.read_bytes())["fast_path"] == "tiktoken"
+
+
+def git(repo: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(repo), *args], capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+def test_against_runs_both_versions_side_by_side(tmp_path: Path) -> None:
+    """`--against REV`: the other commit's own code and params run in alternating pairs,
+    each stage as a user runs it, and the ratio is this checkout's time over the other's."""
+    repo = tmp_path / "repo"
+    shutil.copytree(
+        ROOT / "pipeline", repo / "pipeline", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    shutil.copy(ROOT / "params.yaml", repo / "params.yaml")
+    # A mark only the other version writes: its generate stage says it is the other one.
+    stage = repo / "pipeline" / "generate.py"
+    stage.write_text(
+        stage.read_text("utf-8").replace(
+            'if __name__ == "__main__":',
+            'if __name__ == "__main__":\n    print("the other version")',
+        ),
+        "utf-8",
+    )
+    git(tmp_path, "init", "-q", str(repo))
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "other")
+    rev = git(repo, "rev-parse", "HEAD")
+
+    result = bench_against.compare(
+        repo, rev, ROOT, tmp_path / "scratch", total=8, workers=1, pairs=2
+    )
+    assert [len(p) for p in (result["pairs"],)] == [2]
+    for run in result["pairs"]:
+        for side in ("this", "other"):
+            stages = run[side]["stages"]
+            assert list(stages) == ["generate", "extract", "verify"]
+            assert all(s["exit"] in (0, 1) and s["seconds"] > 0 for s in stages.values())
+            assert run[side]["end_to_end_s"] == pytest.approx(
+                sum(s["seconds"] for s in stages.values())
+            )
+        assert run["ratio"] == pytest.approx(
+            run["this"]["end_to_end_s"] / run["other"]["end_to_end_s"]
+        )
+    assert result["median_ratio"] == pytest.approx(
+        statistics.median(r["ratio"] for r in result["pairs"])
+    )
+    runs = tmp_path / "scratch" / "against-n8-w1"
+    other_log = (runs / "other" / "stages.log").read_text("utf-8")
+    assert other_log.count("the other version") == 2  # its own code, once per pair
+    assert "the other version" not in (runs / "this" / "stages.log").read_text("utf-8")
+    for side in ("this", "other"):
+        params = yaml.safe_load((runs / side / "params.yaml").read_text("utf-8"))
+        assert params["generate"]["total"] == 8 and params["run"]["workers"] == 1
+        assert Path(params["generate"]["out"]).is_relative_to(runs / side)
+        assert (runs / side / "data" / "generated.jsonl").is_file()
+    table = bench_against.format_against(result)
+    assert f"median ratio {result['median_ratio']:.3f}x" in table
+
+
+def test_against_an_unknown_revision_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = bench.main(
+        ["--total", "4", "--against", "no-such-rev-xyz", "--out", str(tmp_path / "r.json")]
+    )
+    assert code == 1
+    assert "--against no-such-rev-xyz: git archive failed" in capsys.readouterr().err
+    assert not (tmp_path / "r.json").exists()
