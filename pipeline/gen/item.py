@@ -16,6 +16,7 @@ import random
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from functools import lru_cache
+from hashlib import sha512
 from math import ceil, log
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -121,8 +122,17 @@ class ItemRandom(random.Random):
 
 
 def item_rng(seed: int, index: int) -> random.Random:
+    """`ItemRandom(f"{seed}:generate:{index}")`, seeded the way `random.Random.seed`
+    seeds from a str (version 2: the UTF-8 bytes followed by their SHA-512, as one
+    int), without the Python-level `__init__` and `seed` frames around the C seeding
+    (tests check the state is the same)."""
     # Seeded content generation, not security: the same seed must give the same data.
-    return ItemRandom(f"{seed}:{STAGE}:{index}")
+    key = f"{seed}:{STAGE}:{index}".encode()
+    rng = ItemRandom.__new__(ItemRandom)
+    super(random.Random, rng).seed(int.from_bytes(key + sha512(key).digest()))
+    # What `random.Random.seed` sets after seeding (typeshed does not declare it).
+    rng.gauss_next = None  # type: ignore[attr-defined]
+    return rng
 
 
 def item_id(index: int) -> str:

@@ -187,6 +187,16 @@ def test_gold_spans_agree_with_the_text_index_on_any_text(
     assert gold_spans(text, gold) == expected
 
 
+@given(seed=st.integers(-(2**70), 2**70), index=st.integers(0, 10**7))
+def test_the_item_rng_is_seeded_as_random_seeds_from_a_str(seed: int, index: int) -> None:
+    rng = item_rng(seed, index)
+    expected = ItemRandom(f"{seed}:generate:{index}")
+    assert type(rng) is ItemRandom
+    assert rng.getstate() == expected.getstate()
+    assert [rng.random() for _ in range(3)] == [expected.random() for _ in range(3)]
+    assert rng.gauss(0, 1) == expected.gauss(0, 1)
+
+
 @given(today=st.dates(min_value=date(2000, 3, 1)), days=st.integers(0, 800))
 def test_days_before_is_the_date_arithmetic(today: date, days: int) -> None:
     expected = (today - timedelta(days=days)).isoformat()
