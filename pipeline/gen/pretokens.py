@@ -31,6 +31,12 @@ from typing import Any
 PROOF_FILE = "bytebpe.json"
 PROOF_VERSION = 1
 TOKENIZER_FILE = "tokenizer.json"
+# What `tokenizers` writes before the model, every one of them always: a head without
+# all of them was written some other way, and may hold a field after the model.
+HEAD_FIELDS = frozenset(
+    ("version", "truncation", "padding", "added_tokens", "normalizer", "pre_tokenizer",
+     "post_processor", "decoder")
+)  # fmt: skip
 _SPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace
 # One token per piece: every piece is this model's unknown token.
 _ONE_PER_PIECE = {"type": "WordLevel", "vocab": {"[UNK]": 0}, "unk_token": "[UNK]"}
@@ -96,7 +102,7 @@ def piece_counter(directory: str | Path) -> Callable[[str], int] | None:
     if not _proven_byte_level(directory, hashlib.sha256(raw).hexdigest()):
         return None
     fields = head_fields(text)
-    if fields is None or "pre_tokenizer" not in fields:
+    if fields is None or not fields.keys() >= HEAD_FIELDS:
         return None
     try:
         pieces = Tokenizer.from_str(json.dumps({**fields, "model": _ONE_PER_PIECE}))

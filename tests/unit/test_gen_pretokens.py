@@ -3,6 +3,7 @@ where it cannot be proven, and the long-context prompts it settles are unchanged
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -76,6 +77,30 @@ def test_a_malformed_head_is_refused(text: str) -> None:
 def test_spaces_between_fields_are_json_whitespace() -> None:
     text = ' \n{ "version" :\t"1.0" ,\r\n "model" : {"vocab": {"a": 1}}}'
     assert pretokens.head_fields(text) == {"version": "1.0"}
+
+
+def test_no_bound_when_the_model_comes_before_a_field_tokenizers_writes_first(
+    qwen_dir: Path, tmp_path: Path
+) -> None:
+    """Added tokens after the model would be missed: such a file gets no bound."""
+    spec = json.loads((qwen_dir / "tokenizer.json").read_text("utf-8"))
+    reordered = {"model": spec.pop("model"), **spec}
+    copy = tmp_path / "tok"
+    shutil.copytree(qwen_dir, copy)
+    text = json.dumps(reordered)
+    (copy / "tokenizer.json").write_text(text, "utf-8")
+    proof = json.loads((copy / pretokens.PROOF_FILE).read_text("utf-8"))
+    sha256 = hashlib.sha256(text.encode()).hexdigest()
+    (copy / pretokens.PROOF_FILE).write_text(json.dumps({**proof, "tokenizer_sha256": sha256}))
+    assert pretokens.head_fields(text) == {}
+    assert pretokens.piece_counter(copy) is None
+    # The same file in the order tokenizers writes gets its bound.
+    spec["model"] = reordered["model"]
+    text = json.dumps(spec)
+    (copy / "tokenizer.json").write_text(text, "utf-8")
+    sha256 = hashlib.sha256(text.encode()).hexdigest()
+    (copy / pretokens.PROOF_FILE).write_text(json.dumps({**proof, "tokenizer_sha256": sha256}))
+    assert pretokens.piece_counter(copy) is not None
 
 
 def test_no_bound_without_a_proof_for_this_tokenizer(
