@@ -10,7 +10,7 @@ import orjson
 import pytest
 import yaml
 
-from pipeline import bench, bench_child, generate
+from pipeline import bench, bench_child
 from pipeline.params import ParamsError
 from pipeline.student import Student
 
@@ -144,14 +144,18 @@ def test_stage_child_in_process(
     tmp_path: Path, qwen_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The child's own code path (it normally runs in a subprocess), with the patch undone."""
-    monkeypatch.setattr(Student, "__init__", Student.__init__)
+    unpatched = {"__init__": Student.__init__, "bytebpe": Student.bytebpe}
+    for name, method in unpatched.items():
+        monkeypatch.setattr(Student, name, method)
     data = bench.bench_params(base_params(), tmp_path, total=12, workers=1, tokenizer_dir=qwen_dir)
     params = tmp_path / "params.yaml"
     params.write_text(yaml.safe_dump(data), "utf-8")
     log = tmp_path / "loads"
     # Generate loads no tokenizer (the pre-token bound settles its long-context
     # prompts): its output feeds extract, the child stage whose loads are timed.
-    assert generate.main(["--params", str(params)]) == 0
+    assert bench_child.run_stage("generate", str(params), str(log))["tokenizer_load_s"] == 0
+    for name, method in unpatched.items():
+        monkeypatch.setattr(Student, name, method)  # one timing patch per run, not two
     figures = bench_child.run_stage("extract", str(params), str(log))
     assert figures["exit_code"] == 0
     assert figures["tokenizer_load_s"] > 0
