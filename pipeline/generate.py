@@ -10,11 +10,10 @@ import sys
 import time
 
 from pipeline.cli import add_params, command_parser
-from pipeline.gen.plan import holds_long_context
-from pipeline.parallel import builds_state_here, shard_path, shard_range
+from pipeline.parallel import shard_path
 from pipeline.params import DEFAULT_PARAMS, ParamsError, load_params
 from pipeline.records import RecordError
-from pipeline.student import TokenizerError, preloading
+from pipeline.student import TokenizerError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,14 +34,11 @@ def main(argv: list[str] | None = None) -> int:
             count = merge_shards(paths, gen.out)
             out = gen.out
         else:
-            indices = shard_range(gen.total, gen.num_shards, gen.shard_index)
-            wanted = builds_state_here(params.workers(), params.run.backend)
-            wanted = wanted and holds_long_context(gen, params.seed, indices)
-            # The tokenizer is read on a thread while the generator's modules import.
-            with preloading(params.tokenizer.out, wanted=wanted):
-                from pipeline.gen.shards import run
+            # No tokenizer preload: a lower bound usually settles the long-context
+            # prompts' token counts, and the tokenizer loads only if one needs it.
+            from pipeline.gen.shards import run
 
-                out, count = run(params)
+            out, count = run(params)
     except (ParamsError, RecordError, TokenizerError) as exc:
         print(f"generate: error: {exc}", file=sys.stderr)
         return 2

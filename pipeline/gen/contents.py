@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -134,7 +133,7 @@ def _log(rng: random.Random, f: RepoFile, until: str) -> Body:
     """Entries of one day within the month before `until` (the file's modified date):
     a log holds nothing written after the file last changed."""
     count = rng.randint(4, 12)
-    day = (date.fromisoformat(until) - timedelta(days=rng.randint(0, 30))).isoformat()
+    day = pools.days_before(until, rng.randint(0, 30))
     hour = rng.randint(0, 22)
     lines, errors = [], 0
     for i in range(count):

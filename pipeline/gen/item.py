@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from functools import lru_cache
+from hashlib import sha512
 from math import ceil, log
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -45,6 +46,8 @@ SCENARIO_TOOLS = {
 }
 FAMILIES = {"fs": "file_ops", "web": "web_search", "code": "code_exec"}
 FIRST_DAY = date(2024, 3, 1)
+# The worlds' possible todays, written once per process rather than once per item.
+TODAYS = tuple((FIRST_DAY + timedelta(days=d)).isoformat() for d in range(640))
 T = TypeVar("T")
 
 
@@ -119,8 +122,17 @@ class ItemRandom(random.Random):
 
 
 def item_rng(seed: int, index: int) -> random.Random:
+    """`ItemRandom(f"{seed}:generate:{index}")`, seeded the way `random.Random.seed`
+    seeds from a str (version 2: the UTF-8 bytes followed by their SHA-512, as one
+    int), without the Python-level `__init__` and `seed` frames around the C seeding
+    (tests check the state is the same)."""
     # Seeded content generation, not security: the same seed must give the same data.
-    return ItemRandom(f"{seed}:{STAGE}:{index}")
+    key = f"{seed}:{STAGE}:{index}".encode()
+    rng = ItemRandom.__new__(ItemRandom)
+    super(random.Random, rng).seed(int.from_bytes(key + sha512(key).digest()))
+    # What `random.Random.seed` sets after seeding (typeshed does not declare it).
+    rng.gauss_next = None  # type: ignore[attr-defined]
+    return rng
 
 
 def item_id(index: int) -> str:
@@ -206,8 +218,19 @@ def _metadata(
     return meta
 
 
-def generate_item(params: Params, index: int, student: Counter | None = None) -> dict[str, Any]:
-    """The item at `index`; `student` only measures long-context prompts."""
+def _tools_list(scenario: str) -> list[dict[str, Any]]:
+    registry = load_registry()
+    return [registry.get(name) for name in SCENARIO_TOOLS[scenario]]
+
+
+def generate_item(
+    params: Params,
+    index: int,
+    student: Counter | None = None,
+    tools: Callable[[str], Any] = _tools_list,
+) -> dict[str, Any]:
+    """The item at `index`; `student` only measures long-context prompts; `tools` gives
+    the scenario's tool list (`item_line` passes the one serialised per process)."""
     gen = params.generate
     s = slot(gen, params.seed, index)
     rng = item_rng(params.seed, index)
@@ -221,7 +244,7 @@ def generate_item(params: Params, index: int, student: Counter | None = None) ->
         request, answer, planned = ambiguity(rng, s.scenario, s.lang)
         sentences = []
     else:
-        today = (FIRST_DAY + timedelta(days=rng.randrange(640))).isoformat()
+        today = TODAYS[rng.randrange(len(TODAYS))]
         ctx = Ctx(rng, s.lang, s.structure, probe=s.locale_probe, today=today)
         outcome = _outcome(params, s, ctx)
         request, sentences = outcome.request, outcome.sentences
@@ -247,13 +270,11 @@ def generate_item(params: Params, index: int, student: Counter | None = None) ->
     text, gold = render.teacher_text(calls, sentences, answer, gen.format, encoded)
     metadata = _metadata(params, s, outcome, negative, len(sentences), planned)
     metadata["gold"] = render.gold_spans(text, gold)
-    registry = load_registry()
-    scenario = metadata["scenario"]
     return {
         "id": item_id(index),
         "prompt": prompt,
         "teacher_text": text,
-        "tools": [registry.get(name) for name in SCENARIO_TOOLS[scenario]],
+        "tools": tools(metadata["scenario"]),
         "messages": render.messages(prompt, calls, answer, encoded),
         "metadata": metadata,
     }
@@ -263,15 +284,12 @@ def generate_item(params: Params, index: int, student: Counter | None = None) ->
 def _tools_json(scenario: str) -> orjson.Fragment:
     """A scenario's tools as JSON: the same list for every item, so serialised once per
     process (orjson inserts a fragment's bytes as they are: the line is unchanged)."""
-    registry = load_registry()
-    return orjson.Fragment(orjson.dumps([registry.get(name) for name in SCENARIO_TOOLS[scenario]]))
+    return orjson.Fragment(orjson.dumps(_tools_list(scenario)))
 
 
 def item_line(params: Params, index: int, student: Counter | None = None) -> bytes:
     """`records.dumps(generate_item(params, index, student))`: the item's JSONL line."""
-    item = generate_item(params, index, student)
-    # `dict(item, tools=...)` keeps the key order: tools is replaced where it stands.
-    return records.dumps(dict(item, tools=_tools_json(item["metadata"]["scenario"])))
+    return records.dumps(generate_item(params, index, student, tools=_tools_json))
 
 
 def iter_items(

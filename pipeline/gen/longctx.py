@@ -4,8 +4,8 @@ The request stays findable: it comes last, after a marker line, and the
 distractors never contain the marker. Blocks are drawn from the pools with the
 item's RNG, so the filler has a high distinct-word ratio instead of a repeated
 word. Length is measured with the student tokenizer when there is one (a few
-encodes of the whole prompt, topping up the estimated shortfall), else in
-UTF-8 bytes.
+encodes of the whole prompt, topping up the estimated shortfall; a counter's
+`fewest_tokens` lower bound first, when it has one), else in UTF-8 bytes.
 """
 
 from __future__ import annotations
@@ -107,6 +107,11 @@ def wrap(
     # Roughly 3 characters per token for this kind of text; top up what is missing.
     filler = distractors(rng, tokens * 3)
     prompt = build(filler)
+    # A lower bound that reaches the target settles it without the exact count: the
+    # count is at least as large, so the loop below would stop at once (same prompt).
+    fewest = getattr(counter, "fewest_tokens", None)
+    if fewest is not None and fewest(prompt) >= tokens:
+        return prompt
     have = counter.count_tokens(prompt)
     while have < tokens:
         filler += "\n\n" + distractors(rng, (tokens - have) * 4)

@@ -14,7 +14,7 @@ import random
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 ROOTS = (
     "src", "lib", "app", "services", "packages", "internal", "pkg", "backend",
@@ -180,6 +180,13 @@ def config_value(rng: random.Random, kind: str) -> object:
         return rng.random() < 0.5
     low, high = _RANGES[kind]
     return rng.randint(low, high)
+
+
+@lru_cache(maxsize=16384)
+def days_before(today: str, days: int) -> str:
+    """The ISO date `days` before the ISO date `today`. Cached: an item's dates are
+    drawn within a year or two of one today, so the same pairs recur across items."""
+    return (date.fromisoformat(today) - timedelta(days=days)).isoformat()
 
 
 def iso_date(rng: random.Random) -> str:

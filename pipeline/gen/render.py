@@ -115,9 +115,22 @@ def gold_spans(text: str, gold: dict[str, list[Pair]]) -> dict[str, list[dict[st
             key: [{"chars": [s, e], "utf8": [s, e]} for s, e in pairs]
             for key, pairs in gold.items()
         }
-    utf8 = TextIndex(text).utf8
+    if not offsets or min(offsets) < 0 or max(offsets) > len(text):
+        utf8 = TextIndex(text).utf8  # raises on the offset out of bounds, as it always did
+        return {
+            key: [{"chars": [s, e], "utf8": [utf8(s), utf8(e)]} for s, e in pairs]
+            for key, pairs in gold.items()
+        }
+    # Each stretch between neighbouring offsets is encoded once, rather than the
+    # whole prefix per offset (`TextIndex.utf8`): the same byte offsets.
+    to_utf8: dict[int, int] = {}
+    char = byte = 0
+    for offset in sorted(set(offsets)):
+        byte += len(text[char:offset].encode())
+        char = offset
+        to_utf8[offset] = byte
     return {
-        key: [{"chars": [s, e], "utf8": [utf8(s), utf8(e)]} for s, e in pairs]
+        key: [{"chars": [s, e], "utf8": [to_utf8[s], to_utf8[e]]} for s, e in pairs]
         for key, pairs in gold.items()
     }
 

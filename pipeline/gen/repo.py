@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from functools import lru_cache
 
 from pipeline.gen import pools
 from pipeline.gen.contents import Body, make_body
@@ -40,18 +38,12 @@ class Repo:
         return sorted(p for p in self.files if p.rsplit("/", 1)[0] == directory)
 
 
-def _date(rng: random.Random, today: date) -> str:
-    return _days_before(today, rng.randint(1, 365))
-
-
-@lru_cache(maxsize=8192)
-def _days_before(today: date, days: int) -> str:
-    # Cached: an item's files are dated within a year of one today.
-    return (today - timedelta(days=days)).isoformat()
+def _date(rng: random.Random, today: str) -> str:
+    return pools.days_before(today, rng.randint(1, 365))
 
 
 def _add(
-    rng: random.Random, repo: Repo, f: RepoFile, today: date, taken: set[str], min_ints: int = 0
+    rng: random.Random, repo: Repo, f: RepoFile, today: str, taken: set[str], min_ints: int = 0
 ) -> Body:
     """Add a file drawn by `_fresh`; `taken` keeps the stems (paths without extension) in use."""
     modified = _date(rng, today)
@@ -86,29 +78,28 @@ def draw_repo(
     while sibling == main:
         sibling = pools.repo_dir(rng)
     repo = Repo(main, sibling)
-    day = date.fromisoformat(today)
     taken: set[str] = set()
     for kind in need:
         f = _fresh(rng, main, (kind,), taken)
-        _add(rng, repo, f, day, taken, min_ints if kind == "config" else 0)
+        _add(rng, repo, f, today, taken, min_ints if kind == "config" else 0)
     for _ in range(rng.randint(2, 4)):
-        _add(rng, repo, _fresh(rng, main, KINDS, taken), day, taken)
+        _add(rng, repo, _fresh(rng, main, KINDS, taken), today, taken)
     sub = f"{main}/{rng.choice(pools.SUBDIRS)}"
     for _ in range(rng.randint(1, 2)):
-        _add(rng, repo, _fresh(rng, sub, KINDS, taken), day, taken)
+        _add(rng, repo, _fresh(rng, sub, KINDS, taken), today, taken)
     for _ in range(rng.randint(1, 3)):
-        _add(rng, repo, _fresh(rng, sibling, KINDS, taken), day, taken)
+        _add(rng, repo, _fresh(rng, sibling, KINDS, taken), today, taken)
     if hidden if hidden is not None else rng.random() < 0.4:
         name = rng.choice((".env.example", ".local.yaml", ".tool-versions", ".editorconfig"))
         path = f"{main}/{name}"
         content = pools.hidden_content(rng, name)
-        repo.files[path] = File(path, _date(rng, day), content=content)
+        repo.files[path] = File(path, _date(rng, today), content=content)
     configs = repo.of_kind("config", main)
     if configs and (link if link is not None else rng.random() < 0.25):
         target = rng.choice(configs).file.path
         path = f"{main}/current.{target.rsplit('.', 1)[1]}"
         if path not in repo.files:
-            repo.files[path] = File(path, _date(rng, day), link=target)
+            repo.files[path] = File(path, _date(rng, today), link=target)
     return repo
 
 

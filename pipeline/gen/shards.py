@@ -1,16 +1,16 @@
 """Running the generator over a shard of the index range, and merging shards.
 
 Workers return serialized lines (bytes), which are cheaper to send between
-processes than item dicts. The student tokenizer is loaded only when the
-indices hold a long-context item (it counts their tokens): before a local
-pool forks, so that the workers share one load.
+processes than item dicts. Long-context items need their prompts' student
+tokens counted: a lower bound from the pre-tokenizer alone settles that for
+the default targets, and the tokenizer is loaded only where it does not.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ import orjson
 from pipeline import records
 from pipeline.gen.item import item_line
 from pipeline.gen.plan import holds_long_context
+from pipeline.gen.pretokens import piece_counter
 from pipeline.parallel import map_chunks, progress, shard_path, shard_range, worker_state
 from pipeline.params import Params
 from pipeline.student import Student, fingerprint
@@ -29,20 +30,36 @@ NO_TOKENIZER = {"id": "none", "sha256": "", "normalizer": NORMALIZER}
 
 
 class LazyStudent:
-    """Loads the tokenizer on first use, or when `load` is called: only in a
-    process whose indices hold a long-context item (see `_worker`)."""
+    """Counts student tokens for long-context prompts: a lower bound first
+    (`fewest_tokens`, from the pre-tokenizer alone, see `pipeline.gen.pretokens`),
+    the tokenizer itself loaded only when a prompt needs its exact count."""
 
     def __init__(self, directory: str) -> None:
         self.directory = directory
         self._student: Student | None = None
+        self._pieces: Callable[[str], int] | None = None
 
     def load(self) -> Student:
         if self._student is None:
             self._student = Student(self.directory)
         return self._student
 
+    def prepare(self) -> Callable[[str], int]:
+        """The lower bound's counter, built now (0 for every text when there is none)."""
+        if self._pieces is None:
+            self._pieces = piece_counter(self.directory) or _no_bound
+        return self._pieces
+
+    def fewest_tokens(self, text: str) -> int:
+        """At most `count_tokens(text)`, without loading the tokenizer."""
+        return self.prepare()(text)
+
     def count_tokens(self, text: str) -> int:
         return self.load().count_tokens(text)
+
+
+def _no_bound(text: str) -> int:
+    return 0
 
 
 def tokenizer_state(params: Params) -> tuple[LazyStudent | None, dict[str, Any]]:
@@ -84,11 +101,12 @@ def plan_of(params: Params) -> dict[str, Any]:
 
 
 def _worker(params: Params, indices: range) -> tuple[Params, LazyStudent | None]:
-    """A worker's state. The tokenizer is loaded now when `indices` hold a
-    long-context item: built once before the pool forks, the workers share it."""
+    """A worker's state. The token counter's lower bound is built now when `indices`
+    hold a long-context item (before the pool forks, so the workers share it); the
+    tokenizer itself only if a prompt needs an exact count (see `LazyStudent`)."""
     student = tokenizer_state(params)[0]
     if student is not None and holds_long_context(params.generate, params.seed, indices):
-        student.load()
+        student.prepare()
     return params, student
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
 from functools import lru_cache
 
 from pipeline.gen import pools
@@ -281,7 +280,7 @@ def draw_finding(rng: random.Random, topic: Topic) -> Finding:
 
 def make_page(rng: random.Random, finding: Finding, lang: str, today: str, url: str = "") -> Page:
     t = finding.topic
-    published = (date.fromisoformat(today) - timedelta(days=rng.randint(1, 700))).isoformat()
+    published = pools.days_before(today, rng.randint(1, 700))
     heads = HEADINGS[lang]
     return Page(
         url=url or page_url(rng, t),

@@ -37,10 +37,14 @@ def test_bench_smoke_run_writes_every_figure(tmp_path: Path, qwen_dir: Path) -> 
     assert code == (0 if run["exit_codes_ok"] else 1)
     assert (run["total"], run["workers"]) == (24, 1)
     assert set(run["stages"]) == {"generate", "extract", "verify"}
-    for stage in run["stages"].values():
+    for name, stage in run["stages"].items():
         assert stage["seconds"] > 0 and stage["items_per_s"] > 0
         assert 50 < stage["peak_rss_mb"] < 2000
-        assert stage["tokenizer_load_s"] > 0  # every stage loads the tokenizer at least once
+        if name == "generate":
+            # Its three long-context prompts are settled by the pre-token lower bound.
+            assert stage["tokenizer_load_s"] == 0
+        else:
+            assert stage["tokenizer_load_s"] > 0  # extract and verify load it at least once
         assert stage["cpu_s"] > 0
         # What the user waits for: start-up, imports and tokenizer loads included.
         assert stage["seconds"] == stage["wall_s"]
@@ -143,12 +147,19 @@ def test_stage_child_in_process(
     tmp_path: Path, qwen_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The child's own code path (it normally runs in a subprocess), with the patch undone."""
-    monkeypatch.setattr(Student, "__init__", Student.__init__)
+    unpatched = {"__init__": Student.__init__, "bytebpe": Student.bytebpe}
+    for name, method in unpatched.items():
+        monkeypatch.setattr(Student, name, method)
     data = bench.bench_params(base_params(), tmp_path, total=12, workers=1, tokenizer_dir=qwen_dir)
     params = tmp_path / "params.yaml"
     params.write_text(yaml.safe_dump(data), "utf-8")
     log = tmp_path / "loads"
-    figures = bench_child.run_stage("generate", str(params), str(log))
+    # Generate loads no tokenizer (the pre-token bound settles its long-context
+    # prompts): its output feeds extract, the child stage whose loads are timed.
+    assert bench_child.run_stage("generate", str(params), str(log))["tokenizer_load_s"] == 0
+    for name, method in unpatched.items():
+        monkeypatch.setattr(Student, name, method)  # one timing patch per run, not two
+    figures = bench_child.run_stage("extract", str(params), str(log))
     assert figures["exit_code"] == 0
     assert figures["tokenizer_load_s"] > 0
     assert figures["main_s"] > figures["tokenizer_load_s"]

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import json
 import random
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline import records
 from pipeline.gen import pools
 from pipeline.gen.contents import _scalar, make_body
-from pipeline.gen.item import SCENARIO_TOOLS, ItemRandom, generate_item, item_line
+from pipeline.gen.item import (
+    FIRST_DAY,
+    SCENARIO_TOOLS,
+    TODAYS,
+    ItemRandom,
+    generate_item,
+    item_line,
+    item_rng,
+)
 from pipeline.gen.lang import locale_number
 from pipeline.gen.recipes.multi import _ints
 from pipeline.gen.render import flatten, gold_spans
@@ -18,7 +29,7 @@ from pipeline.gen.repo import Repo
 from pipeline.gen.site import _caveat, _setup, draw_finding, make_page
 from pipeline.gen.topics import draw_topic
 from pipeline.params import GenerateParams, Params
-from pipeline.spans import SpanError
+from pipeline.spans import SpanError, TextIndex
 from pipeline.world.fs_read import parse_structured
 from pipeline.world.paths import hidden
 
@@ -151,6 +162,60 @@ def test_gold_spans_give_the_byte_offsets_of_the_text(text: str) -> None:
             }
     with pytest.raises(SpanError):
         gold_spans(text, {"call_spans": [(0, n + 1)]})
+
+
+@given(
+    text=st.text(alphabet=st.sampled_from("ab é中😀\n"), max_size=30),
+    cuts=st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)), max_size=6),
+)
+def test_gold_spans_agree_with_the_text_index_on_any_text(
+    text: str, cuts: list[tuple[int, int]]
+) -> None:
+    """Offsets in any order, repeated or out of bounds: what `TextIndex.utf8` gives
+    per offset (or its error)."""
+    gold = {"call_spans": cuts, "args_spans": cuts[::-1]}
+    try:
+        utf8 = TextIndex(text).utf8
+        expected = {
+            key: [{"chars": [s, e], "utf8": [utf8(s), utf8(e)]} for s, e in pairs]
+            for key, pairs in gold.items()
+        }
+    except SpanError:
+        with pytest.raises(SpanError):
+            gold_spans(text, gold)
+        return
+    assert gold_spans(text, gold) == expected
+
+
+@given(seed=st.integers(-(2**70), 2**70), index=st.integers(0, 10**7))
+def test_the_item_rng_is_seeded_as_random_seeds_from_a_str(seed: int, index: int) -> None:
+    rng = item_rng(seed, index)
+    expected = ItemRandom(f"{seed}:generate:{index}")
+    assert type(rng) is ItemRandom
+    assert rng.getstate() == expected.getstate()
+    assert [rng.random() for _ in range(3)] == [expected.random() for _ in range(3)]
+    assert rng.gauss(0, 1) == expected.gauss(0, 1)
+
+
+@given(today=st.dates(min_value=date(2000, 3, 1)), days=st.integers(0, 800))
+def test_days_before_is_the_date_arithmetic(today: date, days: int) -> None:
+    expected = (today - timedelta(days=days)).isoformat()
+    assert pools.days_before(today.isoformat(), days) == expected
+
+
+def test_an_items_today_is_the_first_day_plus_its_first_draw() -> None:
+    """The table of todays gives what the date arithmetic on the item's first draw gives."""
+    params = Params(generate=GenerateParams(total=200))
+    worlds = 0
+    for index in range(200):
+        world = generate_item(params, index)["metadata"].get("world")
+        if world is None:
+            continue  # controls and ambiguity items draw no world
+        first = item_rng(params.seed, index).randrange(640)
+        assert world["today"] == (FIRST_DAY + timedelta(days=first)).isoformat()
+        worlds += 1
+    assert worlds > 150
+    assert len(TODAYS) == 640
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
