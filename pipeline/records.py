@@ -149,6 +149,13 @@ def _read_lines(handle: IO[bytes], max_line_bytes: int) -> Iterator[tuple[int, b
 def parse_line(raw: bytes) -> tuple[Any, str | None]:
     """Decode one line; returns (value, None) or (None, reason)."""
     try:
+        # orjson reads the bytes as they are (checking UTF-8 as strictly as Python):
+        # no str to build and encode back. A line it refuses goes the long way round,
+        # which names the problem.
+        return orjson.loads(raw), None
+    except orjson.JSONDecodeError:
+        pass
+    try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         return None, f"invalid UTF-8 at byte {exc.start}"
