@@ -55,6 +55,9 @@ TEXT_FIELDS = ("prompt", "teacher_text")
 # Deeper items are rejected: orjson writes at most 254 levels and recursive
 # consumers (jsonschema, above all) hit Python's recursion limit near 250.
 MAX_JSON_DEPTH = 64
+# Record lines run to tens of KB, past the default 8 KB buffer, which passes each one
+# straight to a write system call; a larger buffer writes many lines per call.
+WRITE_BUFFER_BYTES = 1 << 20
 _WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
 
 
@@ -395,7 +398,7 @@ class AtomicWriter:
             os.fchmod(fd, 0o666 & ~_umask())
         except OSError as exc:
             raise self._error(exc) from exc
-        self._handle = os.fdopen(fd, "wb")
+        self._handle = os.fdopen(fd, "wb", buffering=WRITE_BUFFER_BYTES)
         return self._handle
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:

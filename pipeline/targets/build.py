@@ -311,14 +311,19 @@ class Extractor:
         process masks too."""
         length = int(ids.size)
         calls = [c for i, c in enumerate(sequence["calls"]) if i not in skipped]
-        trained = [r for i, r in enumerate(sequence["assistant"]) if i not in quiet]
-        mask = np.frombuffer(_mask(length, trained), dtype=np.uint8)
-        labels = np.where(mask == 1, ids.astype("<i4"), -100).astype("<i4")
+        assistant = _mask(length, sequence["assistant"])
+        # Without quiet turns (the usual case) the loss is taken on every assistant turn.
+        trained = assistant
+        if quiet:
+            kept = [r for i, r in enumerate(sequence["assistant"]) if i not in quiet]
+            trained = _mask(length, kept)
+        labels = ids.astype("<i4")  # a copy: the loss-free tokens become -100 in it
+        labels[np.frombuffer(trained, dtype=np.uint8) == 0] = -100
         return ExportRow(
             id=str(prep.item["id"]),
-            input_ids=ids.astype("<i4").tobytes(),
+            input_ids=ids.astype("<i4", copy=False).tobytes(),
             labels=labels.tobytes(),
-            assistant=_mask(length, sequence["assistant"]),
+            assistant=assistant,
             tool_name=_mask(length, [c["name"] for c in calls]),
             tool_args=_mask(length, [c["args"] for c in calls]),
             integration=_mask(length, sequence["integration"]),
