@@ -93,7 +93,8 @@ class Reject:
 
 def dumps(obj: Any) -> bytes:
     """The one serialisation of a record line: compact, UTF-8, key order kept."""
-    return orjson.dumps(obj) + b"\n"
+    # orjson appends the newline itself: no second copy of a long line.
+    return orjson.dumps(obj, option=orjson.OPT_APPEND_NEWLINE)
 
 
 def make_header(
