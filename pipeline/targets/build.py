@@ -20,7 +20,7 @@ import orjson
 from pipeline.formats import CallParse, FormatError, Source, ToolSchemas, ingest
 from pipeline.parallel import worker_state
 from pipeline.records import Reject, dumps, parse_entries
-from pipeline.spans import Span, SpanError, TextIndex, TokenIndex, make_span
+from pipeline.spans import Span, SpanError, TextIndex, make_span
 from pipeline.student import Student
 from pipeline.targets.calls import call_record, judge_calls
 from pipeline.targets.encode import ArrayTokenIndex, Encoding, PieceEncoder
@@ -102,8 +102,20 @@ def _preview(item: dict[str, Any]) -> str:
     return orjson.dumps(item)[:200].decode("utf-8", errors="replace")
 
 
-def _span(index: TextIndex, tokens_: TokenIndex, span: CharRange | None) -> Span | None:
-    return make_span(index, tokens_, *span) if span is not None else None
+def _spans(index: TextIndex, tokens_: ArrayTokenIndex, ranges: list[CharRange | None]) -> list[Any]:
+    """`make_span` of every range (None stays None), the token ranges found with one
+    search for all (`cover_all`) instead of two per span. The spans are made in order,
+    so a range that cannot exist raises the error it raised one at a time."""
+    covered = tokens_.cover_all(ranges)
+    out: list[Span | None] = []
+    for span, tokens in zip(ranges, covered, strict=True):
+        if span is None:
+            out.append(None)
+            continue
+        made = make_span(index, None, *span)
+        made["tokens"] = list(tokens) if tokens is not None else None
+        out.append(made)
+    return out
 
 
 def _mask(length: int, ranges: list[list[int] | None]) -> bytes:
@@ -146,10 +158,18 @@ class Extractor:
         placement = place(
             text, prep.calls, prep.integration, prep.source.parsed.answer()[1], prep.layout
         )
-        calls = self._calls(prep, index, tok)
+        spans = _spans(
+            index,
+            tok,
+            [r for c in prep.calls for r in (c.name_span, c.args_span, c.call_span)]
+            + [(s, e) for s, e, _ in prep.integration.spans],
+        )
+        calls = self._calls(prep, spans)
         integration = [
-            {**make_span(index, tok, s, e), "grounded_fields": fields}
-            for s, e, fields in prep.integration.spans
+            {**span, "grounded_fields": fields}
+            for span, (_, _, fields) in zip(
+                spans[3 * len(prep.calls) :], prep.integration.spans, strict=True
+            )
         ]
         sequence = self._sequence(prep, placement, seq_tok, len(seq_enc))
         teacher_spans = [
@@ -174,10 +194,11 @@ class Extractor:
             prep.item["targets"]["call_like_text"] = len(prep.source.call_like)
         stats = self._stats(prep, teacher_spans, unaligned, sequence)
         skipped = set() if self.settings.train_failed_attempts else excluded_calls(prep.item)
-        row = self._row(prep, seq_enc.ids, sequence, skipped)
+        quiet = turns_of(prep.source.messages, skipped)
+        row = self._row(prep, seq_enc.ids, sequence, skipped, quiet)
         trainers = None
         if self.settings.exports:
-            trainers = self._trainers(prep, placement, seq_enc.ids, sequence, skipped, row)
+            trainers = self._trainers(prep, placement, seq_enc.ids, sequence, skipped, quiet, row)
         return Outcome(prep.line, dumps(prep.item), row, None, stats, trainers)
 
     def _trainers(
@@ -187,6 +208,7 @@ class Extractor:
         ids: np.ndarray,
         sequence: dict[str, Any],
         skipped: set[int],
+        quiet: set[int],
         row: ExportRow,
     ) -> TrainerRecords:
         """The trainer-native export lines of one item (pipeline/targets/trainers.py)."""
@@ -201,7 +223,7 @@ class Extractor:
             tools=prep.item.get("tools") or [],
             text=prep.layout.text,
             regions=prep.layout.regions,
-            quiet=turns_of(prep.source.messages, skipped),
+            quiet=quiet,
             spans=spans,
             eot=self.eot,
             messages_json=row.messages,
@@ -217,14 +239,13 @@ class Extractor:
         settings = self.settings
         return trainer_records(settings.exports, settings.validation_share, prep.item, view, arrays)
 
-    def _calls(self, prep: Prepared, index: TextIndex, tok: TokenIndex) -> list[dict[str, Any]]:
+    def _calls(self, prep: Prepared, spans: list[Span | None]) -> list[dict[str, Any]]:
+        """The call records; `spans` holds each call's name, args and call spans in turn."""
         out = []
         sources = prep.source.call_sources
         for i, call in enumerate(prep.calls):
             record = call_record(call)
-            record["name_span"] = _span(index, tok, call.name_span)
-            record["args_span"] = _span(index, tok, call.args_span)
-            record["call_span"] = _span(index, tok, call.call_span)
+            record["name_span"], record["args_span"], record["call_span"] = spans[3 * i : 3 * i + 3]
             if i < len(sources) and sources[i] is not None:
                 record["source"] = sources[i]
             out.append(record)
@@ -279,21 +300,30 @@ class Extractor:
 
     @staticmethod
     def _row(
-        prep: Prepared, ids: np.ndarray, sequence: dict[str, Any], skipped: set[int]
+        prep: Prepared,
+        ids: np.ndarray,
+        sequence: dict[str, Any],
+        skipped: set[int],
+        quiet: set[int],
     ) -> ExportRow:
-        """The training row; the turns of skipped calls (failed attempts) take no loss,
-        and their name and argument tokens leave the process masks too."""
+        """The training row; the turns of skipped calls (failed attempts, whose turns
+        are `quiet`) take no loss, and their name and argument tokens leave the
+        process masks too."""
         length = int(ids.size)
         calls = [c for i, c in enumerate(sequence["calls"]) if i not in skipped]
-        quiet = turns_of(prep.source.messages, skipped)
-        trained = [r for i, r in enumerate(sequence["assistant"]) if i not in quiet]
-        mask = np.frombuffer(_mask(length, trained), dtype=np.uint8)
-        labels = np.where(mask == 1, ids.astype("<i4"), -100).astype("<i4")
+        assistant = _mask(length, sequence["assistant"])
+        # Without quiet turns (the usual case) the loss is taken on every assistant turn.
+        trained = assistant
+        if quiet:
+            kept = [r for i, r in enumerate(sequence["assistant"]) if i not in quiet]
+            trained = _mask(length, kept)
+        labels = ids.astype("<i4")  # a copy: the loss-free tokens become -100 in it
+        labels[np.frombuffer(trained, dtype=np.uint8) == 0] = -100
         return ExportRow(
             id=str(prep.item["id"]),
-            input_ids=ids.astype("<i4").tobytes(),
+            input_ids=ids.astype("<i4", copy=False).tobytes(),
             labels=labels.tobytes(),
-            assistant=_mask(length, sequence["assistant"]),
+            assistant=assistant,
             tool_name=_mask(length, [c["name"] for c in calls]),
             tool_args=_mask(length, [c["args"] for c in calls]),
             integration=_mask(length, sequence["integration"]),

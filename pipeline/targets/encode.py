@@ -123,16 +123,25 @@ class PieceEncoder:
         by where the piece starts in its text (one vectorised add, on new arrays,
         so cached pieces stay as they are), and each text gets its slice. Three
         concatenations per batch instead of three per text."""
-        plans = self.pieces.encode(texts)
-        flat = [piece for plan in plans for piece in plan]
-        if not flat:
+        plans, found = self.pieces.encode_plans(texts)
+        parts = list(chain.from_iterable(plans))
+        if not parts:
             return [Encoding(np.zeros(0, dtype=np.int32), _EMPTY, _EMPTY) for _ in texts]
-        sizes = np.fromiter((p.ids.size for _, p in flat), dtype=np.int64, count=len(flat))
-        moved = np.repeat(np.fromiter((pos for pos, _ in flat), np.int64, len(flat)), sizes)
-        ids = np.concatenate([p.ids for _, p in flat])
-        starts = np.concatenate([p.starts for _, p in flat])
+        positions, texts_, _ = zip(*parts, strict=True)
+        # A plain piece is never an added token's text (the plan cuts those out), so
+        # one table serves both and every lookup runs at C speed; checked, not assumed.
+        added = self.pieces.added
+        if found.keys() & added.keys():
+            encodings = [added[t] if a else found[t] for _, t, a in parts]
+        else:
+            encodings = list(map({**found, **added}.__getitem__, texts_))
+        ids_, starts_, ends_ = zip(*encodings, strict=True)
+        sizes = np.fromiter(map(len, ids_), dtype=np.int64, count=len(ids_))
+        moved = np.repeat(np.array(positions, dtype=np.int64), sizes)
+        ids = np.concatenate(ids_)
+        starts = np.concatenate(starts_)
         starts += moved
-        ends = np.concatenate([p.ends for _, p in flat])
+        ends = np.concatenate(ends_)
         ends += moved
         per_text = np.fromiter(map(len, plans), dtype=np.int64, count=len(plans))
         piece_bounds = np.concatenate(([0], np.cumsum(per_text)))

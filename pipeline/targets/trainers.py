@@ -73,7 +73,7 @@ def filters(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _line(record: Any) -> bytes:
-    return orjson.dumps(record, option=orjson.OPT_SERIALIZE_NUMPY) + b"\n"
+    return orjson.dumps(record, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_APPEND_NEWLINE)
 
 
 def _tool_with_string_parameters(tool: Any) -> Any:
@@ -141,7 +141,9 @@ def axolotl_messages(view: ItemView) -> list[dict[str, Any]]:
         if message.get("role") != "assistant":
             record = {k: v for k, v in message.items() if k in ("role", "content", "name")}
             record["content"] = record.get("content") or ""
-            out.append({**record, "training": False, "training_detail": []})
+            record["training"] = False
+            record["training_detail"] = []
+            out.append(record)
             continue
         region = view.regions[turn] if turn < len(view.regions) else None
         trained = turn not in view.quiet

@@ -10,7 +10,7 @@ import orjson
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from pipeline.records import RecordError, RecordReader, Reject, nesting_exceeds
+from pipeline.records import RecordError, RecordReader, Reject, nesting_exceeds, parse_line
 
 HEADER = b'{"__header__": true, "schema_version": "2.0.0"}\n'
 LEGACY = b'{"__header__": true, "schema_version": "1.1.0"}\n'
@@ -97,3 +97,41 @@ def test_nesting_check_agrees_with_a_recursive_depth(value: Any, limit: int) -> 
 def test_blank_lines_are_skipped_even_first_in_a_headerless_file() -> None:
     assert verdicts(b"\n  \n" + orjson.dumps({"id": "a"}) + b"\n\n", require_header=False) == (1, 0)
     assert verdicts(b"", require_header=False) == (0, 0)
+
+
+def _parse_line_via_text(raw: bytes) -> tuple[Any, str | None]:
+    """`parse_line` as it was: decode to str first, then parse."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, f"invalid UTF-8 at byte {exc.start}"
+    try:
+        return orjson.loads(text), None
+    except orjson.JSONDecodeError as exc:
+        return None, f"invalid JSON ({exc.msg} at char {exc.pos})"
+
+
+utf8_edges = st.sampled_from(
+    [
+        b"\xed\xa0\x80",
+        b"\xc0\xaf",
+        b"\xf4\x90\x80\x80",
+        b"\xff",
+        b"\xe2\x82",
+        b"\xef\xbf\xbf",
+        b"\xc3\xa9",
+    ]
+)
+
+
+@given(
+    st.binary(max_size=40)
+    | json_values.map(orjson.dumps)
+    | st.tuples(json_values.map(orjson.dumps), utf8_edges, st.integers(0, 40)).map(
+        lambda t: t[0][: t[2]] + t[1] + t[0][t[2] :]
+    )
+)
+@example(b'"\xed\xa0\x80"')  # a UTF-8 surrogate: Python and orjson both refuse it
+def test_parsing_bytes_directly_gives_the_text_verdict(raw: bytes) -> None:
+    """Values and reasons are those of decoding the line to text first."""
+    assert parse_line(raw) == _parse_line_via_text(raw)

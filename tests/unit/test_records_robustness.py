@@ -301,7 +301,9 @@ def test_full_disk_leaves_no_partial_output(
     before = target.read_bytes()
     real_fdopen = os.fdopen
     monkeypatch.setattr(
-        records.os, "fdopen", lambda fd, mode: FullDisk(real_fdopen(fd, mode), 4096, on)
+        records.os,
+        "fdopen",
+        lambda fd, mode, **options: FullDisk(real_fdopen(fd, mode, **options), 4096, on),
     )
     many = ({**GOOD, "id": f"ctx-{i:06d}"} for i in range(1000))
     with pytest.raises(RecordError) as info:

@@ -134,3 +134,26 @@ def test_the_array_index_answers_as_the_list_index(tokenizer_dir: Path) -> None:
         for first in range(len(lists) + 1):
             for last in range(first, len(lists) + 1):
                 assert arrays.chars(first, last) == lists.chars(first, last)
+
+
+def test_spans_made_at_once_are_the_spans_made_one_by_one(tokenizer_dir: Path) -> None:
+    """The extractor's batched `_spans` gives what `make_span` gives per range over the
+    list index, and a range that cannot exist raises the same error, the first in order."""
+    from pipeline.spans import SpanError, TextIndex, make_span
+    from pipeline.targets.build import _spans
+
+    student = Student(tokenizer_dir)
+    for text, enc in zip(TEXTS, PieceEncoder(student.tokenizer).encode(TEXTS), strict=True):
+        index = TextIndex(text)
+        lists = TokenIndex(list(zip(enc.starts.tolist(), enc.ends.tolist(), strict=True)))
+        ranges: list[tuple[int, int] | None] = [None]
+        for start in range(0, len(text) + 1, 3):
+            ranges += [(start, end) for end in range(start, len(text) + 1, 5)] + [None]
+        expected = [make_span(index, lists, *r) if r is not None else None for r in ranges]
+        assert _spans(index, enc.token_index(), ranges) == expected
+        bad = [(0, 0), (1, 0), (0, len(text) + 1)]
+        with pytest.raises(SpanError) as one:
+            make_span(index, lists, 1, 0)
+        with pytest.raises(SpanError) as batched:
+            _spans(index, enc.token_index(), bad)
+        assert str(batched.value) == str(one.value)

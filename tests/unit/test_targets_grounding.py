@@ -120,3 +120,77 @@ def test_needles_are_each_leafs_needles_once_in_first_seen_order(results: list[o
     for result in results:
         walk(result, "")
     assert Grounder(results).needles == expected
+
+
+def _needles_written_out(
+    field: str, value: object, min_chars: int
+) -> list[tuple[str, str, object]]:
+    """The needles of one leaf as the rules in the module docstring give them, step by
+    step (the generator the module had before its fast path)."""
+    import re
+    from decimal import Decimal
+
+    from pipeline.targets.grounding import collapse
+
+    if value is None or isinstance(value, bool):
+        key = field.rsplit(".", 1)[-1]
+        word = {None: "(?:null|none)", True: "true", False: "false"}[value]
+        return [(field, "pattern", rf"(?i)(?<!\w){re.escape(key)}\W{{1,4}}{word}(?!\w)")]
+    text = (value if isinstance(value, str) else repr(value)).strip()
+    if re.match(r"^[-−]?\d+(?:\.\d+)?$", text):
+        number = Decimal(text.replace("−", "-"))
+        return [(field, "number", abs(number))] if number.is_finite() else []
+    url = re.match(r"^https?://([^/\s?#]+)(/[^/\s?#]*)?", text, re.IGNORECASE)
+    if url:
+        return [(field, "text", collapse(url.group(1) + (url.group(2) or "").rstrip("/")))]
+    date = re.match(r"^(\d{4})-(\d{2})-(\d{2})$", text)
+    if date:
+        y, m, d = date.groups()
+        return [(field, "text", s) for s in (text, f"{d}.{m}.{y}", f"{d}/{m}/{y}", f"{m}/{d}/{y}")]
+    lines = [line.strip() for line in text.split("\n")] if "\n" in text else [text]
+    if "\n" in text:
+        lines += [line[:-1] for line in lines if line.endswith(".")]
+    out = []
+    for piece in dict.fromkeys([text, *lines]):
+        if len(collapse(piece)) >= min_chars:
+            out.append((field, "text", collapse(piece)))
+    return out
+
+
+_leaf_values = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**6), 10**6)
+    | st.floats(allow_nan=False)
+    | st.sampled_from(
+        [
+            "321.00",
+            "−7",
+            " 2024-12-31 ",
+            "HTTPS://Example.org/a/b?x",
+            "«Hola».\n«Adiós».",
+            "a\n\nb.",
+        ]
+    )
+    | st.text(alphabet=" .\n-1aB/:é", max_size=12)
+)
+
+
+@given(
+    field=st.sampled_from(["result", "tls", "results.title", "a.b+c"]),
+    value=_leaf_values,
+    min_chars=st.integers(1, 4),
+)
+def test_leaf_needles_follow_the_rules_cached_or_not(
+    field: str, value: object, min_chars: int
+) -> None:
+    expected = _needles_written_out(field, value, min_chars)
+    assert [tuple(n) for n in leaf_needles(field, value, min_chars)] == expected
+    # A second call (from the cache, for the cached types) gives the same needles.
+    assert [tuple(n) for n in leaf_needles(field, value, min_chars)] == expected
+
+
+def test_the_cache_keeps_flags_and_numbers_apart() -> None:
+    assert leaf_needles("ok", True, 3)[0].kind == "pattern"
+    assert leaf_needles("ok", 1, 3)[0].kind == "number"
+    assert leaf_needles("ok", True, 3)[0].kind == "pattern"
