@@ -40,6 +40,11 @@ class Special:
         return self.offsets[local]
 
 
+# Characters around a token range (`Encoded.edges`): end of the token before,
+# start and end of the first token, start and end of the last, start of the next.
+Edges = tuple[int | None, int, int, int, int, int | None]
+
+
 class Encoded:
     """One text's encoding, stored as its pieces (`Pieces.cut`: plain and added,
     empty ones included) in parallel lists: first token, first character, the
@@ -96,6 +101,39 @@ class Encoded:
         start, end = self.encodings[i].token_to_chars(token - self.bases[i])
         shift = self.chars[i]
         return start + shift, end + shift
+
+    def edges(self, s: int, e: int) -> Edges:
+        """The characters around tokens [s, e), 0 <= s < e <= len: end of token s-1
+        (None for the first token), start and end of s and of e-1, start of e (None
+        past the last). A span's range usually lies in one piece: one `bisect` and
+        one call, not one per lookup (every span's cover check reads all six)."""
+        bases = self.bases
+        i = bisect_right(bases, s) - 1
+        j = i if e <= bases[i + 1] else bisect_right(bases, e - 1) - 1
+        first, last = self.encodings[i], self.encodings[j]
+        shift, last_shift = self.chars[i], self.chars[j]
+        first_start, first_end = first.token_to_chars(s - bases[i])
+        last_start, last_end = last.token_to_chars(e - 1 - bases[j])
+        if s == 0:
+            before = None
+        elif s > bases[i]:
+            before = first.token_to_chars(s - 1 - bases[i])[1] + shift
+        else:
+            before = self.at(s - 1)[1]
+        if e == self.length:
+            after = None
+        elif e < bases[j + 1]:
+            after = last.token_to_chars(e - bases[j])[0] + last_shift
+        else:
+            after = self.at(e)[0]
+        return (
+            before,
+            first_start + shift,
+            first_end + shift,
+            last_start + last_shift,
+            last_end + last_shift,
+            after,
+        )
 
     def ids(self, start: int, end: int) -> list[int]:
         out: list[int] = []
@@ -195,7 +233,9 @@ class Segmenter:
             return []
         table = self._token_bytes
         if table is not None:
-            return [decode_bytes(table, ids) for ids in slices]
+            # `decode_bytes` inlined: one call per span of every item.
+            join, token = b"".join, table.__getitem__
+            return [join(map(token, ids)).decode("utf-8", errors="replace") for ids in slices]
         return list(self.tokenizer.decode_batch(slices, skip_special_tokens=False))
 
 
@@ -249,21 +289,36 @@ def byte_table(tokenizer: Any, fast: ByteBPE) -> list[bytes] | None:
 def is_cover(encoded: Encoded, start: int, end: int, tokens: Sequence[int]) -> bool:
     """Whether tokens [s, e) is exactly the minimal cover of chars [start, end)."""
     s, e = tokens
-    n = encoded.length
-    if not 0 <= s < e <= n or start >= end:
+    if not 0 <= s < e <= encoded.length:
         return False
-    at = encoded.at
-    if at(s)[1] <= start or (s > 0 and at(s - 1)[1] > start):
-        return False
-    return at(e - 1)[0] < end and (e == n or at(e)[0] >= end)
+    return covers(encoded.edges(s, e), start, end)
+
+
+def covers(edges: Edges, start: int, end: int) -> bool:
+    """`is_cover` on the range's `Encoded.edges`."""
+    before, _, first_end, last_start, _, after = edges
+    return (
+        start < end
+        and first_end > start
+        and (before is None or before <= start)
+        and last_start < end
+        and (after is None or after >= end)
+    )
 
 
 def locate(encoded: Encoded, text: str, tokens: Sequence[int]) -> tuple[int, int] | None:
     """Where `text` lies inside the characters that tokens [s, e) cover, if it does."""
     s, e = tokens
-    if not 0 <= s < e <= encoded.length or not text:
+    if not 0 <= s < e <= encoded.length:
         return None
-    found = encoded.text.find(text, encoded.at(s)[0], encoded.at(e - 1)[1])
+    return find_within(encoded.text, text, encoded.edges(s, e))
+
+
+def find_within(whole: str, text: str, edges: Edges) -> tuple[int, int] | None:
+    """`locate` on the range's `Encoded.edges`."""
+    if not text:
+        return None
+    found = whole.find(text, edges[1], edges[4])
     return None if found < 0 else (found, found + len(text))
 
 
