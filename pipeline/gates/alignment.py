@@ -143,7 +143,8 @@ class Encoded:
             i = bisect_right(bases, token) - 1
             ids = cache.get(i)
             if ids is None:
-                ids = cache[i] = list(self.encodings[i].ids)
+                # Only ever sliced, never changed: the encoding's own list, no copy.
+                ids = cache[i] = self.encodings[i].ids
             local = token - bases[i]
             take = ids[local : local + (end - token)]
             out.extend(take)
