@@ -106,7 +106,8 @@ class Encoded:
         """The characters around tokens [s, e), 0 <= s < e <= len: end of token s-1
         (None for the first token), start and end of s and of e-1, start of e (None
         past the last). A span's range usually lies in one piece: one `bisect` and
-        one call, not one per lookup (every span's cover check reads all six)."""
+        one method call for all six, not one of each per offset (every span's
+        cover check reads them all)."""
         bases = self.bases
         i = bisect_right(bases, s) - 1
         j = i if e <= bases[i + 1] else bisect_right(bases, e - 1) - 1
