@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from itertools import chain
 from typing import Any, Generic, TypeVar
 
 from pipeline.bytebpe import ByteBPE
@@ -119,32 +120,56 @@ class Pieces(Generic[T]):
             for plan in plans
         ]
 
+    def cut(self, text: str) -> list[str]:
+        """`text` cut at its added tokens, as `re.split` gives it: plain, added,
+        plain, ..., plain (empty plain pieces kept, so added tokens sit at the odd
+        indices); `[text]` when not segmented."""
+        if not self.segmented or self._split is None:
+            return [text]
+        return self._split.split(text)
+
     def encode_plans(self, texts: Sequence[str]) -> tuple[list[list[Part]], dict[str, T]]:
         """Per text, its pieces (`plan`); and each plain piece's encoding by its text
         (an added token's is `added[text]`). For callers that walk the plans anyway."""
         plans = [self.plan(text) for text in texts]
-        found: dict[str, T] = {}
-        wanted: dict[str, None] = {}  # ordered set: the encode_batch input
-        for plan in plans:
-            for _, part, is_added in plan:
-                if is_added or part in found or part in wanted:
-                    continue
-                cached = self._cache.get(part)
-                if cached is None:
-                    wanted[part] = None
-                else:
-                    self._cache.move_to_end(part)
-                    found[part] = cached
+        plain = (part for plan in plans for _, part, is_added in plan if not is_added)
+        return plans, self._encode_parts(plain, {})
+
+    def encode_cuts(self, texts: Sequence[str]) -> tuple[list[list[str]], dict[str, T]]:
+        """Per text, its `cut`; and every piece's encoding by its text, the added
+        tokens' and an empty piece's included, so that a text's encodings are one
+        `map` over its cut (the verifier's way: no per-piece Python loop)."""
+        cuts = list(map(self.cut, texts))
+        # A plain piece never holds an added token's text (the split cuts at each
+        # one), so the two share a table. Not when unsegmented: a whole text may
+        # be exactly an added token's text, and is encoded as plain text then.
+        found: dict[str, T] = dict(self.added) if self.segmented else {}
+        return cuts, self._encode_parts(chain.from_iterable(cuts), found)
+
+    def _encode_parts(self, parts: Iterable[str], found: dict[str, T]) -> dict[str, T]:
+        """`found`, plus the encoding of each of `parts` it lacks: from the cache
+        or from one `encode_batch` over the rest, in first-seen order."""
+        wanted: list[str] = []  # the encode_batch input
+        cache = self._cache
+        for part in dict.fromkeys(parts):
+            if part in found:
+                continue
+            cached = cache.get(part)
+            if cached is None:
+                wanted.append(part)
+            else:
+                cache.move_to_end(part)
+                found[part] = cached
         if wanted:
             encodings = (
-                self.fast.encode_batch(list(wanted))
+                self.fast.encode_batch(wanted)
                 if self.fast is not None
-                else self.tokenizer.encode_batch(list(wanted), add_special_tokens=False)
+                else self.tokenizer.encode_batch(wanted, add_special_tokens=False)
             )
             for part, encoding in zip(wanted, encodings, strict=True):
                 found[part] = piece = self._convert(encoding)
                 if len(part) >= CACHE_MIN_CHARS:
-                    self._cache[part] = piece
-                    if len(self._cache) > CACHE_MAX_ENTRIES:
-                        self._cache.popitem(last=False)
-        return plans, found
+                    cache[part] = piece
+                    if len(cache) > CACHE_MAX_ENTRIES:
+                        cache.popitem(last=False)
+        return found

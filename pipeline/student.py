@@ -406,11 +406,15 @@ def compile_template(source: str) -> Any:
         """`message.role` on a dict: Jinja tries the Python attribute first, which
         raises (and is caught) for every key of every message. A plain dict's
         attributes are exactly its class's, so a name that is not one of them is
-        looked up as a key straight away; anything else goes the usual way."""
+        looked up as a key straight away, and is undefined when it is not a key
+        (`message.tool_calls` of a plain answer); anything else goes the usual way."""
 
         def getattr(self, obj: Any, attribute: str) -> Any:
-            if type(obj) is dict and attribute not in _DICT_ATTRIBUTES and attribute in obj:
-                return obj[attribute]
+            if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+                if attribute in obj:
+                    return obj[attribute]
+                # What the usual way ends in, without raising twice on the way.
+                return self.undefined(obj=obj, name=attribute)
             return super().getattr(obj, attribute)
 
     trusted = source == chat_template()

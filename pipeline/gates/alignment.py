@@ -17,10 +17,11 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Sequence
+from itertools import accumulate
 from typing import Any
 
 from pipeline.bytebpe import ByteBPE, byte_decoder, same_encoding
-from pipeline.encoding import CACHE_MAX_ENTRIES, CACHE_MIN_CHARS, Part, Pieces
+from pipeline.encoding import CACHE_MAX_ENTRIES, CACHE_MIN_CHARS, Pieces
 
 
 class Special:
@@ -39,52 +40,52 @@ class Special:
         return self.offsets[local]
 
 
+# Characters around a token range (`Encoded.edges`): end of the token before,
+# start and end of the first token, start and end of the last, start of the next.
+Edges = tuple[int | None, int, int, int, int, int | None]
+
+
 class Encoded:
-    """One text's encoding, stored as its non-empty pieces in three parallel lists
-    (first token, first character, the piece's encoding); token lookups are
-    O(log pieces). Token ids and offsets are read from a piece's encoding only
-    when a span needs them: most pieces (a system turn with tool schemas, a long
-    prompt) only ever contribute their length."""
+    """One text's encoding, stored as its pieces (`Pieces.cut`: plain and added,
+    empty ones included) in parallel lists: first token, first character, the
+    piece's encoding; token lookups are O(log pieces). Token ids and offsets are
+    read from a piece's encoding only when a span needs them: most pieces (a
+    system turn with tool schemas, a long prompt) only ever contribute their length.
 
-    __slots__ = ("_ids", "bases", "chars", "encodings", "length", "plain", "text")
+    The lists are made by `map` and `accumulate` over the cut, not a Python
+    loop per piece: every text of every item is built, most never looked into.
+    An empty piece has the same first token as the next one, and `bisect_right`
+    passes over it, so lookups only land on pieces with tokens."""
 
-    def __init__(
-        self, text: str, plan: Sequence[Part], found: dict[str, Any], added: dict[str, Any]
-    ) -> None:
-        """`plan`: the text's pieces (`Pieces.plan`); `found`: a plain piece's encoding
-        by its text, `added`: an added token's."""
+    __slots__ = ("_ids", "bases", "chars", "encodings", "length", "pieces", "text")
+
+    def __init__(self, text: str, pieces: list[str], found: dict[str, Any]) -> None:
+        """`pieces`: the text's cut (`Pieces.cut`); `found`: each piece's encoding by
+        its text (`Pieces.encode_cuts`)."""
         self.text = text
-        bases: list[int] = []
-        chars: list[int] = []
-        encodings: list[Any] = []
-        # Every plain piece with its encoding, empty ones included (the reference check's).
-        plain: list[tuple[str, Any]] = []
-        tokens = 0
-        for pos, part, is_added in plan:
-            if is_added:
-                encoding = added[part]
-            else:
-                encoding = found[part]
-                plain.append((part, encoding))
-            size = len(encoding)
-            if size:
-                bases.append(tokens)
-                chars.append(pos)
-                encodings.append(encoding)
-                tokens += size
-        self.bases = bases
-        self.chars = chars
-        self.encodings = encodings
-        self.plain = plain
-        self.length = tokens
+        self.pieces = pieces
+        self.encodings = encodings = list(map(found.__getitem__, pieces))
+        # One more entry than pieces: the last is the text's length in tokens.
+        self.bases = list(accumulate(map(len, encodings), initial=0))
+        self.chars = list(accumulate(map(len, pieces), initial=0))
+        self.length = self.bases[-1]
         self._ids: dict[int, list[int]] = {}  # piece index -> its ids, read once
 
     def __len__(self) -> int:
         return self.length
 
+    @property
+    def plain(self) -> list[tuple[str, Any]]:
+        """Every non-empty plain piece with its encoding (the reference check's)."""
+        return [
+            (part, encoding)
+            for part, encoding in zip(self.pieces[::2], self.encodings[::2], strict=True)
+            if part
+        ]
+
     # `start` and `end` read one token's offsets straight from the piece's
     # Encoding (far cheaper than converting its offset list), with no helper
-    # call in between: every span's cover check makes four such lookups.
+    # call in between.
     def start(self, token: int) -> int:
         i = bisect_right(self.bases, token) - 1
         return self.encodings[i].token_to_chars(token - self.bases[i])[0] + self.chars[i]
@@ -92,6 +93,48 @@ class Encoded:
     def end(self, token: int) -> int:
         i = bisect_right(self.bases, token) - 1
         return self.encodings[i].token_to_chars(token - self.bases[i])[1] + self.chars[i]
+
+    def at(self, token: int) -> tuple[int, int]:
+        """Token `token`'s [start, end) characters: `start` and `end` in one lookup
+        (the span checks read both ends of a range)."""
+        i = bisect_right(self.bases, token) - 1
+        start, end = self.encodings[i].token_to_chars(token - self.bases[i])
+        shift = self.chars[i]
+        return start + shift, end + shift
+
+    def edges(self, s: int, e: int) -> Edges:
+        """The characters around tokens [s, e), 0 <= s < e <= len: end of token s-1
+        (None for the first token), start and end of s and of e-1, start of e (None
+        past the last). A span's range usually lies in one piece: one `bisect` and
+        one method call for all six, not one of each per offset (every span's
+        cover check reads them all)."""
+        bases = self.bases
+        i = bisect_right(bases, s) - 1
+        j = i if e <= bases[i + 1] else bisect_right(bases, e - 1) - 1
+        first, last = self.encodings[i], self.encodings[j]
+        shift, last_shift = self.chars[i], self.chars[j]
+        first_start, first_end = first.token_to_chars(s - bases[i])
+        last_start, last_end = last.token_to_chars(e - 1 - bases[j])
+        if s == 0:
+            before = None
+        elif s > bases[i]:
+            before = first.token_to_chars(s - 1 - bases[i])[1] + shift
+        else:
+            before = self.at(s - 1)[1]
+        if e == self.length:
+            after = None
+        elif e < bases[j + 1]:
+            after = last.token_to_chars(e - bases[j])[0] + last_shift
+        else:
+            after = self.at(e)[0]
+        return (
+            before,
+            first_start + shift,
+            first_end + shift,
+            last_start + last_shift,
+            last_end + last_shift,
+            after,
+        )
 
     def ids(self, start: int, end: int) -> list[int]:
         out: list[int] = []
@@ -101,7 +144,8 @@ class Encoded:
             i = bisect_right(bases, token) - 1
             ids = cache.get(i)
             if ids is None:
-                ids = cache[i] = list(self.encodings[i].ids)
+                # Only ever sliced, never changed: the encoding's own list, no copy.
+                ids = cache[i] = self.encodings[i].ids
             local = token - bases[i]
             take = ids[local : local + (end - token)]
             out.extend(take)
@@ -134,9 +178,8 @@ class Segmenter:
         # Encodings kept from earlier batches (Pieces' cross-batch cache): the
         # reference check encodes those afresh, and takes this batch's as they are.
         self._kept = {id(encoding) for encoding in self.pieces._cache.values()}
-        plans, found = self.pieces.encode_plans(texts)
-        added = self.pieces.added
-        return [Encoded(text, plan, found, added) for text, plan in zip(texts, plans, strict=True)]
+        cuts, found = self.pieces.encode_cuts(texts)
+        return [Encoded(text, cut, found) for text, cut in zip(texts, cuts, strict=True)]
 
     def _used(self, encoded: Sequence[Encoded]) -> dict[str, Any]:
         """Each plain piece of `encoded` that their batch encoded -> its encoding."""
@@ -158,7 +201,8 @@ class Segmenter:
         fast = self.pieces.fast
         if fast is None:
             return []
-        plain = (part for text in texts for _, part, added in self.pieces.plan(text) if not added)
+        # Segmented (there is a fast path): the plain pieces are every other one.
+        plain = (part for text in texts for part in self.pieces.cut(text)[::2] if part)
         # A piece found equal once is equal for good (both encoders are pure): long
         # ones (system turns with tool schemas, shared by many items) are remembered.
         parts = [part for part in dict.fromkeys(plain) if part not in self._agreed]
@@ -191,7 +235,9 @@ class Segmenter:
             return []
         table = self._token_bytes
         if table is not None:
-            return [decode_bytes(table, ids) for ids in slices]
+            # `decode_bytes` inlined: one call per span of every item.
+            join, token = b"".join, table.__getitem__
+            return [join(map(token, ids)).decode("utf-8", errors="replace") for ids in slices]
         return list(self.tokenizer.decode_batch(slices, skip_special_tokens=False))
 
 
@@ -245,25 +291,44 @@ def byte_table(tokenizer: Any, fast: ByteBPE) -> list[bytes] | None:
 def is_cover(encoded: Encoded, start: int, end: int, tokens: Sequence[int]) -> bool:
     """Whether tokens [s, e) is exactly the minimal cover of chars [start, end)."""
     s, e = tokens
-    n = len(encoded)
-    if not 0 <= s < e <= n or start >= end:
+    if not 0 <= s < e <= encoded.length:
         return False
-    first_ok = encoded.end(s) > start and (s == 0 or encoded.end(s - 1) <= start)
-    last_ok = encoded.start(e - 1) < end and (e == n or encoded.start(e) >= end)
-    return first_ok and last_ok
+    return covers(encoded.edges(s, e), start, end)
+
+
+def covers(edges: Edges, start: int, end: int) -> bool:
+    """`is_cover` on the range's `Encoded.edges`."""
+    before, _, first_end, last_start, _, after = edges
+    return (
+        start < end
+        and first_end > start
+        and (before is None or before <= start)
+        and last_start < end
+        and (after is None or after >= end)
+    )
 
 
 def locate(encoded: Encoded, text: str, tokens: Sequence[int]) -> tuple[int, int] | None:
     """Where `text` lies inside the characters that tokens [s, e) cover, if it does."""
     s, e = tokens
-    if not 0 <= s < e <= len(encoded) or not text:
+    if not 0 <= s < e <= encoded.length:
         return None
-    lo, hi = encoded.start(s), encoded.end(e - 1)
-    found = encoded.text.find(text, lo, hi)
+    return find_within(encoded.text, text, encoded.edges(s, e))
+
+
+def find_within(whole: str, text: str, edges: Edges) -> tuple[int, int] | None:
+    """`locate` on the range's `Encoded.edges`."""
+    if not text:
+        return None
+    found = whole.find(text, edges[1], edges[4])
     return None if found < 0 else (found, found + len(text))
 
 
 def valid_range(value: Any) -> bool:
+    """A [start, end] pair of ints, `bool` not being one. Called for every span
+    twice: parsed JSON's exact types are tried first, at C speed."""
+    if type(value) is list and len(value) == 2 and type(value[0]) is int and type(value[1]) is int:
+        return True
     return (
         isinstance(value, list)
         and len(value) == 2

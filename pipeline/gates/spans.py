@@ -14,7 +14,14 @@ from typing import Any
 
 import orjson
 
-from pipeline.gates.alignment import Encoded, Segmenter, is_cover, locate, valid_range
+from pipeline.gates.alignment import (
+    Encoded,
+    Segmenter,
+    covers,
+    find_within,
+    is_cover,
+    valid_range,
+)
 from pipeline.gates.calls import span_chars
 from pipeline.gates.judge import add
 
@@ -111,14 +118,20 @@ class SpanChecks:
             if not check_sequence:
                 continue
             slot = None
-            if sequence is not None and valid_range(seq_tokens):
-                found = locate(sequence, piece, seq_tokens)
+            if (
+                sequence is not None
+                and valid_range(seq_tokens)
+                and 0 <= seq_tokens[0] < seq_tokens[1] <= sequence.length
+            ):
+                # One lookup of the range's offsets for locating and for the cover.
+                edges = sequence.edges(seq_tokens[0], seq_tokens[1])
+                found = find_within(sequence.text, piece, edges)
                 if found is None and kind == "call":
                     rendered = same_call(sequence, piece, seq_tokens)
                     if rendered is not None:
                         piece = rendered
-                        found = locate(sequence, piece, seq_tokens)
-                if found is not None and is_cover(sequence, found[0], found[1], seq_tokens):
+                        found = find_within(sequence.text, piece, edges)
+                if found is not None and covers(edges, found[0], found[1]):
                     slot = self._queue(sequence, seq_tokens)
             pending.append(("sequence", piece, slot))
         if check_sequence:
@@ -136,9 +149,10 @@ class SpanChecks:
     def finish(self, prep: dict[str, Any]) -> None:
         counts = {"teacher": [0, 0], "sequence": [0, 0]}  # [checked, aligned]
         squash = self.segmenter.squash
+        decoded = self.decoded
         for level, piece, slot in prep["pending"]:
             counts[level][0] += 1
-            if slot is not None and squash(piece) in squash(self.decoded[slot]):
+            if slot is not None and squash(piece) in squash(decoded[slot]):
                 counts[level][1] += 1
         result = prep["result"]
         result["alignment"] = counts

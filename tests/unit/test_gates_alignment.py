@@ -79,6 +79,59 @@ def test_segmented_encoding_property(student: Student, parts: list[str]) -> None
     _same(segmenter, student, ["".join(parts)])
 
 
+PIECES = st.lists(
+    st.one_of(
+        st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12),
+        st.sampled_from(["<|im_start|>", "<|im_end|>", "<tool_call>", "\n", " ", ""]),
+    ),
+    max_size=6,
+)
+
+
+@given(PIECES)
+def test_fast_path_cover_and_locate_follow_their_definition(
+    student: Student, parts: list[str]
+) -> None:
+    """Through the fast path (empty pieces between added tokens included), every
+    token range and character range is a cover exactly when the definition over
+    the whole text's offsets says so, and `at` gives those offsets."""
+    text = "".join(parts)
+    (encoded,) = Segmenter(student.tokenizer, student.bytebpe()).encode_many([text])
+    whole = student.tokenizer.encode(text, add_special_tokens=False)
+    offsets = [tuple(o) for o in whole.offsets]
+    n = len(offsets)
+    assert len(encoded) == n
+    assert [encoded.at(t) for t in range(n)] == offsets
+    for s in range(n):
+        for e in range(s + 1, min(n, s + 4) + 1):
+            for start, end in {
+                (offsets[s][0], offsets[e - 1][1]),
+                (offsets[s][1] - 1, offsets[e - 1][0] + 1),
+            }:
+                expected = start < end and (
+                    offsets[s][1] > start
+                    and (s == 0 or offsets[s - 1][1] <= start)
+                    and offsets[e - 1][0] < end
+                    and (e == n or offsets[e][0] >= end)
+                )
+                assert is_cover(encoded, start, end, [s, e]) == expected
+            piece = text[offsets[s][0] : offsets[e - 1][1]]
+            found = locate(encoded, piece, [s, e])
+            assert (found is not None) == bool(piece)
+
+
+def test_valid_range_takes_ints_of_any_subclass_but_bool() -> None:
+    """The exact-type fast path and the general check agree."""
+    import enum
+
+    class Small(enum.IntEnum):
+        ONE = 1
+
+    assert valid_range([0, 3]) and valid_range([Small.ONE, 2])
+    assert not valid_range([True, 2]) and not valid_range([1, 2, 3]) and not valid_range((1, 2))
+    assert not valid_range([1.0, 2]) and not valid_range("12")
+
+
 def test_long_pieces_are_cached_and_the_cache_is_bounded(student: Student) -> None:
     segmenter = Segmenter(student.tokenizer)
     long_piece = "x " * 400
@@ -278,7 +331,9 @@ def test_reference_compares_the_encodings_the_checks_used(
     segmenter = Segmenter(student.tokenizer, fast)
     encoded = segmenter.encode_many(texts)
     # A fault in an encoding the checks read shows in the reference check...
-    shifted = encoded[0].encodings[1]
+    # Its cut: "", <|im_start|>, the plain piece, <|im_end|>, "".
+    assert encoded[0].pieces[2] == "user\nRead docs/a.md"
+    shifted = encoded[0].encodings[2]
     shifted.start_array = shifted.start_array + 1
     calls: list[list[str]] = []
     original = ByteBPE.encode_batch

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.gates import spanf1
 from pipeline.gates.integration import item_f1, tool_results
@@ -45,6 +48,52 @@ def test_earlier_value_spans_are_scored_by_containment_in_a_sentence() -> None:
     # Sentence gold, when present, is scored exactly and the values are not used.
     both = {**gold, "integration_spans": [span(5, 21)]}
     assert spanf1.compare(both, targets, cap=3)["integration"] == [1, 1, 3]
+
+
+def _counted(spans: Any) -> Counter[tuple[int, int]]:
+    """The scoring's definition, with `Counter` (what `compare` computes with dicts)."""
+    found: Counter[tuple[int, int]] = Counter()
+    for one in spans if isinstance(spans, list) else ():
+        chars = one.get("chars") if isinstance(one, dict) else None
+        ints = isinstance(chars, list) and len(chars) == 2 and all(type(c) is int for c in chars)
+        if ints and 0 <= chars[0] <= chars[1]:
+            found[(chars[0], chars[1])] += 1
+    return found
+
+
+SPANS = st.lists(
+    st.one_of(
+        st.builds(span, st.integers(0, 6), st.integers(0, 6)),
+        st.just({"chars": "x"}),
+        st.just({"chars": [1, True]}),
+    ),
+    max_size=6,
+)
+
+
+@given(SPANS, SPANS, SPANS, SPANS, st.integers(0, 4))
+def test_scores_equal_the_multiset_definition(
+    gold_names: list[Any], gold_spans: list[Any], names: list[Any], spans: list[Any], cap: int
+) -> None:
+    gold = {"tool_name_spans": gold_names, "integration_spans": gold_spans}
+    targets = {"calls": [{"name_span": s} for s in names], "integration_spans": spans}
+    scores = spanf1.compare(gold, targets, cap)
+    expected = _counted(gold_names)
+    predicted = _counted(names)
+    assert scores["name"] == [
+        sum((expected & predicted).values()),
+        sum(expected.values()),
+        sum(predicted.values()),
+    ]
+    expected = _counted(gold_spans)
+    if sum(expected.values()) > cap:
+        expected = Counter(sorted(expected.elements())[:cap])
+    predicted = _counted(spans)
+    assert scores["integration"] == [
+        sum((expected & predicted).values()),
+        sum(expected.values()),
+        sum(predicted.values()),
+    ]
 
 
 @pytest.mark.parametrize(

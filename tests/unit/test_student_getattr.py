@@ -31,6 +31,9 @@ def test_getattr_matches_jinja(obj: Any, name: str) -> None:
     ours = compile_template(chat_template()).environment.getattr(obj, name)
     theirs = Environment().getattr(obj, name)
     if isinstance(theirs, Undefined):
-        assert isinstance(ours, Undefined)
+        # The same undefined: its name and object make the message of a failed use.
+        assert type(ours) is type(theirs)
+        assert ours._undefined_name == theirs._undefined_name == name
+        assert ours._undefined_obj is theirs._undefined_obj is obj
     else:
         assert ours == theirs
