@@ -42,6 +42,9 @@ RANGE_KEYWORDS = frozenset(
     }
 )
 
+# Entries a per-worker memo keeps before it starts over (bounds its memory).
+MEMO_SIZE = 4096
+
 
 @dataclass
 class CallVerdict:
@@ -69,7 +72,10 @@ def span_chars(span: Any) -> tuple[int, int] | None:
     if not isinstance(chars, list) or len(chars) != 2:
         return None
     start, end = chars
-    # The type checks spelled out rather than a generator: called for every span twice.
+    # Plain ints (what JSON gives) first; the type checks spelled out rather than a
+    # generator: called for every span twice.
+    if type(start) is int and type(end) is int:
+        return (start, end) if 0 <= start <= end else None
     if (
         isinstance(start, int)
         and isinstance(end, int)
@@ -118,6 +124,7 @@ class Validators:
             for name in registry.names
         }
         self._offered: dict[bytes, Draft202012Validator | str] = {}
+        self._mismatch_memo: dict[bytes, list[str]] = {}
         # {tool: {top-level option: its schema maximum}}: what a range violation exceeds.
         self.maxima: dict[str, dict[str, float]] = {
             name: {
@@ -138,7 +145,24 @@ class Validators:
         return found
 
     def mismatches(self, tools: Any) -> list[str]:
-        """Offered tools whose definition differs from the current registry's."""
+        """Offered tools whose definition differs from the current registry's.
+
+        Remembered by the list's JSON bytes (a pure function of them): items offer a
+        few dozen distinct tool lists, each tool otherwise serialised for every item."""
+        if not isinstance(tools, list):
+            return self._mismatches(tools)
+        try:
+            key = orjson.dumps(tools)
+        except TypeError:  # not JSON (a non-string key): judged as it is
+            return self._mismatches(tools)
+        names = self._mismatch_memo.get(key)
+        if names is None:
+            if len(self._mismatch_memo) >= MEMO_SIZE:
+                self._mismatch_memo.clear()
+            names = self._mismatch_memo[key] = self._mismatches(tools)
+        return list(names)
+
+    def _mismatches(self, tools: Any) -> list[str]:
         names = []
         for tool in tools if isinstance(tools, list) else ():
             function = tool.get("function") if isinstance(tool, dict) else None

@@ -242,12 +242,17 @@ def _urls(text: str) -> Iterable[str]:
         yield from (m.group() for m in BARE_WWW.finditer(text))
 
 
-def scan_urls(text: str, allowlist: tuple[str, ...]) -> list[Finding]:
+@lru_cache(maxsize=65536)
+def url_allowed(url: str, allowlist: tuple[str, ...]) -> bool:
+    """Whether every host a parser could read from `url` is allowlisted (cached: the
+    worlds' addresses recur across items)."""
     allowed = normalized_allowlist(allowlist)
+    return all(host_allowed(h, allowed) for h in url_hosts(url.rstrip(".,;:!?)]}")))
+
+
+def scan_urls(text: str, allowlist: tuple[str, ...]) -> list[Finding]:
     return [
-        ("url_not_allowlisted", url[:80])
-        for url in _urls(text)
-        if not all(host_allowed(h, allowed) for h in url_hosts(url.rstrip(".,;:!?)]}")))
+        ("url_not_allowlisted", url[:80]) for url in _urls(text) if not url_allowed(url, allowlist)
     ]
 
 
