@@ -17,6 +17,7 @@ import orjson
 import referencing.exceptions
 from jsonschema import Draft202012Validator
 
+from pipeline.gates.schemacheck import Check, compile_check
 from pipeline.gates.toolschema import UnusableSchema, usable_schema
 from pipeline.tools.registry import Registry
 
@@ -125,6 +126,8 @@ class Validators:
         }
         self._offered: dict[bytes, Draft202012Validator | str] = {}
         self._mismatch_memo: dict[bytes, list[str]] = {}
+        # id of a validator kept above -> its plain-Python validity test (or None).
+        self._checks: dict[int, Check | None] = {}
         # {tool: {top-level option: its schema maximum}}: what a range violation exceeds.
         self.maxima: dict[str, dict[str, float]] = {
             name: {
@@ -207,6 +210,8 @@ class Validators:
             return verdict
         if isinstance(validator, str):
             return _unusable(verdict, name, validator)
+        if self._valid_without_jsonschema(validator, arguments):
+            return verdict
         try:
             errors = list(validator.iter_errors(arguments))
         except _SCHEMA_FAILURES as exc:
@@ -217,6 +222,15 @@ class Validators:
             verdict.range_error = verdict.range_error or error.validator in RANGE_KEYWORDS
         verdict.schema_errors.sort()
         return verdict
+
+    def _valid_without_jsonschema(self, validator: Draft202012Validator, arguments: Any) -> bool:
+        """Whether the schema's plain-Python test passes the arguments: jsonschema would
+        find no error then (`pipeline.gates.schemacheck`); any other call is its to judge."""
+        key = id(validator)  # every validator stays referenced by this object
+        if key not in self._checks:
+            self._checks[key] = compile_check(validator.schema)
+        check = self._checks[key]
+        return check is not None and check(arguments)
 
 
 def _unusable(verdict: CallVerdict, name: str, problem: str) -> CallVerdict:
