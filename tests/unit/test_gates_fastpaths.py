@@ -14,8 +14,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.gates import checks, grounding, privacy
+from pipeline.gates import checks, grounding, integration, privacy
 from pipeline.gates.calls import Validators, span_chars
+from pipeline.gates.session import session_of
 from pipeline.tools.registry import load_registry
 from pipeline.world import World, web_search
 
@@ -174,3 +175,47 @@ def test_web_search_matches_whole_words_in_date_order() -> None:
     # "redis" is a substring of "Redistribution", never a word of it.
     got = [r["url"] for r in web_search.execute(world, {"q": "redis"})["results"]]
     assert got == ["https://example.org/d", "https://example.org/a", "https://example.org/b"]
+
+
+def test_integration_reads_the_contents_the_session_parsed() -> None:
+    answer = "There are 3 files, among them src/a.py, says the listing."
+    item = {
+        "messages": [
+            {"role": "user", "content": "How many files are in src?"},
+            {
+                "role": "assistant",
+                "content": "",
+                "tool_calls": [{"function": {"name": "fs.list", "arguments": '{"dir": "src"}'}}],
+            },
+            {"role": "tool", "content": '{"ok": true, "count": 3, "results": ["src/a.py"]}'},
+            {"role": "tool", "content": "a response no call asked for"},
+            {"role": "tool", "content": '{"name": "fs.list", "content": {"count": 12}}'},
+            {"role": "assistant", "content": answer},
+        ]
+    }
+    targets = {"integration_spans": [{"chars": [0, len(answer)]}]}
+    session = session_of(item)
+    assert session.results == integration.tool_results(item, {})
+    assert session.results[1:] == ["a response no call asked for", {"count": 12}]
+    assert session.turns[0].response is session.results[0]
+    shared = integration.item_f1(item, {}, targets, answer, ["fs.list"], session.results)
+    assert shared == integration.item_f1(item, {}, targets, answer, ["fs.list"])
+    assert shared["lax"] == 1
+    # Without tool messages the generator's flat fields are read, and the session's
+    # list is left as it was.
+    bare = {"messages": [{"role": "user", "content": "hi"}]}
+    flat = {"tool_result_fields": {"count": 3}}
+    results = session_of(bare).results
+    assert integration.tool_results(bare, flat, results) == [{"count": 3}]
+    assert results == []
+
+
+def test_a_text_lowered_once_gives_the_same_findings() -> None:
+    text = (
+        "AWS_SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEYab' and "
+        "xoxb-123456789012-abcdefghijkl at WWW.evil.com and https://example.org/x"
+    )
+    assert privacy.scan_secrets(text, text.lower()) == privacy.scan_secrets(text)
+    assert privacy.scan_secrets(text)  # the sample holds secrets
+    assert privacy.scan_urls(text, ALLOW, text.lower()) == privacy.scan_urls(text, ALLOW)
+    assert privacy.scan_urls(text, ALLOW) == [("url_not_allowlisted", "WWW.evil.com")]
