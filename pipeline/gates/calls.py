@@ -17,6 +17,7 @@ import orjson
 import referencing.exceptions
 from jsonschema import Draft202012Validator
 
+from pipeline.gates.schemacheck import Check, compile_check
 from pipeline.gates.toolschema import UnusableSchema, usable_schema
 from pipeline.tools.registry import Registry
 
@@ -41,6 +42,9 @@ RANGE_KEYWORDS = frozenset(
         "maxItems",
     }
 )
+
+# Entries a per-worker memo keeps before it starts over (bounds its memory).
+MEMO_SIZE = 4096
 
 
 @dataclass
@@ -69,7 +73,10 @@ def span_chars(span: Any) -> tuple[int, int] | None:
     if not isinstance(chars, list) or len(chars) != 2:
         return None
     start, end = chars
-    # The type checks spelled out rather than a generator: called for every span twice.
+    # Plain ints (what JSON gives) first; the type checks spelled out rather than a
+    # generator: called for every span twice.
+    if type(start) is int and type(end) is int:
+        return (start, end) if 0 <= start <= end else None
     if (
         isinstance(start, int)
         and isinstance(end, int)
@@ -118,6 +125,9 @@ class Validators:
             for name in registry.names
         }
         self._offered: dict[bytes, Draft202012Validator | str] = {}
+        self._mismatch_memo: dict[bytes, list[str]] = {}
+        # id of a validator kept above -> its plain-Python validity test (or None).
+        self._checks: dict[int, Check | None] = {}
         # {tool: {top-level option: its schema maximum}}: what a range violation exceeds.
         self.maxima: dict[str, dict[str, float]] = {
             name: {
@@ -138,7 +148,24 @@ class Validators:
         return found
 
     def mismatches(self, tools: Any) -> list[str]:
-        """Offered tools whose definition differs from the current registry's."""
+        """Offered tools whose definition differs from the current registry's.
+
+        Remembered by the list's JSON bytes (a pure function of them): items offer a
+        few dozen distinct tool lists, each tool otherwise serialised for every item."""
+        if not isinstance(tools, list):
+            return self._mismatches(tools)
+        try:
+            key = orjson.dumps(tools)
+        except TypeError:  # not JSON (a non-string key): judged as it is
+            return self._mismatches(tools)
+        names = self._mismatch_memo.get(key)
+        if names is None:
+            if len(self._mismatch_memo) >= MEMO_SIZE:
+                self._mismatch_memo.clear()
+            names = self._mismatch_memo[key] = self._mismatches(tools)
+        return list(names)
+
+    def _mismatches(self, tools: Any) -> list[str]:
         names = []
         for tool in tools if isinstance(tools, list) else ():
             function = tool.get("function") if isinstance(tool, dict) else None
@@ -183,6 +210,8 @@ class Validators:
             return verdict
         if isinstance(validator, str):
             return _unusable(verdict, name, validator)
+        if self._valid_without_jsonschema(validator, arguments):
+            return verdict
         try:
             errors = list(validator.iter_errors(arguments))
         except _SCHEMA_FAILURES as exc:
@@ -193,6 +222,15 @@ class Validators:
             verdict.range_error = verdict.range_error or error.validator in RANGE_KEYWORDS
         verdict.schema_errors.sort()
         return verdict
+
+    def _valid_without_jsonschema(self, validator: Draft202012Validator, arguments: Any) -> bool:
+        """Whether the schema's plain-Python test passes the arguments: jsonschema would
+        find no error then (`pipeline.gates.schemacheck`); any other call is its to judge."""
+        key = id(validator)  # every validator stays referenced by this object
+        if key not in self._checks:
+            self._checks[key] = compile_check(validator.schema)
+        check = self._checks[key]
+        return check is not None and check(arguments)
 
 
 def _unusable(verdict: CallVerdict, name: str, problem: str) -> CallVerdict:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -48,8 +49,12 @@ def caws_line(prompt: Any) -> str:
     return prompt.split("\n", 1)[0] if isinstance(prompt, str) else ""
 
 
+@lru_cache(maxsize=4096)
 def caws_parses(line: str) -> bool:
-    """The prompt's first line is exactly one `{"caws": {...}}` object with integer fields."""
+    """The prompt's first line is exactly one `{"caws": {...}}` object with integer fields.
+
+    Cached: a set holds a few hundred distinct headers, and every item's line is read
+    twice (the label, and the request that follows it)."""
     try:
         obj = orjson.loads(line)
     except orjson.JSONDecodeError:

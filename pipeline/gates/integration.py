@@ -10,17 +10,24 @@ from pipeline.gates.calls import span_chars
 EVIDENCE_CHARS = 300
 
 
-def tool_results(item: dict[str, Any], metadata: dict[str, Any]) -> list[Any]:
+def tool_results(
+    item: dict[str, Any], metadata: dict[str, Any], parsed: list[Any] | None = None
+) -> list[Any]:
     """The tool messages' contents (parsed when JSON); the generator's flat fields otherwise.
 
     The messages are what the model is trained on, so a negative control, whose
-    results are empty or decoys there, is judged on exactly those.
+    results are empty or decoys there, is judged on exactly those. `parsed`: the
+    contents already parsed (`Session.results`), read instead of parsing them again.
     """
-    results = [
-        grounding.parse_content(m.get("content"))
-        for m in item.get("messages") or ()
-        if isinstance(m, dict) and m.get("role") == "tool"
-    ]
+    results = (
+        list(parsed)
+        if parsed is not None
+        else [
+            grounding.parse_content(m.get("content"))
+            for m in item.get("messages") or ()
+            if isinstance(m, dict) and m.get("role") == "tool"
+        ]
+    )
     if not results and isinstance(metadata.get("tool_result_fields"), dict):
         results.append(metadata["tool_result_fields"])
     return results
@@ -32,9 +39,10 @@ def item_f1(
     targets: dict[str, Any],
     teacher: str,
     tools: list[str],
+    parsed: list[Any] | None = None,
 ) -> dict[str, Any]:
     """Lax and strict F1, with every span's grounded keys and the strict keys no span used."""
-    needles = grounding.result_needles(tool_results(item, metadata))
+    needles = grounding.result_needles(tool_results(item, metadata, parsed))
     strict_needles = [n for n in needles if n.key in grounding.STRICT_KEYS]
     spans: list[dict[str, Any]] = []
     for span in targets.get("integration_spans") or ():

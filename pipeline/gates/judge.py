@@ -233,7 +233,7 @@ def judge_item(line: int, item: dict[str, Any], validators: Validators, s: Setti
         add(result, "multicall_missing_args")
     if eligible:
         names = sorted({str(c.get("name")) for c in (sequence or calls) if c.get("name")})
-        result["f1"] = item_f1(item, metadata, targets, teacher, names)
+        result["f1"] = item_f1(item, metadata, targets, teacher, names, session.results)
         if result["f1"]["lax"] == 0:
             add(result, "ungrounded_lax")
         if result["f1"]["strict"] == 0 and not s.standalone:  # strict needs field names

@@ -235,24 +235,32 @@ def host_allowed(host: str | None, allowlist: Sequence[str]) -> bool:
     return any(host == allowed or host.endswith("." + allowed) for allowed in allowlist)
 
 
-def _urls(text: str) -> Iterable[str]:
+def _urls(text: str, lowered: str | None = None) -> Iterable[str]:
     if "://" in text:
         yield from (m.group() for m in URL.finditer(text))
-    if "www." in text.lower():
+    if "www." in (text.lower() if lowered is None else lowered):
         yield from (m.group() for m in BARE_WWW.finditer(text))
 
 
-def scan_urls(text: str, allowlist: tuple[str, ...]) -> list[Finding]:
+@lru_cache(maxsize=65536)
+def url_allowed(url: str, allowlist: tuple[str, ...]) -> bool:
+    """Whether every host a parser could read from `url` is allowlisted (cached: the
+    worlds' addresses recur across items)."""
     allowed = normalized_allowlist(allowlist)
+    return all(host_allowed(h, allowed) for h in url_hosts(url.rstrip(".,;:!?)]}")))
+
+
+def scan_urls(text: str, allowlist: tuple[str, ...], lowered: str | None = None) -> list[Finding]:
+    """`lowered`: text.lower(), when the caller has it already."""
     return [
         ("url_not_allowlisted", url[:80])
-        for url in _urls(text)
-        if not all(host_allowed(h, allowed) for h in url_hosts(url.rstrip(".,;:!?)]}")))
+        for url in _urls(text, lowered)
+        if not url_allowed(url, allowlist)
     ]
 
 
-def scan_secrets(text: str) -> list[Finding]:
-    lowered: str | None = None
+def scan_secrets(text: str, lowered: str | None = None) -> list[Finding]:
+    """`lowered`: text.lower(), when the caller has it already."""
     found: list[Finding] = []
     for detector, groups, caseless in DETECTORS:
         if caseless and lowered is None:
@@ -281,8 +289,10 @@ def scan_text(text: str, allowlist: tuple[str, ...]) -> list[Finding]:
         findings.extend(("pii_phone", mask(p)) for p in _phones(text))
     if any(s in form for s in _CARD_SHAPES):
         findings.extend(("pii_card", mask(c)) for c in _cards(text))
-    findings.extend(scan_secrets(text))
-    findings.extend(scan_urls(text, allowlist))
+    # Lower-cased once for the caseless secret literals and the bare www. addresses.
+    lowered = text.lower()
+    findings.extend(scan_secrets(text, lowered))
+    findings.extend(scan_urls(text, allowlist, lowered))
     return findings
 
 

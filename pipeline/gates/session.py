@@ -11,9 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-
 from pipeline.gates.checks import caws_parses
+from pipeline.gates.grounding import parse_content
 
 # A long-context prompt puts the request after a marker line ("Task:" ...).
 _MARKER = re.compile(r"(?m)^(?:Task|Tarea|Aufgabe|Tâche)\s?:\s*$")
@@ -64,18 +63,9 @@ class Session:
     request: str  # the user's words (without a CAWS line or long-context filler)
     turns: list[Turn] = field(default_factory=list)
     answer: str = ""
-
-
-def _json(text: Any) -> Any:
-    if not isinstance(text, str):
-        return text
-    try:
-        value = orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return text
-    if isinstance(value, dict) and set(value) == {"name", "content"}:
-        return value["content"]  # the hermes envelope
-    return value
+    # Every tool message's content, parsed, in order (a response without a call too):
+    # integration F1 reads them, parsed once for both.
+    results: list[Any] = field(default_factory=list)
 
 
 def request_text(user: str) -> str:
@@ -99,12 +89,15 @@ def session_of(item: dict[str, Any]) -> Session:
             for call in m.get("tool_calls") or ():
                 function = call.get("function", call) if isinstance(call, dict) else None
                 if isinstance(function, dict):
-                    args = _json(function.get("arguments"))
+                    args = parse_content(function.get("arguments"))
                     turn = Turn(str(function.get("name")), args, None)
                     session.turns.append(turn)
                     pending.append(turn)
             if not m.get("tool_calls") and isinstance(m.get("content"), str):
                 session.answer = m["content"]
-        elif role == "tool" and pending:
-            pending.pop(0).response = _json(m.get("content"))
+        elif role == "tool":
+            response = parse_content(m.get("content"))
+            session.results.append(response)
+            if pending:
+                pending.pop(0).response = response
     return session

@@ -116,23 +116,30 @@ class World:
     @classmethod
     def from_json(cls, data: Any) -> World:
         obj = _mapping(data, "world")
-        today = _date(obj.get("today"), "world.today")
+        today = obj.get("today")
+        if not (isinstance(today, str) and _is_date(today)):
+            today = _date(today, "world.today")
+        # A field's name (a repr) is built only when its value fails: a world is read
+        # for every item it is replayed for, and is nearly always valid.
         files: dict[str, File] = {}
         for p, v in _mapping(obj.get("files", {}), "world.files").items():
-            files[_text(p, f"world.files key {p!r}")] = _file(p, v)
+            files[p if isinstance(p, str) else _text(p, f"world.files key {p!r}")] = _file(p, v)
         pages: dict[str, Page] = {}
         for u, v in _mapping(obj.get("pages", {}), "world.pages").items():
             pages[_address(u, "world.pages key")] = _page(u, v)
+        redirects: dict[str, str] = {}
+        for k, v in _mapping(obj.get("redirects", {}), "world.redirects").items():
+            key = _address(k, "world.redirects key")
+            redirects[key] = (
+                v
+                if isinstance(v, str) and _is_address(v)
+                else _address(v, f"world.redirects[{k!r}]")
+            )
         return cls(
             today=today,
             files=MappingProxyType(files),
             pages=MappingProxyType(pages),
-            redirects=MappingProxyType(
-                {
-                    _address(k, "world.redirects key"): _address(v, f"world.redirects[{k!r}]")
-                    for k, v in _mapping(obj.get("redirects", {}), "world.redirects").items()
-                }
-            ),
+            redirects=MappingProxyType(redirects),
             faults=tuple(
                 _fault(f, f"world.faults[{i}]")
                 for i, f in enumerate(_list(obj.get("faults", []), "world.faults"))
@@ -181,12 +188,18 @@ def _text(value: Any, where: str) -> str:
 def _address(value: Any, where: str) -> str:
     """An absolute http(s) address: search filters and redirects need its host."""
     text = _text(value, where)
-    if _PLAIN_ADDRESS.fullmatch(text):
-        return text
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if not _is_address(text):
         raise WorldError(f"{where}: expected an http(s) address, got {text!r}")
     return text
+
+
+@lru_cache(maxsize=65536)
+def _is_address(text: str) -> bool:
+    """Whether `_address` accepts a string (cached: the worlds' addresses recur)."""
+    if _PLAIN_ADDRESS.fullmatch(text):
+        return True
+    parts = urlsplit(text)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def _date(value: Any, where: str) -> str:

@@ -88,9 +88,15 @@ def terms(text: str) -> list[str]:
     return list(dict.fromkeys(w for w in _WORD.findall(text.casefold()) if w not in STOP_WORDS))
 
 
-def _haystack(page: Page) -> set[str]:
-    text = " ".join([page.title, page.snippet, *(s.heading for s in page.sections)])
-    return set(_WORD.findall(text.casefold()))
+def _haystack(page: Page) -> str:
+    """The casefolded text a page is matched on: title, first section, headings."""
+    return " ".join([page.title, page.snippet, *(s.heading for s in page.sections)]).casefold()
+
+
+def _holds(haystack: str, wanted: list[str]) -> bool:
+    """Whether every term is a word of the haystack. A term that is not even a
+    substring cannot be a word, so most pages are refused without splitting."""
+    return all(term in haystack for term in wanted) and set(wanted) <= set(_WORD.findall(haystack))
 
 
 def _allowed(world: World, page: Page, args: dict[str, Any]) -> bool:
@@ -110,23 +116,21 @@ def _allowed(world: World, page: Page, args: dict[str, Any]) -> bool:
 
 def execute(world: World, args: dict[str, Any]) -> dict[str, Any]:
     wanted = terms(args["q"])
-    need = len(wanted)
-    scored = []
-    for page in world.pages.values():
-        if not _allowed(world, page, args):
-            continue
-        score = len(set(wanted) & _haystack(page))
-        if score >= need:
-            scored.append((score, page))
-    # Newest first among equal scores: ISO dates sort as text.
-    scored.sort(key=lambda sp: sp[1].url)
-    scored.sort(key=lambda sp: (sp[0], sp[1].published), reverse=True)
+    # A page matches when it holds every term, so every match has the same score.
+    scored = [
+        page
+        for page in world.pages.values()
+        if _allowed(world, page, args) and _holds(_haystack(page), wanted)
+    ]
+    # Newest first: ISO dates sort as text; the address breaks ties.
+    scored.sort(key=lambda p: p.url)
+    scored.sort(key=lambda p: p.published, reverse=True)
     top = scored[: args.get("top_k", DEFAULT_TOP_K)]
     return {
         "ok": True,
         "count": len(scored),
         "results": [
             {"url": p.url, "title": p.title, "snippet": p.snippet, "published": p.published}
-            for _, p in top
+            for p in top
         ],
     }
