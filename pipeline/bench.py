@@ -27,6 +27,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from subprocess import STDOUT
 from typing import Any
@@ -222,6 +224,19 @@ def fast_path(tokenizer_dir: Path) -> str:
     return "tiktoken" if proof.get("equal") is True else f"off: {proof.get('reason')}"
 
 
+@contextmanager
+def scratch_folder(keep: bool) -> Iterator[Path]:
+    """A temporary folder for the runs, removed afterwards unless `keep`."""
+    scratch = Path(tempfile.mkdtemp(prefix="toolcall-bench-"))
+    try:
+        yield scratch
+    finally:
+        if keep:
+            print(f"bench: run folders kept in {scratch}", file=sys.stderr)
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
 def side_by_side(
     rev: str, totals: list[int], workers_list: list[int], pairs: int, out: str, keep: bool
 ) -> int:
@@ -229,29 +244,24 @@ def side_by_side(
     from pipeline.bench_against import compare, format_against
 
     here = Path(__file__).resolve().parent.parent
-    scratch = Path(tempfile.mkdtemp(prefix="toolcall-bench-"))
     try:
-        results = [
-            compare(
-                here,
-                rev,
-                here,
-                scratch / f"n{total}-w{workers}",
-                total=total,
-                workers=workers,
-                pairs=pairs,
-            )
-            for workers in workers_list
-            for total in totals
-        ]
+        with scratch_folder(keep) as scratch:
+            results = [
+                compare(
+                    here,
+                    rev,
+                    here,
+                    scratch / f"n{total}-w{workers}",
+                    total=total,
+                    workers=workers,
+                    pairs=pairs,
+                )
+                for workers in workers_list
+                for total in totals
+            ]
     except BenchError as exc:
         print(f"bench: error: {exc}", file=sys.stderr)
         return 1
-    finally:
-        if keep:
-            print(f"bench: run folders kept in {scratch}", file=sys.stderr)
-        else:
-            shutil.rmtree(scratch, ignore_errors=True)
     print("\n\n".join(format_against(result) for result in results))
     write_json(out, {"machine": machine(), "against": results})
     print(f"bench: figures written to {out}", file=sys.stderr)
@@ -282,26 +292,23 @@ def main(argv: list[str] | None = None) -> int:
     base = yaml.safe_load(Path(args.params).read_text("utf-8")) or {}
     if os.getloadavg()[0] > 0.5:
         print("bench: warning: the machine is busy; timings will be pessimistic", file=sys.stderr)
-    scratch = Path(tempfile.mkdtemp(prefix="toolcall-bench-"))
     try:
-        tokenizer_dir = Path(args.tokenizer).resolve() if args.tokenizer else scratch / "tokenizer"
-        if not args.tokenizer:
-            materialise("embedded", tokenizer_dir)
-        # Read now: the embedded tokenizer lives in the scratch folder removed below.
-        path = fast_path(tokenizer_dir)
-        runs = [
-            bench_one(base, scratch, tokenizer_dir, total, workers)
-            for workers in workers_list
-            for total in totals
-        ]
+        with scratch_folder(args.keep) as scratch:
+            tokenizer_dir = (
+                Path(args.tokenizer).resolve() if args.tokenizer else scratch / "tokenizer"
+            )
+            if not args.tokenizer:
+                materialise("embedded", tokenizer_dir)
+            # Read now: the embedded tokenizer lives in the scratch folder removed below.
+            path = fast_path(tokenizer_dir)
+            runs = [
+                bench_one(base, scratch, tokenizer_dir, total, workers)
+                for workers in workers_list
+                for total in totals
+            ]
     except BenchError as exc:
         print(f"bench: error: {exc}", file=sys.stderr)
         return 1
-    finally:
-        if args.keep:
-            print(f"bench: run folders kept in {scratch}", file=sys.stderr)
-        else:
-            shutil.rmtree(scratch, ignore_errors=True)
     report = {
         "machine": machine(),
         "fast_path": path,

@@ -213,7 +213,10 @@ def test_a_child_without_figures_is_reported(tmp_path: Path, qwen_dir: Path) -> 
 def test_bench_rejects_non_positive_sizes(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         bench.main(["--total", "0"])
-    assert "--total and --workers must be positive" in capsys.readouterr().err
+    assert "--total, --workers and --pairs must be positive" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        bench.main(["--against", "HEAD", "--pairs", "0"])
+    assert "--total, --workers and --pairs must be positive" in capsys.readouterr().err
 
 
 def test_every_tokenizer_load_is_logged_once(
