@@ -15,10 +15,8 @@ renamed into place when complete.
 
 from __future__ import annotations
 
-import contextlib
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from types import TracebackType
 from typing import IO, Any
@@ -142,15 +140,7 @@ WRITER_OPTIONS: dict[str, Any] = {
 
 class ParquetExport:
     """Streaming, atomic, deterministic Parquet writer: `ExportRow`s by default, or any
-    rows that `table` turns into a table of `schema` (the TRL export's, for one).
-
-    Each full row group is built and written on a background thread while the
-    caller goes on reading and routing results: pyarrow encodes and compresses
-    without the GIL, so in the stage process (which bounds a many-worker run)
-    the write overlaps the feeding instead of stalling it. One group is in
-    flight at a time and groups are written in the order they were filled, so
-    the file is the same bytes as writing them inline; a failed write is raised
-    at the next `add` that fills a group, or on exit."""
+    rows that `table` turns into a table of `schema` (the TRL export's, for one)."""
 
     def __init__(
         self,
@@ -167,13 +157,10 @@ class ParquetExport:
         self._buffer: list[Any] = []
         self._handle: IO[bytes] | None = None
         self._writer: pq.ParquetWriter | None = None
-        self._thread: ThreadPoolExecutor | None = None
-        self._pending: Future[None] | None = None
 
     def __enter__(self) -> ParquetExport:
         self._handle = self._atomic.__enter__()
         self._writer = pq.ParquetWriter(self._handle, self.schema, **WRITER_OPTIONS)
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parquet")
         return self
 
     def add(self, row: Any) -> None:
@@ -181,23 +168,13 @@ class ParquetExport:
         if len(self._buffer) >= self.row_group_rows:
             self._flush()
 
-    def _write(self, rows: list[Any]) -> None:
-        assert self._writer is not None
-        self._writer.write_table(self._table(rows), row_group_size=len(rows))
-
-    def _wait(self) -> None:
-        """Wait for the group in flight (raising what it raised)."""
-        pending, self._pending = self._pending, None
-        if pending is not None:
-            pending.result()
-
     def _flush(self) -> None:
         if self._buffer:
-            assert self._thread is not None
-            self._wait()
-            rows, self._buffer = self._buffer, []
-            self._pending = self._thread.submit(self._write, rows)
-            self.rows += len(rows)
+            assert self._writer is not None
+            table = self._table(self._buffer)
+            self._writer.write_table(table, row_group_size=len(self._buffer))
+            self.rows += len(self._buffer)
+            self._buffer = []
 
     def __exit__(
         self,
@@ -205,29 +182,10 @@ class ParquetExport:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        error = exc
         try:
             if exc_type is None:
                 self._flush()
-                self._wait()
-            self._close()
-        except BaseException as failure:
-            # A failed last write (or close) must not let the partial file into place.
-            error = failure
-            raise
-        finally:
             if self._writer is not None:
-                # Closed here after a failure, so that it does not try to later, on
-                # a file that is gone; the failure raised is the one that counts.
-                with contextlib.suppress(Exception):
-                    self._close()
-            self._atomic.__exit__(type(error) if error is not None else None, error, tb)
-
-    def _close(self) -> None:
-        if self._thread is not None:
-            # After an error in the caller, the group in flight finishes (its own
-            # error unraised: the caller's is the one to report) before the close.
-            self._thread.shutdown(wait=True)
-        writer, self._writer = self._writer, None
-        if writer is not None:
-            writer.close()
+                self._writer.close()
+        finally:
+            self._atomic.__exit__(exc_type, exc, tb)

@@ -99,40 +99,6 @@ def test_a_failed_export_leaves_no_file(tmp_path: Path, qwen_dir: Path) -> None:
     assert pq.read_table(path).num_rows == 0
 
 
-def test_background_writes_are_the_inline_bytes(tmp_path: Path, qwen_dir: Path) -> None:
-    """Row groups written on the export's thread give the file that writing each group
-    inline, in order, on one `ParquetWriter` gives (what the export did before)."""
-    from pipeline.export import WRITER_OPTIONS
-
-    rows, _ = _rows(qwen_dir)
-    inline = tmp_path / "inline.parquet"
-    with pq.ParquetWriter(inline, SCHEMA, **WRITER_OPTIONS) as writer:
-        for start in range(0, len(rows), 2):
-            group = rows[start : start + 2]
-            writer.write_table(rows_to_table(group), row_group_size=len(group))
-    assert _write(tmp_path / "threaded.parquet", rows) == inline.read_bytes()
-
-
-def test_a_failed_background_write_leaves_no_file(tmp_path: Path, qwen_dir: Path) -> None:
-    """A row group that fails on the writer thread is raised in the caller (at the next
-    full group or on exit), and the partial file is removed."""
-    rows, _ = _rows(qwen_dir)
-
-    def broken(group: list[ExportRow]) -> Any:
-        if len(group) < 2:
-            raise ValueError("cannot build the last group")
-        return rows_to_table(group)
-
-    path = tmp_path / "out" / "train.parquet"
-    with (
-        pytest.raises(ValueError, match="last group"),
-        ParquetExport(path, row_group_rows=2, table=broken) as export,
-    ):
-        for row in rows[:3]:
-            export.add(row)
-    assert not path.exists() and list(path.parent.iterdir()) == []
-
-
 def _recovery_item() -> dict[str, Any]:
     """A generated item whose snippet has a typo: the run fails, the fixed run succeeds."""
     from pipeline.gen.item import generate_item
