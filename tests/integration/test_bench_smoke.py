@@ -334,3 +334,20 @@ def test_against_an_unknown_revision_is_a_clear_error(
     assert code == 1
     assert "--against no-such-rev-xyz: git archive failed" in capsys.readouterr().err
     assert not (tmp_path / "r.json").exists()
+
+
+def test_against_stops_on_a_version_that_cannot_run(tmp_path: Path) -> None:
+    """A side whose code cannot materialise its tokenizer, or whose stage fails, stops the
+    comparison with its name and log: a ratio over a failed run would mean nothing."""
+    other = tmp_path / "other"
+    (other / "pipeline").mkdir(parents=True)  # a version without `student.materialise`
+    (other / "pipeline" / "__init__.py").write_text("", "utf-8")
+    (other / "pipeline" / "student.py").write_text("", "utf-8")
+    with pytest.raises(bench.BenchError, match="materialising the tokenizer failed") as failed:
+        bench_against.materialise_with(other, tmp_path / "tok")
+    assert "cannot import name 'materialise'" in str(failed.value)
+    broken = bench_against.Side("broken", ROOT, tmp_path / "missing" / "params.yaml")
+    log = tmp_path / "stages.log"
+    with pytest.raises(bench.BenchError, match=r"broken: generate exited 2; see .*stages\.log"):
+        bench_against.run_side(broken, log)
+    assert "missing" in log.read_text("utf-8")

@@ -89,6 +89,9 @@ def test_valid_calls_of_every_tool_pass() -> None:
         ({"additionalProperties": True, "properties": {"a": {"type": "string"}}}, {"b": 1}, True),
         ({"items": {"type": "string"}, "maxItems": 1}, ["a", "b"], False),
         ({"required": ["a"]}, [], True),  # required applies to objects only
+        ({"type": ["object", "null"]}, {}, True),
+        ({"type": ["object", "null"]}, [], False),
+        ({"properties": {"a": {"type": "integer"}}, "additionalProperties": True}, {"b": 1}, True),
     ],
 )
 def test_keywords_mean_what_jsonschema_means(
@@ -115,6 +118,16 @@ def test_keywords_mean_what_jsonschema_means(
         {"pattern": "("},
         {"minimum": "1"},
         {"properties": {"a": {"anyOf": []}}},
+        {"maxLength": 1.5},
+        {"minItems": True},
+        {"pattern": 3},
+        {"required": "a"},
+        {"properties": []},
+        {"properties": {"a": {}}, "additionalProperties": {"format": "uri"}},
+        # the keyword that needs its sibling comes first, so its own refusal is what counts
+        {"additionalProperties": False, "properties": []},
+        {"items": {"type": "integer"}, "prefixItems": [{"type": "string"}]},
+        {"items": {"format": "uri"}},
         True,
     ],
 )
