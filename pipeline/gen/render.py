@@ -10,6 +10,7 @@ point offsets, and converted to UTF-8 byte offsets with `TextIndex`.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from pipeline.gen.episode import Call as Step
@@ -21,11 +22,26 @@ Pair = tuple[int, int]
 
 # One encoder for all calls: json.dumps builds a new one per call for non-default options.
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
+# What `JSONEncoder.encode` runs for this encoder, called directly: a str goes to the
+# string encoder, anything else to the C encoder built with the encoder's options, with
+# a fresh circular-reference table. Skipping the two Python frames around them
+# (`encode`, `iterencode`) is most of the cost of encoding a small result.
+_encode_str: Callable[[str], str] = json.encoder.encode_basestring
+_c_make_encoder: Any = getattr(json.encoder, "c_make_encoder", None)
+# c_make_encoder's arguments after the table, as `iterencode` passes them.
+_C_OPTIONS = (
+    _ENCODER.default, _encode_str, _ENCODER.indent, _ENCODER.key_separator,
+    _ENCODER.item_separator, _ENCODER.sort_keys, _ENCODER.skipkeys, _ENCODER.allow_nan,
+)  # fmt: skip
 
 
 def dumps(value: Any) -> str:
     """Exactly ``json.dumps(value, ensure_ascii=False)``."""
-    return _ENCODER.encode(value)
+    if isinstance(value, str):
+        return _encode_str(value)
+    if _c_make_encoder is None:  # a Python without the C accelerator
+        return _ENCODER.encode(value)
+    return "".join(_c_make_encoder({}, *_C_OPTIONS)(value, 0))
 
 
 def call_text(step: Step) -> tuple[str, Pair, Pair]:
@@ -156,7 +172,7 @@ def _scalar(value: Any) -> str:
     # The encoder writes an int (not a subclass) as str() does; a call costs far more.
     if type(value) is int:
         return str(value)
-    return _ENCODER.encode(value)
+    return dumps(value)
 
 
 def _child(child: Any, path: str, out: dict[str, str]) -> None:
@@ -168,7 +184,7 @@ def _child(child: Any, path: str, out: dict[str, str]) -> None:
     elif isinstance(child, dict | list):
         flatten(child, path, out)
     else:
-        out[path] = _ENCODER.encode(child)
+        out[path] = dumps(child)
 
 
 def flatten(value: Any, prefix: str, out: dict[str, str]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -11,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline import records
-from pipeline.gen import pools
+from pipeline.gen import pools, render
 from pipeline.gen.contents import _scalar, make_body
 from pipeline.gen.item import (
     FIRST_DAY,
@@ -201,6 +202,68 @@ def test_the_item_rng_is_seeded_as_random_seeds_from_a_str(seed: int, index: int
 def test_days_before_is_the_date_arithmetic(today: date, days: int) -> None:
     expected = (today - timedelta(days=days)).isoformat()
     assert pools.days_before(today.isoformat(), days) == expected
+
+
+@given(
+    today=st.dates(min_value=date(2019, 6, 1), max_value=date(2028, 6, 1)),
+    days=st.integers(-5, 3000),
+)
+def test_days_before_over_the_tables_span_and_past_its_ends(today: date, days: int) -> None:
+    """The table of ISO dates gives the date arithmetic inside it, at its edges and
+    beyond them (where the arithmetic itself answers)."""
+    expected = (today - timedelta(days=days)).isoformat()
+    assert pools.days_before(today.isoformat(), days) == expected
+
+
+def test_every_date_an_item_writes_from_its_today_is_in_the_table() -> None:
+    for today in TODAYS:
+        for days in (0, 1, 30, 365, 700, 731):
+            expected = (date.fromisoformat(today) - timedelta(days=days)).isoformat()
+            assert pools.days_before(today, days) == expected
+            assert expected in pools._ISO_DAY_INDEX
+
+
+def test_an_iso_date_is_the_day_of_the_same_draw_after_new_year_2023() -> None:
+    for seed in range(300):
+        fast, slow = random.Random(seed), random.Random(seed)
+        expected = (date(2023, 1, 1) + timedelta(days=slow.randrange(730))).isoformat()
+        assert pools.iso_date(fast) == expected
+        assert fast.getstate() == slow.getstate()
+
+
+_JSON_LEAVES = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text()
+)
+_JSON_VALUES = st.recursive(
+    _JSON_LEAVES,
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.tuples(children, children)
+        | st.dictionaries(st.text(max_size=6) | st.integers() | st.booleans(), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(value=_JSON_VALUES)
+def test_render_dumps_is_json_dumps_without_ascii_escapes(value: object) -> None:
+    assert render.dumps(value) == json.dumps(value, ensure_ascii=False)
+
+
+def test_render_dumps_fails_as_json_dumps_does() -> None:
+    circular: list[object] = []
+    circular.append(circular)
+    for bad in ({"k": {1, 2}}, circular, {(1, 2): 3}):
+        with pytest.raises((TypeError, ValueError)) as expected:
+            json.dumps(bad, ensure_ascii=False)
+        with pytest.raises(expected.type, match=re.escape(str(expected.value))):
+            render.dumps(bad)
+    # The table of containers being encoded is new per call: a failed call leaves no trace.
+    assert render.dumps([[], []]) == "[[], []]"
 
 
 def test_an_items_today_is_the_first_day_plus_its_first_draw() -> None:

@@ -11,6 +11,7 @@ import builtins
 import dataclasses
 import json
 import os
+import random
 import re
 import subprocess
 from collections.abc import Callable
@@ -21,8 +22,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
-from pipeline.world import TOOL_NAMES, World, WorldError, execute, replay
+from pipeline.gen import pools
+from pipeline.gen.contents import make_body
+from pipeline.world import TOOL_NAMES, World, WorldError, execute, fs_read, replay
 from pipeline.world import code_run as code_run_module
 from pipeline.world.code_run import DATA, LANGUAGES, OPS, WORD_OPS, Program
 from pipeline.world.fs_list import LIMIT
@@ -436,6 +442,51 @@ def test_fs_read_keys_unparsable(path: str, why: str) -> None:
         "ok": False,
         "error": f"ValueError: cannot parse {path}: {why}",
     }
+
+
+# Lines close to the flat shape that `_flat_yaml` reads: plain words, YAML 1.1's boolean
+# and null words in any case, numbers with signs, leading zeros, underscores, colons and
+# dots, dates, quoted strings, keys that are numbers or booleans, repeated keys.
+_YAML_WORDS = st.sampled_from(
+    ["yes", "No", "on", "OFF", "true", "False", "null", "Null", "none", "y", "n", "nan",
+     "inf", "info", "eu-west-1", "local-ssd", "crc32c", "a_b", "x", "_k", "~", ""]
+)  # fmt: skip
+_YAML_NUMBERS = st.integers(-(10**20), 10**20).map(str) | st.sampled_from(
+    ["0", "-0", "+1", "007", "0x1f", "0o17", "0b101", "1_000", "1:20", "1.5", "1e3", "2024-01-31",
+     ".inf", "-.5"]
+)  # fmt: skip
+_YAML_SCALARS = _YAML_WORDS | _YAML_NUMBERS | st.from_regex(r"[a-z][a-z0-9_-]{0,8}", fullmatch=True)
+_YAML_KEYS = _YAML_WORDS | _YAML_NUMBERS | st.from_regex(r"[a-z_][a-z0-9_]{0,8}", fullmatch=True)
+
+
+@given(
+    lines=st.lists(st.tuples(_YAML_KEYS, _YAML_SCALARS), min_size=1, max_size=8),
+    end=st.sampled_from(["\n", ""]),
+)
+def test_a_flat_yaml_config_reads_as_safe_load_reads_it(
+    lines: list[tuple[str, str]], end: str
+) -> None:
+    """The flat shape's reader gives safe_load's mapping, types and key order, or leaves
+    the text to safe_load."""
+    content = "\n".join(f"{k}: {v}" for k, v in lines) + end
+    flat = fs_read._flat_yaml(content)
+    if flat is None:
+        return
+    expected = yaml.safe_load(content)
+    assert list(flat.items()) == list(expected.items())
+    assert [type(v) for v in flat.values()] == [type(v) for v in expected.values()]
+    assert [type(k) for k in flat] == [type(k) for k in expected]
+
+
+def test_the_generators_configs_take_the_flat_yaml_reader() -> None:
+    """Every YAML config the generator writes has the flat shape (else the shortcut
+    would save nothing), and reads as safe_load reads it."""
+    for seed in range(300):
+        rng = random.Random(seed)
+        ext = rng.choice(("yaml", "yml"))
+        f = pools.RepoFile(f"src/auth/config.{ext}", "config", ext)
+        text = make_body(rng, f, min_ints=rng.randint(0, 3)).text
+        assert fs_read._flat_yaml(text) == yaml.safe_load(text), text
 
 
 @pytest.mark.parametrize(
