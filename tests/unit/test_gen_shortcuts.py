@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import random
 import re
@@ -24,6 +25,7 @@ from pipeline.gen.item import (
     item_rng,
 )
 from pipeline.gen.lang import locale_number
+from pipeline.gen.recipes.base import _likeness_bound, closest
 from pipeline.gen.recipes.multi import _ints
 from pipeline.gen.render import flatten, gold_spans
 from pipeline.gen.repo import Repo
@@ -337,3 +339,26 @@ def test_an_item_line_is_the_item_serialised_whole() -> None:
 )
 def test_a_hidden_path_is_one_with_a_component_starting_with_a_dot(path: str) -> None:
     assert hidden(path) == any(part.startswith(".") for part in path.split("/"))
+
+
+@given(
+    name=st.text("ab/._xyz", max_size=12),
+    candidates=st.lists(st.text("ab/._xyz", max_size=12), min_size=1, max_size=8),
+)
+def test_closest_is_the_best_ratio_of_all_candidates_ties_by_order(
+    name: str, candidates: list[str]
+) -> None:
+    """Scoring best bound first and stopping early picks what scoring every candidate
+    picks (a small alphabet makes equal ratios, and so ties, common)."""
+    scored = [
+        (difflib.SequenceMatcher(None, name, c).ratio(), -i, c) for i, c in enumerate(candidates)
+    ]
+    assert closest(name, candidates) == max(scored)[2]
+
+
+def test_the_likeness_bound_is_never_below_the_ratio() -> None:
+    rng = random.Random(5)
+    for _ in range(2000):
+        a = "".join(rng.choices("abc/._", k=rng.randint(0, 15)))
+        b = "".join(rng.choices("abc/._", k=rng.randint(0, 15)))
+        assert _likeness_bound(a, b) >= difflib.SequenceMatcher(None, a, b).ratio()

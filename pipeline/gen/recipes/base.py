@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
@@ -65,10 +66,36 @@ def _likeness(name: str, candidate: str) -> float:
     return difflib.SequenceMatcher(None, name, candidate).ratio()
 
 
+@lru_cache(maxsize=1024)
+def _likeness_bound(name: str, candidate: str) -> float:
+    """An upper bound of `_likeness`: the ratio were every shared character matched.
+    difflib's ratio is 2.0 * matches / total lengths, and its matching blocks pair each
+    character at most once, so they hold at most the characters both strings share
+    (counted with repeats); the same float formula keeps the bound exact."""
+    shared = sum((Counter(name) & Counter(candidate)).values())
+    return 2.0 * shared / (len(name) + len(candidate)) if name or candidate else 1.0
+
+
 def closest(name: str, candidates: list[str]) -> str:
-    """The candidate most like `name` (difflib's ratio; ties by order)."""
-    scored = [(_likeness(name, c), -i, c) for i, c in enumerate(candidates)]
-    return max(scored)[2]
+    """The candidate most like `name` (difflib's ratio; ties by order).
+
+    Candidates are scored best bound first, and scoring stops at the first whose bound
+    (with its place as the tie-break) cannot beat the best ratio so far: the same winner
+    as scoring them all, for usually one ratio instead of one per candidate."""
+    bounds = sorted(
+        ((_likeness_bound(name, c), -i, c) for i, c in enumerate(candidates)), reverse=True
+    )
+    if not bounds:
+        raise ValueError("closest() of no candidates")
+    best: tuple[float, int, str] | None = None
+    for bound, place, candidate in bounds:
+        if best is not None and (bound, place) < best[:2]:
+            break
+        scored = (_likeness(name, candidate), place, candidate)
+        if best is None or scored > best:
+            best = scored
+    assert best is not None
+    return best[2]
 
 
 def transient(ctx: Ctx, tool: str) -> str:
