@@ -14,7 +14,7 @@ import random
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 ROOTS = (
     "src", "lib", "app", "services", "packages", "internal", "pkg", "backend",
@@ -182,27 +182,37 @@ def config_value(rng: random.Random, kind: str) -> object:
     return rng.randint(low, high)
 
 
-# Every date an item writes lies within a few years of the worlds' todays (from 2024-03-01,
-# minus at most a few years of offsets), so the ISO dates of that span are written once per
-# process and a date `days` before another is two lookups instead of a parse, a subtraction
-# and a format per draw; a date outside the span takes the date arithmetic.
-_FIRST_ISO_DAY = date(2020, 1, 1)
-_ISO_DAYS = tuple((_FIRST_ISO_DAY + timedelta(days=d)).isoformat() for d in range(8 * 366))
-_ISO_DAY_INDEX = {iso: i for i, iso in enumerate(_ISO_DAYS)}
-_ISO_2023 = _ISO_DAY_INDEX["2023-01-01"]
+# A date `days` before another goes through day numbers: every date an item writes lies
+# within a few years of its world's today, so the few thousand dates in use are each parsed
+# and formatted once per process, not once per draw (a pair of (today, days) recurs far
+# less often than either date does).
+@lru_cache(maxsize=4096)
+def _ordinal(iso: str) -> int:
+    return date.fromisoformat(iso).toordinal()
+
+
+@lru_cache(maxsize=4096)
+def _iso_of(ordinal: int) -> str:
+    return date.fromordinal(ordinal).isoformat()
+
+
+_MAX_ORDINAL = date.max.toordinal()
+_FIRST_OF_2023 = date(2023, 1, 1).toordinal()
 
 
 def days_before(today: str, days: int) -> str:
     """The ISO date `days` before the ISO date `today`."""
-    i = _ISO_DAY_INDEX.get(today)
-    if i is not None and type(days) is int and 0 <= i - days < len(_ISO_DAYS):
-        return _ISO_DAYS[i - days]
+    if type(days) is int:
+        ordinal = _ordinal(today) - days
+        if 0 < ordinal <= _MAX_ORDINAL:
+            return _iso_of(ordinal)
+    # Out of the calendar (raises as the arithmetic does), or days that are not an int.
     return (date.fromisoformat(today) - timedelta(days=days)).isoformat()
 
 
 def iso_date(rng: random.Random) -> str:
     """A date of 2023 or 2024 (730 days from 2023-01-01)."""
-    return _ISO_DAYS[_ISO_2023 + rng.randrange(730)]
+    return _iso_of(_FIRST_OF_2023 + rng.randrange(730))
 
 
 def search_query(rng: random.Random) -> tuple[str, str]:
