@@ -62,12 +62,18 @@ def _no_bound(text: str) -> int:
     return 0
 
 
+def lazy_student(params: Params) -> LazyStudent | None:
+    """The token counter, or None without a tokenizer directory."""
+    directory = params.tokenizer.out
+    return LazyStudent(directory) if Path(directory).is_dir() else None
+
+
 def tokenizer_state(params: Params) -> tuple[LazyStudent | None, dict[str, Any]]:
     """(token counter or None, fingerprint for the header)."""
-    directory = params.tokenizer.out
-    if not Path(directory).is_dir():
+    student = lazy_student(params)
+    if student is None:
         return None, dict(NO_TOKENIZER)
-    return LazyStudent(directory), fingerprint(directory)
+    return student, fingerprint(student.directory)
 
 
 def make_header(
@@ -104,7 +110,9 @@ def _worker(params: Params, indices: range) -> tuple[Params, LazyStudent | None]
     """A worker's state. The token counter's lower bound is built now when `indices`
     hold a long-context item (before the pool forks, so the workers share it); the
     tokenizer itself only if a prompt needs an exact count (see `LazyStudent`)."""
-    student = tokenizer_state(params)[0]
+    # Not `tokenizer_state`: the fingerprint (a hash of the tokenizer's files) is the
+    # header's, which the parent writes; a worker only counts tokens.
+    student = lazy_student(params)
     if student is not None and holds_long_context(params.generate, params.seed, indices):
         student.prepare()
     return params, student

@@ -5,13 +5,17 @@ from __future__ import annotations
 import random
 import re
 from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
 
 from pipeline.gen import longctx, plan, shards
 from pipeline.gen.item import generate_item
 from pipeline.gen.plan import slot
 from pipeline.gen.shards import LazyStudent
 from pipeline.params import GenerateParams, Params, TokenizerParams
-from pipeline.student import Student
+from pipeline.student import Student, fingerprint
 
 
 def distinct_ratio(text: str) -> float:
@@ -103,3 +107,29 @@ def test_a_worker_prepares_the_bound_only_for_long_context_indices(qwen_dir: Pat
     assert without is not None and without._pieces is None
     # Neither has loaded the tokenizer: the bound settles the default targets.
     assert with_long._student is None and without._student is None
+
+
+def test_a_worker_does_not_hash_the_tokenizer_and_the_header_does(
+    qwen_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tokenizer's fingerprint is the header's: hashed once per run by the parent,
+    not again by the worker state (a spy around the real function counts the calls)."""
+    calls: list[str] = []
+
+    def counted(directory: str) -> dict[str, Any]:
+        calls.append(directory)
+        return fingerprint(directory)
+
+    monkeypatch.setattr(shards, "fingerprint", counted)
+    out = tmp_path / "generated.jsonl"
+    params = Params(
+        tokenizer=TokenizerParams(out=str(qwen_dir)),
+        generate=GenerateParams(total=12, out=str(out)),
+    )
+    student = shards._worker(params, range(12))[1]
+    assert student is not None and student.directory == str(qwen_dir)
+    assert calls == []
+    shards.run(params, workers=1)
+    assert calls == [str(qwen_dir)]
+    header = orjson.loads(out.read_bytes().split(b"\n", 1)[0])
+    assert header["tokenizer_fingerprint"] == fingerprint(str(qwen_dir))
