@@ -62,8 +62,10 @@ def _config(rng: random.Random, f: RepoFile, min_ints: int) -> Body:
     while True:
         chosen = rng.sample(pools.CONFIG_KEYS, rng.randint(4, 7))
         values = {key: pools.config_value(rng, kind) for key, kind in chosen}
-        ints = [v for v in values.values() if isinstance(v, int) and not isinstance(v, bool)]
-        if len(ints) >= min_ints:
+        # Without a minimum every draw is kept (most configs): nothing to count.
+        if not min_ints or min_ints <= sum(
+            isinstance(v, int) and not isinstance(v, bool) for v in values.values()
+        ):
             break
     if f.ext == "json":
         body = [f'  "{k}": {_scalar(v, "json")}' for k, v in values.items()]
