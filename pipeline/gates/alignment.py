@@ -81,8 +81,14 @@ class Encoded:
         pieces it was encoded in (itself, or its lines: `Segmenter.encode_many`)
         with their encodings (the reference check's). A line cut is an empty
         separator at an odd index, where an added token never is empty."""
-        out: list[tuple[tuple[str, ...], list[Any]]] = []
         pieces, encodings = self.pieces, self.encodings
+        if "" not in pieces[1::2]:  # not cut at lines: each plain piece is whole
+            return [
+                ((part,), [encoding])
+                for part, encoding in zip(pieces[::2], encodings[::2], strict=True)
+                if part
+            ]
+        out: list[tuple[tuple[str, ...], list[Any]]] = []
         i, n = 0, len(pieces)
         while i < n:
             j = i + 2
