@@ -195,6 +195,7 @@ class ByteBPE:
         self._encoding = tiktoken.Encoding(
             "student", pat_str=pattern, mergeable_ranks=ranks, special_tokens={}
         )
+        self.pattern = pattern  # the pre-tokenizer's regex split
         # Each id's byte length, set for all ids at once (a start-up cost of every stage).
         ids = np.fromiter(ranks.values(), dtype=np.int64, count=len(ranks))
         lengths = np.zeros(int(ids.max()) + 1, dtype=np.int64)

@@ -135,11 +135,18 @@ class Pieces(Generic[T]):
         plain = (part for plan in plans for _, part, is_added in plan if not is_added)
         return plans, self._encode_parts(plain, {})
 
-    def encode_cuts(self, texts: Sequence[str]) -> tuple[list[list[str]], dict[str, T]]:
+    def encode_cuts(
+        self, texts: Sequence[str], cuts: list[list[str]] | None = None
+    ) -> tuple[list[list[str]], dict[str, T]]:
         """Per text, its `cut`; and every piece's encoding by its text, the added
         tokens' and an empty piece's included, so that a text's encodings are one
-        `map` over its cut (the verifier's way: no per-piece Python loop)."""
-        cuts = list(map(self.cut, texts))
+        `map` over its cut (the verifier's way: no per-piece Python loop).
+
+        `cuts`: the texts' cuts when the caller made them, possibly finer than
+        `cut` (plain pieces still at even indices, an added token or an empty
+        separator at odd ones) where it proved the pieces encode apart."""
+        if cuts is None:
+            cuts = list(map(self.cut, texts))
         # A plain piece never holds an added token's text (the split cuts at each
         # one), so the two share a table. Not when unsegmented: a whole text may
         # be exactly an added token's text, and is encoded as plain text then.

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from itertools import accumulate
 from typing import Any
 
-from pipeline.bytebpe import ByteBPE, byte_decoder, same_encoding
-from pipeline.encoding import CACHE_MAX_ENTRIES, CACHE_MIN_CHARS, Pieces
+import numpy as np
+
+from pipeline.bytebpe import ByteBPE, Tokens, byte_decoder, same_encoding
+from pipeline.encoding import CACHE_MAX_ENTRIES, CACHE_MIN_CHARS, PROBES, Pieces
 
 
 class Special:
@@ -74,14 +76,29 @@ class Encoded:
     def __len__(self) -> int:
         return self.length
 
-    @property
-    def plain(self) -> list[tuple[str, Any]]:
-        """Every non-empty plain piece with its encoding (the reference check's)."""
-        return [
-            (part, encoding)
-            for part, encoding in zip(self.pieces[::2], self.encodings[::2], strict=True)
-            if part
-        ]
+    def wholes(self) -> list[tuple[tuple[str, ...], list[Any]]]:
+        """Every non-empty plain piece of the text cut at added tokens, as the
+        pieces it was encoded in (itself, or its lines: `Segmenter.encode_many`)
+        with their encodings (the reference check's). A line cut is an empty
+        separator at an odd index, where an added token never is empty."""
+        pieces, encodings = self.pieces, self.encodings
+        if "" not in pieces[1::2]:  # not cut at lines: each plain piece is whole
+            return [
+                ((part,), [encoding])
+                for part, encoding in zip(pieces[::2], encodings[::2], strict=True)
+                if part
+            ]
+        out: list[tuple[tuple[str, ...], list[Any]]] = []
+        i, n = 0, len(pieces)
+        while i < n:
+            j = i + 2
+            while j < n and pieces[j - 1] == "":
+                j += 2
+            subs = tuple(pieces[i:j:2])
+            if any(subs):
+                out.append((subs, encodings[i:j:2]))
+            i = j
+        return out
 
     # `start` and `end` read one token's offsets straight from the piece's
     # Encoding (far cheaper than converting its offset list), with no helper
@@ -157,6 +174,96 @@ def _as_is(encoding: Any) -> Any:
     return encoding
 
 
+# Pre-tokenizer regexes (Qwen2.5's; Qwen3.5/3.6's; Llama 3's) under which a text
+# may be cut after a "\n" that a non-whitespace character follows, and its two
+# sides encoded apart. Why, for each of them: the tokenizer splits the text into
+# pre-tokens by the regex's matches, which tile it (every character is matched:
+# `\s+` takes whitespace, ` ?[^\s\p{L}\p{N}]+` anything the letter and number
+# alternatives do not), and runs the byte-pair merges within each pre-token. No
+# alternative matches a "\n" followed by a non-whitespace character: the
+# contractions, letter and number alternatives hold no "\n"; ` ?[^\s..]+[\r\n]*`
+# only ends in newlines; `\s*[\r\n]+`, `\s+(?!\S)` and `\s+` are whitespace only.
+# So a pre-token ends at such a cut. There is no lookbehind or anchor, so the
+# matches after the cut are those of the text after it; before it, the only look
+# past the cut is `(?!\S)`, whose alternative never ends at the cut (the
+# whitespace it would take holds the "\n", so `\s*[\r\n]+`, tried first, matches).
+# The two sides' pre-tokens, hence tokens, are those of the whole. `lines_apart`
+# checks the rule on probes with the tokenizer itself, the reference gate
+# compares the joined pieces with `tokenizers` encoding whole pieces, and
+# tests/unit/test_gates_alignment.py checks it on random text and generated items.
+NEWLINE_CUT_PATTERNS = frozenset(
+    {
+        r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}"
+        r"| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+",
+        r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?[\p{L}\p{M}]+|\p{N}"
+        r"| ?[^\s\p{L}\p{M}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+",
+        r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}"
+        r"| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+",
+    }
+)
+# Texts with line cuts after every kind of line end (probes for `lines_apart`).
+LINE_PROBES = (
+    "assistant\nThe answer: 42.\n\n- one\n  two\r\nthree \n\tfour\n\u00a0five\n😀 six\n",
+    '</tool_response>\nRead "a.md".\n{"a": 1}\n\n\n  x\n\u3000y\nñ\n\n',
+)
+
+
+def line_cut(text: str, position: int) -> bool:
+    """Whether `text` may be cut at `position` under the rule above: right after a
+    newline, before a character that is not whitespace. `str.isspace` holds for
+    every Unicode White_Space character (the regexes' whitespace) and a few more
+    (tested), so a cut it allows is one the rule allows."""
+    return 0 < position < len(text) and text[position - 1] == "\n" and not text[position].isspace()
+
+
+def cut_at(cut: list[str], positions: Iterable[int]) -> list[str]:
+    """`cut` (`Pieces.cut`: plain pieces at even indices) with the plain piece that
+    holds each position split there, an empty separator between the two sides;
+    a position on a piece's edge is already a cut."""
+    for position in sorted(set(positions), reverse=True):
+        ends = list(accumulate(map(len, cut)))
+        i = bisect_right(ends, position)
+        if i % 2 == 0 and i < len(cut):
+            start = ends[i] - len(cut[i])
+            if start < position:
+                piece = cut[i]
+                cut[i : i + 1] = [piece[: position - start], "", piece[position - start :]]
+    return cut
+
+
+def lines_apart(pieces: Pieces[Any]) -> bool:
+    """Whether texts may be cut at `line_cut` positions for this tokenizer: its
+    fast path's regex is one of `NEWLINE_CUT_PATTERNS`, no added token holds a
+    newline, and the probes, cut at every such position, encode as a whole with the
+    tokenizer itself."""
+    fast = pieces.fast
+    if fast is None or fast.pattern not in NEWLINE_CUT_PATTERNS:
+        return False
+    if any("\n" in name for name in pieces.added):
+        return False
+    tokenizer = pieces.tokenizer
+    for probe in (*PROBES, *LINE_PROBES):
+        positions = [p for p in range(len(probe)) if line_cut(probe, p)]
+        cut = cut_at(pieces.cut(probe), positions)
+        whole = tokenizer.encode(probe, add_special_tokens=False)
+        ids: list[int] = []
+        offsets: list[tuple[int, int]] = []
+        position = 0
+        for i, part in enumerate(cut):
+            if i % 2:
+                if part:
+                    ids.append(pieces._ids[part])
+                    offsets.append((position, position + len(part)))
+            elif part:
+                encoding = tokenizer.encode(part, add_special_tokens=False)
+                ids.extend(encoding.ids)
+                offsets.extend((position + s, position + e) for s, e in encoding.offsets)
+            position += len(part)
+        if not positions or ids != whole.ids or offsets != [tuple(o) for o in whole.offsets]:
+            return False
+    return True
+
+
 class Segmenter:
     """Batched, deduplicated encoding of many texts with one tokenizer."""
 
@@ -172,29 +279,35 @@ class Segmenter:
         self._normalize = normalizer.normalize_str if normalizer is not None else None
         fast = self.pieces.fast
         self._token_bytes = byte_table(tokenizer, fast) if fast is not None else None
+        self.lines_apart = lines_apart(self.pieces)
 
-    def encode_many(self, texts: Sequence[str]) -> list[Encoded]:
-        """Encode `texts` with a single encode_batch call over their distinct pieces."""
+    def encode_many(
+        self, texts: Sequence[str], shared: Sequence[Iterable[int]] = ()
+    ) -> list[Encoded]:
+        """Encode `texts` with a single encode_batch call over their distinct pieces.
+
+        `shared`: per text (or none), positions where a text that another one
+        holds starts (an item's answer, in its teacher text and its rendering):
+        each one that is a `line_cut` cuts its piece there, so the shared text is
+        a piece of both and encoded once. Any other position is passed over."""
         # Encodings kept from earlier batches (Pieces' cross-batch cache): the
         # reference check encodes those afresh, and takes this batch's as they are.
         self._kept = {id(encoding) for encoding in self.pieces._cache.values()}
-        cuts, found = self.pieces.encode_cuts(texts)
+        cuts = list(map(self.pieces.cut, texts))
+        if self.lines_apart:
+            for i, positions in enumerate(shared):
+                text = texts[i]
+                allowed = [p for p in positions if line_cut(text, p)]
+                if allowed:
+                    cuts[i] = cut_at(cuts[i], allowed)
+        cuts, found = self.pieces.encode_cuts(texts, cuts)
         return [Encoded(text, cut, found) for text, cut in zip(texts, cuts, strict=True)]
-
-    def _used(self, encoded: Sequence[Encoded]) -> dict[str, Any]:
-        """Each plain piece of `encoded` that their batch encoded -> its encoding."""
-        kept = self._kept
-        return {
-            part: encoding
-            for one in encoded
-            for part, encoding in one.plain
-            if id(encoding) not in kept
-        }
 
     def reference_differs(self, texts: Sequence[str], encoded: Sequence[Encoded] = ()) -> list[str]:
         """The pieces of `texts` that the fast path encodes differently from the
         tokenizer itself: ids and offsets are compared, piece by piece (each
-        piece once). Empty when there is no fast path.
+        piece once, each way it was encoded: whole, or cut at lines and joined).
+        Empty when there is no fast path.
 
         `encoded`: the texts' encodings from the last `encode_many`, the ones
         their checks read; their pieces are compared as they are."""
@@ -208,21 +321,47 @@ class Segmenter:
         parts = [part for part in dict.fromkeys(plain) if part not in self._agreed]
         if not parts:
             return []
-        references = self.tokenizer.encode_batch(parts, add_special_tokens=False)
-        # The encodings the checks used, not new ones: what is compared is what was checked.
-        used = self._used(encoded)
-        missing = [part for part in parts if part not in used]
+        wanted = set(parts)
+        # Each way the checks encoded a piece -> the encodings they used (None:
+        # kept from an earlier batch, made afresh here): what is compared is what
+        # was checked.
+        kept = self._kept
+        ways: dict[tuple[str, tuple[str, ...]], list[Any]] = {}
+        for one in encoded:
+            for subs, encodings in one.wholes():
+                part = "".join(subs)
+                if part in wanted:
+                    ways.setdefault(
+                        (part, subs), [e if id(e) not in kept else None for e in encodings]
+                    )
+        seen = {part for part, _ in ways}
+        ways.update({(part, (part,)): [None] for part in parts if part not in seen})
+        missing = list(
+            dict.fromkeys(
+                sub
+                for (_, subs), encodings in ways.items()
+                for sub, encoding in zip(subs, encodings, strict=True)
+                if encoding is None
+            )
+        )
         made = dict(zip(missing, fast.encode_batch(missing), strict=True)) if missing else {}
-        fast_encodings = [used[part] if part in used else made[part] for part in parts]
-        differs = []
-        for part, reference, tokens in zip(parts, references, fast_encodings, strict=True):
-            if not same_encoding(reference, tokens):
-                differs.append(part)
-            elif len(part) >= CACHE_MIN_CHARS:
+        references = dict(
+            zip(parts, self.tokenizer.encode_batch(parts, add_special_tokens=False), strict=True)
+        )
+        bad: set[str] = set()
+        for (part, subs), encodings in ways.items():
+            tokens = join_tokens(
+                subs,
+                [made[sub] if e is None else e for sub, e in zip(subs, encodings, strict=True)],
+            )
+            if not same_encoding(references[part], tokens):
+                bad.add(part)
+        for part in parts:
+            if part not in bad and len(part) >= CACHE_MIN_CHARS:
                 self._agreed[part] = None
                 if len(self._agreed) > CACHE_MAX_ENTRIES:
                     self._agreed.popitem(last=False)
-        return differs
+        return [part for part in parts if part in bad]
 
     def squash(self, text: str) -> str:
         """Text as the decoder gives it back, for comparison: normalised, no whitespace."""
@@ -239,6 +378,21 @@ class Segmenter:
             join, token = b"".join, table.__getitem__
             return [join(map(token, ids)).decode("utf-8", errors="replace") for ids in slices]
         return list(self.tokenizer.decode_batch(slices, skip_special_tokens=False))
+
+
+def join_tokens(parts: Sequence[str], encodings: list[Tokens]) -> Tokens:
+    """The encoding of `"".join(parts)` made of its parts' encodings, offsets shifted."""
+    if len(encodings) == 1:
+        return encodings[0]
+    shifts = np.repeat(
+        np.fromiter(accumulate(map(len, parts[:-1]), initial=0), dtype=np.int64),
+        [len(encoding) for encoding in encodings],
+    )
+    return Tokens(
+        np.concatenate([encoding.id_array for encoding in encodings]),
+        np.concatenate([encoding.start_array for encoding in encodings]) + shifts,
+        np.concatenate([encoding.end_array for encoding in encodings]) + shifts,
+    )
 
 
 def decode_bytes(table: list[bytes], ids: Sequence[int]) -> str:

@@ -50,6 +50,7 @@ class Checker:
         results: list[Result] = []
         preps: list[dict[str, Any]] = []
         texts: list[str] = []
+        shared: list[tuple[int, ...]] = []
         for line, entry in entries:
             if isinstance(entry, Reject):
                 results.append(reject_result(line, entry))
@@ -57,9 +58,10 @@ class Checker:
             prep = self._prepare(line, entry)
             prep["first"] = len(texts)
             texts.extend(prep["texts"])
+            shared.extend(prep["shared"])
             preps.append(prep)
             results.append(prep["result"])
-        encoded = self.segmenter.encode_many(texts)
+        encoded = self.segmenter.encode_many(texts, shared)
         spans = SpanChecks(self.segmenter)
         for prep in preps:
             encs = encoded[prep["first"] : prep["first"] + len(prep["texts"])]
@@ -101,6 +103,7 @@ class Checker:
             "rendered": rendered,
             "has_messages": bool(item.get("messages")),
             "texts": texts,
+            "shared": shared_starts(item, texts),
         }
 
     def _token_checks(self, prep: dict[str, Any], encs: list[Any]) -> None:
@@ -116,6 +119,25 @@ class Checker:
             labels["long_context"] = len(encs[3]) >= self.settings.long_context_tokens
             if not labels["long_context"]:
                 add(result, "long_context_short", f"prompt has {len(encs[3])} tokens")
+
+
+def shared_starts(item: dict[str, Any], texts: list[str]) -> list[tuple[int, ...]]:
+    """Per text of `_prepare`, where a text another one also holds starts: the
+    final answer, at the end of the teacher text and inside the rendering; a
+    long-context prompt inside the rendering. `Segmenter.encode_many` encodes
+    each such text once when the rule allows it (`alignment.line_cut`), so these
+    are hints: a wrong or missing one costs time, never a token."""
+    teacher, rendered = texts[0], texts[1]
+    shared: list[tuple[int, ...]] = [()] * len(texts)
+    messages = item.get("messages")
+    last = messages[-1] if isinstance(messages, list) and messages else None
+    answer = last.get("content") if isinstance(last, dict) else None
+    if isinstance(answer, str) and answer and teacher.endswith(answer):
+        shared[0] = (len(teacher) - len(answer),)
+        shared[1] = (rendered.rfind(answer),)
+    if len(texts) > 3 and texts[3]:
+        shared[1] = (*shared[1], rendered.find(texts[3]))
+    return shared
 
 
 def reference_selected(item_id: Any, share: float) -> bool:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.gates.alignment import Segmenter, is_cover, locate, valid_range
+from pipeline.gates.alignment import Segmenter, cut_at, is_cover, line_cut, locate, valid_range
 from pipeline.gates.spans import SpanChecks, span_kinds
 from pipeline.student import Student
 
@@ -354,5 +354,154 @@ def test_reference_of_empty_texts_with_their_encodings(student: Student) -> None
     segmenter = Segmenter(student.tokenizer, student.bytebpe())
     texts = ["", "<|im_end|>", "x"]
     encoded = segmenter.encode_many(texts)
-    assert encoded[0].plain == []
+    assert encoded[0].wholes() == []
     assert segmenter.reference_differs(texts, encoded) == []
+
+
+# Texts made of line-shaped parts: whitespace of every kind around newlines, words,
+# JSON punctuation, digits, contractions and non-ASCII letters and marks.
+LINE_TEXTS = st.lists(
+    st.one_of(
+        st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=10),
+        st.sampled_from(
+            ["\n", "\r\n", "\n\n", " \n", "\t", " ", "\u00a0", "\u3000", "\x1c", "\u2028"]
+        ),
+        st.sampled_from(["The", "'s", '{"a": 1}', "42", "é", "e\u0301", "😀", "- ", "</x>"]),
+    ),
+    max_size=12,
+).map("".join)
+
+
+@given(LINE_TEXTS)
+def test_line_cuts_are_pre_token_boundaries_and_encode_apart(text: str) -> None:
+    """The rule `line_cut` relies on, with the tokenizer itself: every position it
+    allows is a boundary of the pre-tokenizer's split, and the two sides, encoded
+    apart and joined, give the whole text's ids and offsets."""
+    student = _qwen()
+    added = [t.content for t in student.tokenizer.get_added_tokens_decoder().values()]
+    if any(token in text for token in added):
+        return
+    ends = {end for _, (_, end) in student.tokenizer.pre_tokenizer.pre_tokenize_str(text)}
+    whole = student.tokenizer.encode(text, add_special_tokens=False)
+    for cut in (p for p in range(len(text) + 1) if line_cut(text, p)):
+        assert cut in ends
+        left, right = student.tokenizer.encode_batch([text[:cut], text[cut:]])
+        assert left.ids + right.ids == whole.ids
+        shifted = [(s + cut, e + cut) for s, e in right.offsets]
+        assert [*left.offsets, *shifted] == whole.offsets
+
+
+@given(
+    st.lists(st.one_of(LINE_TEXTS, st.sampled_from(["<|im_start|>", "<|im_end|>"])), max_size=6),
+    st.lists(st.integers(0, 200), max_size=6),
+)
+def test_texts_cut_at_shared_starts_encode_whole(parts: list[str], starts: list[int]) -> None:
+    """Through `encode_many` with any positions as hints (most not a `line_cut`,
+    some inside added tokens), every text's tokens are those of encoding it whole,
+    the shared text is one piece, and the reference check finds nothing."""
+    student = _qwen()
+    segmenter = Segmenter(student.tokenizer, student.bytebpe())
+    assert segmenter.lines_apart
+    answer = "".join(parts)
+    texts = ["assistant\n" + answer, "<|im_start|>user\nhi<|im_end|>\n" + answer, answer]
+    shared = [(10, *starts), (len(texts[1]) - len(answer), *starts), starts]
+    _same(segmenter, student, texts)
+    encoded = segmenter.encode_many(texts, shared)
+    for text, one in zip(texts, encoded, strict=True):
+        whole = student.tokenizer.encode(text, add_special_tokens=False)
+        assert one.ids(0, len(one)) == whole.ids
+        assert [one.at(i) for i in range(len(one))] == [tuple(o) for o in whole.offsets]
+    assert segmenter.reference_differs(texts, encoded) == []
+
+
+def test_generated_items_share_their_answers_and_encode_whole(student: Student) -> None:
+    """300 generated items as the checker prepares them (teacher text, rendering,
+    CAWS line, long-context prompt, with `shared_starts`): the answers are pieces
+    of both the teacher text and the rendering, and every text's encoding read
+    from the pieces is the whole text's (slice == separate encoding)."""
+    from pipeline.gates.checks import caws_line
+    from pipeline.gates.item import shared_starts
+    from pipeline.gen.item import generate_item
+    from pipeline.params import Params
+
+    segmenter = Segmenter(student.tokenizer, student.bytebpe())
+    texts: list[str] = []
+    shared: list[tuple[int, ...]] = []
+    answers = 0
+    for index in range(300):
+        item = generate_item(Params(), index)
+        rendered = student.render(item["messages"], item["tools"])
+        four = [item["teacher_text"], rendered, caws_line(item["prompt"]), item["prompt"]]
+        texts += four
+        shared += shared_starts(item, four)
+    for start in range(0, len(texts), 64):
+        batch = texts[start : start + 64]
+        encoded = segmenter.encode_many(batch, shared[start : start + 64])
+        teacher = {piece for one in encoded[::4] for piece in one.pieces[2::2]}
+        answers += sum(piece in teacher for one in encoded[1::4] for piece in one.pieces[::2])
+        assert segmenter.reference_differs(batch, encoded) == []
+        for text, one in zip(batch, encoded, strict=True):
+            whole = student.tokenizer.encode(text, add_special_tokens=False)
+            assert one.ids(0, len(one)) == whole.ids
+            assert [one.at(i) for i in range(len(one))] == [tuple(o) for o in whole.offsets]
+    assert answers >= 200  # most answers are encoded once, for both texts
+
+
+def test_str_isspace_covers_the_unicode_white_space_property() -> None:
+    """`line_cut` allows a cut before a character `str.isspace` refuses: it must not
+    be whitespace to the tokenizer's regex (Unicode White_Space) either."""
+    import regex
+
+    white = [chr(c) for c in range(0x110000) if regex.match(r"\p{White_Space}", chr(c))]
+    assert len(white) >= 25
+    assert all(char.isspace() for char in white)
+
+
+def test_line_cuts_only_for_the_proven_patterns(
+    student: Student, wordpiece_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast = student.bytebpe()
+    assert fast is not None
+    assert Segmenter(student.tokenizer, fast).lines_apart
+    assert not Segmenter(student.tokenizer).lines_apart  # no fast path
+    assert not Segmenter(Student(wordpiece_dir).tokenizer).lines_apart
+    monkeypatch.setattr(fast, "pattern", fast.pattern.replace(r"\s*[\r\n]+|", ""))
+    assert not Segmenter(student.tokenizer, fast).lines_apart
+    # Refused, the hints are passed over: the texts are cut at added tokens only.
+    (one,) = Segmenter(student.tokenizer, fast).encode_many(["user\nhi"], [(5,)])
+    assert one.pieces == ["user\nhi"]
+
+
+def test_cut_at_splits_plain_pieces_only() -> None:
+    cut = ["ab\ncd", "<|im_end|>", "\nef"]
+    assert cut_at(list(cut), [3]) == ["ab\n", "", "cd", "<|im_end|>", "\nef"]
+    assert cut_at(list(cut), [0, 5, 6, 15, 18]) == cut  # edges and an added token
+    assert cut_at(list(cut), [16, 3]) == ["ab\n", "", "cd", "<|im_end|>", "\n", "", "ef"]
+
+
+def test_reference_check_compares_pieces_as_cut_and_catches_a_wrong_cut(
+    student: Student, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reference check joins the pieces a text was cut in and compares the
+    whole piece with `tokenizers`: a rule that cut inside a pre-token (here: after
+    a space, allowed by a broken `line_cut`) is named; the probes refuse it first."""
+    from pipeline.gates import alignment
+
+    segmenter = Segmenter(student.tokenizer, student.bytebpe())
+    texts = ["<|im_start|>assistant\nThe answer is 42, said she.<|im_end|>"]
+    encoded = segmenter.encode_many(texts, [(22,)])
+    assert encoded[0].pieces[2:5] == ["assistant\n", "", "The answer is 42, said she."]
+    assert segmenter.reference_differs(texts, encoded) == []
+    monkeypatch.setattr(alignment, "line_cut", lambda text, position: text[position - 1] == " ")
+    segmenter = Segmenter(student.tokenizer, student.bytebpe())
+    assert not segmenter.lines_apart  # the probes, cut by the broken rule, say so
+    segmenter.lines_apart = True  # forced: what the reference check is there for
+    encoded = segmenter.encode_many(texts, [(26,)])
+    assert encoded[0].pieces[2:5] == ["assistant\nThe ", "", "answer is 42, said she."]
+    assert segmenter.reference_differs(texts, encoded) == ["assistant\nThe answer is 42, said she."]
+
+
+def _qwen() -> Student:
+    from fixture_tokenizers import built, student_of
+
+    return student_of(built("qwen"))
