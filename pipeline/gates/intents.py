@@ -158,8 +158,8 @@ def _entry_names(entry: Any) -> list[str]:
     return []
 
 
-def _named(answer: str, entry: Any) -> bool:
-    folded = answer.casefold()
+def _named(folded: str, entry: Any) -> bool:
+    """Whether the casefolded answer names the entry."""
     return any(n and n.casefold() in folded for n in _entry_names(entry))
 
 
@@ -170,7 +170,8 @@ def list_problem(session: Session, request: str) -> str | None:
     response = turns[0].response
     entries = list(response.get("results") or ())
     count = response.get("count") if isinstance(response.get("count"), int) else len(entries)
-    named = sum(_named(session.answer, e) for e in entries)
+    folded = session.answer.casefold()  # once, not once per entry
+    named = sum(_named(folded, e) for e in entries)
     partial = bool(PARTIAL.search(session.answer))
     if SELECTS.search(request) and len(session.turns) > session.turns.index(turns[0]) + 1:
         return (

@@ -1,0 +1,138 @@
+"""The semantic gates' shortcuts give the verdicts of the plain definitions.
+
+Each shortcut skips work that cannot change a verdict (an argument's numbers
+when the request states too few, a Python loop over phrases replaced by one
+search, span objects read in place): property-tested against the definition
+written out plainly here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from typing import Any
+
+import orjson
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.gates import leaks, spanf1
+from pipeline.gates.attribution import METRIC_PHRASES, metrics_in
+from pipeline.gates.calls import span_chars
+from pipeline.gates.session import Session, Turn, session_of
+
+
+def _plain_leak(session: Session) -> str | None:
+    """prompt_leak as its docstring defines it, every argument of every call read."""
+    request = session.request
+    stated = leaks._numbers(request)
+    turns = session.turns
+    given_args = [orjson.dumps(t.arguments).decode("utf-8") for t in turns]
+    for j, turn in enumerate(turns):
+        for value in leaks._arguments(turn.arguments):
+            if not isinstance(value, str | list):
+                continue
+            text = value if isinstance(value, str) else orjson.dumps(value).decode("utf-8")
+            numbers = {n for n in leaks._numbers(text) if abs(n) >= 10}
+            may_carry = len(numbers) >= 2 and numbers <= stated
+            may_quote = isinstance(value, str) and value in request
+            for k in range(j):
+                if text in " ".join(given_args[: k + 1]):
+                    continue
+                data: tuple[set[Decimal], set[str]] = (
+                    leaks._data(turns[k].response) if not turns[k].failed else (set(), set())
+                )
+                if (may_carry and numbers <= data[0]) or (may_quote and value in data[1]):
+                    return (
+                        f"call {j} ({turn.name}) is given {text[:60]!r}, which the request "
+                        f"already states and only response {k} ({turns[k].name}) holds"
+                    )
+    return None
+
+
+_NUMBERS = st.sampled_from(["7", "12", "48", "1024", "3.5", "250", "-17", "12.0"])
+_WORDS = st.sampled_from(["port", "alpha beta", "timeout", "x", "total 12 48"])
+_TEXT = st.lists(st.one_of(_NUMBERS, _WORDS), max_size=5).map(" ".join)
+_VALUE = st.one_of(_TEXT, st.lists(st.one_of(st.integers(-50, 2000), _TEXT), max_size=4))
+_RESPONSE = st.one_of(
+    st.fixed_dictionaries(
+        {"ok": st.booleans(), "stdout": _TEXT, "content": _TEXT},
+        optional={"values": st.dictionaries(_WORDS, st.integers(-50, 2000), max_size=3)},
+    ),
+    _TEXT,
+)
+_TURN = st.builds(
+    Turn,
+    st.sampled_from(["fs.read", "code.run", "web.open"]),
+    st.dictionaries(st.sampled_from(["code", "stdin", "values", "path"]), _VALUE, max_size=3),
+    _RESPONSE,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(request=_TEXT, turns=st.lists(_TURN, max_size=4))
+def test_prompt_leak_reads_what_the_definition_reads(request: str, turns: list[Turn]) -> None:
+    session = Session(request, turns, "answer")
+    assert leaks.leak_problem(session) == _plain_leak(session)
+
+
+def test_a_leak_through_a_request_with_two_numbers_is_still_caught() -> None:
+    turns = [
+        Turn("fs.read", {"path": "a.yaml"}, {"ok": True, "content": "min: 120\nmax: 480"}),
+        Turn("code.run", {"code": "print(120 + 480)"}, {"ok": True, "stdout": "600"}),
+    ]
+    found = leaks.leak_problem(Session("Add 120 and 480 from a.yaml", turns, "600"))
+    assert found is not None and found.startswith("call 1 (code.run)")
+    assert leaks.leak_problem(Session("Add the two limits in a.yaml", turns, "600")) is None
+
+
+_PHRASES = sorted({p for phrases in METRIC_PHRASES.values() for p in phrases})
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.one_of(st.sampled_from(_PHRASES), st.text(max_size=8)), max_size=4).map(" ".join)
+)
+def test_metrics_are_the_phrases_the_text_holds(text: str) -> None:
+    folded = text.casefold()
+    expected = {m for m, ps in METRIC_PHRASES.items() if any(p in folded for p in ps)}
+    assert metrics_in(text) == expected
+
+
+_SPAN: st.SearchStrategy[Any] = st.one_of(
+    st.fixed_dictionaries(
+        {"chars": st.lists(st.one_of(st.integers(-2, 40), st.booleans()), min_size=2, max_size=2)}
+    ),
+    st.fixed_dictionaries({"chars": st.tuples(st.integers(0, 9), st.integers(0, 9))}),
+    st.fixed_dictionaries({"chars": st.lists(st.integers(0, 9), max_size=3)}),
+    st.none(),
+    st.integers(),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.lists(_SPAN, max_size=6), st.none()))
+def test_span_ranges_count_what_span_chars_accepts(spans: Any) -> None:
+    chars = [span_chars(s) for s in spans] if isinstance(spans, list) else []
+    assert spanf1._ranges(spans) == Counter(c for c in chars if c is not None)
+
+
+def test_a_turns_failure_is_read_from_its_response_once_it_is_set() -> None:
+    item = {
+        "messages": [
+            {"role": "user", "content": "read a"},
+            {
+                "role": "assistant",
+                "tool_calls": [
+                    {"function": {"name": "fs.read", "arguments": '{"path": "a"}'}},
+                    {"function": {"name": "code.run", "arguments": '{"code": "1"}'}},
+                ],
+            },
+            {"role": "tool", "content": '{"ok": false, "error": "FileNotFoundError"}'},
+            {"role": "tool", "content": '{"ok": true, "exit_code": 0, "stdout": "1"}'},
+            {"role": "assistant", "content": "a is missing"},
+        ]
+    }
+    turns = session_of(item).turns
+    assert [t.failed for t in turns] == [True, False]
+    assert [Turn(t.name, t.arguments, t.response).failed for t in turns] == [True, False]
