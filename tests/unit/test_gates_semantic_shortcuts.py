@@ -8,15 +8,19 @@ written out plainly here.
 
 from __future__ import annotations
 
+import re
+import re._constants as sre  # what the parser's nodes are, to read a pattern's first letters
+import re._parser as sre_parse
 from collections import Counter
 from decimal import Decimal
 from typing import Any
 
 import orjson
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.gates import leaks, spanf1
+from pipeline.gates import intents, leaks, spanf1
 from pipeline.gates.attribution import METRIC_PHRASES, metrics_in
 from pipeline.gates.calls import span_chars
 from pipeline.gates.session import Session, Turn, session_of
@@ -136,3 +140,59 @@ def test_a_turns_failure_is_read_from_its_response_once_it_is_set() -> None:
     turns = session_of(item).turns
     assert [t.failed for t in turns] == [True, False]
     assert [Turn(t.name, t.arguments, t.response).failed for t in turns] == [True, False]
+
+
+_LED = {**intents.DETECT, "selects": intents.SELECTS, "relation": intents.RELATION}
+_LED["partial"] = intents.PARTIAL
+
+
+def _parts(led: re.Pattern[str]) -> tuple[str, str]:
+    """(the letters, the pattern they lead) of a pattern built by `_led`."""
+    found = re.fullmatch(r"\(\?=\[(.*?)\]\)\(\?:(.*)\)", led.pattern, re.DOTALL)
+    assert found is not None
+    return found.group(1), found.group(2)
+
+
+def _first(seq: Any) -> set[str]:
+    """The first characters a parsed pattern can match (past word boundaries)."""
+    for op, arg in seq:
+        if op is sre.AT:
+            continue
+        if op is sre.SUBPATTERN:
+            return _first(arg[3])
+        if op is sre.BRANCH:
+            return set().union(*(_first(branch) for branch in arg[1]))
+        if op is sre.LITERAL:
+            return {chr(arg)}
+        if op is sre.MAX_REPEAT and arg[0] >= 1 and arg[2][0][0] is sre.IN:
+            (category,) = [a for o, a in arg[2][0][1] if o is sre.CATEGORY]
+            assert category is sre.CATEGORY_DIGIT
+            return {r"\d"}
+        raise AssertionError(f"an alternative opens with {op}: give it its letters")
+    raise AssertionError("an alternative can match nothing")
+
+
+@pytest.mark.parametrize("name", sorted(_LED))
+def test_the_leading_letters_are_the_alternatives_first_letters(name: str) -> None:
+    letters, pattern = _parts(_LED[name])
+    opens = _first(sre_parse.parse(pattern, re.IGNORECASE))
+    given = set(re.findall(r"\\d|.", letters))
+    assert given == opens
+
+
+_FRAGMENTS = st.sampled_from(
+    [w for p in _LED.values() for w in re.findall(r"[^\W\d_]+|'", _parts(p)[1])]
+    + ["3", "12", " ", ".", "?", ",", "/", "Ä", "ſ", "İ", "K", "É"]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_FRAGMENTS, max_size=12).map(" ".join), st.sampled_from(sorted(_LED)))
+def test_a_led_pattern_finds_what_its_pattern_finds(text: str, name: str) -> None:
+    plain = re.compile(_parts(_LED[name])[1], re.IGNORECASE)
+    led = _LED[name].search(text)
+    alone = plain.search(text)
+    assert (led and led.span()) == (alone and alone.span())
+    for mixed in (text.upper(), text.title()):
+        led, alone = _LED[name].search(mixed), plain.search(mixed)
+        assert (led and led.span()) == (alone and alone.span())
