@@ -33,18 +33,9 @@ METRIC_PHRASES: dict[str, tuple[str, ...]] = {
 }
 
 
-# metric -> one search for any of its phrases as a substring (literal alternatives, so
-# the same verdict as `any(p in folded ...)`, in one C call instead of a Python loop
-# over every phrase of every metric: read for every cited sentence and page text).
-_METRIC_SEARCH = {
-    metric: re.compile("|".join(re.escape(p) for p in phrases)).search
-    for metric, phrases in METRIC_PHRASES.items()
-}
-
-
 def metrics_in(text: str) -> set[str]:
     folded = text.casefold()
-    return {m for m, search in _METRIC_SEARCH.items() if search(folded) is not None}
+    return {m for m, phrases in METRIC_PHRASES.items() if any(p in folded for p in phrases)}
 
 
 def _page_texts(session: Session) -> dict[str, list[str]]:

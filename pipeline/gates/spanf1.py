@@ -20,19 +20,9 @@ def _ranges(spans: Any) -> dict[tuple[int, int], int]:
     a `Counter`: built three times per kind for every item."""
     found: dict[tuple[int, int], int] = {}
     for span in spans if isinstance(spans, list) else ():
-        # What JSON nearly always gives (an object whose chars are two ordered plain
-        # ints) read in place; anything else goes to `span_chars`, which decides: the
-        # same ranges without a call per span (eight span lists per item).
-        chars = span.get("chars") if type(span) is dict else None
-        if type(chars) is list and len(chars) == 2:
-            start, end = chars
-            if type(start) is int and type(end) is int and 0 <= start <= end:
-                key = (start, end)
-                found[key] = found.get(key, 0) + 1
-                continue
-        checked = span_chars(span)
-        if checked is not None:
-            found[checked] = found.get(checked, 0) + 1
+        chars = span_chars(span)
+        if chars is not None:
+            found[chars] = found.get(chars, 0) + 1
     return found
 
 

@@ -1,9 +1,8 @@
 """The semantic gates' shortcuts give the verdicts of the plain definitions.
 
 Each shortcut skips work that cannot change a verdict (an argument's numbers
-when the request states too few, a Python loop over phrases replaced by one
-search, span objects read in place): property-tested against the definition
-written out plainly here.
+when the request states too few, a pattern told the letters its matches
+start with): property-tested against the definition written out plainly here.
 """
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ from __future__ import annotations
 import re
 import re._constants as sre  # what the parser's nodes are, to read a pattern's first letters
 import re._parser as sre_parse
-from collections import Counter
 from decimal import Decimal
 from typing import Any
 
@@ -20,9 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.gates import intents, leaks, spanf1
-from pipeline.gates.attribution import METRIC_PHRASES, metrics_in
-from pipeline.gates.calls import span_chars
+from pipeline.gates import intents, leaks
 from pipeline.gates.session import Session, Turn, session_of
 
 
@@ -88,37 +84,6 @@ def test_a_leak_through_a_request_with_two_numbers_is_still_caught() -> None:
     found = leaks.leak_problem(Session("Add 120 and 480 from a.yaml", turns, "600"))
     assert found is not None and found.startswith("call 1 (code.run)")
     assert leaks.leak_problem(Session("Add the two limits in a.yaml", turns, "600")) is None
-
-
-_PHRASES = sorted({p for phrases in METRIC_PHRASES.values() for p in phrases})
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    st.lists(st.one_of(st.sampled_from(_PHRASES), st.text(max_size=8)), max_size=4).map(" ".join)
-)
-def test_metrics_are_the_phrases_the_text_holds(text: str) -> None:
-    folded = text.casefold()
-    expected = {m for m, ps in METRIC_PHRASES.items() if any(p in folded for p in ps)}
-    assert metrics_in(text) == expected
-
-
-_SPAN: st.SearchStrategy[Any] = st.one_of(
-    st.fixed_dictionaries(
-        {"chars": st.lists(st.one_of(st.integers(-2, 40), st.booleans()), min_size=2, max_size=2)}
-    ),
-    st.fixed_dictionaries({"chars": st.tuples(st.integers(0, 9), st.integers(0, 9))}),
-    st.fixed_dictionaries({"chars": st.lists(st.integers(0, 9), max_size=3)}),
-    st.none(),
-    st.integers(),
-)
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.one_of(st.lists(_SPAN, max_size=6), st.none()))
-def test_span_ranges_count_what_span_chars_accepts(spans: Any) -> None:
-    chars = [span_chars(s) for s in spans] if isinstance(spans, list) else []
-    assert spanf1._ranges(spans) == Counter(c for c in chars if c is not None)
 
 
 def test_a_turns_failure_is_read_from_its_response_once_it_is_set() -> None:
