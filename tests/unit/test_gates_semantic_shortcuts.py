@@ -161,3 +161,19 @@ def test_a_led_pattern_finds_what_its_pattern_finds(text: str, name: str) -> Non
     for mixed in (text.upper(), text.title()):
         led, alone = _LED[name].search(mixed), plain.search(mixed)
         assert (led and led.span()) == (alone and alone.span())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["sum", "src.yml", "a.b", "`x`", "```\ncode\n```", "{a}", "(", ")", "é"])
+        | st.text(max_size=6),
+        max_size=8,
+    ).map(" ".join)
+)
+def test_a_request_without_a_path_character_loses_the_same_quotes(text: str) -> None:
+    plain = text.replace("/", "").replace("_", "")
+    assert intents._QUOTED_WITHOUT_PATHS.sub(" ", plain) == intents._QUOTED.sub(" ", plain)
+    assert intents.detect(text) == {
+        kind for kind, p in intents.DETECT.items() if p.search(intents._QUOTED.sub(" ", text))
+    }
