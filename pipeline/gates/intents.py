@@ -25,15 +25,29 @@ from pipeline.gates import grounding
 from pipeline.gates.session import Session, Turn
 
 IC = re.IGNORECASE
+
+
+def _led(letters: str, pattern: str) -> re.Pattern[str]:
+    """`pattern` (case-insensitive) told the characters every match starts with.
+
+    Each alternative opens with a word boundary, which hides its first letter from
+    the engine: it then tries every alternative at every position. The lookahead
+    of the letters (exactly the alternatives' first characters, as the tests check)
+    lets it skip to them in one C scan: the same matches, a few times faster on
+    the request and answer read for every item."""
+    return re.compile(f"(?=[{letters}])(?:{pattern})", IC)
+
+
 DETECT = {
-    "compare": re.compile(
+    "compare": _led(
+        "cdquvw",
         r"\bcompar(?:e|ing|ison)\b|\bdiffer(?:s|ence)?\b|\bwhich\b[^.?]{0,60}\b(?:more|less|larger"
         r"|smaller|higher|lower)\b|\bcompar[aá]\w*|\bdiferencia\b|\bqué\b[^.?]{0,60}\bmás\b"
         r"|\bvergleich\w*|\bunterscheid\w*|\bwas\b[^.?]{0,60}\bstärker\b|\bcompar\w*|\bdiff[èé]r\w*"
         r"|\bqu'est-ce qui\b[^.?]{0,60}\bplus\b",
-        IC,
     ),
-    "list": re.compile(
+    "list": _led(
+        "adefloqstwz",
         r"\blist\b|\bwhich (?:files|pages)\b|\bwhat files\b|\bshow me what\b|\bwhere "
         r"does\b|\bfind where\b"
         r"|\bfind (?:every|all|the)? ?occurrences?\b|\btop \d+ results\b|\blista\b|\benumera\b"
@@ -43,54 +57,56 @@ DETECT = {
         r"|\bdie (?:ersten|besten) \d+ treffer\b|\bquels fichiers\b|\bquelles pages\b|\boù "
         r"apparaît\b"
         r"|\btoutes les occurrences\b|\bles \d+ (?:premiers|meilleurs) résultats\b",
-        IC,
     ),
-    "count": re.compile(r"\bhow many\b|\bcuánt[oa]s\b|\bwie viele\b|\bcombien\b", IC),
-    "compute": re.compile(
+    "count": _led("chw", r"\bhow many\b|\bcuánt[oa]s\b|\bwie viele\b|\bcombien\b"),
+    "compute": _led(
+        "abcfhipstw",
         r"\badd up\b|\bsum\b(?! up)|\btotal\b|\bcompute\b|\bcalculate\b|\bwork out\b|\bfind "
         r"the largest\b"
         r"|\bwhat (?:it|they|this [^?]{0,40}) prints?\b|\bwhat does [^?]{0,60}\bprint\b|\bsuma\w*\b"
         r"|\bcalcul\w*|\bhallar el mayor\b|\bimprim\w*|\baddier\w*|\bsumme\b|\bberechne\w*"
         r"|\bbestimme\b|\bausgibt\b|\bausgaben\b|\badditionn\w*|\bsomme\b|\bplus "
         r"grand\b|\baffich\w*",
-        IC,
     ),
 }
 # A list whose only purpose is to pick what the next call reads.
-SELECTS = re.compile(
+SELECTS = _led(
+    "delt",
     r"\b(?:the first (?:one|file|\.\w+)|the file with the first match|el primer\w*|la primera"
     r"|die erste|dem ersten|den ersten|le premier|la première)\b",
-    IC,
 )
-RELATION = re.compile(
+RELATION = _led(
+    "bdefghiklmnpsuwé",
     r"\b(?:larger|smaller|bigger|greater|higher|lower|more|fewer|less|longer|shorter|faster|slower)\b"
     r"[^.;]{0,40}\bthan\b|\b(?:same|equal|identical)\b|\bdiffer(?:s|ent)?\b|\bexceeds?\b"
     r"|\b(?:mayor|menor|más|menos)\b[^.;]{0,40}\bque\b|\b(?:igual|iguales|idéntic[oa]s?|mism[oa]s?|distint[oa]s)\b"
     r"|\bsupera\b|\b(?:größer|kleiner|höher|niedriger|mehr|weniger|stärker)\b[^.;]{0,40}\bals\b"
     r"|\b(?:gleich|identisch|dieselbe\w*|unterscheiden)\b|\bplus\b[^.;]{0,40}\bque\b|\bmoins\b[^.;]{0,40}\bque\b"
     r"|\bdépasse\b|\b(?:identiques?|égale?s?|même)\b|\bdiff[èé]r\w*",
-    IC,
 )
-PARTIAL = re.compile(
+PARTIAL = _led(
+    r"\dadefilnptuy",
     r"\b(?:first|top) \d+\b|\b\d+ of \d+\b|\band \d+ (?:more|others)\b|\bamong them\b|\bincluding\b"
     r"|\bpartial\b|\blos \d+ primer[oa]s\b|\blas \d+ primeras\b|\b\d+ de \d+\b|\by \d+ más\b"
     r"|\bentre (?:ellos|ellas)\b|\bdie ersten \d+\b|\b\d+ von \d+\b|\bund \d+ "
     r"weitere\b|\bdarunter\b"
     r"|\bles \d+ premi[eè]re?s\b|\b\d+ sur \d+\b|\bet \d+ autres\b|\bdont\b|\bnotamment\b",
-    IC,
 )
 LISTING_TOOLS = ("fs.list", "fs.search", "web.search")
 
 
 # What the user quotes rather than asks: code, backticked text, pasted JSON, tool
 # names, and paths or identifiers ("src/sumamry_payload.yml" asks for no sum).
-_QUOTED = re.compile(
-    r"```.*?```|`[^`\n]*`|\{[^{}]*\}|\b[a-z]+\.[a-z_]+\b|[^\s(]*[/_][^\s)]*", re.DOTALL
-)
+_QUOTED_CODE = r"```.*?```|`[^`\n]*`|\{[^{}]*\}|\b[a-z]+\.[a-z_]+\b"
+_QUOTED = re.compile(_QUOTED_CODE + r"|[^\s(]*[/_][^\s)]*", re.DOTALL)
+# The path alternative tries every start in a word (scanning to its end each time),
+# and can only match where a "/" or "_" is: half the requests have neither.
+_QUOTED_WITHOUT_PATHS = re.compile(_QUOTED_CODE, re.DOTALL)
 
 
 def detect(request: str) -> set[str]:
-    words = _QUOTED.sub(" ", request)
+    quoted = _QUOTED if "/" in request or "_" in request else _QUOTED_WITHOUT_PATHS
+    words = quoted.sub(" ", request)
     return {kind for kind, pattern in DETECT.items() if pattern.search(words)}
 
 
@@ -158,8 +174,8 @@ def _entry_names(entry: Any) -> list[str]:
     return []
 
 
-def _named(answer: str, entry: Any) -> bool:
-    folded = answer.casefold()
+def _named(folded: str, entry: Any) -> bool:
+    """Whether the casefolded answer names the entry."""
     return any(n and n.casefold() in folded for n in _entry_names(entry))
 
 
@@ -170,7 +186,8 @@ def list_problem(session: Session, request: str) -> str | None:
     response = turns[0].response
     entries = list(response.get("results") or ())
     count = response.get("count") if isinstance(response.get("count"), int) else len(entries)
-    named = sum(_named(session.answer, e) for e in entries)
+    folded = session.answer.casefold()  # once, not once per entry
+    named = sum(_named(folded, e) for e in entries)
     partial = bool(PARTIAL.search(session.answer))
     if SELECTS.search(request) and len(session.turns) > session.turns.index(turns[0]) + 1:
         return (

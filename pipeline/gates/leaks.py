@@ -92,20 +92,28 @@ def _arguments(arguments: Any) -> list[Any]:
 
 def leak_problem(session: Session) -> str | None:
     request = session.request
-    stated = _numbers(request)
     turns = session.turns
+    if len(turns) < 2:
+        return None  # a value is carried from an earlier response: one call has none
+    # Only the request's big numbers can cover an argument's big numbers; with fewer
+    # than two of them no argument may carry (it needs two), and an argument's numbers
+    # are not read at all: only a quoted string can leak then.
+    stated = _big(_numbers(request))
+    numeric = len(stated) >= 2
     # Read only when an argument could leak at all (most never can): the arguments as
     # text, and each earlier response's data.
     given: list[str] = []
     data: dict[int, tuple[set[Decimal], set[str]]] = {}
-    for j, turn in enumerate(turns):
+    for j, turn in enumerate(turns[1:], 1):  # the first call has no earlier response
         for value in _arguments(turn.arguments):
             if not isinstance(value, str | list):
                 continue
-            text = value if isinstance(value, str) else orjson.dumps(value).decode("utf-8")
-            numbers = _big(_numbers(text))
-            may_carry = len(numbers) >= 2 and numbers <= stated
             may_quote = isinstance(value, str) and value in request
+            if not (numeric or may_quote):
+                continue
+            text = value if isinstance(value, str) else orjson.dumps(value).decode("utf-8")
+            numbers = _big(_numbers(text)) if numeric else set()
+            may_carry = len(numbers) >= 2 and numbers <= stated
             if not (may_carry or may_quote):
                 continue
             if not given:

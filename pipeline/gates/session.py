@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from pipeline.gates.checks import caws_parses
@@ -29,7 +30,9 @@ class Turn:
     arguments: Any  # a dict, or the raw text when it is not a JSON object
     response: Any  # parsed JSON when the tool message is JSON, else its text
 
-    @property
+    # Read by nearly every gate, for every turn: worked out once. `session_of` sets a
+    # turn's response before any gate reads the session, and nothing changes it after.
+    @cached_property
     def failed(self) -> bool:
         r = self.response
         if not isinstance(r, dict):
