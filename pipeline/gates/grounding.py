@@ -30,9 +30,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import orjson
@@ -51,13 +50,16 @@ _ONE = re.compile(
     r"(?<!\w)(?:" + "|".join(re.escape(w) for w in ONE_WORDS) + r")(?!\w)", re.IGNORECASE
 )
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# A plain decimal number (no group), or an ISO date (its three groups).
+_NUMBER_OR_DATE = re.compile(r"-?\d+(?:\.\d+)?|(\d{4})-(\d{2})-(\d{2})")
 _CALL_PREFIX = re.compile(r"call#\d+\.")
 _GROUP_SEPARATORS = (",", ".", " ", "\u00a0", "\u202f", "'", "")
 
 
-@dataclass(frozen=True)
-class Needle:
+class Needle(NamedTuple):
+    """What one leaf of a result grounds with. A tuple, so a needle is its own
+    dedup key and costs one C-level allocation: an item builds a dozen or more."""
+
     key: str
     kind: str  # "text" | "number" | "date" | "url" | "one" (a count of one in words)
     variants: tuple[str, ...]
@@ -109,39 +111,39 @@ def _leaves(value: Any, key: str) -> Iterator[tuple[str, Any]]:
         yield key, value
 
 
-def _needles(key: str, value: Any) -> Iterator[Needle]:
+def _needles(key: str, value: Any) -> tuple[Needle, ...]:
+    """The needles of one scalar leaf (a tuple built at once: no generator per leaf)."""
     if value is None or isinstance(value, bool):
-        return
+        return ()
     if isinstance(value, int | float):
         text = repr(value) if isinstance(value, float) else str(value)
-        if _NUMBER.fullmatch(text):
-            yield Needle(key, "number", number_variants(text))
-        if text == "1":
-            yield Needle(key, "one", ONE_WORDS)
-        return
+        found = (Needle(key, "number", number_variants(text)),) if _NUMBER.fullmatch(text) else ()
+        return (*found, Needle(key, "one", ONE_WORDS)) if text == "1" else found
     text = str(value).strip()
     if text in ("True", "False", "None", "true", "false", "null"):
-        return
-    if _NUMBER.fullmatch(text):
-        yield Needle(key, "number", number_variants(text))
-        return
-    date = _ISO_DATE.fullmatch(text)
-    if date:
-        y, m, d = date.groups()
-        yield Needle(key, "date", (text, f"{d}.{m}.{y}", f"{d}/{m}/{y}", f"{m}/{d}/{y}"))
-        return
-    if text.lower().startswith(("http://", "https://")):
+        return ()
+    # One C-level match tells a number from a date from anything else.
+    shape = _NUMBER_OR_DATE.fullmatch(text)
+    if shape is not None:
+        if shape.lastindex is None:
+            return (Needle(key, "number", number_variants(text)),)
+        y, m, d = shape.groups()
+        return (Needle(key, "date", (text, f"{d}.{m}.{y}", f"{d}/{m}/{y}", f"{m}/{d}/{y}")),)
+    # The head alone is lower-cased: a file's content can be long (and lower() only
+    # ever lengthens a character, so the scheme is within the first 8).
+    if text[:8].lower().startswith(("http://", "https://")):
         parts = urlsplit(text)
         host = (parts.hostname or "").removeprefix("www.")
         segment = parts.path.strip("/").split("/", 1)[0]
-        if host:
-            # Spans are matched casefolded (`collapse`), so the needle is too.
-            yield Needle(key, "url", ((f"{host}/{segment}" if segment else host).casefold(),))
-        return
-    pieces = [text, *text.split("\n")] if "\n" in text else [text]
-    for piece in dict.fromkeys(collapse(p) for p in pieces):
-        if len(piece) >= MIN_STRING:
-            yield Needle(key, "text", (piece,))
+        if not host:
+            return ()
+        # Spans are matched casefolded (`collapse`), so the needle is too.
+        return (Needle(key, "url", ((f"{host}/{segment}" if segment else host).casefold(),)),)
+    if "\n" not in text:
+        piece = collapse(text)
+        return (Needle(key, "text", (piece,)),) if len(piece) >= MIN_STRING else ()
+    pieces = dict.fromkeys(collapse(p) for p in (text, *text.split("\n")))
+    return tuple(Needle(key, "text", (p,)) for p in pieces if len(p) >= MIN_STRING)
 
 
 def parse_content(content: Any) -> Any:
@@ -164,6 +166,8 @@ def field_key(path: str) -> str:
     Flattened fields (gen/render.py: result_fields) carry a `call#i.` prefix on
     multi-call items; the field is the first name after it.
     """
+    if "#" not in path and "." not in path:
+        return path  # a plain field name (every key of a parsed result)
     prefix = _CALL_PREFIX.match(path)
     rest = path[prefix.end() :] if prefix else path
     return rest.split("#", 1)[0].split(".", 1)[0]
@@ -192,24 +196,48 @@ def _leaf_needles(key: str, value: Any) -> tuple[Needle, ...]:
                 for inner_key, inner in _leaves(parsed, key)
                 for needle in _needles(inner_key, inner)
             )
-    return tuple(_needles(field_key(key), value))
+    return _needles(field_key(key), value)
 
 
 # typed: 1 and True are equal keys, and True grounds nothing.
 _cached_leaf_needles = lru_cache(maxsize=65536, typed=True)(_leaf_needles)
 
 
+def _collect(value: Any, key: str, into: dict[Needle, None]) -> None:
+    """Adds the needles of every leaf under `value` (field `key`) to `into`, in order.
+
+    `_leaves` and `leaf_needles` in one recursive walk: an item's results have a few
+    dozen leaves, and a generator frame per level and per leaf cost more than the
+    (mostly cached) needles themselves."""
+    if isinstance(value, dict):
+        for child in value.values():
+            _collect(child, key, into)
+    elif isinstance(value, list):
+        for child in value:
+            _collect(child, key, into)
+    else:
+        into.update(
+            dict.fromkeys(
+                _cached_leaf_needles(key, value)
+                if isinstance(value, str) or type(value) is int
+                else _leaf_needles(key, value)
+            )
+        )
+
+
 def result_needles(results: list[Any]) -> list[Needle]:
-    """Needles of every successful result (a result with `ok: false` grounds nothing)."""
-    needles: dict[tuple[str, str, tuple[str, ...]], Needle] = {}
+    """Needles of every successful result (a result with `ok: false` grounds nothing),
+    each distinct needle once, in the order first found."""
+    needles: dict[Needle, None] = {}
     for result in results:
-        if isinstance(result, dict) and result.get("ok") is False:
-            continue
-        top = result.items() if isinstance(result, dict) else [("", result)]
-        for key, value in ((k, v) for name, child in top for k, v in _leaves(child, str(name))):
-            for needle in leaf_needles(key, value):
-                needles[(needle.key, needle.kind, needle.variants)] = needle
-    return list(needles.values())
+        if isinstance(result, dict):
+            if result.get("ok") is False:
+                continue
+            for name, child in result.items():
+                _collect(child, str(name), needles)
+        else:
+            _collect(result, "", needles)
+    return list(needles)
 
 
 def _word(char: str) -> bool:
