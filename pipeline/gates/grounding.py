@@ -29,7 +29,7 @@ Per item (the seed's definition): precision = grounded spans / spans, recall =
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
@@ -203,26 +203,21 @@ def _leaf_needles(key: str, value: Any) -> tuple[Needle, ...]:
 _cached_leaf_needles = lru_cache(maxsize=65536, typed=True)(_leaf_needles)
 
 
-def _collect(value: Any, key: str, into: dict[Needle, None]) -> None:
-    """Adds the needles of every leaf under `value` (field `key`) to `into`, in order.
+def _collect(values: Iterable[Any], key: str, into: dict[Needle, None]) -> None:
+    """Adds the needles of every leaf under `values` (field `key`) to `into`, in order.
 
-    `_leaves` and `leaf_needles` in one recursive walk: an item's results have a few
-    dozen leaves, and a generator frame per level and per leaf cost more than the
-    (mostly cached) needles themselves."""
-    if isinstance(value, dict):
-        for child in value.values():
-            _collect(child, key, into)
-    elif isinstance(value, list):
-        for child in value:
-            _collect(child, key, into)
-    else:
-        into.update(
-            dict.fromkeys(
-                _cached_leaf_needles(key, value)
-                if isinstance(value, str) or type(value) is int
-                else _leaf_needles(key, value)
-            )
-        )
+    `_leaves` and `leaf_needles` in one recursive walk, a call per container only:
+    an item's results have a few dozen leaves, and a generator frame per level and
+    per leaf cost more than the (mostly cached) needles themselves."""
+    for value in values:
+        if isinstance(value, dict):
+            _collect(value.values(), key, into)
+        elif isinstance(value, list):
+            _collect(value, key, into)
+        elif isinstance(value, str) or type(value) is int:  # `leaf_needles`, inlined
+            into.update(dict.fromkeys(_cached_leaf_needles(key, value)))
+        else:
+            into.update(dict.fromkeys(_leaf_needles(key, value)))
 
 
 def result_needles(results: list[Any]) -> list[Needle]:
@@ -234,9 +229,15 @@ def result_needles(results: list[Any]) -> list[Needle]:
             if result.get("ok") is False:
                 continue
             for name, child in result.items():
-                _collect(child, str(name), needles)
+                # Most fields are scalars: their needles are added without a walk.
+                if isinstance(child, dict):
+                    _collect(child.values(), str(name), needles)
+                elif isinstance(child, list):
+                    _collect(child, str(name), needles)
+                else:
+                    needles.update(dict.fromkeys(leaf_needles(str(name), child)))
         else:
-            _collect(result, "", needles)
+            _collect((result,), "", needles)
     return list(needles)
 
 
@@ -277,35 +278,56 @@ def matches(needle: Needle, span_text: str, collapsed: str) -> bool:
     return _bounded_find(collapsed, needle.variants[0], True, False)
 
 
-def grounded_keys(span_text: str, needles: list[Needle]) -> list[str]:
+class NeedleIndex(NamedTuple):
+    """An item's needles laid out for matching many spans: one flat (key, variant)
+    list per way of matching, so a span is tested with plain loops over strings."""
+
+    numbers: tuple[tuple[str, str], ...]  # numbers' and dates' variants: bounded, raw text
+    urls: tuple[tuple[str, str], ...]  # plain substring of the collapsed text
+    texts: tuple[tuple[str, str], ...]  # word-bounded, collapsed text
+    one: tuple[str, ...]  # keys grounded by a count of one in words
+
+
+def index_needles(needles: list[Needle]) -> NeedleIndex:
+    numbers: list[tuple[str, str]] = []
+    urls: list[tuple[str, str]] = []
+    texts: list[tuple[str, str]] = []
+    one: list[str] = []
+    for key, kind, variants in needles:
+        if kind in ("number", "date"):
+            numbers.extend((key, v) for v in variants)
+        elif kind == "url":
+            urls.append((key, variants[0]))
+        elif kind == "one":
+            one.append(key)
+        else:
+            texts.append((key, variants[0]))
+    return NeedleIndex(tuple(numbers), tuple(urls), tuple(texts), tuple(one))
+
+
+def grounded_keys(span_text: str, needles: list[Needle] | NeedleIndex) -> list[str]:
     """Sorted distinct keys of the needles found in one span.
 
-    `matches` inlined, each variant first looked for with a plain `in` (most are
-    absent, and the bounded search then costs a call for nothing), and the
-    count-of-one words searched at most once per span: the same verdicts."""
+    `matches` over an index of the needles (`index_needles`: build it once for
+    the spans of an item), each variant first looked for with a plain `in` (most
+    are absent, and the bounded search then costs a call for nothing), and the
+    count-of-one words searched at most once per span: the same verdicts, since
+    the keys found do not depend on the order they are looked for in."""
+    index = needles if isinstance(needles, NeedleIndex) else index_needles(needles)
     collapsed = collapse(span_text)
-    found: set[str] = set()
-    one: bool | None = None
-    for needle in needles:
-        key = needle.key
-        # A key already found needs none of its other needles.
-        if key in found:
-            continue
-        kind = needle.kind
-        if kind in ("number", "date"):
-            hit = any(
-                v in span_text and _bounded_find(span_text, v, False, True) for v in needle.variants
-            )
-        elif kind == "url":
-            hit = needle.variants[0] in collapsed
-        elif kind == "one":
-            if one is None:
-                one = _ONE.search(collapsed) is not None
-            hit = one
-        else:
-            text = needle.variants[0]
-            hit = text in collapsed and _bounded_find(collapsed, text, True, False)
-        if hit:
+    found = {key for key, url in index.urls if url in collapsed}
+    if index.one and _ONE.search(collapsed) is not None:
+        found.update(index.one)
+    # A key already found needs none of its other needles.
+    for key, text in index.texts:
+        if key not in found and text in collapsed and _bounded_find(collapsed, text, True, False):
+            found.add(key)
+    for key, variant in index.numbers:
+        if (
+            key not in found
+            and variant in span_text
+            and _bounded_find(span_text, variant, False, True)
+        ):
             found.add(key)
     return sorted(found)
 

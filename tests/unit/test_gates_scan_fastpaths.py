@@ -14,7 +14,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.gates import grounding, privacy
+from pipeline.gates import grounding, privacy, safety
 
 # --- grounding: the needles of a result -------------------------------------------
 
@@ -182,3 +182,58 @@ def test_scheme_urls_on_samples() -> None:
     assert found == [m.group() for m in privacy.URL.finditer(text)]
     assert "HTTPS://Example.org" in found and "wss://s.io" in found
     assert not any(u.startswith("xhttp") for u in found)
+
+
+# --- safety: the walks over a call's arguments -------------------------------------
+
+
+def reference_path_values(arguments: Any, key: str | None = None) -> Iterator[str]:
+    if isinstance(arguments, dict):
+        for name, value in arguments.items():
+            yield from reference_path_values(value, name)
+    elif isinstance(arguments, list):
+        for value in arguments:
+            yield from reference_path_values(value, key)
+    elif isinstance(arguments, str) and key in safety.PATH_KEYS:
+        yield arguments
+
+
+def reference_argv_values(arguments: Any) -> Iterator[str]:
+    if isinstance(arguments, dict):
+        for name, value in arguments.items():
+            if name not in safety.CODE_TEXT_KEYS:
+                yield from reference_argv_values(value)
+    elif isinstance(arguments, list):
+        for value in arguments:
+            yield from reference_argv_values(value)
+    elif isinstance(arguments, str):
+        yield arguments
+
+
+argument_trees = st.recursive(
+    st.one_of(st.none(), st.integers(), st.sampled_from(["../x", "a.txt", "ls; rm", "`id`"])),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(st.sampled_from(["path", "files", "code", "args", "stdin", "x"]), inner),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(arguments=argument_trees)
+def test_argument_walks_equal_the_definitions(arguments: Any) -> None:
+    assert safety._path_values(arguments) == list(reference_path_values(arguments))
+    assert safety._argv_values(arguments) == list(reference_argv_values(arguments))
+    call = {"code": "print(1)", "args": arguments}
+    assert safety._argv_values(call) == list(reference_argv_values(call))
+
+
+def test_needle_index_grounds_as_the_needle_list() -> None:
+    needles = grounding.result_needles(RESULTS)
+    index = grounding.index_needles(needles)
+    for span in ["It appears once, in src/a.py on line 12.", "see example.org/docs", "nothing"]:
+        assert grounding.grounded_keys(span, index) == grounding.grounded_keys(span, needles)
+        assert grounding.grounded_keys(span, index) == sorted(
+            {n.key for n in needles if grounding.matches(n, span, grounding.collapse(span))}
+        )
