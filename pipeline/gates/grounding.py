@@ -142,7 +142,10 @@ def _needles(key: str, value: Any) -> tuple[Needle, ...]:
     if "\n" not in text:
         piece = collapse(text)
         return (Needle(key, "text", (piece,)),) if len(piece) >= MIN_STRING else ()
-    pieces = dict.fromkeys(collapse(p) for p in (text, *text.split("\n")))
+    # Case-folded once, then cut into lines: folding maps each character on its own
+    # and never makes or takes a newline, so each line folds to the same text.
+    folded = text.casefold()
+    pieces = dict.fromkeys([" ".join(p.split()) for p in (folded, *folded.split("\n"))])
     return tuple(Needle(key, "text", (p,)) for p in pieces if len(p) >= MIN_STRING)
 
 

@@ -283,9 +283,10 @@ def scan_urls(text: str, allowlist: tuple[str, ...], lowered: str | None = None)
     ]
 
 
-# Characters by how rarely prose and code hold them, rarest first: a literal is only
-# searched for when its rarest character occurs (one memchr), and most texts lack it.
-_RARITY = "JVQXZKYGWBFUHMPDLNOCTIRASE987654321=@"
+# Characters by how rarely prose and code hold them, rarest first (upper-case
+# letters, then the rarest lower-case ones): a literal is only searched for when
+# its rarest character occurs (one memchr), and most texts lack it.
+_RARITY = "JVQXZKYGWBFUHMPDLNOCTIRASEqjz987654321=@"
 
 
 def _anchor(literal: str) -> str | None:
@@ -303,48 +304,56 @@ def _heads(literals: Sequence[str]) -> dict[str, str | None]:
     return {x: x[:2] if len(x) > 2 and counts[x[:2]] >= 3 else None for x in literals}
 
 
-def _plan(caseless: bool) -> tuple[tuple[str, str | None, str | None], ...]:
-    """(literal, anchor, head) of every distinct literal searched on one haystack."""
+def _gates(caseless: bool) -> tuple[tuple[str | None, tuple[str, ...]], ...]:
+    """Every distinct literal searched on one haystack, grouped by its gate: the
+    anchor (`_anchor`), else the shared head (`_heads`), else None (always searched).
+    A literal occurs only where its gate does, so a text without the gate skips it."""
     groups = (g for _, exact, lowered in DETECTORS for g in (lowered if caseless else exact))
     literals = list(dict.fromkeys(x for g in groups for x in g))
     heads = _heads(literals)
-    return tuple((x, _anchor(x), heads[x]) for x in literals)
+    by_gate: dict[str | None, list[str]] = {}
+    for literal in literals:
+        by_gate.setdefault(_anchor(literal) or heads[literal], []).append(literal)
+    return tuple((gate, tuple(xs)) for gate, xs in by_gate.items())
 
 
-_PLANS = {False: _plan(False), True: _plan(True)}
-_ANCHORS = {c: tuple(sorted({a for _, a, _ in plan if a})) for c, plan in _PLANS.items()}
-_HEADS = {c: tuple(sorted({h for _, _, h in plan if h})) for c, plan in _PLANS.items()}
-# DETECTORS, each with the first literals of its groups and of its caseless groups.
-_SCAN = tuple(
-    (d, groups, caseless, frozenset(g[0] for g in groups), frozenset(g[0] for g in caseless))
-    for d, groups, caseless in DETECTORS
-)
+_GATES = {False: _gates(False), True: _gates(True)}
+
+
+def _by_first(caseless: bool) -> dict[str, tuple[int, ...]]:
+    """First literal of a group -> the indices (into DETECTORS) of the detectors it
+    starts a group of. A group passes only when its first literal occurs, so the
+    literals found name the few detectors worth a closer look."""
+    table: dict[str, list[int]] = {}
+    for index, (_, exact, lowered) in enumerate(DETECTORS):
+        for group in lowered if caseless else exact:
+            if index not in table.setdefault(group[0], []):
+                table[group[0]].append(index)
+    return {first: tuple(indices) for first, indices in table.items()}
+
+
+_BY_FIRST = (_by_first(False), _by_first(True))
 
 
 def _literals_in(haystack: str, caseless: bool) -> set[str]:
     """The detectors' literals that occur in `haystack`: the same set as searching
-    for each, since a literal occurs only where its anchor and head do."""
-    present = {a for a in _ANCHORS[caseless] if a in haystack}
-    present.update(h for h in _HEADS[caseless] if h in haystack)
-    return {
-        x
-        for x, anchor, head in _PLANS[caseless]
-        if (anchor is None or anchor in present)
-        and (head is None or head in present)
-        and x in haystack
-    }
+    for each, since a literal occurs only where its gate does."""
+    found: set[str] = set()
+    for gate, literals in _GATES[caseless]:
+        if gate is None or gate in haystack:
+            found.update(filter(haystack.__contains__, literals))
+    return found
 
 
 def scan_secrets(text: str, lowered: str | None = None) -> list[Finding]:
     """`lowered`: text.lower(), when the caller has it already."""
-    found: list[Finding] = []
     hits = _literals_in(text, False)
     hits_caseless = _literals_in(text.lower() if lowered is None else lowered, True)
-    for detector, groups, groups_caseless, firsts, firsts_caseless in _SCAN:
-        # A group can only pass when its first literal occurs: one C-level set test
-        # rules most detectors out before any group is looked at.
-        if firsts.isdisjoint(hits) and firsts_caseless.isdisjoint(hits_caseless):
-            continue
+    candidates = {i for x in hits for i in _BY_FIRST[0].get(x, ())}
+    candidates.update(i for x in hits_caseless for i in _BY_FIRST[1].get(x, ()))
+    found: list[Finding] = []
+    for index in sorted(candidates):  # DETECTORS' order: the findings' order
+        detector, groups, groups_caseless = DETECTORS[index]
         if any(all(x in hits for x in group) for group in groups) or any(
             all(x in hits_caseless for x in group) for group in groups_caseless
         ):
