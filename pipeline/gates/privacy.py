@@ -384,15 +384,19 @@ def scan_text(text: str, allowlist: tuple[str, ...]) -> list[Finding]:
     return findings
 
 
-def _strings(value: Any) -> Iterable[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for child in value.values():
-            yield from _strings(child)
-    elif isinstance(value, list):
-        for child in value:
-            yield from _strings(child)
+def _add_strings(value: Any, into: list[Any]) -> None:
+    """Appends every string under `value` to `into`, in order (a call per container)."""
+    if isinstance(value, dict):
+        value = value.values()
+    elif not isinstance(value, list):
+        if isinstance(value, str):
+            into.append(value)
+        return
+    for child in value:
+        if isinstance(child, str):
+            into.append(child)
+        elif isinstance(child, dict | list):
+            _add_strings(child, into)
 
 
 def item_texts(item: dict[str, Any]) -> str:
@@ -411,6 +415,6 @@ def item_texts(item: dict[str, Any]) -> str:
         for call in message.get("tool_calls") or ():
             function = call.get("function", call) if isinstance(call, dict) else None
             if isinstance(function, dict):
-                candidates.extend(_strings(function.get("arguments")))
-        extra.extend(c for c in candidates if isinstance(c, str) and c and c not in joined)
+                _add_strings(function.get("arguments"), candidates)
+        extra.extend([c for c in candidates if isinstance(c, str) and c and c not in joined])
     return "\n".join([joined, *extra]) if extra else joined

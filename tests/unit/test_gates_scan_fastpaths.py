@@ -296,3 +296,22 @@ def test_needle_index_grounds_as_the_needle_list() -> None:
         assert grounding.grounded_keys(span, index) == sorted(
             {n.key for n in needles if grounding.matches(n, span, grounding.collapse(span))}
         )
+
+
+def reference_strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for child in value.values():
+            yield from reference_strings(child)
+    elif isinstance(value, list):
+        for child in value:
+            yield from reference_strings(child)
+
+
+@settings(max_examples=200, deadline=None)
+@given(arguments=argument_trees)
+def test_argument_strings_equal_the_definition(arguments: Any) -> None:
+    found: list[Any] = []
+    privacy._add_strings(arguments, found)
+    assert found == list(reference_strings(arguments))
