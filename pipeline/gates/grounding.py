@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import repeat
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
@@ -298,7 +299,7 @@ def index_needles(needles: list[Needle]) -> NeedleIndex:
     one: list[str] = []
     for key, kind, variants in needles:
         if kind in ("number", "date"):
-            numbers.extend((key, v) for v in variants)
+            numbers.extend(zip(repeat(key), variants))  # pairs made in C, no frame each
         elif kind == "url":
             urls.append((key, variants[0]))
         elif kind == "one":
