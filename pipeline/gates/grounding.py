@@ -29,10 +29,10 @@ Per item (the seed's definition): precision = grounded spans / spans, recall =
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import Any
+from itertools import repeat
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import orjson
@@ -51,13 +51,16 @@ _ONE = re.compile(
     r"(?<!\w)(?:" + "|".join(re.escape(w) for w in ONE_WORDS) + r")(?!\w)", re.IGNORECASE
 )
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# A plain decimal number (no group), or an ISO date (its three groups).
+_NUMBER_OR_DATE = re.compile(r"-?\d+(?:\.\d+)?|(\d{4})-(\d{2})-(\d{2})")
 _CALL_PREFIX = re.compile(r"call#\d+\.")
 _GROUP_SEPARATORS = (",", ".", " ", "\u00a0", "\u202f", "'", "")
 
 
-@dataclass(frozen=True)
-class Needle:
+class Needle(NamedTuple):
+    """What one leaf of a result grounds with. A tuple, so a needle is its own
+    dedup key and costs one C-level allocation: an item builds a dozen or more."""
+
     key: str
     kind: str  # "text" | "number" | "date" | "url" | "one" (a count of one in words)
     variants: tuple[str, ...]
@@ -109,39 +112,42 @@ def _leaves(value: Any, key: str) -> Iterator[tuple[str, Any]]:
         yield key, value
 
 
-def _needles(key: str, value: Any) -> Iterator[Needle]:
+def _needles(key: str, value: Any) -> tuple[Needle, ...]:
+    """The needles of one scalar leaf (a tuple built at once: no generator per leaf)."""
     if value is None or isinstance(value, bool):
-        return
+        return ()
     if isinstance(value, int | float):
         text = repr(value) if isinstance(value, float) else str(value)
-        if _NUMBER.fullmatch(text):
-            yield Needle(key, "number", number_variants(text))
-        if text == "1":
-            yield Needle(key, "one", ONE_WORDS)
-        return
+        found = (Needle(key, "number", number_variants(text)),) if _NUMBER.fullmatch(text) else ()
+        return (*found, Needle(key, "one", ONE_WORDS)) if text == "1" else found
     text = str(value).strip()
     if text in ("True", "False", "None", "true", "false", "null"):
-        return
-    if _NUMBER.fullmatch(text):
-        yield Needle(key, "number", number_variants(text))
-        return
-    date = _ISO_DATE.fullmatch(text)
-    if date:
-        y, m, d = date.groups()
-        yield Needle(key, "date", (text, f"{d}.{m}.{y}", f"{d}/{m}/{y}", f"{m}/{d}/{y}"))
-        return
-    if text.lower().startswith(("http://", "https://")):
+        return ()
+    # One C-level match tells a number from a date from anything else.
+    shape = _NUMBER_OR_DATE.fullmatch(text)
+    if shape is not None:
+        if shape.lastindex is None:
+            return (Needle(key, "number", number_variants(text)),)
+        y, m, d = shape.groups()
+        return (Needle(key, "date", (text, f"{d}.{m}.{y}", f"{d}/{m}/{y}", f"{m}/{d}/{y}")),)
+    # The head alone is lower-cased: a file's content can be long (and lower() only
+    # ever lengthens a character, so the scheme is within the first 8).
+    if text[:8].lower().startswith(("http://", "https://")):
         parts = urlsplit(text)
         host = (parts.hostname or "").removeprefix("www.")
         segment = parts.path.strip("/").split("/", 1)[0]
-        if host:
-            # Spans are matched casefolded (`collapse`), so the needle is too.
-            yield Needle(key, "url", ((f"{host}/{segment}" if segment else host).casefold(),))
-        return
-    pieces = [text, *text.split("\n")] if "\n" in text else [text]
-    for piece in dict.fromkeys(collapse(p) for p in pieces):
-        if len(piece) >= MIN_STRING:
-            yield Needle(key, "text", (piece,))
+        if not host:
+            return ()
+        # Spans are matched casefolded (`collapse`), so the needle is too.
+        return (Needle(key, "url", ((f"{host}/{segment}" if segment else host).casefold(),)),)
+    if "\n" not in text:
+        piece = collapse(text)
+        return (Needle(key, "text", (piece,)),) if len(piece) >= MIN_STRING else ()
+    # Case-folded once, then cut into lines: folding maps each character on its own
+    # and never makes or takes a newline, so each line folds to the same text.
+    folded = text.casefold()
+    pieces = dict.fromkeys([" ".join(p.split()) for p in (folded, *folded.split("\n"))])
+    return tuple(Needle(key, "text", (p,)) for p in pieces if len(p) >= MIN_STRING)
 
 
 def parse_content(content: Any) -> Any:
@@ -164,6 +170,8 @@ def field_key(path: str) -> str:
     Flattened fields (gen/render.py: result_fields) carry a `call#i.` prefix on
     multi-call items; the field is the first name after it.
     """
+    if "#" not in path and "." not in path:
+        return path  # a plain field name (every key of a parsed result)
     prefix = _CALL_PREFIX.match(path)
     rest = path[prefix.end() :] if prefix else path
     return rest.split("#", 1)[0].split(".", 1)[0]
@@ -192,24 +200,49 @@ def _leaf_needles(key: str, value: Any) -> tuple[Needle, ...]:
                 for inner_key, inner in _leaves(parsed, key)
                 for needle in _needles(inner_key, inner)
             )
-    return tuple(_needles(field_key(key), value))
+    return _needles(field_key(key), value)
 
 
 # typed: 1 and True are equal keys, and True grounds nothing.
 _cached_leaf_needles = lru_cache(maxsize=65536, typed=True)(_leaf_needles)
 
 
+def _collect(values: Iterable[Any], key: str, into: dict[Needle, None]) -> None:
+    """Adds the needles of every leaf under `values` (field `key`) to `into`, in order.
+
+    `_leaves` and `leaf_needles` in one recursive walk, a call per container only:
+    an item's results have a few dozen leaves, and a generator frame per level and
+    per leaf cost more than the (mostly cached) needles themselves."""
+    for value in values:
+        if isinstance(value, dict):
+            _collect(value.values(), key, into)
+        elif isinstance(value, list):
+            _collect(value, key, into)
+        elif isinstance(value, str) or type(value) is int:  # `leaf_needles`, inlined
+            into.update(dict.fromkeys(_cached_leaf_needles(key, value)))
+        else:
+            into.update(dict.fromkeys(_leaf_needles(key, value)))
+
+
 def result_needles(results: list[Any]) -> list[Needle]:
-    """Needles of every successful result (a result with `ok: false` grounds nothing)."""
-    needles: dict[tuple[str, str, tuple[str, ...]], Needle] = {}
+    """Needles of every successful result (a result with `ok: false` grounds nothing),
+    each distinct needle once, in the order first found."""
+    needles: dict[Needle, None] = {}
     for result in results:
-        if isinstance(result, dict) and result.get("ok") is False:
-            continue
-        top = result.items() if isinstance(result, dict) else [("", result)]
-        for key, value in ((k, v) for name, child in top for k, v in _leaves(child, str(name))):
-            for needle in leaf_needles(key, value):
-                needles[(needle.key, needle.kind, needle.variants)] = needle
-    return list(needles.values())
+        if isinstance(result, dict):
+            if result.get("ok") is False:
+                continue
+            for name, child in result.items():
+                # Most fields are scalars: their needles are added without a walk.
+                if isinstance(child, dict):
+                    _collect(child.values(), str(name), needles)
+                elif isinstance(child, list):
+                    _collect(child, str(name), needles)
+                else:
+                    needles.update(dict.fromkeys(leaf_needles(str(name), child)))
+        else:
+            _collect((result,), "", needles)
+    return list(needles)
 
 
 def _word(char: str) -> bool:
@@ -249,35 +282,56 @@ def matches(needle: Needle, span_text: str, collapsed: str) -> bool:
     return _bounded_find(collapsed, needle.variants[0], True, False)
 
 
-def grounded_keys(span_text: str, needles: list[Needle]) -> list[str]:
+class NeedleIndex(NamedTuple):
+    """An item's needles laid out for matching many spans: one flat (key, variant)
+    list per way of matching, so a span is tested with plain loops over strings."""
+
+    numbers: tuple[tuple[str, str], ...]  # numbers' and dates' variants: bounded, raw text
+    urls: tuple[tuple[str, str], ...]  # plain substring of the collapsed text
+    texts: tuple[tuple[str, str], ...]  # word-bounded, collapsed text
+    one: tuple[str, ...]  # keys grounded by a count of one in words
+
+
+def index_needles(needles: list[Needle]) -> NeedleIndex:
+    numbers: list[tuple[str, str]] = []
+    urls: list[tuple[str, str]] = []
+    texts: list[tuple[str, str]] = []
+    one: list[str] = []
+    for key, kind, variants in needles:
+        if kind in ("number", "date"):
+            numbers.extend(zip(repeat(key), variants))  # pairs made in C, no frame each
+        elif kind == "url":
+            urls.append((key, variants[0]))
+        elif kind == "one":
+            one.append(key)
+        else:
+            texts.append((key, variants[0]))
+    return NeedleIndex(tuple(numbers), tuple(urls), tuple(texts), tuple(one))
+
+
+def grounded_keys(span_text: str, needles: list[Needle] | NeedleIndex) -> list[str]:
     """Sorted distinct keys of the needles found in one span.
 
-    `matches` inlined, each variant first looked for with a plain `in` (most are
-    absent, and the bounded search then costs a call for nothing), and the
-    count-of-one words searched at most once per span: the same verdicts."""
+    `matches` over an index of the needles (`index_needles`: build it once for
+    the spans of an item), each variant first looked for with a plain `in` (most
+    are absent, and the bounded search then costs a call for nothing), and the
+    count-of-one words searched at most once per span: the same verdicts, since
+    the keys found do not depend on the order they are looked for in."""
+    index = needles if isinstance(needles, NeedleIndex) else index_needles(needles)
     collapsed = collapse(span_text)
-    found: set[str] = set()
-    one: bool | None = None
-    for needle in needles:
-        key = needle.key
-        # A key already found needs none of its other needles.
-        if key in found:
-            continue
-        kind = needle.kind
-        if kind in ("number", "date"):
-            hit = any(
-                v in span_text and _bounded_find(span_text, v, False, True) for v in needle.variants
-            )
-        elif kind == "url":
-            hit = needle.variants[0] in collapsed
-        elif kind == "one":
-            if one is None:
-                one = _ONE.search(collapsed) is not None
-            hit = one
-        else:
-            text = needle.variants[0]
-            hit = text in collapsed and _bounded_find(collapsed, text, True, False)
-        if hit:
+    found = {key for key, url in index.urls if url in collapsed}
+    if index.one and _ONE.search(collapsed) is not None:
+        found.update(index.one)
+    # A key already found needs none of its other needles.
+    for key, text in index.texts:
+        if key not in found and text in collapsed and _bounded_find(collapsed, text, True, False):
+            found.add(key)
+    for key, variant in index.numbers:
+        if (
+            key not in found
+            and variant in span_text
+            and _bounded_find(span_text, variant, False, True)
+        ):
             found.add(key)
     return sorted(found)
 

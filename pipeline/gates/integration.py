@@ -43,12 +43,13 @@ def item_f1(
 ) -> dict[str, Any]:
     """Lax and strict F1, with every span's grounded keys and the strict keys no span used."""
     needles = grounding.result_needles(tool_results(item, metadata, parsed))
-    strict_needles = [n for n in needles if n.key in grounding.STRICT_KEYS]
+    # Laid out once for all the item's spans.
+    index = grounding.index_needles(needles)
     spans: list[dict[str, Any]] = []
     for span in targets.get("integration_spans") or ():
         chars = span_chars(span)
         text = teacher[chars[0] : chars[1]] if chars is not None else ""
-        lax_keys = grounding.grounded_keys(text, needles)
+        lax_keys = grounding.grounded_keys(text, index)
         spans.append(
             {
                 "chars": list(chars) if chars is not None else None,
@@ -70,5 +71,5 @@ def item_f1(
         "f1_strict": grounding.f1(strict, len(spans)),
         "negative_control": bool(metadata.get("negative_control")),
         "detail": spans,
-        "missed": sorted({n.key for n in strict_needles} - used),
+        "missed": sorted({n.key for n in needles if n.key in grounding.STRICT_KEYS} - used),
     }

@@ -41,10 +41,10 @@ from detect_secrets.plugins.square_oauth import SquareOAuthDetector
 from detect_secrets.plugins.stripe import StripeDetector
 from detect_secrets.plugins.twilio import TwilioKeyDetector
 
-# (detector, literal groups, match on lower-cased text?). Every match of the
-# detector contains all literals of at least one group; the groups are read off
-# each detector's denylist, and a unit test checks that a sample secret of every
-# detector passes its own prefilter.
+# (detector, literal groups, literal groups matched on lower-cased text). Every
+# match of the detector contains all literals of at least one group; the groups are
+# read off each detector's denylist, and a unit test checks that a sample secret of
+# every detector passes its own prefilter.
 Groups = tuple[tuple[str, ...], ...]
 
 
@@ -52,39 +52,38 @@ def _any(*literals: str) -> Groups:
     return tuple((literal,) for literal in literals)
 
 
-DETECTORS: tuple[tuple[RegexBasedDetector, Groups, bool], ...] = (
-    # AKIA... keys, or "aws" near a keyword (key|pwd|pw|password|pass|token) and a secret.
-    # Caseless: the detector's keyword pattern is, and AWS_SECRET_ACCESS_KEY is how
-    # the key is usually written.
+DETECTORS: tuple[tuple[RegexBasedDetector, Groups, Groups], ...] = (
+    # AKIA... keys (a case-sensitive pattern), or "aws" near a keyword
+    # (key|pwd|pw|password|pass|token) and a secret: caseless, as the detector's
+    # keyword pattern is, and AWS_SECRET_ACCESS_KEY is how the key is usually written.
     (
         AWSKeyDetector(),
-        _any("a3t", "abia", "acca", "akia", "asia")
-        + tuple(("aws", keyword) for keyword in ("key", "pw", "pass", "token")),
-        True,
+        _any("A3T", "ABIA", "ACCA", "AKIA", "ASIA"),
+        tuple(("aws", keyword) for keyword in ("key", "pw", "pass", "token")),
     ),
-    (AzureStorageKeyDetector(), _any("AccountKey="), False),
-    (BasicAuthDetector(), (("://", "@"),), False),
-    (GitHubTokenDetector(), _any("ghp_", "gho_", "ghu_", "ghs_", "ghr_"), False),
+    (AzureStorageKeyDetector(), _any("AccountKey="), ()),
+    (BasicAuthDetector(), (("://", "@"),), ()),
+    (GitHubTokenDetector(), _any("ghp_", "gho_", "ghu_", "ghs_", "ghr_"), ()),
     (
         GitLabTokenDetector(),
         _any(
             *("glpat-", "gldt-", "glft-", "glsoat-", "glrt-", "GR1348941", "glcbt-"),
             *("glimt-", "glptt-", "glagent-", "gloas-"),
         ),
-        False,
+        (),
     ),
-    (JwtTokenDetector(), _any("eyJ"), False),
-    (MailchimpDetector(), _any("-us"), False),
-    (NpmDetector(), _any(":_authToken="), False),
-    (OpenAIDetector(), _any("T3BlbkFJ"), False),
-    (PrivateKeyDetector(), _any("PRIVATE KEY", "PuTTY-User-Key-File-2"), False),
-    (PypiTokenDetector(), _any("pypi-AgE"), False),
-    (SendGridDetector(), _any("SG."), False),
+    (JwtTokenDetector(), _any("eyJ"), ()),
+    (MailchimpDetector(), _any("-us"), ()),
+    (NpmDetector(), _any(":_authToken="), ()),
+    (OpenAIDetector(), _any("T3BlbkFJ"), ()),
+    (PrivateKeyDetector(), _any("PRIVATE KEY", "PuTTY-User-Key-File-2"), ()),
+    (PypiTokenDetector(), _any("pypi-AgE"), ()),
+    (SendGridDetector(), _any("SG."), ()),
     # Slack's patterns are case-insensitive, so its literals are matched on lower-cased text.
-    (SlackDetector(), _any("xox", "hooks.slack.com"), True),
-    (SquareOAuthDetector(), _any("sq0csp-"), False),
-    (StripeDetector(), _any("k_live_"), False),
-    (TwilioKeyDetector(), _any("AC", "SK"), False),
+    (SlackDetector(), (), _any("xox", "hooks.slack.com")),
+    (SquareOAuthDetector(), _any("sq0csp-"), ()),
+    (StripeDetector(), _any("k_live_"), ()),
+    (TwilioKeyDetector(), _any("AC", "SK"), ()),
 )
 
 EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
@@ -235,9 +234,34 @@ def host_allowed(host: str | None, allowlist: Sequence[str]) -> bool:
     return any(host == allowed or host.endswith("." + allowed) for allowed in allowlist)
 
 
+# The longest scheme URL accepts (`https`); the shortest is `ws`.
+_SCHEME_CHARS = 5
+
+
+def _scheme_urls(text: str) -> Iterable[str]:
+    """What `URL.finditer` finds, matched only where a scheme can end at a `://`.
+
+    The pattern cannot skip ahead to a literal (it is caseless and starts with
+    \\b), so a plain scan tries it at every character. Every match has its `://`
+    right after a 2-5 letter scheme, so trying the few starts before each `://`
+    (leftmost first, from where the last match ended) finds the same matches."""
+    pos = 0
+    while (colon := text.find("://", pos)) >= 0:
+        for start in range(max(pos, colon - _SCHEME_CHARS), colon - 1):
+            # match() sees the text before `start`, so \\b is judged as in a scan.
+            found = URL.match(text, start)
+            if found is not None:
+                yield found.group()
+                pos = found.end()
+                break
+        else:
+            # A later match cannot start at or before this `:` (schemes are letters).
+            pos = colon + 1
+
+
 def _urls(text: str, lowered: str | None = None) -> Iterable[str]:
     if "://" in text:
-        yield from (m.group() for m in URL.finditer(text))
+        yield from _scheme_urls(text)
     if "www." in (text.lower() if lowered is None else lowered):
         yield from (m.group() for m in BARE_WWW.finditer(text))
 
@@ -259,21 +283,84 @@ def scan_urls(text: str, allowlist: tuple[str, ...], lowered: str | None = None)
     ]
 
 
+# Characters by how rarely prose and code hold them, rarest first (upper-case
+# letters, then the rarest lower-case ones): a literal is only searched for when
+# its rarest character occurs (one memchr), and most texts lack it.
+_RARITY = "JVQXZKYGWBFUHMPDLNOCTIRASEqjz987654321=@"
+
+
+def _anchor(literal: str) -> str | None:
+    """The literal's rarest character (by `_RARITY`), or None when all are common."""
+    ranked = [c for c in literal if c in _RARITY]
+    return min(ranked, key=_RARITY.index) if len(literal) > 1 and ranked else None
+
+
+def _heads(literals: Sequence[str]) -> dict[str, str | None]:
+    """literal -> a two-character head that at least three literals share (`gh`, `gl`):
+    searched for once, it rules out all of them on a text that lacks it."""
+    counts: dict[str, int] = {}
+    for literal in literals:
+        counts[literal[:2]] = counts.get(literal[:2], 0) + 1
+    return {x: x[:2] if len(x) > 2 and counts[x[:2]] >= 3 else None for x in literals}
+
+
+def _gates(caseless: bool) -> tuple[tuple[str | None, tuple[str, ...]], ...]:
+    """Every distinct literal searched on one haystack, grouped by its gate: the
+    anchor (`_anchor`), else the shared head (`_heads`), else None (always searched).
+    A literal occurs only where its gate does, so a text without the gate skips it."""
+    groups = (g for _, exact, lowered in DETECTORS for g in (lowered if caseless else exact))
+    literals = list(dict.fromkeys(x for g in groups for x in g))
+    heads = _heads(literals)
+    by_gate: dict[str | None, list[str]] = {}
+    for literal in literals:
+        by_gate.setdefault(_anchor(literal) or heads[literal], []).append(literal)
+    return tuple((gate, tuple(xs)) for gate, xs in by_gate.items())
+
+
+_GATES = {False: _gates(False), True: _gates(True)}
+
+
+def _by_first(caseless: bool) -> dict[str, tuple[int, ...]]:
+    """First literal of a group -> the indices (into DETECTORS) of the detectors it
+    starts a group of. A group passes only when its first literal occurs, so the
+    literals found name the few detectors worth a closer look."""
+    table: dict[str, list[int]] = {}
+    for index, (_, exact, lowered) in enumerate(DETECTORS):
+        for group in lowered if caseless else exact:
+            if index not in table.setdefault(group[0], []):
+                table[group[0]].append(index)
+    return {first: tuple(indices) for first, indices in table.items()}
+
+
+_BY_FIRST = (_by_first(False), _by_first(True))
+
+
+def _literals_in(haystack: str, caseless: bool) -> set[str]:
+    """The detectors' literals that occur in `haystack`: the same set as searching
+    for each, since a literal occurs only where its gate does."""
+    found: set[str] = set()
+    for gate, literals in _GATES[caseless]:
+        if gate is None or gate in haystack:
+            found.update(filter(haystack.__contains__, literals))
+    return found
+
+
 def scan_secrets(text: str, lowered: str | None = None) -> list[Finding]:
     """`lowered`: text.lower(), when the caller has it already."""
+    hits = _literals_in(text, False)
+    hits_caseless = _literals_in(text.lower() if lowered is None else lowered, True)
+    candidates = {i for x in hits for i in _BY_FIRST[0].get(x, ())}
+    candidates.update(i for x in hits_caseless for i in _BY_FIRST[1].get(x, ()))
     found: list[Finding] = []
-    for detector, groups, caseless in DETECTORS:
-        if caseless and lowered is None:
-            lowered = text.lower()
-        haystack = lowered if caseless and lowered is not None else text
-        # Plain loops: this runs for every item, and generator overhead would dominate.
-        for group in groups:
-            if group[0] in haystack and (len(group) == 1 or all(g in haystack for g in group)):
-                found.extend(
-                    ("secret", f"{detector.secret_type}: {mask(value)}")
-                    for value in detector.analyze_string(text)
-                )
-                break
+    for index in sorted(candidates):  # DETECTORS' order: the findings' order
+        detector, groups, groups_caseless = DETECTORS[index]
+        if any(all(x in hits for x in group) for group in groups) or any(
+            all(x in hits_caseless for x in group) for group in groups_caseless
+        ):
+            found.extend(
+                ("secret", f"{detector.secret_type}: {mask(value)}")
+                for value in detector.analyze_string(text)
+            )
     return found
 
 
@@ -285,9 +372,10 @@ def scan_text(text: str, allowlist: tuple[str, ...]) -> list[Finding]:
     if "-" in text:
         findings.extend(("pii_uuid", mask(u)) for u in _uuids(text))
     form = shape(text)
-    if any(s in form for s in _PHONE_SHAPES):
+    # map over the bound `in`: the shapes are tested without a Python frame each.
+    if any(map(form.__contains__, _PHONE_SHAPES)):
         findings.extend(("pii_phone", mask(p)) for p in _phones(text))
-    if any(s in form for s in _CARD_SHAPES):
+    if any(map(form.__contains__, _CARD_SHAPES)):
         findings.extend(("pii_card", mask(c)) for c in _cards(text))
     # Lower-cased once for the caseless secret literals and the bare www. addresses.
     lowered = text.lower()
@@ -296,15 +384,19 @@ def scan_text(text: str, allowlist: tuple[str, ...]) -> list[Finding]:
     return findings
 
 
-def _strings(value: Any) -> Iterable[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for child in value.values():
-            yield from _strings(child)
-    elif isinstance(value, list):
-        for child in value:
-            yield from _strings(child)
+def _add_strings(value: Any, into: list[Any]) -> None:
+    """Appends every string under `value` to `into`, in order (a call per container)."""
+    if isinstance(value, dict):
+        value = value.values()
+    elif not isinstance(value, list):
+        if isinstance(value, str):
+            into.append(value)
+        return
+    for child in value:
+        if isinstance(child, str):
+            into.append(child)
+        elif isinstance(child, dict | list):
+            _add_strings(child, into)
 
 
 def item_texts(item: dict[str, Any]) -> str:
@@ -323,6 +415,6 @@ def item_texts(item: dict[str, Any]) -> str:
         for call in message.get("tool_calls") or ():
             function = call.get("function", call) if isinstance(call, dict) else None
             if isinstance(function, dict):
-                candidates.extend(_strings(function.get("arguments")))
-        extra.extend(c for c in candidates if isinstance(c, str) and c and c not in joined)
+                _add_strings(function.get("arguments"), candidates)
+        extra.extend([c for c in candidates if isinstance(c, str) and c and c not in joined])
     return "\n".join([joined, *extra]) if extra else joined

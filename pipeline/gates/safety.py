@@ -12,7 +12,6 @@ must not carry shell metacharacters.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote
 
@@ -61,15 +60,31 @@ def path_problem(value: str) -> str | None:
     return None
 
 
-def _path_values(arguments: Any, key: str | None = None) -> Iterator[str]:
-    if isinstance(arguments, dict):
-        for name, value in arguments.items():
-            yield from _path_values(value, name)
-    elif isinstance(arguments, list):
-        for value in arguments:
-            yield from _path_values(value, key)
-    elif isinstance(arguments, str) and key in PATH_KEYS:
-        yield arguments
+def _path_values(arguments: Any, key: str | None = None) -> list[str]:
+    """Every string under a path-named argument, at any depth, in order."""
+    found: list[str] = []
+    _add_paths(arguments, key, found)
+    return found
+
+
+def _add_paths(value: Any, key: str | None, into: list[str]) -> None:
+    # A call into the walk per container only: arguments are mostly flat strings.
+    if isinstance(value, dict):
+        for name, child in value.items():
+            if isinstance(child, str):
+                if name in PATH_KEYS:
+                    into.append(child)
+            elif isinstance(child, dict | list):
+                _add_paths(child, name, into)
+    elif isinstance(value, list):
+        for child in value:
+            if isinstance(child, str):
+                if key in PATH_KEYS:
+                    into.append(child)
+            elif isinstance(child, dict | list):
+                _add_paths(child, key, into)
+    elif isinstance(value, str) and key in PATH_KEYS:
+        into.append(value)
 
 
 def is_code_call(name: str, arguments: Any) -> bool:
@@ -78,16 +93,30 @@ def is_code_call(name: str, arguments: Any) -> bool:
     )
 
 
-def _argv_values(arguments: Any, key: str | None = None) -> Iterator[str]:
-    if isinstance(arguments, dict):
-        for name, value in arguments.items():
-            if name not in CODE_TEXT_KEYS:
-                yield from _argv_values(value, name)
-    elif isinstance(arguments, list):
-        for value in arguments:
-            yield from _argv_values(value, key)
-    elif isinstance(arguments, str):
-        yield arguments
+def _argv_values(arguments: Any) -> list[str]:
+    """Every string argument that is not program text or program input, in order."""
+    found: list[str] = []
+    _add_argv(arguments, found)
+    return found
+
+
+def _add_argv(value: Any, into: list[str]) -> None:
+    if isinstance(value, dict):
+        for name, child in value.items():
+            if name in CODE_TEXT_KEYS:
+                continue
+            if isinstance(child, str):
+                into.append(child)
+            elif isinstance(child, dict | list):
+                _add_argv(child, into)
+    elif isinstance(value, list):
+        for child in value:
+            if isinstance(child, str):
+                into.append(child)
+            elif isinstance(child, dict | list):
+                _add_argv(child, into)
+    elif isinstance(value, str):
+        into.append(value)
 
 
 def check_call(name: str, arguments: Any) -> list[Finding]:

@@ -86,8 +86,9 @@ def test_every_detector_has_a_sample() -> None:
 def test_each_detector_fires_through_its_prefilter(name: str) -> None:
     sample = SECRETS[name]
     detector, groups, caseless = next(d for d in DETECTORS if type(d[0]).__name__ == name)
-    haystack = sample.lower() if caseless else sample
-    assert any(all(lit in haystack for lit in group) for group in groups), "prefilter skips it"
+    assert any(all(lit in sample for lit in group) for group in groups) or any(
+        all(lit in sample.lower() for lit in group) for group in caseless
+    ), "prefilter skips it"
     assert list(detector.analyze_string(sample)), "detector itself must fire"
     found = scan_secrets(sample)
     assert found and found[0][0] == "secret"
