@@ -88,6 +88,9 @@ def test_written_file_reads_back_as_the_tables_without_dictionary_pages(
     chunks = [meta.row_group(0).column(c) for c in range(meta.num_columns)]
     assert {c.compression for c in chunks} == {"ZSTD"}
     assert not any(c.has_dictionary_page for c in chunks)
+    # Min/max statistics on the scalar columns only: not over every token of the lists.
+    with_stats = {SCHEMA.names[c] for c in range(meta.num_columns) if chunks[c].is_stats_set}
+    assert with_stats == {"id", "tools", "messages"} == set(export.statistics_columns(SCHEMA))
 
 
 def test_a_batch_shares_one_offsets_array_across_list_columns() -> None:
