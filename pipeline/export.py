@@ -168,7 +168,10 @@ class RowBatch:
         )
 
     def select(self, keep: list[bool]) -> RowBatch:
-        """The rows where `keep` is true, in order (one boolean take per buffer)."""
+        """The rows where `keep` is true, in order (one boolean take per buffer; this
+        batch itself when it keeps every row)."""
+        if all(keep):
+            return self
         wanted = np.array(keep, dtype=bool)
         tokens = np.repeat(wanted, self.lengths)
         pick = [i for i, k in enumerate(keep) if k]
@@ -254,7 +257,8 @@ class ParquetExport:
         self.schema = schema
         self._table = table
         self._atomic = AtomicWriter(path)
-        self._pending: list[RowBatch] = []
+        # Batches waiting for the next row group, each with the rows to take from it.
+        self._pending: list[tuple[RowBatch, list[bool] | None]] = []
         self._pending_rows = 0
         self._handle: IO[bytes] | None = None
         self._writer: pq.ParquetWriter | None = None
@@ -273,18 +277,31 @@ class ParquetExport:
         """One row (tests, previews); the stage adds whole chunks with `add_batch`."""
         self.add_batch(RowBatch.from_rows([row], None if filters is None else [filters]))
 
-    def add_batch(self, batch: RowBatch) -> None:
-        if not len(batch):
+    def add_batch(self, batch: RowBatch, keep: list[bool] | None = None) -> None:
+        """The rows of `batch` (those where `keep` is true, when given), in order.
+
+        A batch most of whose rows are taken (the TRL train split of a chunk) waits
+        as it is and is cut when its row group is written: the main export holds the
+        same batch anyway, so no copy is made. A few rows (the validation split) are
+        copied out now, rather than keeping whole batches alive until a row group
+        fills, which for a small split takes tens of thousands of items."""
+        taken = len(batch) if keep is None else sum(keep)
+        if not taken:
             return
-        self._pending.append(batch)
-        self._pending_rows += len(batch)
+        if keep is not None and 2 * taken < len(batch):
+            batch, keep = batch.select(keep), None
+        self._pending.append((batch, keep))
+        self._pending_rows += taken
         if self._pending_rows >= self.row_group_rows:
-            rest = RowBatch.join(self._pending)
+            rest = self._joined()
             while len(rest) >= self.row_group_rows:
                 group, rest = rest.head(self.row_group_rows)
                 self._write(group)
-            self._pending = [rest] if len(rest) else []
+            self._pending = [(rest, None)] if len(rest) else []
             self._pending_rows = len(rest)
+
+    def _joined(self) -> RowBatch:
+        return RowBatch.join([b if k is None else b.select(k) for b, k in self._pending])
 
     def _write(self, batch: RowBatch) -> None:
         assert self._writer is not None
@@ -299,7 +316,7 @@ class ParquetExport:
     ) -> None:
         try:
             if exc_type is None and self._pending:
-                self._write(RowBatch.join(self._pending))
+                self._write(self._joined())
                 self._pending = []
             if self._writer is not None:
                 self._writer.close()

@@ -150,17 +150,20 @@ class TrainerExports:
         """One item's lines and TRL row (tests); the stage adds chunks with `add_split`."""
         lines = {name: records.lines[name] for name in self.exports}
         rows = RowBatch.from_rows([row], [records.filters])
-        self.add_split(records.validation, lines, rows)
+        self.add_split(records.validation, lines, rows, [True])
 
-    def add_split(self, validation: bool, lines: dict[str, bytes], rows: RowBatch) -> None:
+    def add_split(
+        self, validation: bool, lines: dict[str, bytes], rows: RowBatch, keep: list[bool]
+    ) -> None:
         """Items of one split, in order: each export's lines joined (`lines`), and
-        their TRL rows with the filter values (`rows`)."""
+        their TRL rows: those of `rows` (with the filter values) where `keep` is true."""
         split = SPLITS[validation]
+        taken = sum(keep)
         for name in self.exports:
             self._jsonl[(name, validation)].write(lines[name])
-            self.counts[name][split] += len(rows)
+            self.counts[name][split] += taken
         if self._parquet:
-            self._parquet[validation].add_batch(rows)
+            self._parquet[validation].add_batch(rows, keep)
 
     def _finish(self) -> None:
         for name in EXPORTS:

@@ -24,7 +24,7 @@ class Split(NamedTuple):
     """A chunk's items of one trainer-export split."""
 
     lines: dict[str, bytes]  # each export's lines, joined
-    rows: RowBatch  # the TRL rows, with their filter values
+    keep: list[bool]  # which of the chunk's rows (`ChunkOutput.rows`) are in the split
 
 
 class ChunkOutput(NamedTuple):
@@ -32,7 +32,7 @@ class ChunkOutput(NamedTuple):
     lines: bytes  # the output JSONL lines of the extracted items, joined
     rejects: list[tuple[int, str, str, str]]  # (line, field, reason, raw preview)
     stats: dict[str, int]  # summed over the chunk's extracted items
-    rows: RowBatch  # the training export's rows
+    rows: RowBatch  # the training export's rows (with the filter values: the TRL rows)
     splits: tuple[Split, Split] | None  # (train, validation); None: no trainer exports
 
 
@@ -53,19 +53,19 @@ def pack(outcomes: list[Outcome]) -> ChunkOutput:
     assert len(rows) == len(done)
     splits = None
     if has_trainers:
-        splits = (_split(rows, records, False), _split(rows, records, True))
+        splits = (_split(records, False), _split(records, True))
     lines = b"".join(o.record for o in done if o.record is not None)
     return ChunkOutput(len(outcomes), lines, rejects, stats, rows, splits)
 
 
-def _split(rows: RowBatch, records: list[Any], validation: bool) -> Split:
+def _split(records: list[Any], validation: bool) -> Split:
     keep = [r.validation == validation for r in records]
     names = records[0].lines if records else {}
     lines = {
         name: b"".join(r.lines[name] for r, k in zip(records, keep, strict=True) if k)
         for name in names
     }
-    return Split(lines, rows.select(keep))
+    return Split(lines, keep)
 
 
 def extract_chunk(entries: list[tuple[int, Any]]) -> list[ChunkOutput]:

@@ -150,7 +150,7 @@ def run(job: Job) -> dict[str, int]:
             export.add_batch(chunk.rows)
             if trainers is not None and chunk.splits is not None:
                 for validation, split in enumerate(chunk.splits):
-                    trainers.add_split(bool(validation), split.lines, split.rows)
+                    trainers.add_split(bool(validation), split.lines, chunk.rows, split.keep)
             counts["extracted"] += len(chunk.rows)
             for key, value in chunk.stats.items():
                 counts[key] += value

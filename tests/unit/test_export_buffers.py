@@ -152,3 +152,20 @@ def test_row_groups_are_the_same_whatever_the_batches_the_rows_come_in(tmp_path:
     assert (tmp_path / "rows.parquet").read_bytes() == written[0]
     meta = pq.ParquetFile(tmp_path / "rows.parquet").metadata
     assert [meta.row_group(i).num_rows for i in range(meta.num_row_groups)] == [4, 4, 3]
+
+
+def test_rows_taken_from_batches_write_the_file_of_those_rows(tmp_path: Path) -> None:
+    # Most rows taken (kept as is until the row group is cut) or few (copied out at
+    # once): the file is the one the taken rows give, added a row at a time.
+    rows = [_row(f"r{i}", list(range(i, i + 5)), "x" * i) for i in range(12)]
+    keeps = [[i % 4 != 0 for i in range(6)], [i == 2 for i in range(6)]]
+    path = tmp_path / "taken.parquet"
+    with ParquetExport(path, row_group_rows=3) as writer:
+        for start, keep in zip((0, 6), keeps, strict=True):
+            writer.add_batch(RowBatch.from_rows(rows[start : start + 6]), keep)
+    taken = [row for row, k in zip(rows, keeps[0] + keeps[1], strict=True) if k]
+    with ParquetExport(tmp_path / "rows.parquet", row_group_rows=3) as writer:
+        for row in taken:
+            writer.add(row)
+    assert path.read_bytes() == (tmp_path / "rows.parquet").read_bytes()
+    assert pq.read_table(path).column("id").to_pylist() == ["r1", "r2", "r3", "r5", "r8"]
