@@ -19,7 +19,7 @@ import numpy as np
 import orjson
 import pyarrow as pa
 
-from pipeline.export import ParquetExport, _strings, token_buffers
+from pipeline.export import ParquetExport, RowBatch, _strings, list_column
 from pipeline.records import AtomicWriter, write_json
 from pipeline.targets.build import ExportRow
 from pipeline.targets.trainers import EXPORTS, FILTERS, TrainerRecords
@@ -77,24 +77,28 @@ def _nullable_bools(values: list[bool | None]) -> pa.Array:
     return pa.Array.from_buffers(pa.bool_(), len(values), [validity, pa.py_buffer(bits)])
 
 
-def trl_table(rows: list[tuple[ExportRow, tuple[Any, ...]]]) -> pa.Table:
-    """The TRL columns from the rows' flat buffers (one copy per column)."""
-    tokens = token_buffers([r for r, _ in rows])
+def trl_table(batch: RowBatch) -> pa.Table:
+    """The TRL columns from a batch's flat buffers (one copy per column)."""
+    assert batch.filters is not None
+    offsets = batch.offsets()
     # TRL takes the loss where assistant_masks (assistant_only_loss) or completion_mask
     # (completion_only_loss) is 1: both are exactly our trained tokens.
-    trained = (tokens.labels != -100).astype(np.int8)
+    trained = (batch.labels != -100).astype(np.int8)
     columns = [
-        _strings([r.id for r, _ in rows]),
-        tokens.lists(tokens.ids, pa.int32()),
-        tokens.lists(np.ones(tokens.ids.size, dtype=np.int8), pa.int8()),
-        tokens.lists(tokens.labels, pa.int32()),
-        tokens.lists(trained, pa.int8()),
-        tokens.lists(trained, pa.int8()),
-        *[tokens.mask(field) for field in ("tool_name", "tool_args", "integration")],
+        _strings(batch.ids),
+        list_column(offsets, batch.input_ids, pa.int32()),
+        list_column(offsets, np.ones(batch.input_ids.size, dtype=np.int8), pa.int8()),
+        list_column(offsets, batch.labels, pa.int32()),
+        list_column(offsets, trained, pa.int8()),
+        list_column(offsets, trained, pa.int8()),
+        *[
+            list_column(offsets, batch.mask(field), pa.int8())
+            for field in ("tool_name", "tool_args", "integration")
+        ],
     ]
     for k in range(len(FILTERS) - 1):
-        columns.append(_nullable_strings([f[k] for _, f in rows]))
-    columns.append(_nullable_bools([f[-1] for _, f in rows]))
+        columns.append(_nullable_strings([f[k] for f in batch.filters]))
+    columns.append(_nullable_bools([f[-1] for f in batch.filters]))
     return pa.Table.from_arrays(columns, schema=TRL_SCHEMA)
 
 
@@ -143,12 +147,23 @@ class TrainerExports:
         return self
 
     def add(self, row: ExportRow, records: TrainerRecords) -> None:
-        split = SPLITS[records.validation]
+        """One item's lines and TRL row (tests); the stage adds chunks with `add_split`."""
+        lines = {name: records.lines[name] for name in self.exports}
+        rows = RowBatch.from_rows([row], [records.filters])
+        self.add_split(records.validation, lines, rows, [True])
+
+    def add_split(
+        self, validation: bool, lines: dict[str, bytes], rows: RowBatch, keep: list[bool]
+    ) -> None:
+        """Items of one split, in order: each export's lines joined (`lines`), and
+        their TRL rows: those of `rows` (with the filter values) where `keep` is true."""
+        split = SPLITS[validation]
+        taken = sum(keep)
         for name in self.exports:
-            self._jsonl[(name, records.validation)].write(records.lines[name])
-            self.counts[name][split] += 1
+            self._jsonl[(name, validation)].write(lines[name])
+            self.counts[name][split] += taken
         if self._parquet:
-            self._parquet[records.validation].add((row, records.filters))
+            self._parquet[validation].add_batch(rows, keep)
 
     def _finish(self) -> None:
         for name in EXPORTS:

@@ -18,8 +18,7 @@ import numpy as np
 import orjson
 
 from pipeline.formats import CallParse, FormatError, Source, ToolSchemas, ingest
-from pipeline.parallel import worker_state
-from pipeline.records import Reject, dumps, parse_entries
+from pipeline.records import Reject, dumps
 from pipeline.spans import Span, SpanError, TextIndex, make_span
 from pipeline.student import Student
 from pipeline.targets.calls import call_record, judge_calls
@@ -401,10 +400,3 @@ def turns_of(messages: list[dict[str, Any]], calls: set[int]) -> set[int]:
         call += len(own)
         turn += 1
     return out
-
-
-def extract_chunk(entries: list[tuple[int, Any]]) -> list[Outcome]:
-    """`map_chunks` entry point: the worker parses raw lines (`RawLine`), then its
-    Extractor does the work."""
-    extractor: Extractor = worker_state()
-    return extractor.run_chunk(parse_entries(entries))

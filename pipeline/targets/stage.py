@@ -28,7 +28,8 @@ from pipeline.records import (
     make_header,
 )
 from pipeline.student import TokenizerError, fingerprint
-from pipeline.targets.build import STAT_KEYS, Extractor, Settings, extract_chunk
+from pipeline.targets.build import STAT_KEYS, Extractor, Settings
+from pipeline.targets.chunk import extract_chunk
 
 EXTERNAL_DEFAULTS: dict[str, Any] = {
     "dataset_version": "external",
@@ -110,9 +111,12 @@ def run(job: Job) -> dict[str, int]:
     reader = reader_cls(job.inp, max_line_bytes=job.max_line_bytes, require_header=not job.external)
     counts: Counter[str] = Counter({k: 0 for k in ("inputs", "extracted", "rejected", *STAT_KEYS)})
     header = output_header(job, reader.header)
-    outcomes = map_chunks(
+    total = header["total_samples"]
+    # The bar counts lines read (as verify's does): results come back a chunk at a time.
+    lines = progress(reader.lines(), total=total, desc="extract", enabled=job.show_progress)
+    chunks = map_chunks(
         extract_chunk,
-        reader.lines(),
+        lines,
         workers=job.workers,
         chunk_size=job.chunk_size,
         factory=Extractor,
@@ -135,25 +139,20 @@ def run(job: Job) -> dict[str, int]:
                 )
             )
         out.write(dumps(header))
-        total = header["total_samples"]
-        for outcome in progress(outcomes, total=total, desc="extract", enabled=job.show_progress):
-            counts["inputs"] += 1
-            if outcome.record is None:
-                assert outcome.reject is not None
-                field, reason, raw = outcome.reject
-                record = Reject(outcome.line, field, reason, raw).to_record(str(job.inp))
+        # Each chunk comes packed (pipeline/targets/chunk.py): a few writes per chunk.
+        for chunk in chunks:
+            counts["inputs"] += chunk.inputs
+            for line, field, reason, raw in chunk.rejects:
+                record = Reject(line, field, reason, raw).to_record(str(job.inp))
                 rejects.write(dumps(record))
-                counts["rejected"] += 1
-                continue
-            out.write(outcome.record)
-            assert outcome.row is not None
-            export.add(outcome.row)
-            if trainers is not None and outcome.trainers is not None:
-                trainers.add(outcome.row, outcome.trainers)
-            counts["extracted"] += 1
-            # A plain loop: Counter.update checks its argument against the Mapping ABC
-            # and walks it in Python anyway, a measurable cost per item here.
-            for key, value in outcome.stats.items():
+            counts["rejected"] += len(chunk.rejects)
+            out.write(chunk.lines)
+            export.add_batch(chunk.rows)
+            if trainers is not None and chunk.splits is not None:
+                for validation, split in enumerate(chunk.splits):
+                    trainers.add_split(bool(validation), split.lines, chunk.rows, split.keep)
+            counts["extracted"] += len(chunk.rows)
+            for key, value in chunk.stats.items():
                 counts[key] += value
     assert counts["inputs"] == counts["extracted"] + counts["rejected"]
     return dict(counts)

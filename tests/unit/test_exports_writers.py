@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from pipeline.export import RowBatch
 from pipeline.exports import OWNED, TrainerExports, trl_table
 from pipeline.targets.build import ExportRow
 from pipeline.targets.trainers import FILTERS, TrainerRecords
@@ -63,7 +64,7 @@ def test_a_failed_run_writes_no_export(tmp_path: Path) -> None:
 def test_trl_filter_columns_without_nulls_have_no_validity_buffer() -> None:
     filters = ("web_search", "de", "3", "none", "answer", False)
     assert len(filters) == len(FILTERS)
-    table = trl_table([(_row("a"), filters), (_row("b"), filters)])
+    table = trl_table(RowBatch.from_rows([_row("a"), _row("b")], [filters, filters]))
     table.validate(full=True)
     for name, value in zip(FILTERS, filters, strict=True):
         column = table.column(name).chunk(0)
