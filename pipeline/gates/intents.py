@@ -51,6 +51,7 @@ DETECT = {
         r"\blist\b|\bwhich (?:files|pages)\b|\bwhat files\b|\bshow me what\b|\bwhere "
         r"does\b|\bfind where\b"
         r"|\bfind (?:every|all|the)? ?occurrences?\b|\btop \d+ results\b|\blista\b|\benumera\b"
+        r"|\benuméral[oa]s\b"
         r"|\bqué (?:archivos|páginas)\b|\bdónde aparece\b|\btodas las apariciones\b"
         r"|\blos \d+ (?:primeros|mejores) resultados\b|\bzeig mir die dateien\b|\bliste\b"
         r"|\bwelche (?:dateien|seiten)\b|\bwo kommt\b|\bfinde(?: heraus)?, wo\b|\balle vorkommen\b"

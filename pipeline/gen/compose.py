@@ -107,7 +107,9 @@ def _whole(ctx: Ctx, path: str, r: Reading, total: int) -> str:
         "lines_dat": lines_dat,
     }
     if r.kind == "config":
-        if len(r.pairs) <= 4:
+        # A few settings are all named, as a short listing is: "3 of 5, among them"
+        # reads as if the other two were not worth a word.
+        if len(r.pairs) <= SHOW_ALL:
             return ctx.say("read.config", **base, pairs=pairs_text(ctx, r.pairs))
         return ctx.say(
             "read.config.some",

@@ -236,7 +236,7 @@ def _compare(ctx: Ctx) -> Outcome:
         metric=metric_object(first.metric, ctx.lang),
         t1=_named(first.technique, ctx.lang),
         t2=_named(second.technique, ctx.lang),
-        d=say_detail(ctx, "web.search", options),
+        d=say_detail(ctx, "web.search", options, many=True),
     )
     return Outcome(text, ep, [sentence], intent("compare", subject=first.subject))
 
