@@ -79,6 +79,7 @@ CHECKS = {
     "errors_disclosed": "failures of the user's path, page or code are told",
     "prompt_leaks": "the request states no value only a tool returns",
     "templates_filled": "no template slot is left unfilled in the text",
+    "requests_coherent": "no request contradicts itself or its calls",
     "attributions": "a page is quoted only for the metric it reports",
     "labels": "complexity, scenario and intent describe what the item does",
     "trained_calls_valid": "no invalid call is trained on",
@@ -133,7 +134,8 @@ def _what_figures_mean(report: dict[str, Any]) -> list[str]:
         f"{_num(report['integration_f1']['lax_macro'])}, strict macro "
         f"{_num(report['integration_f1']['strict_macro'])}.",
         "- The **semantic gates** (execution, intent_answered, errors_disclosed, "
-        "prompt_leaks, attributions, labels, trained_calls_valid) are rules that "
+        "prompt_leaks, requests_coherent, attributions, labels, trained_calls_valid) are "
+        "rules that "
         "replay each item in its seeded world and read its text with patterns; they "
         "catch contradictions, not awkward or unhelpful but consistent answers.",
         "- The **schema, alignment and reference gates** check the mechanics: JSON "

@@ -27,6 +27,7 @@ SEMANTIC_REASONS = (
     "error_undisclosed",
     "prompt_leak",
     "template_residue",
+    "request_incoherent",
     "figure_misattributed",
     "label_mismatch",
     "invalid_trained_call",

@@ -79,6 +79,8 @@ SEMANTIC_GATES = (
      "items whose request states what only a tool returns"),
     ("templates_filled", "template_residue", "max_template_residue",
      "items showing a template slot that was never filled"),
+    ("requests_coherent", "request_incoherent", "max_request_incoherent",
+     "items whose request contradicts itself or its calls"),
     ("attributions", "figure_misattributed", "max_misattributed",
      "items quoting a page for a metric it does not report"),
     ("labels", "label_mismatch", "max_label_mismatches",

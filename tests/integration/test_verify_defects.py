@@ -29,6 +29,7 @@ from pipeline.bytebpe import PROBES, ByteBPE, Tokens
 from pipeline.gates.codes import REASONS
 from pipeline.records import RecordReader, write_records
 from pipeline.student import Student
+from pipeline.world import World, execute
 
 ROOT = Path(__file__).resolve().parents[2]
 TOTAL = 80
@@ -171,7 +172,7 @@ def test_clean_set_passes_every_gate(clean: Case, capsys: pytest.CaptureFixture[
     out = capsys.readouterr().out
     assert report["summary"]["failed_gates"] == [], out
     assert exit_code == 0
-    assert "FAILED" not in out and "all 43 gates met their thresholds" in out
+    assert "FAILED" not in out and "all 44 gates met their thresholds" in out
     assert "speed not gated below 1000 items" in out  # 80 items: start-up dominates
     assert report["skipped"] == []
 
@@ -192,7 +193,7 @@ def test_metrics_are_numbers_with_a_fixed_key_set(clean: Case) -> None:
     assert list(metrics["reasons"]) == sorted(REASONS)  # every code, 0 when absent
     # Each gate's value and pass flag; thresholds are not results, they stay in the report.
     assert all(set(g) == {"value", "pass"} for g in metrics["gates"].values())
-    assert len(metrics["gates"]) == 43
+    assert len(metrics["gates"]) == 44
     headline = set(metrics) - {"gates", "reasons"}
     assert headline == {"items", "calls", "unreadable", "pass", "failed", "skipped"} | {
         "extraction", "schema_valid", "f1_lax", "f1_strict", "span_f1", "aligned"
@@ -414,6 +415,35 @@ def test_an_unfilled_template_slot_in_the_answer(case: Case) -> None:
     reextract(case)
     report = assert_caught(case, "templates_filled", "template_residue")
     assert any("{f.pct}" in d for e in report["items"] for d in e.get("details", ()))
+
+
+def test_a_count_question_whose_listing_is_sorted(case: Case) -> None:
+    # Readers found "How many files are in src (sorted by name)?": an order means
+    # nothing to a count. Here a listing request becomes a count that sorts, its
+    # response the world's sorted listing and its labels a count's, so that only
+    # the wording is wrong.
+    def sorted_count(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        item = next(
+            i
+            for i in tool_using(items, "fs.list")
+            if meta(i)["intent"]["asks"] == ["list"] and meta(i)["complexity"] == "single_call"
+        )
+        args = {**meta(item)["call_sequence"][0]["arguments"], "sort": "size"}
+        replace_call(item, 0, args)
+        set_response(item, 0, execute(World.from_json(meta(item)["world"]), "fs.list", args))
+        caws = item["prompt"].split("\n", 1)[0]
+        item["prompt"] = f"{caws}\nHow many files are in {args['dir']} (sorted by size)?"
+        item["messages"][0]["content"] = item["prompt"]
+        meta(item)["intent"] = {"kind": "count", "asks": ["count"], "slots": {"dir": args["dir"]}}
+
+    edit(case.generated, sorted_count)
+    reextract(case)
+    report = assert_caught(case, "requests_coherent", "request_incoherent")
+    details = [d for e in report["items"] for d in e.get("details", ()) if "request_inco" in d]
+    assert details == [
+        "request_incoherent: call 0 (fs.list) sorts by 'size' for a request that only asks "
+        "how many: an order means nothing to a count"
+    ]
 
 
 def test_a_page_quoted_for_a_metric_it_does_not_report(case: Case) -> None:
