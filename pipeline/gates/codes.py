@@ -27,6 +27,7 @@ SEMANTIC_REASONS = (
     "error_undisclosed",
     "prompt_leak",
     "template_residue",
+    "history_absent",
     "figure_misattributed",
     "label_mismatch",
     "invalid_trained_call",
