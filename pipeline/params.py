@@ -170,6 +170,7 @@ class VerifyParams:
     max_prompt_leaks: int = bounded(0, 0, 1_000_000)
     max_template_residue: int = bounded(0, 0, 1_000_000)
     max_request_incoherent: int = bounded(0, 0, 1_000_000)
+    max_history_absent: int = bounded(0, 0, 1_000_000)
     max_misattributed: int = bounded(0, 0, 1_000_000)
     max_label_mismatches: int = bounded(0, 0, 1_000_000)
     max_invalid_trained_calls: int = bounded(0, 0, 1_000_000)

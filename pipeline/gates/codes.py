@@ -28,6 +28,7 @@ SEMANTIC_REASONS = (
     "prompt_leak",
     "template_residue",
     "request_incoherent",
+    "history_absent",
     "figure_misattributed",
     "label_mismatch",
     "invalid_trained_call",

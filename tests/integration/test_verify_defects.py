@@ -172,7 +172,7 @@ def test_clean_set_passes_every_gate(clean: Case, capsys: pytest.CaptureFixture[
     out = capsys.readouterr().out
     assert report["summary"]["failed_gates"] == [], out
     assert exit_code == 0
-    assert "FAILED" not in out and "all 44 gates met their thresholds" in out
+    assert "FAILED" not in out and "all 45 gates met their thresholds" in out
     assert "speed not gated below 1000 items" in out  # 80 items: start-up dominates
     assert report["skipped"] == []
 
@@ -193,7 +193,7 @@ def test_metrics_are_numbers_with_a_fixed_key_set(clean: Case) -> None:
     assert list(metrics["reasons"]) == sorted(REASONS)  # every code, 0 when absent
     # Each gate's value and pass flag; thresholds are not results, they stay in the report.
     assert all(set(g) == {"value", "pass"} for g in metrics["gates"].values())
-    assert len(metrics["gates"]) == 44
+    assert len(metrics["gates"]) == 45
     headline = set(metrics) - {"gates", "reasons"}
     assert headline == {"items", "calls", "unreadable", "pass", "failed", "skipped"} | {
         "extraction", "schema_valid", "f1_lax", "f1_strict", "span_f1", "aligned"
@@ -444,6 +444,48 @@ def test_a_count_question_whose_listing_is_sorted(case: Case) -> None:
         "request_incoherent: call 0 (fs.list) sorts by 'size' for a request that only asks "
         "how many: an order means nothing to a count"
     ]
+
+
+def test_a_retry_that_refers_to_an_answer_the_item_does_not_hold(case: Case) -> None:
+    # R10 readers: "Please try again, I missed your last answer: ..." in a one-turn item.
+    def missed(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        item = next(i for i in items if meta(i).get("expected_behaviour") == "retry")
+        header, request = item["prompt"].split("\n", 1)
+        question = request.split(": ", 1)[1]
+        item["prompt"] = f"{header}\nPlease try again, I missed your last answer: {question}"
+        item["messages"][0]["content"] = item["prompt"]
+
+    edit(case.generated, missed)
+    reextract(case)
+    report = assert_caught(case, "history_present", "history_absent")
+    assert any("your last answer" in d for e in report["items"] for d in e.get("details", ()))
+
+
+def test_a_search_for_context_answered_with_one_neighbouring_line(case: Case) -> None:
+    # R10 readers: N lines of context asked, only the line before the match quoted.
+    def neighbour(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        item, call, first = next(
+            (i, c, r["results"][0])
+            for i in items
+            for c, r in zip(meta(i)["call_sequence"], meta(i)["tool_results"], strict=True)
+            if c["name"] == "fs.search"
+            and (c["arguments"].get("options") or {}).get("context_lines")
+            and r["ok"]
+            and r["count"] == 1
+            and r["results"][0]["before"]
+        )
+        answer = item["messages"][-1]["content"]
+        rest = answer.split(". ", 1)[1:]
+        old = (
+            f"`{call['arguments']['pattern']}` appears once, at {first['path']}:{first['line']}, "
+            f"right after `{first['before'][-1].strip()}`."
+        )
+        set_answer(item, " ".join([old, *rest]))
+
+    edit(case.generated, neighbour)
+    reextract(case)
+    report = assert_caught(case, "intent_answered", "intent_unanswered")
+    assert any("context lines of" in d for e in report["items"] for d in e.get("details", ()))
 
 
 def test_a_page_quoted_for_a_metric_it_does_not_report(case: Case) -> None:
