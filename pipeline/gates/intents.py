@@ -12,6 +12,9 @@ teacher data. The rules, on the final answer and the tool responses:
   needs the entry it selected and the count;
 - count: the count the tool returned is stated;
 - compute: the output of the last successful program is stated;
+- summarise: an answer to "summarise it" / "what does the page say" states the
+  caveat section of every page it opened (a summary without it overstates the
+  result), and says so when the limit cut the page before it;
 - context: a search that asked for context lines (``options.context_lines``)
   and got some back has, for one of its matches, the matching line and every
   non-blank line around it stated (the user asked for the context, not for the
@@ -27,6 +30,7 @@ from typing import Any
 
 from pipeline.gates import grounding
 from pipeline.gates.session import Session, Turn
+from pipeline.gen.site import HEADINGS
 
 IC = re.IGNORECASE
 
@@ -98,6 +102,17 @@ PARTIAL = _led(
     r"|\bles \d+ premi[eè]re?s\b|\b\d+ sur \d+\b|\bet \d+ autres\b|\bdont\b|\bnotamment\b",
 )
 LISTING_TOOLS = ("fs.list", "fs.search", "web.search")
+# A request for what a page says as a whole: "summarise it", "what does the page say",
+# "resúmelo", "qué dice", "fasse ihn zusammen", "was steht auf der Seite", "que dit".
+SUMMARY = _led(
+    "cqrswz",
+    r"\bsummar(?:ise|ize|y)\b|\bwhat (?:does|do) [^?]{0,80}\bsay\b|\bwhat it says\b"
+    r"|\bres[uú]me(?:lo|la)?\b|\brésume\b|\bqué dice\b|\bzusammen\w*"
+    r"|\bwas (?:darin |auf der seite )?steht\b|\bwas steht\b|\bque dit\b|\bce qu'il contient\b",
+)
+# The section that qualifies a page's result (SPEC's page layout, in its four languages).
+CAVEATS = frozenset(heads[-1] for heads in HEADINGS.values())
+CUT = re.compile(r"\bcut\b|recortad|abgeschnitten|coupée", IC)
 
 
 # What the user quotes rather than asks: code, backticked text, pasted JSON, tool
@@ -244,6 +259,34 @@ def _unstated(answer: str, match: dict[str, Any]) -> str:
     return ""
 
 
+def _page_sections(content: str, truncated: bool) -> dict[str, str]:
+    """A page's sections, heading -> its text line (a line the cut ended is no text)."""
+    lines = content.split("\n")[: -1 if truncated else None]
+    return {
+        lines[i].removeprefix("## "): lines[i + 1]
+        for i in range(1, len(lines) - 1)
+        if lines[i - 1] == "" and lines[i] and lines[i + 1]
+    }
+
+
+def summary_problem(session: Session) -> str | None:
+    """A page summarised without the caveat it returned, or, when the limit cut the
+    page before it, without a word that the summary is of the part read."""
+    folded = " ".join(session.answer.split()).casefold()
+    for turn in _ok_turns(session, ("web.open",)):
+        content = turn.response.get("content")
+        if not isinstance(content, str):
+            continue
+        truncated = bool(turn.response.get("truncated"))
+        caveats = [t for h, t in _page_sections(content, truncated).items() if h in CAVEATS]
+        # Spanish quotes set the stop outside the quote marks: the line without it.
+        if caveats and " ".join(caveats[0].rstrip(".").split()).casefold() not in folded:
+            return f"the caveat of {turn.response.get('url')} is not stated: {caveats[0]!r}"
+        if truncated and not caveats and not CUT.search(session.answer):
+            return f"{turn.response.get('url')} was cut, and the answer reads as the whole page"
+    return None
+
+
 def problem(session: Session, request: str | None = None) -> tuple[set[str], str | None]:
     """(the intents read from the request, why one of them is unanswered or None)."""
     request = session.request if request is None else request
@@ -263,6 +306,11 @@ def problem(session: Session, request: str | None = None) -> tuple[set[str], str
     why = context_problem(session)
     if why:
         return kinds, f"context: {why}"
+    # Not a kind of its own (labels and wording read the kinds): a check of the answer.
+    if SUMMARY.search(_QUOTED.sub(" ", request)):
+        why = summary_problem(session)
+        if why:
+            return kinds, f"summarise: {why}"
     if "count" in kinds:
         turns = _ok_turns(session, LISTING_TOOLS)
         if turns:

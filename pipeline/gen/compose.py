@@ -14,7 +14,7 @@ from typing import Any
 from pipeline.gen.context import Ctx
 from pipeline.gen.lang import OR, join_list, quoted
 from pipeline.gen.reading import FORMAT_NAMES, Reading, extension, read_lines
-from pipeline.gen.site import Finding, finding_clause
+from pipeline.gen.site import HEADINGS, Finding, finding_clause
 from pipeline.world.paths import text_lines
 
 SHOW = 5  # items an answer names before it says the rest are not shown
@@ -85,7 +85,9 @@ def _what(ctx: Ctx, r: Reading, lines: list[str] | None = None) -> str:
     if r.notes:
         return WHAT["notes"][ctx.lang].format(x=_notes(ctx, r))
     if not r.pairs and 0 < len(shown) <= 3:
-        return WHAT["quote"][ctx.lang].format(x=ticks(shown, ctx.lang))
+        # Every line in its place: "the first 3 ... are `A` and `B`" hid a blank one (R12).
+        said = [f"`{x.strip()}`" if x.strip() else READ_BLANK[ctx.lang] for x in lines or ()]
+        return WHAT["quote"][ctx.lang].format(x=join_list(said, ctx.lang))
     if r.pairs:
         return WHAT["pairs"][ctx.lang].format(x=pairs_text(ctx, r.pairs))
     if r.kind == "code" and r.names:
@@ -372,6 +374,8 @@ BLANK = {
     "de": "einer Leerzeile",
     "fr": "une ligne vide",
 }
+# A blank line among lines read, as a subject ("sie lauten `A`, eine Leerzeile und `B`").
+READ_BLANK = {**BLANK, "de": "eine Leerzeile"}
 
 
 def _context(ctx: Ctx, line: str) -> str:
@@ -411,11 +415,14 @@ RELATIONS = {
         "de": "unterscheiden sie sich",
         "fr": "ils diffèrent",
     },
+    # The answer to "which cuts more" first, then by how much (R12 audit).
     "cut_higher": {
-        "en": "the cut with {a} is {d} larger than with {b}",
-        "es": "la reducción con {a} supera en {d} a la lograda con {b}",
-        "de": "war die Senkung mit {a} um {d} größer als mit {b}",
-        "fr": "la baisse avec {a} dépasse de {d} celle obtenue avec {b}",
+        "en": "the larger cut comes with {a}: {d} more than with {b}",
+        "es": "la mayor reducción se obtiene con {a}: {d} más que con {b}",
+        "de": "fällt die Senkung mit {a} stärker aus: um {d} mehr als mit {b}",
+        "fr": (
+            "la baisse la plus forte est obtenue avec {a} : {d} de plus que celle obtenue avec {b}"
+        ),
     },
     "cut_same": {
         "en": "both give the same cut",
@@ -509,9 +516,11 @@ def web_open(
     found = _sections(result["content"], bool(result.get("truncated")))
     out = []
     if "sections" in args or "window" in args:
-        # After a search gave the finding, the overview would only repeat it.
+        # After a search gave the finding, the overview would only repeat it. Every
+        # other section the window returned is said: a summary that drops the caveat
+        # overstates the result (R12 audit).
         fresh = [(h, t) for h, t in found if finding is not None or h not in OVERVIEWS] or found
-        out += [_section(ctx, h, t, again=i > 0) for i, (h, t) in enumerate(fresh[:2])]
+        out += _said(ctx, fresh, after=finding is None)
         if not found:
             first = next(x for x in result["content"].split("\n") if x.strip())
             ended = first if first.endswith((".", "!", "?")) else f"{first}."
@@ -527,26 +536,42 @@ def web_open(
                 finding=finding_clause(finding, ctx.lang),
             )
         )
-        # A summary of the page, not of its headline: the figures, and the caveat that
-        # qualifies them (what the page kept after a cut).
-        out += [_section(ctx, h, t, again=True) for h, t in found[2:4]]
+        # A summary of the page, not of its headline: how it was measured, the figures,
+        # and the caveat that qualifies them (what the page kept after a cut).
+        out += _said(ctx, found[1:], after=True)
     else:
-        heading, text = found[2] if len(found) > 2 else found[0]
-        out.append(_section(ctx, heading, text))
+        # The search already gave the finding (the overview): the rest of the page.
+        out += _said(ctx, found[1:] or found[:1], after=True)
+        if result.get("truncated"):
+            out.append(ctx.say("web.part", n=ctx.num(args["max_chars"])))
     if args.get("include_links") and result.get("links"):
         out.append(ctx.say("web.links", links=join_list(result["links"], ctx.lang)))
     return out + page_probe(ctx, result["published"])
 
 
 OVERVIEWS = frozenset({"Overview", "Resumen", "Überblick", "Aperçu"})
+# The section that qualifies a page's result, in every language a page is written in.
+CAVEATS = frozenset(heads[-1] for heads in HEADINGS.values())
 
 
-def _section(ctx: Ctx, heading: str, text: str, again: bool = False) -> str:
+def _section(ctx: Ctx, heading: str, text: str, nth: int = 0) -> str:
+    """The `nth` section said of a page: "says", then "adds", then "goes on"; a caveat
+    after figures qualifies them ("adds" twice read as a list, R12 audit)."""
     # Spanish sets the full stop after the closing quote.
     es = ctx.lang == "es"
     quote = quoted(text.rstrip("."), ctx.lang) + "." if es else quoted(text, ctx.lang)
-    key = "web.section.next" if again else "web.section"
+    keys = ("web.section", "web.section.next", "web.section.more")
+    key = "web.section.caveat" if nth and heading in CAVEATS else keys[min(nth, 2)]
     return ctx.say(key, heading=quoted(heading, ctx.lang), text=quote)
+
+
+def _said(ctx: Ctx, found: list[tuple[str, str]], after: bool = False) -> list[str]:
+    """Every section in turn; `after` a sentence that gave the finding, so even the
+    first section qualifies what was said."""
+    return [
+        _section(ctx, h, t, i + 1 if after and h in CAVEATS else i)
+        for i, (h, t) in enumerate(found)
+    ]
 
 
 def _sections(content: str, truncated: bool) -> list[tuple[str, str]]:

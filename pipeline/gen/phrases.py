@@ -244,6 +244,27 @@ P: Table = {
         "de": ("Unter {heading} steht: {text}",),
         "fr": ("La section {heading} ajoute : {text}",),
     },
+    "web.section.more": {
+        "en": ("Under {heading}, it goes on: {text}",),
+        "es": ("En {heading} sigue: {text}",),
+        "de": ("Der Abschnitt {heading} ergänzt: {text}",),
+        "fr": ("Sous {heading}, elle poursuit : {text}",),
+    },
+    "web.section.caveat": {
+        "en": ("The {heading} section qualifies this: {text}",),
+        "es": ("La sección {heading} lo matiza: {text}",),
+        "de": ("Relativiert wird das unter {heading}: {text}",),
+        "fr": ("La section {heading} nuance ce résultat : {text}",),
+    },
+    "web.part": {
+        # The limit cut the page before its last sections: the summary is of what was read.
+        "en": ("The limit of {n} characters cut the page, so this covers only the part read.",),
+        "es": ("El límite de {n} caracteres recortó la página: esto cubre solo la parte leída.",),
+        "de": (
+            "Das Limit von {n} Zeichen hat die Seite abgeschnitten; das ist nur der gelesene Teil.",
+        ),
+        "fr": ("La limite de {n} caractères a coupé la page : ceci ne couvre que la partie lue.",),
+    },
     "web.compare": {
         "en": (
             "For {subject}, the {metric} {verb} by {p1}% with {t1} ({u1}) and by {p2}% with "

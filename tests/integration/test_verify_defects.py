@@ -488,6 +488,26 @@ def test_a_search_for_context_answered_with_one_neighbouring_line(case: Case) ->
     assert any("context lines of" in d for e in report["items"] for d in e.get("details", ()))
 
 
+def test_a_page_summary_without_its_caveat(case: Case) -> None:
+    # R12 readers: "summarise it" answered with the headline and figures, no caveat.
+    def drop_caveat(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        item = next(
+            i
+            for i in tool_using(items, "web.search")
+            if meta(i)["lang"] == "en"
+            and " The “Caveats” section qualifies this: " in i["messages"][-1]["content"]
+        )
+        answer = item["messages"][-1]["content"]
+        set_answer(item, answer.split(" The “Caveats” section qualifies this: ")[0])
+
+    edit(case.generated, drop_caveat)
+    reextract(case)
+    report = assert_caught(case, "intent_answered", "intent_unanswered")
+    assert any(
+        "summarise: the caveat of" in d for e in report["items"] for d in e.get("details", ())
+    )
+
+
 def test_a_page_quoted_for_a_metric_it_does_not_report(case: Case) -> None:
     # A reader found a comparison of p95 latency that quoted a page on monthly cost.
     def misquote(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
