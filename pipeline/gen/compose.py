@@ -403,6 +403,14 @@ RELATIONS = {
         "de": "ist der zweite Wert um {d} größer als der erste",
         "fr": "la seconde valeur dépasse la première de {d}",
     },
+    # Two files compared: the file with the larger value named (R12: "the second value
+    # is 4 higher than the first" made the reader map values back to files).
+    "higher_in": {
+        "en": "it is higher in {hi}: {d} more than in {lo}",
+        "es": "es mayor en {hi}: {d} más que en {lo}",
+        "de": "ist der Wert in {hi} größer: um {d} mehr als in {lo}",
+        "fr": "la valeur dans {hi} dépasse de {d} celle dans {lo}",
+    },
     "same": {
         "en": "both are the same",
         "es": "ambos son iguales",
@@ -433,8 +441,9 @@ RELATIONS = {
 }
 
 
-def relation(ctx: Ctx, a: Any, b: Any) -> str:
-    """The relation of two values, with the difference when both are numbers."""
+def relation(ctx: Ctx, a: Any, b: Any, where: tuple[str, str] | None = None) -> str:
+    """The relation of two values, with the difference when both are numbers; `where`
+    (the two files the values are in) names the file with the larger one."""
     x, y = number(a), number(b)
     if x is None or y is None:
         return RELATIONS["same" if a == b else "differ"][ctx.lang]
@@ -442,6 +451,12 @@ def relation(ctx: Ctx, a: Any, b: Any) -> str:
         return RELATIONS["same"][ctx.lang]
     d = abs(x - y)
     text = ctx.num(int(d)) if d == d.to_integral_value() else ctx.num(float(d))
+    if where is not None:
+        # File names, unless both files have the same one (then their paths).
+        names = [p.rsplit("/", 1)[-1] for p in where]
+        hi, lo = names if names[0] != names[1] else list(where)
+        hi, lo = (hi, lo) if x > y else (lo, hi)
+        return RELATIONS["higher_in"][ctx.lang].format(d=text, hi=hi, lo=lo)
     return RELATIONS["higher" if x > y else "lower"][ctx.lang].format(d=text)
 
 

@@ -16,7 +16,7 @@ import random
 
 import pytest
 
-from pipeline.gates.intents import SUMMARY, problem
+from pipeline.gates.intents import RELATION, SUMMARY, problem
 from pipeline.gates.session import Session, Turn
 from pipeline.gen import compose
 from pipeline.gen.context import Ctx
@@ -161,3 +161,21 @@ def test_the_gate_fails_a_cut_page_summarised_as_whole() -> None:
 def test_the_gate_reads_no_summary_into_a_technique_name() -> None:
     # "TLS session resumption" asks for no summary (a baseline item read so).
     assert not SUMMARY.search("Search the web for TLS session resumption in Varnish.")
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "it is higher in results.ini: 4 more than in index.json"),
+        ("es", "es mayor en results.ini: 4 más que en index.json"),
+        ("de", "ist der Wert in results.ini größer: um 4 mehr als in index.json"),
+        ("fr", "la valeur dans results.ini dépasse de 4 celle dans index.json"),
+    ],
+)
+def test_two_files_compared_name_the_file_with_the_larger_value(lang: str, expected: str) -> None:
+    where = ("frontend/audit/index.json", "frontend/audit/results.ini")
+    assert compose.relation(ctx(lang), 4, 8, where) == expected
+    assert RELATION.search(expected)  # the compare gate reads it as a relation
+    # The same file name in two folders: the paths tell them apart.
+    same = compose.relation(ctx(lang), 8, 4, ("a/x.ini", "b/x.ini"))
+    assert "a/x.ini" in same and same.index("a/x.ini") < same.index("b/x.ini")

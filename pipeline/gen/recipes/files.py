@@ -198,7 +198,7 @@ def _compare(ctx: Ctx) -> Outcome:
         v2=compose.plain(v2),
         p1=p1,
         p2=p2,
-        relation=compose.relation(ctx, v1, v2),
+        relation=compose.relation(ctx, v1, v2, (p1, p2)),
     )
     sentences = [sentence, *compose.file_probe(ctx, results[0])]
     return Outcome(text, ep, sentences, intent("compare", key=key, paths=[p1, p2]))
