@@ -14,7 +14,8 @@ teacher data. The rules, on the final answer and the tool responses:
 - compute: the output of the last successful program is stated;
 - summarise: an answer to "summarise it" / "what does the page say" states the
   caveat section of every page it opened (a summary without it overstates the
-  result), and says so when the limit cut the page before it;
+  result), and says so when the limit cut the page or the requested lines
+  stopped before it (where they stop, of how many);
 - context: a search that asked for context lines (``options.context_lines``)
   and got some back has, for one of its matches, the matching line and every
   non-blank line around it stated (the user asked for the context, not for the
@@ -284,6 +285,16 @@ def summary_problem(session: Session) -> str | None:
             return f"the caveat of {turn.response.get('url')} is not stated: {caveats[0]!r}"
         if truncated and not caveats and not CUT.search(session.answer):
             return f"{turn.response.get('url')} was cut, and the answer reads as the whole page"
+        window, lines = turn.response.get("window"), turn.response.get("lines")
+        if (
+            not caveats
+            and isinstance(window, list)
+            and len(window) == 2
+            and isinstance(lines, int)
+            and window[1] < lines
+            and not (stated(session.answer, window[1]) and stated(session.answer, lines))
+        ):
+            return f"the lines read of {turn.response.get('url')} end before the page, unsaid"
     return None
 
 

@@ -536,6 +536,11 @@ def web_open(
         # overstates the result (R12 audit).
         fresh = [(h, t) for h, t in found if finding is not None or h not in OVERVIEWS] or found
         out += _said(ctx, fresh, after=finding is None)
+        window = result.get("window")
+        if window and window[1] < result["lines"]:
+            # The caveat is the page's last line: lines that stop before it are a part.
+            total = ctx.num(result["lines"])
+            out.append(ctx.say("web.window.part", end=window[1], total=total))
         if not found:
             first = next(x for x in result["content"].split("\n") if x.strip())
             ended = first if first.endswith((".", "!", "?")) else f"{first}."

@@ -226,6 +226,24 @@ P: Table = {
         "de": ("Die gewünschten Zeilen von {title} beginnen so: {text}",),
         "fr": ("Les lignes demandées de {title} commencent ainsi : {text}",),
     },
+    "web.window.part": {
+        "en": (
+            "The requested lines stop at line {end} of {total}, so the rest of the page "
+            "is not covered.",
+        ),
+        "es": (
+            "Las líneas pedidas terminan en la línea {end} de {total}, así que el resto de la "
+            "página no está cubierto.",
+        ),
+        "de": (
+            "Die gewünschten Zeilen enden bei Zeile {end} von {total}; der Rest der Seite "
+            "ist nicht abgedeckt.",
+        ),
+        "fr": (
+            "Les lignes demandées s'arrêtent à la ligne {end} sur {total} : le reste de la "
+            "page n'est pas couvert.",
+        ),
+    },
     "web.links": {
         "en": ("The page links to {links}.",),
         "es": ("La página enlaza a {links}.",),

@@ -179,3 +179,16 @@ def test_two_files_compared_name_the_file_with_the_larger_value(lang: str, expec
     # The same file name in two folders: the paths tell them apart.
     same = compose.relation(ctx(lang), 8, 4, ("a/x.ini", "b/x.ini"))
     assert "a/x.ini" in same and same.index("a/x.ini") < same.index("b/x.ini")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_lines_that_stop_before_the_caveat_are_said_to_be_a_part(lang: str) -> None:
+    window = "\n".join(page(lang).split("\n")[4:12])  # Setup, Results, the Caveats heading
+    args = {"url": "u", "window": {"offset": 4, "length": 8}}
+    response = opened(lang, window, window=[4, 12])
+    sentences = compose.web_open(ctx(lang), response, None, args)
+    assert "12" in sentences[-1] and "13" in sentences[-1]
+    request = "Search for it, open the top result (only 8 lines, skipping 4) and summarise it."
+    assert problem(session(request, response, said(sentences)))[1] is None
+    why = problem(session(request, response, said(sentences[:-1])))[1]
+    assert why is not None and "end before the page" in why
