@@ -429,7 +429,8 @@ RELATIONS = {
         "es": "la mayor reducción se obtiene con {a}: {d} más que con {b}",
         "de": "fällt die Senkung mit {a} stärker aus: um {d} mehr als mit {b}",
         "fr": (
-            "la baisse la plus forte est obtenue avec {a} : {d} de plus que celle obtenue avec {b}"
+            "la baisse obtenue avec {a} est la plus forte : elle dépasse de {d} celle "
+            "obtenue avec {b}"
         ),
     },
     "cut_same": {
@@ -551,7 +552,6 @@ def web_open(
             ctx.say(
                 "web.open",
                 title=title,
-                lines=ctx.count(result["lines"], "line"),
                 extra=extra,
                 finding=finding_clause(finding, ctx.lang),
             )
@@ -586,8 +586,8 @@ def _section(ctx: Ctx, heading: str, text: str, nth: int = 0) -> str:
 
 
 def _said(ctx: Ctx, found: list[tuple[str, str]], after: bool = False) -> list[str]:
-    """Every section in turn; `after` a sentence that gave the finding, so even the
-    first section qualifies what was said."""
+    """Every section in turn. `after` a sentence that gave the finding, a caveat (even
+    the first section said) qualifies that finding."""
     return [
         _section(ctx, h, t, i + 1 if after and h in CAVEATS else i)
         for i, (h, t) in enumerate(found)

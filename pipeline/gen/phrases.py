@@ -208,17 +208,18 @@ P: Table = {
         "de": ("Die Suche fand {pages}: {items}.",),
         "fr": ("La recherche a trouvé {pages} : {items}.",),
     },
+    # A page's line count is no news to the user: said only of files (R12 note).
     "web.open": {
-        "en": ("The page {title} ({lines}{extra}) reports that {finding}.",),
-        "es": ("La página {title} ({lines}{extra}) indica que {finding}.",),
-        "de": ("Die Seite {title} ({lines}{extra}) berichtet: {finding}.",),
-        "fr": ("La page {title} ({lines}{extra}) indique que {finding}.",),
+        "en": ("The page {title}{extra} reports that {finding}.",),
+        "es": ("La página {title}{extra} indica que {finding}.",),
+        "de": ("Die Seite {title}{extra} berichtet: {finding}.",),
+        "fr": ("La page {title}{extra} indique que {finding}.",),
     },
     "web.cut": {
-        "en": (", cut here at {n} characters",),
-        "es": (", recortada aquí a {n} caracteres",),
-        "de": (", hier nach {n} Zeichen abgeschnitten",),
-        "fr": (", coupée ici à {n} caractères",),
+        "en": (" (cut here at {n} characters)",),
+        "es": (" (recortada aquí a {n} caracteres)",),
+        "de": (" (hier nach {n} Zeichen abgeschnitten)",),
+        "fr": (" (coupée ici à {n} caractères)",),
     },
     "web.window": {
         "en": ("The requested lines of {title} begin with: {text}",),

@@ -100,7 +100,7 @@ def test_a_cut_page_is_summarised_as_the_part_read(lang: str) -> None:
         ("en", "the larger cut comes with B-tech"),
         ("es", "la mayor reducción se obtiene con B-tech"),
         ("de", "fällt die Senkung mit B-tech stärker aus"),
-        ("fr", "la baisse la plus forte est obtenue avec B-tech"),
+        ("fr", "la baisse obtenue avec B-tech est la plus forte"),
     ],
 )
 def test_a_comparison_leads_with_the_option_that_cuts_more(lang: str, lead: str) -> None:
@@ -192,3 +192,13 @@ def test_lines_that_stop_before_the_caveat_are_said_to_be_a_part(lang: str) -> N
     assert problem(session(request, response, said(sentences)))[1] is None
     why = problem(session(request, response, said(sentences[:-1])))[1]
     assert why is not None and "end before the page" in why
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_page_summary_does_not_count_the_page_s_lines(lang: str) -> None:
+    # "The page X (13 lines) reports ..." read oddly of a web page.
+    first = compose.web_open(ctx(lang), opened(lang), FINDING, {"url": "u"})[0]
+    assert "13" not in first
+    cut = opened(lang, page(lang)[:200], truncated=True)
+    first = compose.web_open(ctx(lang), cut, FINDING, {"url": "u", "max_chars": 200})[0]
+    assert "200" in first and "13" not in first
