@@ -507,6 +507,27 @@ def test_a_page_quoted_for_a_metric_it_does_not_report(case: Case) -> None:
     assert any("reports latency" in d for e in report["items"] for d in e.get("details", ()))
 
 
+def test_a_file_given_a_date_no_response_gave_it(case: Case) -> None:
+    # A reader found a link's name given the date of the file the read followed it to
+    # (R12); the same misattribution, injected as a wrong date for the file read.
+    def misdate(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        item = next(i for i in tool_using(items, "fs.read") if meta(i)["tool_results"][0]["ok"])
+        read = meta(item)["tool_results"][0]
+        path = read.get("resolved", read["path"])
+        year = int(read["modified"][:4]) - 1
+        wrong = f"{year}{read['modified'][4:]}"
+        append_to_answer(
+            item, f" The file {path} was last modified on {wrong} and is {read['size']} bytes long."
+        )
+
+    edit(case.generated, misdate)
+    reextract(case)
+    report = assert_caught(case, "attributions", "figure_misattributed")
+    assert any(
+        "is said to be modified on" in d for e in report["items"] for d in e.get("details", ())
+    )
+
+
 def test_a_control_labelled_with_calls(case: Case) -> None:
     def relabel(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
         control = next(i for i in items if meta(i).get("control"))
