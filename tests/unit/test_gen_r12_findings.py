@@ -9,6 +9,10 @@
 - "Describe lines 18-19" of a document (a heading and its notes line) was
   answered "they list Troubleshooting (43 items)": a range is now described by
   what its lines say, however it falls on the document.
+
+Verify holds the first and the third to their gates: a date or size under a file
+name that no response gave it is `figure_misattributed`, and a probe's asked date
+left out is `intent_unanswered`.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any
 
 import pytest
 
+from pipeline.gates import intents
 from pipeline.gates.attribution import file_metadata_problem
 from pipeline.gates.session import Session, Turn, session_of
 from pipeline.gen import compose
@@ -29,7 +34,7 @@ from pipeline.gen.item import generate_item
 from pipeline.gen.plan import slot
 from pipeline.gen.pools import RepoFile
 from pipeline.gen.reading import NOTES
-from pipeline.gen.recipes import files
+from pipeline.gen.recipes import files, web
 from pipeline.gen.recipes.base import Outcome
 from pipeline.gen.requests import PROBE_ASKS
 from pipeline.params import Params
@@ -178,3 +183,35 @@ def test_r12_item_27_heading_and_notes_line() -> None:
         "Lines 6-7 of docs/a.txt (a file of 7 lines) read `Troubleshooting` and "
         "`Troubleshooting notes for search: 43 items`."
     )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_probe_s_asked_date_is_checked_by_intent_unanswered(lang: str) -> None:
+    """The request now asks for the date: verify reads that ask (modified or published)
+    and fails an answer that drops it; the intent label records the same ask."""
+    seen: set[str] = set()
+    for seed in range(60):
+        ctx = Ctx(random.Random(seed), lang, "flat_args", probe=True)
+        outcome = files.single(ctx) if seed % 2 else web.single(ctx)
+        session = _session(outcome)
+        kinds, why = intents.problem(session)
+        asked = {"modified", "published"} & kinds
+        assert asked == {a for a in outcome.intent["asks"] if a in ("modified", "published")}
+        assert len(asked) == 1 and why is None, (outcome.request, why)
+        (key,) = asked
+        seen.add(key)
+        kept = [x for x in outcome.sentences if not TAIL.search(x)]
+        assert len(kept) == len(outcome.sentences) - 1
+        cut = Session(session.request, session.turns, " ".join(kept))
+        _, why = intents.problem(cut)
+        assert why is not None and why.startswith(f"{key}: none of the dates"), why
+    assert seen == {"modified", "published"}
+
+
+def test_requests_without_a_probe_ask_detect_no_date_intent() -> None:
+    for request in (
+        "List the files in src (sorted by modification date).",
+        "Search the web for query caching PostgreSQL and list the results.",
+        "Ordnet die Dateien nach Datum.",
+    ):
+        assert not {"modified", "published"} & intents.detect(request)
