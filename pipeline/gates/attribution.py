@@ -1,6 +1,6 @@
-"""figure_misattributed: an answer that quotes a page for a metric the page is not about.
+"""figure_misattributed: an answer that attributes a figure to the wrong page or file.
 
-A reader found "the p95 latency fell by 78% with A (url1) and by 44% with B
+Pages. A reader found "the p95 latency fell by 78% with A (url1) and by 44% with B
 (url2)" where url2 reports the *monthly cost*: the figure is real, the claim
 is not. Every answer sentence that cites an address (or, after a listing,
 names a result by its title) is checked against what that address returned
@@ -8,6 +8,18 @@ names a result by its title) is checked against what that address returned
 sentence names a metric and the page names metrics, one of
 them must be the sentence's. Metrics are the generator's measured quantities
 in its four languages; text naming none of them is not judged.
+
+Files. A reader found "current.ini was last modified on 24.10.2024 and is 109
+bytes long" where the read had followed the link current.ini to loader.ini and
+returned *loader.ini*'s date and size, and the listing gave current.ini another
+date. Every file name an answer sentence gives (a path, or a listed name) claims
+what follows it up to the next name: a size ("109 bytes", "109 Bytes", "109
+octets") and, with a word for modified ("modified", "modificó", "geändert",
+"modifié") or in the parenthesis right after the name (a listing sorted by
+date), a date (ISO, 24.10.2024, 24/10/2024). Each must be one that a response
+gave for that file: an fs.list entry's, or an fs.read's for the file it read
+(``resolved`` when it followed a link, the metadata being the target's). Files no
+response gave metadata for, and figures before any name, are not judged.
 """
 
 from __future__ import annotations
@@ -72,6 +84,12 @@ def _titles(session: Session) -> dict[str, set[str]]:
 
 
 def attribution_problem(session: Session) -> str | None:
+    """A figure stated for a file the responses did not give it, or the first cited page
+    that is about other metrics than the sentence says, or None."""
+    return file_metadata_problem(session) or page_problem(session)
+
+
+def page_problem(session: Session) -> str | None:
     """The first cited page that is about other metrics than the sentence says, or None."""
     pages = _page_texts(session)
     if not pages:
@@ -90,4 +108,100 @@ def attribution_problem(session: Session) -> str | None:
                     f"{url} is cited for {', '.join(sorted(said))}, "
                     f"but it reports {', '.join(sorted(about))}"
                 )
+    return None
+
+
+# ---- files
+
+
+_DATE = re.compile(r"\b(?:(\d{4})-(\d{2})-(\d{2})|(\d{2})([./])(\d{2})\5(\d{4}))\b")
+# Sizes are whole bytes, grouped the locale's way ("1,234", "1.234", "1 234").
+_SIZE = re.compile(r"\b(\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+|\d+)\s?(?:bytes?|Bytes?|octets?)\b")
+_QUOTE = re.compile(r"`[^`]*`")
+_MODIFIED = re.compile(r"modifi|geändert", re.IGNORECASE)
+
+
+def _file_facts(session: Session) -> dict[str, tuple[set[str], set[int]]]:
+    """file name -> (the modified dates, the sizes) the responses gave for it; a
+    listed file under its path, its name in the listing and its base name."""
+    facts: dict[str, tuple[set[str], set[int]]] = {}
+
+    def add(names: list[str], entry: dict[str, Any]) -> None:
+        for name in dict.fromkeys(n for n in names if n):
+            dates, sizes = facts.setdefault(name, (set(), set()))
+            if isinstance(entry.get("modified"), str):
+                dates.add(entry["modified"][:10])
+            if isinstance(entry.get("size"), int):
+                sizes.add(entry["size"])
+
+    for turn in session.turns:
+        r: Any = turn.response
+        if not isinstance(r, dict) or turn.failed:
+            continue
+        if turn.name == "fs.list" and isinstance(r.get("results"), list):
+            directory = str(r.get("dir", "")).rstrip("/") + "/"
+            for e in r["results"]:
+                if isinstance(e, dict) and isinstance(e.get("path"), str):
+                    path = e["path"]
+                    add([path, path.removeprefix(directory), path.rsplit("/", 1)[-1]], e)
+        elif turn.name == "fs.read":
+            # A followed link's metadata is its target's: stated under the link's own
+            # name it is the misattribution this check exists for.
+            read = r.get("resolved", r.get("path"))
+            if isinstance(read, str):
+                add([read, read.rsplit("/", 1)[-1]], r)
+    return facts
+
+
+def _dates(text: str) -> list[set[str]]:
+    """Each date written in `text`, as the ISO dates it can mean (day or month first)."""
+    out = []
+    for m in _DATE.finditer(text):
+        if m.group(1):
+            out.append({f"{m.group(1)}-{m.group(2)}-{m.group(3)}"})
+        else:
+            a, b, y = m.group(4), m.group(6), m.group(7)
+            out.append({f"{y}-{b}-{a}", f"{y}-{a}-{b}"})
+    return out
+
+
+def _claims(segment: str) -> tuple[list[set[str]], list[int]]:
+    """The dates and sizes a name's segment states about it (quoted lines of the file
+    state nothing about the file itself)."""
+    segment = _QUOTE.sub(" ", segment)
+    sizes = [int(re.sub(r"\D", "", m.group(1))) for m in _SIZE.finditer(segment)]
+    if _MODIFIED.search(segment):
+        return _dates(segment), sizes
+    parenthesis = re.match(r"\s*\(([^)]*)\)", segment)
+    return (_dates(parenthesis.group(1)) if parenthesis else []), sizes
+
+
+def file_metadata_problem(session: Session) -> str | None:
+    """The first date or size an answer states for a file that no response gave it."""
+    # Most answers state neither: one scan each spares building the names' pattern.
+    if not (_DATE.search(session.answer) or _SIZE.search(session.answer)):
+        return None
+    facts = _file_facts(session)
+    if not facts:
+        return None
+    names = sorted(facts, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w/.-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w/-]|\.\w)")
+    for sentence in _SENTENCE.split(session.answer):
+        found = list(pattern.finditer(sentence))
+        for i, m in enumerate(found):
+            end = found[i + 1].start() if i + 1 < len(found) else len(sentence)
+            dates, sizes = facts[m.group(0)]
+            said_dates, said_sizes = _claims(sentence[m.end() : end])
+            for said in said_dates:
+                if dates and not said & dates:
+                    return (
+                        f"{m.group(0)} is said to be modified on {sorted(said)[0]}, "
+                        f"but the responses give it {', '.join(sorted(dates))}"
+                    )
+            for size in said_sizes:
+                if sizes and size not in sizes:
+                    return (
+                        f"{m.group(0)} is said to be {size} bytes, "
+                        f"but the responses give it {', '.join(map(str, sorted(sizes)))}"
+                    )
     return None

@@ -11,6 +11,8 @@ teacher data. The rules, on the final answer and the tool responses:
   at least three; a list that only selects ("list ..., then read the first")
   needs the entry it selected and the count;
 - count: the count the tool returned is stated;
+- modified / published: a date a response gave under that key is stated ("when
+  was it last modified?", "when was the page published?");
 - compute: the output of the last successful program is stated;
 - summarise: an answer to "summarise it" / "what does the page say" states the
   caveat section of every page it opened (a summary without it overstates the
@@ -69,6 +71,18 @@ DETECT = {
         r"|\btoutes les occurrences\b|\bles \d+ (?:premiers|meilleurs) résultats\b",
     ),
     "count": _led("chw", r"\bhow many\b|\bcuánt[oa]s\b|\bwie viele\b|\bcombien\b"),
+    # A locale probe asks when the file it reads was last modified, or when the page
+    # it opens was published (the date its answer writes the locale's way).
+    "modified": _led(
+        "cqw",
+        r"\bwhen\b[^.?]{0,60}\bwas last modified\b|\bcuándo se modificó\b"
+        r"|\bwann\b[^.?]{0,60}\bzuletzt geändert wurde\b|\bquand\b[^.?]{0,60}\ba été modifié\b",
+    ),
+    "published": _led(
+        "cqw",
+        r"\bwhen\b[^.?]{0,60}\bwas published\b|\bcuándo se publicó\b"
+        r"|\bwann\b[^.?]{0,60}\berschienen ist\b|\bquand\b[^.?]{0,60}\ba été publiée?\b",
+    ),
     "compute": _led(
         "abcfhipstw",
         r"\badd up\b|\bsum\b(?! up)|\btotal\b|\bcompute\b|\bcalculate\b|\bwork out\b|\bfind "
@@ -229,6 +243,25 @@ def list_problem(session: Session, request: str) -> str | None:
     )
 
 
+def _dates_given(session: Session, key: str) -> list[str]:
+    """Every date the successful responses gave under `key`, however deep."""
+    out: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            if isinstance(value.get(key), str):
+                out.append(value[key])
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    for turn in _ok_turns(session, tuple({t.name for t in session.turns})):
+        walk(turn.response)
+    return list(dict.fromkeys(out))
+
+
 def context_problem(session: Session) -> str | None:
     """A search for context lines answered without the context of any of its matches."""
     for turn in _ok_turns(session, ("fs.search",)):
@@ -328,6 +361,10 @@ def problem(session: Session, request: str | None = None) -> tuple[set[str], str
             count = turns[0].response.get("count", len(turns[0].response.get("results") or ()))
             if not stated(answer, count):  # a count of one may be said in words
                 return kinds, f"count: the count {count} is not stated"
+    for key in ("modified", "published"):
+        dates = _dates_given(session, key) if key in kinds else []
+        if dates and not any(stated(answer, d) for d in dates):
+            return kinds, f"{key}: none of the dates the responses gave ({dates[0]}, ...) is stated"
     if "compute" in kinds:
         runs = _ok_turns(session, ("code.run",))
         if (

@@ -84,7 +84,8 @@ SEMANTIC_GATES = (
     ("history_present", "history_absent", "max_history_absent",
      "items referring to an earlier answer they do not hold"),
     ("attributions", "figure_misattributed", "max_misattributed",
-     "items quoting a page for a metric it does not report"),
+     "items quoting a page for a metric it does not report, or a file with a date or "
+     "size no response gave it"),
     ("labels", "label_mismatch", "max_label_mismatches",
      "items whose complexity, scenario or intent labels contradict them"),
     ("trained_calls_valid", "invalid_trained_call", "max_invalid_trained_calls",

@@ -8,7 +8,8 @@
   without calls is labelled after the tools it was offered, and never
   multi_step (a reader takes that for a chain);
 - a recorded intent and the intents read from the request agree on what
-  was asked (compare, list, count, compute).
+  was asked (compare, list, count, compute, and a locale probe's modified or
+  published date).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 from pipeline.gates.session import Session
 
 FAMILIES = {"fs": "file_ops", "web": "web_search", "code": "code_exec"}
-STRONG = ("compare", "list", "count", "compute")
+STRONG = ("compare", "list", "count", "compute", "modified", "published")
 
 
 def complexity_of(session: Session) -> str:

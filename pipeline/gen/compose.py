@@ -13,7 +13,7 @@ from typing import Any
 
 from pipeline.gen.context import Ctx
 from pipeline.gen.lang import OR, join_list, quoted
-from pipeline.gen.reading import FORMAT_NAMES, Reading, extension, read_lines
+from pipeline.gen.reading import FORMAT_NAMES, NOTES, Reading, extension, read_lines
 from pipeline.gen.site import HEADINGS, Finding, finding_clause
 from pipeline.world.paths import text_lines
 
@@ -40,7 +40,6 @@ WHAT = {
         "fr": "commencent par `{x}`",
     },
     "quote": {"en": "read {x}", "es": "dicen {x}", "de": "lauten {x}", "fr": "contiennent {x}"},
-    "notes": {"en": "list {x}", "es": "enumeran {x}", "de": "nennen {x}", "fr": "énumèrent {x}"},
 }
 SORTS = {
     "name": {
@@ -80,10 +79,13 @@ def ticks(names: list[str], lang: str) -> str:
 
 def _what(ctx: Ctx, r: Reading, lines: list[str] | None = None) -> str:
     """What some returned lines hold: their settings, or, for three lines or fewer,
-    the lines themselves; else what they define or the first of them."""
-    shown = [x.strip() for x in lines or () if x.strip()]
-    if r.notes:
-        return WHAT["notes"][ctx.lang].format(x=_notes(ctx, r))
+    the lines themselves; else what they define, the sections they fall on, or the
+    first of them."""
+    # A notes line is quoted without its full stop: the sentence ends after the quote.
+    shown = [x.strip().removesuffix(".") if NOTES.match(x) else x.strip() for x in lines or ()]
+    shown = [x for x in shown if x]
+    # A heading and its notes line are quoted, not summarised: "list Troubleshooting
+    # (43 items)" told a reader the two lines list something (R12).
     if not r.pairs and 0 < len(shown) <= 3:
         # Every line in its place: "the first 3 ... are `A` and `B`" hid a blank one (R12).
         said = [f"`{x.strip()}`" if x.strip() else READ_BLANK[ctx.lang] for x in lines or ()]
@@ -92,9 +94,32 @@ def _what(ctx: Ctx, r: Reading, lines: list[str] | None = None) -> str:
         return WHAT["pairs"][ctx.lang].format(x=pairs_text(ctx, r.pairs))
     if r.kind == "code" and r.names:
         return WHAT["names"][ctx.lang].format(x=ticks(r.names, ctx.lang))
-    if r.kind == "doc" and r.names:
-        return WHAT["sections"][ctx.lang].format(x=join_list(r.names, ctx.lang))
+    if r.kind == "doc" and (r.names or r.notes):
+        touched = [
+            f"{title} ({ctx.count(n, 'item')})" if n is not None else title
+            for title, n in doc_sections(lines or [])
+        ]
+        return WHAT["sections"][ctx.lang].format(x=join_list(touched, ctx.lang))
     return WHAT["first"][ctx.lang].format(x=r.first)
+
+
+def doc_sections(lines: list[str]) -> list[tuple[str, int | None]]:
+    """The sections some lines of a generated document fall on, in order: (title, the
+    item count of its notes line when that line is among them). A range may start on a
+    notes line (its heading above it) or end on a heading (its notes below it)."""
+    out: list[tuple[str, int | None]] = []
+    for line in lines:
+        notes = NOTES.match(line)
+        if notes:
+            title, n = notes.group(1), int(notes.group(2))
+            if out and out[-1] == (title, None):
+                out[-1] = (title, n)
+            else:
+                out.append((title, n))
+        elif line.strip() and not line.startswith("# ") and not line.isupper():
+            # A document's own title is "# module name" (Markdown) or "MODULE" (text).
+            out.append((line.removeprefix("## ").strip(), None))
+    return out
 
 
 def _whole(ctx: Ctx, path: str, r: Reading, total: int) -> str:
@@ -498,13 +523,16 @@ def web_also(ctx: Ctx, entry: dict[str, Any], finding: Finding, third: bool = Fa
 
 
 def file_probe(ctx: Ctx, result: dict[str, Any]) -> list[str]:
-    """A locale probe's dated sentence about the file a read returned."""
+    """A locale probe's dated sentence about the file a read returned (the request asks
+    for it: `requests.probe_ask`). After a symbolic link the date and size are the
+    target's, and the sentence names the target: under the link's name they contradicted
+    the link's own listing entry (R12)."""
     if not ctx.probe:
         return []
     return [
         ctx.say(
-            "read.probe",
-            path=result["path"],
+            "read.probe.link" if "resolved" in result else "read.probe",
+            path=result.get("resolved", result["path"]),
             date=ctx.date(result["modified"]),
             size=ctx.num(result["size"]),
         )

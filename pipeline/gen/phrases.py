@@ -107,6 +107,19 @@ P: Table = {
             "octets.",
         ),
     },
+    # After a symbolic link: the date and size are the target's, so the target is named.
+    "read.probe.link": {
+        "en": ("The link's target, {path}, was last modified on {date} and is {size} bytes long.",),
+        "es": (
+            "El destino del enlace, {path}, se modificó por última vez el {date} y ocupa "
+            "{size} bytes.",
+        ),
+        "de": ("Das Linkziel {path} wurde zuletzt am {date} geändert und ist {size} Bytes groß.",),
+        "fr": (
+            "La cible du lien, {path}, a été modifiée pour la dernière fois le {date} et fait "
+            "{size} octets.",
+        ),
+    },
     # ---- fs.list
     "list.all": {
         "en": ("{dir} has {files}{filter}: {names}.",),

@@ -23,7 +23,8 @@ KIND_OF = {
 _PAIR = re.compile(r'^\s*"?([A-Za-z_][\w.]*)"?\s*[:=]\s*(.+?),?\s*$')
 _DEF = re.compile(r"^\s*(?:def|export function|function)\s+([A-Za-z_]\w*)\s*\(")
 _LEVEL = re.compile(r"^\S+ (DEBUG|INFO|WARN|ERROR) ")
-_NOTES = re.compile(r"^(.+?) notes for \S+: (\d+) items\.$")
+# A document section's notes line: "Testing notes for search: 20 items."
+NOTES = re.compile(r"^(.+?) notes for \S+: (\d+) items\.$")
 
 
 @dataclass
@@ -66,7 +67,7 @@ def read_lines(path: str, lines: list[str]) -> Reading:
     elif kind == "code":
         reading.names = [m.group(1) for m in map(_DEF.match, lines) if m]
     elif kind == "doc":
-        reading.notes = [(m.group(1), int(m.group(2))) for m in map(_NOTES.match, lines) if m]
+        reading.notes = [(m.group(1), int(m.group(2))) for m in map(NOTES.match, lines) if m]
         for i, line in enumerate(lines):
             if line.startswith("## "):
                 reading.names.append(line[3:].strip())

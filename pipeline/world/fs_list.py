@@ -10,6 +10,10 @@
   ``mtime`` newest first, as ``ls -S`` and ``ls -t`` do; ties by path.
 - At most LIMIT entries come back; ``count`` is every match and ``truncated``
   says when the listing was cut.
+- A symbolic link is listed under its own path with its target's ``size`` and
+  ``modified``, as ``os.stat`` (``ls -lL``) reports them: a listing that filters
+  and sorts by what the link points at (as ``fs.read`` follows it) shows both
+  values of the same file, never the target's size beside the link's own date.
 """
 
 from __future__ import annotations
@@ -57,7 +61,7 @@ def execute(world: World, args: dict[str, Any]) -> dict[str, Any]:
         target = resolve(world.files, f.path)
         shown = target or f
         if _keep(relative, shown, args, depth):
-            entries.append({"path": f.path, "size": shown.size, "modified": f.modified})
+            entries.append({"path": f.path, "size": shown.size, "modified": shown.modified})
     order = args.get("sort", "name")
     if order == "size":
         entries.sort(key=lambda e: (-e["size"], e["path"]))

@@ -527,6 +527,46 @@ def test_a_page_quoted_for_a_metric_it_does_not_report(case: Case) -> None:
     assert any("reports latency" in d for e in report["items"] for d in e.get("details", ()))
 
 
+def test_a_file_given_a_date_no_response_gave_it(case: Case) -> None:
+    # A reader found a link's name given the date of the file the read followed it to
+    # (R12); the same misattribution, injected as a wrong date for the file read.
+    def misdate(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        item = next(i for i in tool_using(items, "fs.read") if meta(i)["tool_results"][0]["ok"])
+        read = meta(item)["tool_results"][0]
+        path = read.get("resolved", read["path"])
+        year = int(read["modified"][:4]) - 1
+        wrong = f"{year}{read['modified'][4:]}"
+        append_to_answer(
+            item, f" The file {path} was last modified on {wrong} and is {read['size']} bytes long."
+        )
+
+    edit(case.generated, misdate)
+    reextract(case)
+    report = assert_caught(case, "attributions", "figure_misattributed")
+    assert any(
+        "is said to be modified on" in d for e in report["items"] for d in e.get("details", ())
+    )
+
+
+def test_a_locale_probe_s_asked_date_left_out(case: Case) -> None:
+    # R12: the probe's dated sentence is now asked for; an answer without it leaves the
+    # request's "when was it last modified / published?" unanswered.
+    def drop_date(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        item = next(
+            i
+            for i in items
+            if {"modified", "published"} & set(meta(i).get("intent", {}).get("asks", ()))
+        )
+        sentences = re.split(r"(?<=[.!?])\s+", item["messages"][-1]["content"])
+        dated = re.compile(r"\d{4}-\d{2}-\d{2}|\d{2}[./]\d{2}[./]\d{4}")
+        set_answer(item, " ".join(x for x in sentences if not dated.search(x)))
+
+    edit(case.generated, drop_date)
+    reextract(case)
+    report = assert_caught(case, "intent_answered", "intent_unanswered")
+    assert any("none of the dates" in d for e in report["items"] for d in e.get("details", ()))
+
+
 def test_a_control_labelled_with_calls(case: Case) -> None:
     def relabel(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
         control = next(i for i in items if meta(i).get("control"))

@@ -618,7 +618,8 @@ def test_every_item_gate_passes_exactly_at_its_threshold() -> None:
             1,
             "<=",
             True,
-            "1 items quoting a page for a metric it does not report",
+            "1 items quoting a page for a metric it does not report, or a file with a date or "
+            "size no response gave it",
         ),
         Gate(
             "labels",
@@ -907,7 +908,8 @@ def test_every_item_gate_fails_one_step_past_its_threshold() -> None:
             1,
             "<=",
             False,
-            "2 items quoting a page for a metric it does not report",
+            "2 items quoting a page for a metric it does not report, or a file with a date or "
+            "size no response gave it",
         ),
         Gate(
             "labels",
@@ -1121,7 +1123,8 @@ def test_an_empty_set_passes_every_item_gate_with_the_default_thresholds() -> No
             0,
             "<=",
             True,
-            "0 items quoting a page for a metric it does not report",
+            "0 items quoting a page for a metric it does not report, or a file with a date or "
+            "size no response gave it",
         ),
         Gate(
             "labels",

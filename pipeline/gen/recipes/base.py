@@ -13,6 +13,7 @@ from pipeline.gen.context import Ctx
 from pipeline.gen.details import detail
 from pipeline.gen.episode import Episode
 from pipeline.gen.repo import Repo
+from pipeline.gen.requests import probe_ask
 from pipeline.world.model import Fault, Page, World
 
 
@@ -34,6 +35,17 @@ class Outcome:
 def intent(kind: str, *asks: str, **slots: Any) -> dict[str, Any]:
     """The recorded intent: its kind, the operations the request asks for, its slots."""
     return {"kind": kind, "asks": list(asks or (kind,)), "slots": slots}
+
+
+def probed(
+    ctx: Ctx, text: str, why: dict[str, Any], ask: str, **fields: object
+) -> tuple[str, dict[str, Any]]:
+    """A locale probe's request and intent: the request also asks for the date (and size)
+    the answer states the locale's way (`requests.PROBE_ASKS`), the intent records it."""
+    if not ctx.probe:
+        return text, why
+    kind = "published" if ask in ("page", "top") else "modified"
+    return f"{text} {probe_ask(ctx.lang, ask, **fields)}", {**why, "asks": [*why["asks"], kind]}
 
 
 def repo_world(repo: Repo, today: str, faults: tuple[Fault, ...] = ()) -> World:

@@ -16,6 +16,7 @@ from pipeline.gen.recipes.base import (
     Outcome,
     closest,
     intent,
+    probed,
     repo_world,
     say_detail,
     transient,
@@ -72,7 +73,7 @@ def _single(ctx: Ctx, repo: Repo, world: World) -> Outcome:
     if roll < 0.5 or ctx.probe:
         path = pick_readable(ctx, repo, world)
         result = ep.call("fs.read", read_args(ctx, world, path))
-        text, why = read_request(ctx, path, ep.calls[0].asked)
+        text, why = probed(ctx, *read_request(ctx, path, ep.calls[0].asked), "file")
         return Outcome(text, ep, compose.read(ctx, result), why)
     if roll < 0.75:
         result = ep.call("fs.list", list_args(ctx, repo, world, repo.main))
@@ -118,7 +119,8 @@ def _list_then_read(ctx: Ctx, repo: Repo, world: World) -> Outcome:
         d2=say_detail(ctx, "fs.read", {k: v for k, v in rargs.items() if k != "path"}),
     )
     sentences = [compose.listing(ctx, listed, largs), *compose.read(ctx, read)]
-    return Outcome(text, ep, sentences, intent("chain", "list", "read", dir=repo.main))
+    text, why = probed(ctx, text, intent("chain", "list", "read", dir=repo.main), "that")
+    return Outcome(text, ep, sentences, why)
 
 
 def _search_then_read(ctx: Ctx, repo: Repo, world: World) -> Outcome:
@@ -139,7 +141,8 @@ def _search_then_read(ctx: Ctx, repo: Repo, world: World) -> Outcome:
         d2=say_detail(ctx, "fs.read", {k: v for k, v in rargs.items() if k != "path"}),
     )
     sentences = [*compose.search(ctx, found, sargs), *compose.read(ctx, read)]
-    return Outcome(text, ep, sentences, intent("chain", "list", "read", pattern=pattern))
+    text, why = probed(ctx, text, intent("chain", "list", "read", pattern=pattern), "that")
+    return Outcome(text, ep, sentences, why)
 
 
 def _shared_key(repo: Repo) -> tuple[str, str, str] | None:
@@ -201,7 +204,8 @@ def _compare(ctx: Ctx) -> Outcome:
         relation=compose.relation(ctx, v1, v2, (p1, p2)),
     )
     sentences = [sentence, *compose.file_probe(ctx, results[0])]
-    return Outcome(text, ep, sentences, intent("compare", key=key, paths=[p1, p2]))
+    text, why = probed(ctx, text, intent("compare", key=key, paths=[p1, p2]), "named", path=p1)
+    return Outcome(text, ep, sentences, why)
 
 
 def multi(ctx: Ctx) -> Outcome:
@@ -246,7 +250,7 @@ def recover(ctx: Ctx) -> Outcome:
         world = repo_world(repo, ctx.today)
         ep = ctx.episode(world)
         asked, disclose, read = missing_file(ctx, repo, world, ep)
-        text, why = read_request(ctx, asked, ep.calls[0].arguments)
+        text, why = probed(ctx, *read_request(ctx, asked, ep.calls[0].arguments), "file")
         return Outcome(text, ep, [disclose, *compose.read(ctx, read)], why)
     repo = draw_repo(ctx.rng, ctx.today, need=("config",))
     world = repo_world(repo, ctx.today, (Fault(0, "fs.search", transient(ctx, "fs.search")),))

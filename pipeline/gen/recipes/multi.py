@@ -21,7 +21,15 @@ from pipeline.gen.corrections import clamp_sentence
 from pipeline.gen.episode import Episode
 from pipeline.gen.lang import join_list, locale_figure, quoted
 from pipeline.gen.reading import column, extension
-from pipeline.gen.recipes.base import Outcome, intent, repo_world, say_detail, transient, web_world
+from pipeline.gen.recipes.base import (
+    Outcome,
+    intent,
+    probed,
+    repo_world,
+    say_detail,
+    transient,
+    web_world,
+)
 from pipeline.gen.recipes.code import LANGUAGE_NAMES
 from pipeline.gen.recipes.files import missing_file
 from pipeline.gen.recipes.web import pages_for, query
@@ -176,13 +184,9 @@ def config_sum(ctx: Ctx, faulty: bool = False, bounded: int | None = None) -> Ou
         sentences.append(
             clamp_sentence(ctx, "fs.search", bounded, 200, ep.calls[0].result, sentences)
         )
-    text = _chain_request(ctx, lead, rargs, cargs, op)
-    return Outcome(
-        text,
-        ep,
-        sentences,
-        intent("compute", "search" if use_search else "list", "read", "compute"),
-    )
+    why = intent("compute", "search" if use_search else "list", "read", "compute")
+    text, why = probed(ctx, _chain_request(ctx, lead, rargs, cargs, op), why, "that")
+    return Outcome(text, ep, sentences, why)
 
 
 def _has_ints(repo: Repo, world: World, path: str) -> bool:
@@ -287,9 +291,9 @@ def column_sum(ctx: Ctx, faulty: bool = False) -> Outcome:
         d2=say_detail(ctx, "code.run", cargs, DERIVED),
         language=LANGUAGE_NAMES[cargs["language"]],
     )
-    return Outcome(
-        text, ep, sentences, intent("compute", "read", "compute", path=asked, column=name)
-    )
+    why = intent("compute", "read", "compute", path=asked, column=name)
+    text, why = probed(ctx, text, why, "file")
+    return Outcome(text, ep, sentences, why)
 
 
 def baseline(ctx: Ctx, faulty: bool = False) -> Outcome:
@@ -339,7 +343,8 @@ def baseline(ctx: Ctx, faulty: bool = False) -> Outcome:
         unit=unit_name(unit, ctx.lang),
     )
     sentences = [sentence, *compose.page_probe(ctx, top.published)]
-    return Outcome(text, ep, sentences, intent("compute", "search", "compute", q=q))
+    text, why = probed(ctx, text, intent("compute", "search", "compute", q=q), "page")
+    return Outcome(text, ep, sentences, why)
 
 
 def multi(ctx: Ctx) -> Outcome:

@@ -13,7 +13,7 @@ from pipeline.gen import compose
 from pipeline.gen.args import web_open_args, web_search_args
 from pipeline.gen.context import Ctx
 from pipeline.gen.lang import quoted
-from pipeline.gen.recipes.base import Outcome, intent, say_detail, transient, web_world
+from pipeline.gen.recipes.base import Outcome, intent, probed, say_detail, transient, web_world
 from pipeline.gen.requests import request
 from pipeline.gen.site import (
     Finding,
@@ -132,6 +132,7 @@ def _search(ctx: Ctx, faults: tuple[Fault, ...] = ()) -> Outcome:
         d=say_detail(ctx, "web.search", asked),
     )
     why = intent("list", "list", "summarise", q=q) if listed else intent("summarise", q=q)
+    text, why = probed(ctx, text, why, "top")
     return Outcome(text, ep, search_answer(ctx, result, findings, listed, sources), why)
 
 
@@ -158,7 +159,8 @@ def _open(ctx: Ctx) -> Outcome:
         url=asked,
         d=say_detail(ctx, "web.open", {k: v for k, v in ep.calls[0].asked.items() if k != "url"}),
     )
-    return Outcome(text, ep, sentences, intent("summarise", url=asked))
+    text, why = probed(ctx, text, intent("summarise", url=asked), "page")
+    return Outcome(text, ep, sentences, why)
 
 
 def single(ctx: Ctx) -> Outcome:
@@ -189,7 +191,8 @@ def _search_then_open(ctx: Ctx) -> Outcome:
         compose.web_top(ctx, found, findings[page.url]),
         *compose.web_open(ctx, opened, None, oargs),
     ]
-    return Outcome(text, ep, sentences, intent("chain", "search", "summarise", q=q))
+    text, why = probed(ctx, text, intent("chain", "search", "summarise", q=q), "page")
+    return Outcome(text, ep, sentences, why)
 
 
 def _compare(ctx: Ctx) -> Outcome:
@@ -311,7 +314,8 @@ def _gone(ctx: Ctx) -> Outcome:
     )
     rest = compose.web_open(ctx, opened, findings.get(top.url), options)
     text = request(ctx.rng, "web.open", ctx.lang, url=gone, d=say_detail(ctx, "web.open", options))
-    return Outcome(text, ep, [disclose, *rest], intent("summarise", url=gone))
+    text, why = probed(ctx, text, intent("summarise", url=gone), "page")
+    return Outcome(text, ep, [disclose, *rest], why)
 
 
 def recover(ctx: Ctx) -> Outcome:
