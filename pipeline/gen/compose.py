@@ -82,13 +82,13 @@ def _what(ctx: Ctx, r: Reading, lines: list[str] | None = None) -> str:
     the lines themselves; else what they define, the sections they fall on, or the
     first of them."""
     # A notes line is quoted without its full stop: the sentence ends after the quote.
-    shown = [x.strip().removesuffix(".") if NOTES.match(x) else x.strip() for x in lines or ()]
-    shown = [x for x in shown if x]
+    every = [x.strip().removesuffix(".") if NOTES.match(x) else x.strip() for x in lines or ()]
+    shown = [x for x in every if x]
     # A heading and its notes line are quoted, not summarised: "list Troubleshooting
     # (43 items)" told a reader the two lines list something (R12).
     if not r.pairs and 0 < len(shown) <= 3:
         # Every line in its place: "the first 3 ... are `A` and `B`" hid a blank one (R12).
-        said = [f"`{x.strip()}`" if x.strip() else READ_BLANK[ctx.lang] for x in lines or ()]
+        said = [f"`{x}`" if x else READ_BLANK[ctx.lang] for x in every]
         return WHAT["quote"][ctx.lang].format(x=join_list(said, ctx.lang))
     if r.pairs:
         return WHAT["pairs"][ctx.lang].format(x=pairs_text(ctx, r.pairs))
