@@ -7,7 +7,7 @@ each successful response must honour its arguments: sort order, counts
 within `top_k` / `max_results`, line windows and ranges, extension and site
 filters, elapsed time within the timeout, and HTTP semantics (a 404 does not
 say where a page went). In both cases a file read holds no line stamped after
-the file's modified date.
+the file's modified date, and logs pasted into the prompt none after the item's date.
 """
 
 from __future__ import annotations
@@ -270,11 +270,27 @@ def dated_problem(session: Session) -> str | None:
     return None
 
 
+def pasted_problem(metadata: dict[str, Any], prompt: str) -> str | None:
+    """Logs pasted into the prompt stamped after the item's own date (its world's
+    today): the user cannot paste a log from the future (R13 audit)."""
+    world = metadata.get("world")
+    today = world.get("today") if isinstance(world, dict) else None
+    if not isinstance(today, str) or "T" not in prompt:
+        return None
+    latest = max(_STAMP.findall(prompt), default="")
+    if latest > today[:10]:
+        return f"the prompt pastes log lines dated {latest}, after the item's date {today}"
+    return None
+
+
 def coherence_problem(
-    metadata: dict[str, Any], session: Session, valid: Collection[int] = frozenset()
+    metadata: dict[str, Any],
+    session: Session,
+    valid: Collection[int] = frozenset(),
+    prompt: str = "",
 ) -> str | None:
     if "world" in metadata:
         problem = replay_problem(metadata["world"], session, valid)
     else:
         problem = honours_problem(session)
-    return problem or dated_problem(session)
+    return problem or dated_problem(session) or pasted_problem(metadata, prompt)

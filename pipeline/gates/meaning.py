@@ -68,6 +68,10 @@ def _valid_turns(verdicts: Sequence[CallVerdict], session: Session) -> set[int]:
     }
 
 
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
 def semantic_findings(
     item: dict[str, Any],
     metadata: dict[str, Any],
@@ -79,7 +83,9 @@ def semantic_findings(
     session = session_of(item)
     asked, unanswered = intents.problem(session)
     problems = {
-        "result_incoherent": coherence_problem(metadata, session, _valid_turns(verdicts, session)),
+        "result_incoherent": coherence_problem(
+            metadata, session, _valid_turns(verdicts, session), _text(item.get("prompt"))
+        ),
         "intent_unanswered": unanswered,
         "error_undisclosed": undisclosed_problem(session),
         "prompt_leak": leak_problem(session),

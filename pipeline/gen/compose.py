@@ -552,10 +552,16 @@ def web_results(ctx: Ctx, result: dict[str, Any]) -> str:
 
 
 def web_open(
-    ctx: Ctx, result: dict[str, Any], finding: Finding | None, args: dict[str, Any]
+    ctx: Ctx,
+    result: dict[str, Any],
+    finding: Finding | None,
+    args: dict[str, Any],
+    named: bool = False,
 ) -> list[str]:
     """What an opened page says: the requested sections or window, else its finding,
-    else (after a search already gave the finding) its figures."""
+    else (after a search already gave the finding) its figures. Unless the sentence
+    before `named` the page (a search result, a substitute), the first sentence names
+    it: after a repair or redirect note, or alone, "Its" had no antecedent (R13)."""
     title = quoted(result["title"], ctx.lang)
     found = _sections(result["content"], bool(result.get("truncated")))
     out = []
@@ -564,7 +570,7 @@ def web_open(
         # other section the window returned is said: a summary that drops the caveat
         # overstates the result (R12 audit).
         fresh = [(h, t) for h, t in found if finding is not None or h not in OVERVIEWS] or found
-        out += _said(ctx, fresh, after=finding is None)
+        out += _said(ctx, fresh, after=finding is None, title=None if named else title)
         window = result.get("window")
         if window and window[1] < result["lines"]:
             # The caveat is the page's last line: lines that stop before it are a part.
@@ -589,7 +595,7 @@ def web_open(
         out += _said(ctx, found[1:], after=True)
     else:
         # The search already gave the finding (the overview): the rest of the page.
-        out += _said(ctx, found[1:] or found[:1], after=True)
+        out += _said(ctx, found[1:] or found[:1], after=True, title=None if named else title)
         if result.get("truncated"):
             out.append(ctx.say("web.part", n=ctx.num(args["max_chars"])))
     if args.get("include_links") and result.get("links"):
@@ -602,22 +608,30 @@ OVERVIEWS = frozenset({"Overview", "Resumen", "Überblick", "Aperçu"})
 CAVEATS = frozenset(heads[-1] for heads in HEADINGS.values())
 
 
-def _section(ctx: Ctx, heading: str, text: str, nth: int = 0) -> str:
+def _section(ctx: Ctx, heading: str, text: str, nth: int = 0, title: str | None = None) -> str:
     """The `nth` section said of a page: "says", then "adds", then "goes on"; a caveat
-    after figures qualifies them ("adds" twice read as a list, R12 audit)."""
+    after figures qualifies them ("adds" twice read as a list, R12 audit). The first
+    names the page by its `title` when one is given."""
     # Spanish sets the full stop after the closing quote.
     es = ctx.lang == "es"
     quote = quoted(text.rstrip("."), ctx.lang) + "." if es else quoted(text, ctx.lang)
     keys = ("web.section", "web.section.next", "web.section.more")
     key = "web.section.caveat" if nth and heading in CAVEATS else keys[min(nth, 2)]
+    if key == "web.section" and title is not None:
+        return ctx.say(
+            "web.section.named", title=title, heading=quoted(heading, ctx.lang), text=quote
+        )
     return ctx.say(key, heading=quoted(heading, ctx.lang), text=quote)
 
 
-def _said(ctx: Ctx, found: list[tuple[str, str]], after: bool = False) -> list[str]:
+def _said(
+    ctx: Ctx, found: list[tuple[str, str]], after: bool = False, title: str | None = None
+) -> list[str]:
     """Every section in turn. `after` a sentence that gave the finding, a caveat (even
-    the first section said) qualifies that finding."""
+    the first section said) qualifies that finding. A `title` names the page in the
+    first sentence (no sentence before named it)."""
     return [
-        _section(ctx, h, t, i + 1 if after and h in CAVEATS else i)
+        _section(ctx, h, t, i + 1 if after and h in CAVEATS else i, title if i == 0 else None)
         for i, (h, t) in enumerate(found)
     ]
 

@@ -237,6 +237,7 @@ def generate_item(
     outcome: Outcome | None = None
     negative = False
     planned = s.scenario
+    today: str | None = None  # controls have no world, so no date
     if s.control:
         request, answer, planned = control(rng, s.kind, s.lang, s.scenario)
         sentences: list[str] = []
@@ -260,6 +261,7 @@ def generate_item(
         prompt = longctx.wrap(
             rng, header, request, s.lang,
             tokens=gen.long_context_tokens, nbytes=gen.long_context_bytes, counter=student,
+            today=today,
         )  # fmt: skip
     else:
         prompt = request if header is None else f"{header}\n{request}"

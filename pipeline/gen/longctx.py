@@ -32,8 +32,11 @@ class Counter(Protocol):
     def count_tokens(self, text: str) -> int: ...
 
 
-def _log_block(rng: random.Random) -> list[str]:
-    day, hour = pools.iso_date(rng), rng.randint(0, 23)
+def _log_block(rng: random.Random, today: str | None) -> list[str]:
+    # Pasted logs were written before the user pasted them: on or before the item's
+    # date when it has one (a log of 2024-08-21 in an item of 2024-07-05, R13 audit).
+    day = pools.iso_date(rng) if today is None else pools.days_before(today, rng.randrange(730))
+    hour = rng.randint(0, 23)
     lines = []
     for i in range(rng.randint(6, 14)):
         event = rng.choice(pools.LOG_EVENTS).format(
@@ -48,7 +51,7 @@ def _log_block(rng: random.Random) -> list[str]:
     return lines
 
 
-def _trace_block(rng: random.Random) -> list[str]:
+def _trace_block(rng: random.Random, today: str | None) -> list[str]:
     lines = ["Traceback (most recent call last):"]
     for _ in range(rng.randint(3, 6)):
         f = pools.repo_file(rng, ("code",))
@@ -60,7 +63,7 @@ def _trace_block(rng: random.Random) -> list[str]:
     return lines
 
 
-def _config_block(rng: random.Random) -> list[str]:
+def _config_block(rng: random.Random, today: str | None) -> list[str]:
     module = rng.choice(pools.MODULES)
     lines = [f"# config dump: {module} ({rng.choice(pools.ROOTS)}/{module})"]
     for key, kind in rng.sample(pools.CONFIG_KEYS, rng.randint(5, 12)):
@@ -73,12 +76,13 @@ def _config_block(rng: random.Random) -> list[str]:
 BLOCKS = (_log_block, _trace_block, _config_block)
 
 
-def distractors(rng: random.Random, chars: int) -> str:
-    """At least `chars` characters of blocks separated by blank lines."""
+def distractors(rng: random.Random, chars: int, today: str | None = None) -> str:
+    """At least `chars` characters of blocks separated by blank lines, dated on or
+    before `today` when given."""
     out: list[str] = []
     size = 0
     while size < chars:
-        block = "\n".join(rng.choice(BLOCKS)(rng))
+        block = "\n".join(rng.choice(BLOCKS)(rng, today))
         out.append(block)
         size += len(block) + 2
     return "\n\n".join(out)
@@ -93,9 +97,10 @@ def wrap(
     tokens: int,
     nbytes: int,
     counter: Counter | None,
+    today: str | None = None,
 ) -> str:
-    """The long prompt: header (None: no header line), lead, distractors, then the
-    marked request."""
+    """The long prompt: header (None: no header line), lead, distractors (dated on or
+    before the item's `today`), then the marked request."""
     head = "" if header is None else f"{header}\n"
 
     def build(filler: str) -> str:
@@ -103,9 +108,9 @@ def wrap(
 
     if counter is None:
         # At least nbytes characters of filler are at least nbytes bytes.
-        return build(distractors(rng, nbytes))
+        return build(distractors(rng, nbytes, today))
     # Roughly 3 characters per token for this kind of text; top up what is missing.
-    filler = distractors(rng, tokens * 3)
+    filler = distractors(rng, tokens * 3, today)
     prompt = build(filler)
     # A lower bound that reaches the target settles it without the exact count: the
     # count is at least as large, so the loop below would stop at once (same prompt).
@@ -114,7 +119,7 @@ def wrap(
         return prompt
     have = counter.count_tokens(prompt)
     while have < tokens:
-        filler += "\n\n" + distractors(rng, (tokens - have) * 4)
+        filler += "\n\n" + distractors(rng, (tokens - have) * 4, today)
         prompt = build(filler)
         have = counter.count_tokens(prompt)
     return prompt

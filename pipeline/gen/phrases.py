@@ -270,6 +270,14 @@ P: Table = {
         "de": ("Im Abschnitt {heading} heißt es: {text}",),
         "fr": ("Sa section {heading} précise : {text}",),
     },
+    "web.section.named": {
+        # The first section said of a page no earlier sentence named (an opened page
+        # after a repair or redirect note): "Its" would point at that note (R13 audit).
+        "en": ("The page {title} says in its {heading} section: {text}",),
+        "es": ("La página {title} dice en su sección {heading}: {text}",),
+        "de": ("Auf der Seite {title} heißt es im Abschnitt {heading}: {text}",),
+        "fr": ("La page {title} précise dans sa section {heading} : {text}",),
+    },
     "web.section.next": {
         "en": ("The {heading} section adds: {text}",),
         "es": ("La sección {heading} añade: {text}",),
