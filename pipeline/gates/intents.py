@@ -18,6 +18,9 @@ teacher data. The rules, on the final answer and the tool responses:
   caveat section of every page it opened (a summary without it overstates the
   result), and says so when the limit cut the page or the requested lines
   stopped before it (where they stop, of how many);
+- describe: an answer to "tell me what it contains" / "what is in" that quotes only
+  the first line of what a read returned (a CSV row, a log entry) while more
+  non-blank lines came back, and nothing else of them, has not said what they hold;
 - context: a search that asked for context lines (``options.context_lines``)
   and got some back has, for one of its matches, the matching line and every
   non-blank line around it stated (the user asked for the context, not for the
@@ -125,6 +128,15 @@ SUMMARY = _led(
     r"|\bres[uú]me(?:lo|la)?\b|\brésume\b|\bqué dice\b|\bzusammen\w*"
     r"|\bwas (?:darin |auf der seite )?steht\b|\bwas steht\b|\bque dit\b|\bce qu'il contient\b",
 )
+# A request for what a file (or some of its lines) holds: "tell me what it contains",
+# "what is in", "describe it", "qué contiene", "qué hay en", "was darin steht",
+# "was steht in", "ce qu'il contient", "que contient".
+DESCRIBE = _led(
+    "cdqw",
+    r"\bwhat it contains\b|\bwhat is in\b|\bdescribe it\b|\bqué contiene\b|\bqué hay en\b"
+    r"|\bwas darin steht\b|\bwas steht in\b|\bce qu'il contient\b|\bque contient\b",
+)
+TICKED = re.compile(r"`([^`\n]+)`")
 # The section that qualifies a page's result (SPEC's page layout, in its four languages).
 CAVEATS = frozenset(heads[-1] for heads in HEADINGS.values())
 CUT = re.compile(r"\bcut\b|recortad|abgeschnitten|coupée", IC)
@@ -303,6 +315,32 @@ def _page_sections(content: str, truncated: bool) -> dict[str, str]:
     }
 
 
+def describe_problem(session: Session) -> str | None:
+    """A read described by its first line alone: the answer quotes that line whole (not
+    as a search's match) and nothing else of the read, while the read returned more
+    non-blank lines."""
+    quoted = [x.strip() for x in TICKED.findall(session.answer)]
+    # A search's matching line is quoted as the match, not as the read's description.
+    matched = {
+        str(r.get("text", "")).strip()
+        for t in _ok_turns(session, ("fs.search",))
+        for r in t.response.get("results") or ()
+        if isinstance(r, dict)
+    }
+    for turn in _ok_turns(session, ("fs.read",)):
+        content = turn.response.get("content")
+        if not isinstance(content, str):
+            continue
+        lines = [x.strip() for x in content.split("\n") if x.strip()]
+        if len(lines) < 2:
+            continue
+        said = [q for q in quoted if q and q in content]
+        if lines[0] in said and lines[0] not in matched and all(q in lines[0] for q in said):
+            path = turn.response.get("path")
+            return f"only the first of {len(lines)} lines read of {path} is stated"
+    return None
+
+
 def summary_problem(session: Session) -> str | None:
     """A page summarised without the caveat it returned, or, when the limit cut the
     page before it, without a word that the summary is of the part read."""
@@ -355,6 +393,10 @@ def problem(session: Session, request: str | None = None) -> tuple[set[str], str
         why = summary_problem(session)
         if why:
             return kinds, f"summarise: {why}"
+    if DESCRIBE.search(_QUOTED.sub(" ", request)):
+        why = describe_problem(session)
+        if why:
+            return kinds, f"describe: {why}"
     if "count" in kinds:
         turns = _ok_turns(session, LISTING_TOOLS)
         if turns:

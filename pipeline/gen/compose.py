@@ -13,7 +13,14 @@ from typing import Any
 
 from pipeline.gen.context import Ctx
 from pipeline.gen.lang import OR, join_list, quoted
-from pipeline.gen.reading import FORMAT_NAMES, NOTES, Reading, extension, read_lines
+from pipeline.gen.reading import (
+    FORMAT_NAMES,
+    LOG_LINE,
+    NOTES,
+    Reading,
+    extension,
+    read_lines,
+)
 from pipeline.gen.site import HEADINGS, Finding, finding_clause
 from pipeline.world.paths import text_lines
 
@@ -40,7 +47,45 @@ WHAT = {
         "fr": "commencent par `{x}`",
     },
     "quote": {"en": "read {x}", "es": "dicen {x}", "de": "lauten {x}", "fr": "contiennent {x}"},
+    # Rows of a CSV: how many, of how many values, the header when the lines hold it,
+    # and the first and last rows (exact values; the first row alone hid the rest, R13).
+    "rows": {
+        "en": "hold {rows} of {k} values, the first `{a}` and the last `{b}`",
+        "es": "contienen {rows} de {k} valores, la primera `{a}` y la última `{b}`",
+        "de": "enthalten {rows} mit je {k} Werten, die erste `{a}` und die letzte `{b}`",
+        "fr": "contiennent {rows} de {k} valeurs, la première `{a}` et la dernière `{b}`",
+    },
+    "header": {
+        "en": "hold the header `{h}` and {rows}, the first `{a}` and the last `{b}`",
+        "es": "contienen la cabecera `{h}` y {rows}, la primera `{a}` y la última `{b}`",
+        "de": "enthalten die Kopfzeile `{h}` und {rows}, die erste `{a}` und die letzte `{b}`",
+        "fr": "contiennent l'en-tête `{h}` et {rows}, la première `{a}` et la dernière `{b}`",
+    },
+    # Log entries: how many per level, and every WARN and ERROR one (what a reader of
+    # a log looks for; "begin with `<an INFO line>`" hid two errors, R13).
+    "log": {
+        "en": "hold {entries} ({levels}){notable}",
+        "es": "contienen {entries} ({levels}){notable}",
+        "de": "enthalten {entries} ({levels}){notable}",
+        "fr": "contiennent {entries} ({levels}){notable}",
+    },
+    # Any other lines: how many, the first and the last (not the first alone).
+    "span": {
+        "en": "hold {lines}, from `{a}` to `{b}`",
+        "es": "contienen {lines}, de `{a}` a `{b}`",
+        "de": "enthalten {lines}, von `{a}` bis `{b}`",
+        "fr": "contiennent {lines}, de `{a}` à `{b}`",
+    },
 }
+LOG_ALL = {"en": "all {x}", "es": "todas {x}", "de": "alle {x}", "fr": "toutes {x}"}
+LOG_AMONG = {
+    "en": ", among them {x}",
+    "es": ", entre ellas {x}",
+    "de": ", darunter {x}",
+    "fr": ", dont {x}",
+}
+LOG_AT = {"en": "at", "es": "a las", "de": "um", "fr": "à"}
+NOTABLE = ("WARN", "ERROR")
 SORTS = {
     "name": {
         "en": " (sorted by name)",
@@ -79,8 +124,9 @@ def ticks(names: list[str], lang: str) -> str:
 
 def _what(ctx: Ctx, r: Reading, lines: list[str] | None = None) -> str:
     """What some returned lines hold: their settings, or, for three lines or fewer,
-    the lines themselves; else what they define, the sections they fall on, or the
-    first of them."""
+    the lines themselves; else what they define, the sections they fall on, a CSV's
+    rows (first and last), a log's levels and its WARN and ERROR entries, or how many
+    lines they are, from the first to the last."""
     # A notes line is quoted without its full stop: the sentence ends after the quote.
     every = [x.strip().removesuffix(".") if NOTES.match(x) else x.strip() for x in lines or ()]
     shown = [x for x in every if x]
@@ -100,7 +146,55 @@ def _what(ctx: Ctx, r: Reading, lines: list[str] | None = None) -> str:
             for title, n in doc_sections(lines or [])
         ]
         return WHAT["sections"][ctx.lang].format(x=join_list(touched, ctx.lang))
+    if r.kind == "table" and len(shown) > 1:
+        return _table_rows(ctx, every)
+    if r.kind == "log" and r.entries:
+        return WHAT["log"][ctx.lang].format(**log_facts(ctx, every))
+    if len(shown) > 1:
+        lines_n = ctx.count(len(shown), "line")
+        return WHAT["span"][ctx.lang].format(lines=lines_n, a=shown[0], b=shown[-1])
     return WHAT["first"][ctx.lang].format(x=r.first)
+
+
+def _is_header(line: str) -> bool:
+    """A CSV header names its columns; a data row is all numbers (the rows `_table` writes)."""
+    return any(not cell.strip().lstrip("-").isdigit() for cell in line.split(","))
+
+
+def _table_rows(ctx: Ctx, lines: list[str]) -> str:
+    """Some lines of a CSV: the header if they hold it, the rows, the first and last row."""
+    shown = [x.strip() for x in lines if x.strip()]
+    header = shown[0] if _is_header(shown[0]) else ""
+    rows = shown[1:] if header else shown
+    if len(rows) < 2:  # one row after the header: both lines, as a short range is
+        return WHAT["quote"][ctx.lang].format(x=join_list([f"`{x}`" for x in shown], ctx.lang))
+    said = {"rows": ctx.count(len(rows), "row"), "a": rows[0], "b": rows[-1]}
+    if header:
+        return WHAT["header"][ctx.lang].format(h=header, **said)
+    k = ctx.num(len(rows[0].split(",")))
+    return WHAT["rows"][ctx.lang].format(k=k, **said)
+
+
+def log_facts(ctx: Ctx, lines: list[str]) -> dict[str, str]:
+    """A log's entries, their count per level and every WARN and ERROR entry, in order,
+    with its time and message as the lines give them."""
+    found = [m for m in map(LOG_LINE.match, lines) if m]
+    levels = [m.group("level") for m in found]
+    per = [(lv, levels.count(lv)) for lv in ("DEBUG", "INFO", "WARN", "ERROR") if lv in levels]
+    if len(per) == 1:
+        said = LOG_ALL[ctx.lang].format(x=per[0][0])
+    else:
+        said = join_list([f"{ctx.num(n)} {lv}" for lv, n in per], ctx.lang)
+    notable = [
+        f"{m.group('level')} {LOG_AT[ctx.lang]} {m.group('time')} `{m.group('message')}`"
+        for m in found
+        if m.group("level") in NOTABLE
+    ]
+    return {
+        "entries": ctx.count(len(found), "entry"),
+        "levels": said,
+        "notable": LOG_AMONG[ctx.lang].format(x=join_list(notable, ctx.lang)) if notable else "",
+    }
 
 
 def doc_sections(lines: list[str]) -> list[tuple[str, int | None]]:
@@ -122,7 +216,7 @@ def doc_sections(lines: list[str]) -> list[tuple[str, int | None]]:
     return out
 
 
-def _whole(ctx: Ctx, path: str, r: Reading, total: int) -> str:
+def _whole(ctx: Ctx, path: str, r: Reading, total: int, lines_of: list[str]) -> str:
     fmt = FORMAT_NAMES.get(extension(path), "text")
     lines, lines_dat = ctx.count(total, "line"), ctx.count(total, "line", dative=True)
     article = "an" if fmt[0] in "AEIOU" else "a"  # "an INI file", "a YAML file"
@@ -158,47 +252,22 @@ def _whole(ctx: Ctx, path: str, r: Reading, total: int) -> str:
             sections_dat=ctx.count(n, "section", dative=True),
         )
     if r.kind == "table":
+        rows = [x.strip() for x in lines_of[1:] if x.strip()]
         return ctx.say(
             "read.table",
             **base,
             rows=ctx.count(r.rows, "row"),
             rows_dat=ctx.count(r.rows, "row", dative=True),
             names=join_list(r.names, ctx.lang),
+            a=rows[0],
+            b=rows[-1],
         )
-    return ctx.say(
-        "read.log",
-        **base,
-        entries=ctx.count(r.entries, "entry"),
-        day=ctx.date(r.day),
-        errors=_errors(ctx, r.errors),
-    )
+    return ctx.say("read.log", **base, day=ctx.date(r.day), **log_facts(ctx, lines_of))
 
 
 def _notes(ctx: Ctx, r: Reading) -> str:
     """A document's sections with what each holds: "Testing (20 items), Roadmap (48 items)"."""
     return join_list([f"{name} ({ctx.count(n, 'item')})" for name, n in r.notes], ctx.lang)
-
-
-def _errors(ctx: Ctx, n: int) -> str:
-    words = {
-        "en": (
-            "none of them at ERROR level",
-            "one of them at ERROR level",
-            "{n} of them at ERROR level",
-        ),
-        "es": (
-            "ninguna de nivel ERROR",
-            "una de ellas de nivel ERROR",
-            "{n} de ellas de nivel ERROR",
-        ),
-        "de": (
-            "keiner davon mit dem Level ERROR",
-            "einer davon mit dem Level ERROR",
-            "{n} davon mit dem Level ERROR",
-        ),
-        "fr": ("aucune de niveau ERROR", "dont une de niveau ERROR", "dont {n} de niveau ERROR"),
-    }[ctx.lang]
-    return words[min(n, 2)].format(n=ctx.num(n))
 
 
 def read(ctx: Ctx, result: dict[str, Any]) -> list[str]:
@@ -252,7 +321,7 @@ def read(ctx: Ctx, result: dict[str, Any]) -> list[str]:
                 )
             )
         else:
-            out.append(_whole(ctx, shown, r, total))
+            out.append(_whole(ctx, shown, r, total, lines))
     return out + file_probe(ctx, result)
 
 

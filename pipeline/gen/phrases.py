@@ -44,16 +44,28 @@ P: Table = {
         "fr": ("{path} est un document de {lines} avec {sections} : {names}.",),
     },
     "read.table": {
-        "en": ("{path} is a CSV table with {rows} and the columns {names}.",),
-        "es": ("{path} es una tabla CSV con {rows} y las columnas {names}.",),
-        "de": ("{path} ist eine CSV-Tabelle mit {rows_dat} und den Spalten {names}.",),
-        "fr": ("{path} est un tableau CSV de {rows} avec les colonnes {names}.",),
+        "en": (
+            "{path} is a CSV table with {rows} and the columns {names}; "
+            "its first row is `{a}` and its last `{b}`.",
+        ),
+        "es": (
+            "{path} es una tabla CSV con {rows} y las columnas {names}; "
+            "su primera fila es `{a}` y la última `{b}`.",
+        ),
+        "de": (
+            "{path} ist eine CSV-Tabelle mit {rows_dat} und den Spalten {names}; "
+            "die erste Datenzeile lautet `{a}`, die letzte `{b}`.",
+        ),
+        "fr": (
+            "{path} est un tableau CSV de {rows} avec les colonnes {names} ; "
+            "la première ligne de données est `{a}` et la dernière `{b}`.",
+        ),
     },
     "read.log": {
-        "en": ("{path} holds {entries} from {day}, {errors}.",),
-        "es": ("{path} contiene {entries} del {day}, {errors}.",),
-        "de": ("{path} enthält {entries} vom {day}, {errors}.",),
-        "fr": ("{path} contient {entries} du {day}, {errors}.",),
+        "en": ("{path} holds {entries} from {day} ({levels}){notable}.",),
+        "es": ("{path} contiene {entries} del {day} ({levels}){notable}.",),
+        "de": ("{path} enthält {entries} vom {day} ({levels}){notable}.",),
+        "fr": ("{path} contient {entries} du {day} ({levels}){notable}.",),
     },
     "read.values": {
         "en": ("{path} sets {pairs}.", "In {path}, {pairs}."),

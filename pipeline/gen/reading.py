@@ -23,6 +23,11 @@ KIND_OF = {
 _PAIR = re.compile(r'^\s*"?([A-Za-z_][\w.]*)"?\s*[:=]\s*(.+?),?\s*$')
 _DEF = re.compile(r"^\s*(?:def|export function|function)\s+([A-Za-z_]\w*)\s*\(")
 _LEVEL = re.compile(r"^\S+ (DEBUG|INFO|WARN|ERROR) ")
+# A log entry as a reader quotes it: "2025-06-03T22:08:10Z ERROR backup rejected ..."
+# gives the time 22:08:10 and the message "backup rejected ...".
+LOG_LINE = re.compile(
+    r"^\S*T(?P<time>\d\d:\d\d:\d\d)Z? (?P<level>DEBUG|INFO|WARN|ERROR) (?P<message>.+?)\s*$"
+)
 # A document section's notes line: "Testing notes for search: 20 items."
 NOTES = re.compile(r"^(.+?) notes for \S+: (\d+) items\.$")
 

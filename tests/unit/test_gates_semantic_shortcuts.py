@@ -110,6 +110,7 @@ def test_a_turns_failure_is_read_from_its_response_once_it_is_set() -> None:
 _LED = {**intents.DETECT, "selects": intents.SELECTS, "relation": intents.RELATION}
 _LED["partial"] = intents.PARTIAL
 _LED["summary"] = intents.SUMMARY
+_LED["describe"] = intents.DESCRIBE
 
 
 def _parts(led: re.Pattern[str]) -> tuple[str, str]:
