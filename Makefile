@@ -38,9 +38,10 @@ bench-against: $(STAMP)
 	$(BIN)/python -m pipeline.bench --total 10000 --against $(REV)
 
 # Issue 17's third criterion: external-mode extract + verify on the earlier version's
-# real 10,000-item file, this checkout against commit REV (default 8e19759), side by side.
-EARLIER ?= ../shared/examples/earlier-version-10k.jsonl.gz
+# real 10,000-item file, this checkout against commit REV (default 8e19759), side by side:
+#   make bench-earlier EARLIER=path/to/earlier-version-10k.jsonl.gz [REV=...]
 bench-earlier: $(STAMP)
+	@test -n "$(EARLIER)" || { echo "make bench-earlier needs EARLIER=<the earlier version's .jsonl or .jsonl.gz>"; exit 2; }
 	$(BIN)/python -m pipeline.bench --against $(or $(REV),8e19759) --external $(EARLIER) --workers 2
 
 costs: $(STAMP)
