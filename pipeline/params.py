@@ -169,6 +169,8 @@ class VerifyParams:
     max_error_undisclosed: int = bounded(0, 0, 1_000_000)
     max_prompt_leaks: int = bounded(0, 0, 1_000_000)
     max_template_residue: int = bounded(0, 0, 1_000_000)
+    max_request_incoherent: int = bounded(0, 0, 1_000_000)
+    max_history_absent: int = bounded(0, 0, 1_000_000)
     max_misattributed: int = bounded(0, 0, 1_000_000)
     max_label_mismatches: int = bounded(0, 0, 1_000_000)
     max_invalid_trained_calls: int = bounded(0, 0, 1_000_000)
@@ -183,7 +185,7 @@ class VerifyParams:
 @dataclass(frozen=True)
 class Params:
     seed: int = bounded(42, 0, 2**63 - 1)
-    dataset_version: str = "2.1.0"
+    dataset_version: str = "2.2.0"
     tokenizer: TokenizerParams = field(default_factory=TokenizerParams)
     run: RunParams = field(default_factory=RunParams)
     generate: GenerateParams = field(default_factory=GenerateParams)

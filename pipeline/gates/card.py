@@ -75,10 +75,13 @@ CHECKS = {
     "reasoning_content": "no teacher reasoning field",
     "call_like_text": "no assistant text holds a call that no format reads",
     "execution": "responses replay in the item's world (or honour their arguments)",
-    "intent_answered": "requested comparisons, lists, counts and computations are answered",
+    "intent_answered": "requested comparisons, lists, counts, computations and context lines "
+    "are answered",
     "errors_disclosed": "failures of the user's path, page or code are told",
     "prompt_leaks": "the request states no value only a tool returns",
     "templates_filled": "no template slot is left unfilled in the text",
+    "requests_coherent": "no request contradicts itself or its calls",
+    "history_present": "no reference to an earlier answer the item does not hold",
     "attributions": "a page is quoted only for the metric it reports",
     "labels": "complexity, scenario and intent describe what the item does",
     "trained_calls_valid": "no invalid call is trained on",
@@ -133,7 +136,8 @@ def _what_figures_mean(report: dict[str, Any]) -> list[str]:
         f"{_num(report['integration_f1']['lax_macro'])}, strict macro "
         f"{_num(report['integration_f1']['strict_macro'])}.",
         "- The **semantic gates** (execution, intent_answered, errors_disclosed, "
-        "prompt_leaks, attributions, labels, trained_calls_valid) are rules that "
+        "prompt_leaks, templates_filled, requests_coherent, history_present, "
+        "attributions, labels, trained_calls_valid) are rules that "
         "replay each item in its seeded world and read its text with patterns; they "
         "catch contradictions, not awkward or unhelpful but consistent answers.",
         "- The **schema, alignment and reference gates** check the mechanics: JSON "

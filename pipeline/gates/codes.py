@@ -27,6 +27,8 @@ SEMANTIC_REASONS = (
     "error_undisclosed",
     "prompt_leak",
     "template_residue",
+    "request_incoherent",
+    "history_absent",
     "figure_misattributed",
     "label_mismatch",
     "invalid_trained_call",

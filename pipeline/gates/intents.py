@@ -11,7 +11,11 @@ teacher data. The rules, on the final answer and the tool responses:
   at least three; a list that only selects ("list ..., then read the first")
   needs the entry it selected and the count;
 - count: the count the tool returned is stated;
-- compute: the output of the last successful program is stated.
+- compute: the output of the last successful program is stated;
+- context: a search that asked for context lines (``options.context_lines``)
+  and got some back has, for one of its matches, the matching line and every
+  non-blank line around it stated (the user asked for the context, not for the
+  neighbouring line alone).
 
 Items without calls are not judged here (their answers use no response).
 """
@@ -52,6 +56,7 @@ DETECT = {
         r"\blist\b|\bwhich (?:files|pages)\b|\bwhat files\b|\bshow me what\b|\bwhere "
         r"does\b|\bfind where\b"
         r"|\bfind (?:every|all|the)? ?occurrences?\b|\btop \d+ results\b|\blista\b|\benumera\b"
+        r"|\benuméral[oa]s\b"
         r"|\bqué (?:archivos|páginas)\b|\bdónde aparece\b|\btodas las apariciones\b"
         r"|\blos \d+ (?:primeros|mejores) resultados\b|\bzeig mir die dateien\b|\bliste\b"
         r"|\bwelche (?:dateien|seiten)\b|\bwo kommt\b|\bfinde(?: heraus)?, wo\b|\balle vorkommen\b"
@@ -222,6 +227,37 @@ def list_problem(session: Session, request: str) -> str | None:
     )
 
 
+def context_problem(session: Session) -> str | None:
+    """A search for context lines answered without the context of any of its matches."""
+    for turn in _ok_turns(session, ("fs.search",)):
+        options = turn.args.get("options")
+        if not isinstance(options, dict) or not options.get("context_lines"):
+            continue
+        matches = [
+            m
+            for m in turn.response.get("results") or ()
+            if isinstance(m, dict) and (m.get("before") or m.get("after"))
+        ]
+        if not matches:
+            continue
+        missing = [_unstated(session.answer, m) for m in matches]
+        if all(missing):
+            where = f"{matches[0].get('path')}:{matches[0].get('line')}"
+            return f"the context lines of {where} are not stated (first missing: {missing[0]!r})"
+    return None
+
+
+def _unstated(answer: str, match: dict[str, Any]) -> str:
+    """The first line of a match (its text, then its context) the answer does not state."""
+    folded = " ".join(answer.split()).casefold()
+    lines = [match.get("text"), *(match.get("before") or ()), *(match.get("after") or ())]
+    for line in lines:
+        # Quoted as it is (whitespace aside): a line of code like `}` has no needle.
+        if isinstance(line, str) and " ".join(line.split()).casefold() not in folded:
+            return line.strip()
+    return ""
+
+
 def problem(session: Session, request: str | None = None) -> tuple[set[str], str | None]:
     """(the intents read from the request, why one of them is unanswered or None)."""
     request = session.request if request is None else request
@@ -238,6 +274,9 @@ def problem(session: Session, request: str | None = None) -> tuple[set[str], str
         why = list_problem(session, request)
         if why:
             return kinds, f"list: {why}"
+    why = context_problem(session)
+    if why:
+        return kinds, f"context: {why}"
     if "count" in kinds:
         turns = _ok_turns(session, LISTING_TOOLS)
         if turns:

@@ -3,7 +3,7 @@
 They read the conversation (`session_of`), never how the generator made it:
 result_incoherent (replay against the item's world, or the argument checks),
 intent_unanswered, error_undisclosed, prompt_leak, template_residue,
-figure_misattributed, invalid_trained_call and,
+request_incoherent, history_absent, figure_misattributed, invalid_trained_call and,
 where the generator's labels exist, label_mismatch.
 """
 
@@ -17,11 +17,13 @@ from pipeline.gates.attribution import attribution_problem
 from pipeline.gates.calls import CallVerdict
 from pipeline.gates.codes import SEMANTIC_REASONS
 from pipeline.gates.coherence import coherence_problem
+from pipeline.gates.history import history_problem
 from pipeline.gates.honesty import undisclosed_problem
 from pipeline.gates.labels import label_problem
 from pipeline.gates.leaks import leak_problem
 from pipeline.gates.residue import residue_problem
 from pipeline.gates.session import Session, session_of
+from pipeline.gates.wording import wording_problem
 
 __all__ = ["SEMANTIC_REASONS", "semantic_findings"]
 
@@ -82,6 +84,8 @@ def semantic_findings(
         "error_undisclosed": undisclosed_problem(session),
         "prompt_leak": leak_problem(session),
         "template_residue": residue_problem(session),
+        "request_incoherent": wording_problem(session, asked),
+        "history_absent": history_problem(item, session),
         "figure_misattributed": attribution_problem(session),
         "label_mismatch": label_problem(item, metadata, session, asked) if labels else None,
         "invalid_trained_call": invalid_trained(verdicts, metadata, train_failed),

@@ -107,7 +107,9 @@ def _whole(ctx: Ctx, path: str, r: Reading, total: int) -> str:
         "lines_dat": lines_dat,
     }
     if r.kind == "config":
-        if len(r.pairs) <= 4:
+        # A few settings are all named, as a short listing is: "3 of 5, among them"
+        # reads as if the other two were not worth a word.
+        if len(r.pairs) <= SHOW_ALL:
             return ctx.say("read.config", **base, pairs=pairs_text(ctx, r.pairs))
         return ctx.say(
             "read.config.some",
@@ -310,25 +312,58 @@ def search(ctx: Ctx, result: dict[str, Any], args: dict[str, Any]) -> list[str]:
         "files_dat": ctx.count(files, "file", dative=True),
     }
     first = result["results"][0]
-    context = "before" in first and bool(first["before"] or first["after"])
-    around = {
-        "before": _context(ctx, (first.get("before") or [""])[-1]),
-        "after": _context(ctx, (first.get("after") or [""])[0]),
-    }
+    # The user asked for context lines: the answer gives them all (as many as came
+    # back), with the matching line, not just the nearest neighbour.
+    around = _around(ctx, first) if first.get("before") or first.get("after") else ""
     if n == 1 and len(locs) == 1:
         # One match: where it is and what surrounds it, in one sentence.
-        if context:
-            key = "search.one.before" if first["before"] else "search.one.after"
-            return [ctx.say(key, **base, loc=locs[0], **around)]
+        if around:
+            text = first["text"].strip()
+            line = f" (`{text}`)" if text and text != args["pattern"].strip() else ""
+            return [ctx.say("search.one.context", **base, loc=locs[0], line=line, around=around)]
         return [ctx.say("search.one", **base, locs=locs[0])]
     if len(locs) <= SHOW_ALL and n == len(locs):
         out = [ctx.say("search.all", **base, locs=join_list(locs, ctx.lang))]
     else:
         out = [ctx.say("search.some", **base, k=SHOW, locs=join_list(locs[:SHOW], ctx.lang))]
-    if context:
-        key = "search.context" if first["before"] else "search.context.after"
-        out.append(ctx.say(key, loc=locs[0], text=first["text"].strip(), **around))
+    if around:
+        # Several matches: the context is the first one's, and the sentence says so.
+        out.append(
+            ctx.say("search.context", loc=locs[0], text=first["text"].strip(), around=around)
+        )
     return out
+
+
+# A match's context lines as an answer states them: those above it and those below
+# it; at either end of the file, that end (fewer lines came back than were asked).
+AROUND = {
+    "both": {
+        "en": "with {before} above it and {after} below it",
+        "es": "con {before} encima y {after} debajo",
+        "de": "mit {before} davor und {after} danach",
+        "fr": "avec {before} au-dessus et {after} en dessous",
+    },
+    "last": {
+        "en": "with {before} above it and the end of the file below it",
+        "es": "con {before} encima y el final del archivo debajo",
+        "de": "mit {before} davor und dem Dateiende danach",
+        "fr": "avec {before} au-dessus et la fin du fichier en dessous",
+    },
+    "first": {
+        "en": "with the start of the file above it and {after} below it",
+        "es": "con el inicio del archivo encima y {after} debajo",
+        "de": "mit dem Dateianfang davor und {after} danach",
+        "fr": "avec le début du fichier au-dessus et {after} en dessous",
+    },
+}
+
+
+def _around(ctx: Ctx, match: dict[str, Any]) -> str:
+    """Every context line the search returned for `match`, quoted, in file order."""
+    before = join_list([_context(ctx, x) for x in match.get("before") or ()], ctx.lang)
+    after = join_list([_context(ctx, x) for x in match.get("after") or ()], ctx.lang)
+    key = "both" if before and after else ("last" if before else "first")
+    return AROUND[key][ctx.lang].format(before=before, after=after)
 
 
 BLANK = {

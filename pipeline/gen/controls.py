@@ -253,14 +253,15 @@ DECLINE: dict[str, QA] = {
         ),
     },
 }
+# A retry control is the user sending a question again: its earlier message never
+# arrived. The item holds one turn, so nothing in it may refer to an earlier answer
+# ("I missed your last answer"), and the answer, a first one, does not say "once more".
 RETRY = {
-    "en": "Please try again, I missed your last answer: ",
-    "es": "Inténtalo de nuevo, no vi tu última respuesta: ",
-    "de": "Bitte noch einmal, ich habe deine letzte Antwort verpasst: ",
-    "fr": "Réessaie s'il te plaît, j'ai raté ta dernière réponse : ",
+    "en": "My last message didn't go through, so here it is again: ",
+    "es": "Mi último mensaje no llegó, así que te lo mando otra vez: ",
+    "de": "Meine letzte Nachricht ist nicht angekommen, deshalb hier noch einmal: ",
+    "fr": "Mon dernier message n'est pas parti, alors je le renvoie : ",
 }
-RETRY_ANSWER = {"en": "Sure, once more: ", "es": "Claro, otra vez: ",
-                "de": "Gern, noch einmal: ", "fr": "Bien sûr, encore une fois : "}  # fmt: skip
 AMBIGUOUS = {
     "file": {
         "en": (
@@ -380,7 +381,7 @@ def control(
     question, answer = question.format(**values), answer.format(**values)
     about = _about(scenario, family)
     if kind == "retry":
-        return RETRY[lang] + question, RETRY_ANSWER[lang] + answer, about
+        return RETRY[lang] + question, answer, about
     return question, answer, about
 
 

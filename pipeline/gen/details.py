@@ -4,7 +4,9 @@ Every detail is a parenthesis, so it reads the same wherever the request puts
 it (no German separable verb or Spanish word order to break). One template
 per argument key and language; booleans pick a template per value.
 Arguments a later call takes from an earlier result (`derived`) are worded
-without their values: the user cannot know them yet.
+without their values: the user cannot know them yet. Options one request
+states once for several targets (`many`: two files compared) agree with them
+where a key has a `.many` template ("both are ascii encoded", not "it is").
 """
 
 from __future__ import annotations
@@ -32,11 +34,24 @@ DETAILS: dict[str, dict[str, str]] = {
         "de": " (Kodierung: {encoding})",
         "fr": " (il est encodé en {encoding})",
     },
+    # One clause over two files (a comparison reads both with the same options).
+    "encoding.many": {
+        "en": " (both are {encoding} encoded)",
+        "es": " (ambos están codificados en {encoding})",
+        "de": " (beide in {encoding} kodiert)",
+        "fr": " (tous deux encodés en {encoding})",
+    },
     "max_lines": {
         "en": " (at most {max_lines} lines)",
         "es": " (como máximo {max_lines} líneas)",
         "de": " (höchstens {max_lines} Zeilen)",
         "fr": " ({max_lines} lignes au plus)",
+    },
+    "max_lines.many": {
+        "en": " (at most {max_lines} lines each)",
+        "es": " (como máximo {max_lines} líneas cada uno)",
+        "de": " (höchstens {max_lines} Zeilen je Datei)",
+        "fr": " ({max_lines} lignes au plus chacun)",
     },
     "follow_symlinks.True": {
         "en": " (follow symlinks)",
@@ -351,6 +366,8 @@ def detail(
     lang: str,
     derived: frozenset[str] = frozenset(),
     num: Any = str,
+    *,
+    many: bool = False,
 ) -> str:
     """The request wording for a call's optional arguments, in argument order."""
     parts = []
@@ -372,6 +389,8 @@ def detail(
             template = DETAILS["filters.site"][lang]
         elif key == "sections" and len(value) == 1:
             template = DETAILS["sections.one"][lang]
+        elif many and f"{key}.many" in DETAILS:
+            template = DETAILS[f"{key}.many"][lang]
         else:
             template = DETAILS[key][lang]
         parts.append(template.format(**_fields(key, value, args, lang, num)))

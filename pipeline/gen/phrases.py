@@ -133,17 +133,11 @@ P: Table = {
         "de": ("`{pattern}` kommt nur einmal vor, in {locs}.",),
         "fr": ("`{pattern}` n'apparaît qu'une fois, dans {locs}.",),
     },
-    "search.one.before": {
-        "en": ("`{pattern}` appears once, at {loc}, right after {before}.",),
-        "es": ("`{pattern}` aparece una sola vez, en {loc}, justo después de {before}.",),
-        "de": ("`{pattern}` kommt nur einmal vor, in {loc}, direkt nach {before}.",),
-        "fr": ("`{pattern}` n'apparaît qu'une fois, dans {loc}, juste après {before}.",),
-    },
-    "search.one.after": {
-        "en": ("`{pattern}` appears once, at {loc}, followed by {after}.",),
-        "es": ("`{pattern}` aparece una sola vez, en {loc}, y le sigue {after}.",),
-        "de": ("`{pattern}` kommt nur einmal vor, in {loc}, gefolgt von {after}.",),
-        "fr": ("`{pattern}` n'apparaît qu'une fois, dans {loc}, suivi de {after}.",),
+    "search.one.context": {
+        "en": ("`{pattern}` appears once, at {loc}{line}, {around}.",),
+        "es": ("`{pattern}` aparece una sola vez, en {loc}{line}, {around}.",),
+        "de": ("`{pattern}` kommt nur einmal vor, in {loc}{line}, {around}.",),
+        "fr": ("`{pattern}` n'apparaît qu'une fois, dans {loc}{line}, {around}.",),
     },
     "search.all": {
         "en": ("`{pattern}` appears on {lines} in {files}: {locs}.",),
@@ -158,16 +152,10 @@ P: Table = {
         "fr": ("`{pattern}` apparaît sur {lines} dans {files} ; les {k} premières sont {locs}.",),
     },
     "search.context": {
-        "en": ("In context, {loc} reads `{text}`, after {before}.",),
-        "es": ("La línea {loc} dice `{text}` y va justo después de {before}.",),
-        "de": ("In {loc} steht `{text}`, direkt nach {before}.",),
-        "fr": ("La ligne {loc} contient `{text}` et vient juste après {before}.",),
-    },
-    "search.context.after": {
-        "en": ("In context, {loc} reads `{text}`, followed by {after}.",),
-        "es": ("La línea {loc} dice `{text}` y le sigue {after}.",),
-        "de": ("In {loc} steht `{text}`, gefolgt von {after}.",),
-        "fr": ("La ligne {loc} contient `{text}` et est suivie de {after}.",),
+        "en": ("The first match, at {loc}, reads `{text}`, {around}.",),
+        "es": ("La primera coincidencia, en {loc}, dice `{text}`, {around}.",),
+        "de": ("Der erste Treffer, in {loc}, lautet `{text}`, {around}.",),
+        "fr": ("La première occurrence, dans {loc}, contient `{text}`, {around}.",),
     },
     # ---- comparing one setting in two files
     "compare.files": {

@@ -54,6 +54,13 @@ R: dict[str, L] = {
         "de": ("Wie viele Dateien liegen in {dir}{d}?",),
         "fr": ("Combien de fichiers y a-t-il dans {dir}{d} ?",),
     },
+    # A count with an order: the order only shows in the listing, so the user asks for it.
+    "count.list": {
+        "en": ("How many files are in {dir}? List them{d}.",),
+        "es": ("¿Cuántos archivos hay en {dir}? Enuméralos{d}.",),
+        "de": ("Wie viele Dateien liegen in {dir}? Liste sie auf{d}.",),
+        "fr": ("Combien de fichiers y a-t-il dans {dir} ? Liste-les{d}.",),
+    },
     "search": {
         "en": (
             "Where does `{pattern}` appear in the repository{d}?",

@@ -255,6 +255,24 @@ def title(t: Topic, lang: str, rng: random.Random) -> str:
     return f"{capitalize(technique_name(t.technique, lang))} avec {t.subject} : {suffix}"
 
 
+def distinct_title(title: str, lang: str, taken: set[str]) -> str:
+    """`title`, or, when another page of the same world has it (pages on one topic draw
+    their suffix from a handful), the topic with the first suffix no page has yet: a
+    result list of two identical titles reads like a duplicate, and an answer that names
+    a page by its title must name one page."""
+    if title not in taken:
+        return title
+    suffixes = SUFFIXES[lang]
+    head = next((title[: -len(x)] for x in suffixes if title.endswith(x)), f"{title}: ")
+    for suffix in suffixes:
+        if head + suffix not in taken:
+            return head + suffix
+    n = 2
+    while f"{title} ({n})" in taken:
+        n += 1
+    return f"{title} ({n})"
+
+
 @lru_cache(maxsize=4096)
 def _url_words(technique: str, subject: str) -> str:
     """The first six words of the topic's slug (a page address names its topic)."""

@@ -29,6 +29,7 @@ from pipeline.bytebpe import PROBES, ByteBPE, Tokens
 from pipeline.gates.codes import REASONS
 from pipeline.records import RecordReader, write_records
 from pipeline.student import Student
+from pipeline.world import World, execute
 
 ROOT = Path(__file__).resolve().parents[2]
 TOTAL = 80
@@ -171,7 +172,7 @@ def test_clean_set_passes_every_gate(clean: Case, capsys: pytest.CaptureFixture[
     out = capsys.readouterr().out
     assert report["summary"]["failed_gates"] == [], out
     assert exit_code == 0
-    assert "FAILED" not in out and "all 43 gates met their thresholds" in out
+    assert "FAILED" not in out and "all 45 gates met their thresholds" in out
     assert "speed not gated below 1000 items" in out  # 80 items: start-up dominates
     assert report["skipped"] == []
 
@@ -192,7 +193,7 @@ def test_metrics_are_numbers_with_a_fixed_key_set(clean: Case) -> None:
     assert list(metrics["reasons"]) == sorted(REASONS)  # every code, 0 when absent
     # Each gate's value and pass flag; thresholds are not results, they stay in the report.
     assert all(set(g) == {"value", "pass"} for g in metrics["gates"].values())
-    assert len(metrics["gates"]) == 43
+    assert len(metrics["gates"]) == 45
     headline = set(metrics) - {"gates", "reasons"}
     assert headline == {"items", "calls", "unreadable", "pass", "failed", "skipped"} | {
         "extraction", "schema_valid", "f1_lax", "f1_strict", "span_f1", "aligned"
@@ -414,6 +415,77 @@ def test_an_unfilled_template_slot_in_the_answer(case: Case) -> None:
     reextract(case)
     report = assert_caught(case, "templates_filled", "template_residue")
     assert any("{f.pct}" in d for e in report["items"] for d in e.get("details", ()))
+
+
+def test_a_count_question_whose_listing_is_sorted(case: Case) -> None:
+    # Readers found "How many files are in src (sorted by name)?": an order means
+    # nothing to a count. Here a listing request becomes a count that sorts, its
+    # response the world's sorted listing and its labels a count's, so that only
+    # the wording is wrong.
+    def sorted_count(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        item = next(
+            i
+            for i in tool_using(items, "fs.list")
+            if meta(i)["intent"]["asks"] == ["list"] and meta(i)["complexity"] == "single_call"
+        )
+        args = {**meta(item)["call_sequence"][0]["arguments"], "sort": "size"}
+        replace_call(item, 0, args)
+        set_response(item, 0, execute(World.from_json(meta(item)["world"]), "fs.list", args))
+        caws = item["prompt"].split("\n", 1)[0]
+        item["prompt"] = f"{caws}\nHow many files are in {args['dir']} (sorted by size)?"
+        item["messages"][0]["content"] = item["prompt"]
+        meta(item)["intent"] = {"kind": "count", "asks": ["count"], "slots": {"dir": args["dir"]}}
+
+    edit(case.generated, sorted_count)
+    reextract(case)
+    report = assert_caught(case, "requests_coherent", "request_incoherent")
+    details = [d for e in report["items"] for d in e.get("details", ()) if "request_inco" in d]
+    assert details == [
+        "request_incoherent: call 0 (fs.list) sorts by 'size' for a request that only asks "
+        "how many: an order means nothing to a count"
+    ]
+
+
+def test_a_retry_that_refers_to_an_answer_the_item_does_not_hold(case: Case) -> None:
+    # R10 readers: "Please try again, I missed your last answer: ..." in a one-turn item.
+    def missed(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        item = next(i for i in items if meta(i).get("expected_behaviour") == "retry")
+        header, request = item["prompt"].split("\n", 1)
+        question = request.split(": ", 1)[1]
+        item["prompt"] = f"{header}\nPlease try again, I missed your last answer: {question}"
+        item["messages"][0]["content"] = item["prompt"]
+
+    edit(case.generated, missed)
+    reextract(case)
+    report = assert_caught(case, "history_present", "history_absent")
+    assert any("your last answer" in d for e in report["items"] for d in e.get("details", ()))
+
+
+def test_a_search_for_context_answered_with_one_neighbouring_line(case: Case) -> None:
+    # R10 readers: N lines of context asked, only the line before the match quoted.
+    def neighbour(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        item, call, first = next(
+            (i, c, r["results"][0])
+            for i in items
+            for c, r in zip(meta(i)["call_sequence"], meta(i)["tool_results"], strict=True)
+            if c["name"] == "fs.search"
+            and (c["arguments"].get("options") or {}).get("context_lines")
+            and r["ok"]
+            and r["count"] == 1
+            and r["results"][0]["before"]
+        )
+        answer = item["messages"][-1]["content"]
+        rest = answer.split(". ", 1)[1:]
+        old = (
+            f"`{call['arguments']['pattern']}` appears once, at {first['path']}:{first['line']}, "
+            f"right after `{first['before'][-1].strip()}`."
+        )
+        set_answer(item, " ".join([old, *rest]))
+
+    edit(case.generated, neighbour)
+    reextract(case)
+    report = assert_caught(case, "intent_answered", "intent_unanswered")
+    assert any("context lines of" in d for e in report["items"] for d in e.get("details", ()))
 
 
 def test_a_page_quoted_for_a_metric_it_does_not_report(case: Case) -> None:

@@ -366,7 +366,8 @@ def test_the_likeness_bound_is_never_below_the_ratio() -> None:
 
 def test_linked_pages_are_the_pages_with_their_links_replaced() -> None:
     """`linked` builds each page anew, field by field: the page `dataclasses.replace`
-    gives, and the fields it copies are all the fields a page has."""
+    gives, and the fields it copies are all the fields a page has (the title too,
+    made distinct from the titles before it)."""
     fields = {f.name for f in dataclasses.fields(Page)}
     assert fields == {"url", "title", "published", "lang", "sections", "links", "safe"}
     for seed in range(60):
@@ -378,6 +379,9 @@ def test_linked_pages_are_the_pages_with_their_links_replaced() -> None:
         pages[0] = dataclasses.replace(pages[0], safe=False)
         out = linked(ctx, pages)
         assert [
-            dataclasses.replace(p, links=q.links) for p, q in zip(pages, out, strict=True)
+            dataclasses.replace(p, links=q.links, title=q.title)
+            for p, q in zip(pages, out, strict=True)
         ] == out
+        titles = [q.title for q in out]
+        assert len(set(titles)) == len(titles) and titles[0] == pages[0].title
         assert all(q.links for q in out)

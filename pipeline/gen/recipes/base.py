@@ -55,9 +55,15 @@ def web_world(
 
 
 def say_detail(
-    ctx: Ctx, name: str, args: dict[str, Any], derived: frozenset[str] = frozenset()
+    ctx: Ctx,
+    name: str,
+    args: dict[str, Any],
+    derived: frozenset[str] = frozenset(),
+    *,
+    many: bool = False,
 ) -> str:
-    return detail(name, args, ctx.lang, derived, ctx.num)
+    """`many`: the options are stated once for several calls (two files, two snippets)."""
+    return detail(name, args, ctx.lang, derived, ctx.num, many=many)
 
 
 @lru_cache(maxsize=1024)

@@ -79,7 +79,7 @@ def multi(ctx: Ctx) -> Outcome:
         "code.compare",
         ctx.lang,
         language=LANGUAGE_NAMES[language],
-        d=say_detail(ctx, "code.run", shown),
+        d=say_detail(ctx, "code.run", shown, many=True),
         block=block(language, first.code),
         block2=block(language, second.code),
     )

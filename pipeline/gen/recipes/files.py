@@ -78,8 +78,13 @@ def _single(ctx: Ctx, repo: Repo, world: World) -> Outcome:
         result = ep.call("fs.list", list_args(ctx, repo, world, repo.main))
         args, asked = ep.calls[0].arguments, ep.calls[0].asked
         kind = "count" if ctx.chance(0.3) else "list"
-        text = request(ctx.rng, kind, ctx.lang, dir=repo.main, d=say_detail(ctx, "fs.list", asked))
-        return Outcome(text, ep, [compose.listing(ctx, result, args)], intent(kind, dir=repo.main))
+        # An order means nothing to a count: a count whose call sorts (the enum of
+        # `enums`) asks for the listing too, where the order shows.
+        asks = ("count", "list") if kind == "count" and "sort" in asked else (kind,)
+        key = "count.list" if len(asks) == 2 else kind
+        text = request(ctx.rng, key, ctx.lang, dir=repo.main, d=say_detail(ctx, "fs.list", asked))
+        why = intent(kind, *asks, dir=repo.main)
+        return Outcome(text, ep, [compose.listing(ctx, result, args)], why)
     path = pick_readable(ctx, repo, world)
     pattern = search_pattern(ctx, repo, world, world.files[path].link or path)
     result = ep.call("fs.search", search_args(ctx, repo, pattern, repo.main))
@@ -184,7 +189,7 @@ def _compare(ctx: Ctx) -> Outcome:
         key=key,
         p1=p1,
         p2=p2,
-        d=say_detail(ctx, "fs.read", rest),
+        d=say_detail(ctx, "fs.read", rest, many=True),
     )
     sentence = ctx.say(
         "compare.files",

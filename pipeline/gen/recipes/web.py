@@ -15,7 +15,14 @@ from pipeline.gen.context import Ctx
 from pipeline.gen.lang import quoted
 from pipeline.gen.recipes.base import Outcome, intent, say_detail, transient, web_world
 from pipeline.gen.requests import request
-from pipeline.gen.site import Finding, distractors, draw_finding, make_page, page_url
+from pipeline.gen.site import (
+    Finding,
+    distinct_title,
+    distractors,
+    draw_finding,
+    make_page,
+    page_url,
+)
 from pipeline.gen.topics import (
     METRIC_NAMES,
     Topic,
@@ -56,15 +63,19 @@ def _finding(findings: dict[str, Finding], url: str) -> Finding:
 
 
 def linked(ctx: Ctx, pages: list[Page]) -> list[Page]:
-    """Each page links to one to three others (what `include_links` returns)."""
+    """Each page links to one to three others (what `include_links` returns); no two
+    pages have the same title (the first keeps its own)."""
     out = []
+    titles: set[str] = set()
     for page in pages:
+        title = distinct_title(page.title, page.lang, titles)
+        titles.add(title)
         others = [p.url for p in pages if p.url != page.url]
         chosen = ctx.rng.sample(others, min(len(others), ctx.rng.randint(1, 3)))
         # The page again with its links, built field by field: `dataclasses.replace`
         # walks the fields by name and costs twice a page (a test checks they agree).
         out.append(
-            Page(page.url, page.title, page.published, page.lang, page.sections,
+            Page(page.url, title, page.published, page.lang, page.sections,
                  tuple(chosen), page.safe)
         )  # fmt: skip
     return out
@@ -236,7 +247,7 @@ def _compare(ctx: Ctx) -> Outcome:
         metric=metric_object(first.metric, ctx.lang),
         t1=_named(first.technique, ctx.lang),
         t2=_named(second.technique, ctx.lang),
-        d=say_detail(ctx, "web.search", options),
+        d=say_detail(ctx, "web.search", options, many=True),
     )
     return Outcome(text, ep, [sentence], intent("compare", subject=first.subject))
 
