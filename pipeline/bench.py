@@ -238,9 +238,16 @@ def scratch_folder(keep: bool) -> Iterator[Path]:
 
 
 def side_by_side(
-    rev: str, totals: list[int], workers_list: list[int], pairs: int, out: str, keep: bool
+    rev: str,
+    totals: list[int],
+    workers_list: list[int],
+    pairs: int,
+    out: str,
+    keep: bool,
+    external: Path | None = None,
 ) -> int:
-    """`--against REV`: this checkout and commit REV in alternating pairs, at each N and W."""
+    """`--against REV`: this checkout and commit REV in alternating pairs, at each N and W
+    (with `external`: external-mode extract and verify on that file, at each W)."""
     from pipeline.bench_against import compare, format_against
 
     here = Path(__file__).resolve().parent.parent
@@ -255,9 +262,10 @@ def side_by_side(
                     total=total,
                     workers=workers,
                     pairs=pairs,
+                    external=external,
                 )
                 for workers in workers_list
-                for total in totals
+                for total in (totals if external is None else totals[:1])
             ]
     except BenchError as exc:
         print(f"bench: error: {exc}", file=sys.stderr)
@@ -282,13 +290,24 @@ def main(argv: list[str] | None = None) -> int:
         help="instead: time this checkout and git commit REV side by side (median of --pairs)",
     )
     parser.add_argument("--pairs", type=int, default=3, help="alternating pairs for --against")
+    parser.add_argument(
+        "--external",
+        metavar="FILE",
+        help="with --against: external-mode extract + verify on FILE (.jsonl or .jsonl.gz)"
+        " instead of generating (make bench-earlier)",
+    )
     args = parser.parse_args(argv)
+    if args.external and not args.against:
+        parser.error("--external goes with --against REV")
     totals = sorted(set(args.total or [10_000]))
     workers_list = sorted(set(args.workers or [os.cpu_count() or 1]))
     if min(totals) < 1 or min(workers_list) < 1 or args.pairs < 1:
         parser.error("--total, --workers and --pairs must be positive")
     if args.against:
-        return side_by_side(args.against, totals, workers_list, args.pairs, args.out, args.keep)
+        external = Path(args.external).resolve() if args.external else None
+        return side_by_side(
+            args.against, totals, workers_list, args.pairs, args.out, args.keep, external
+        )
     base = yaml.safe_load(Path(args.params).read_text("utf-8")) or {}
     if os.getloadavg()[0] > 0.5:
         print("bench: warning: the machine is busy; timings will be pessimistic", file=sys.stderr)

@@ -36,13 +36,16 @@ def build_job(args: argparse.Namespace, params: Params) -> Job:
 
     ext = params.extract
     external = args.inp is not None
+    # External mode writes the trainer exports only when asked (--export-dir).
+    export_dir = args.export_dir or (None if external else ext.export_dir)
     settings = Settings(
         fmt=args.format or ext.format,
         cap=params.generate.integration_span_cap,
         min_chars=ext.ground_min_chars,
         trim_attribution=ext.trim_attribution,
         train_failed_attempts=params.export.train_on_failed_attempts,
-        exports=ext.exports,
+        # Their lines are built per item in the workers: not when nothing writes them.
+        exports=ext.exports if export_dir is not None else (),
         validation_share=ext.validation_share,
     )
     return Job(
@@ -57,8 +60,7 @@ def build_job(args: argparse.Namespace, params: Params) -> Job:
         backend=params.run.backend,
         chunk_size=params.run.chunk_size,
         row_group_rows=ext.row_group_rows,
-        # External mode writes the trainer exports only when asked (--export-dir).
-        export_dir=args.export_dir or (None if external else ext.export_dir),
+        export_dir=export_dir,
         max_line_bytes=params.run.max_line_bytes,
         show_progress=params.run.progress,
     )

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+import orjson
+
 from pipeline.formats.base import Block, BlockKind, Parsed, add_text, strip_region
 from pipeline.formats.scan import scan_object
 
@@ -27,6 +29,25 @@ def _extent(text: str, start: int, limit: int) -> int:
         return limit
     if not text.startswith("{", start):
         return line_end
+    if _strict_object(text[start:line_end]):
+        # The tolerant walk reads strict JSON token for token as the parser does, so
+        # it closes this object on its own line: the content is the line. Nearly every
+        # call and result line is this case, and the walk is Python, token by token.
+        return line_end
+    return _walked_extent(text, start, limit, line_end)
+
+
+def _strict_object(line: str) -> bool:
+    """Whether `line` (which opens with "{") is one strict JSON value and nothing else."""
+    try:
+        orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return False
+    return True
+
+
+def _walked_extent(text: str, start: int, limit: int, line_end: int) -> int:
+    """`_extent` by the tolerant walk: the line, or past it to a later closing brace."""
     scan = scan_object(text[start:limit])
     return max(start + scan.end, line_end) if scan.complete else line_end
 

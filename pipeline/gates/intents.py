@@ -32,6 +32,7 @@ Items without calls are not judged here (their answers use no response).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from pipeline.gates import grounding
@@ -151,10 +152,23 @@ _QUOTED = re.compile(_QUOTED_CODE + r"|[^\s(]*[/_][^\s)]*", re.DOTALL)
 _QUOTED_WITHOUT_PATHS = re.compile(_QUOTED_CODE, re.DOTALL)
 
 
+# Requests repeat in some sets (the earlier version's 10,000-item file has 126
+# distinct prompts) and `detect` is a pure function of the text: the most recent
+# distinct requests' answers are kept. Where every request is distinct (generated
+# sets), a miss costs one lookup. Bounded, so memory stays flat.
+MEMO_TEXTS = 256
+
+
 def detect(request: str) -> set[str]:
+    """The intents a request asks for (a new set on every call: callers may add to it)."""
+    return set(_detect(request))
+
+
+@lru_cache(maxsize=MEMO_TEXTS)
+def _detect(request: str) -> frozenset[str]:
     quoted = _QUOTED if "/" in request or "_" in request else _QUOTED_WITHOUT_PATHS
     words = quoted.sub(" ", request)
-    return {kind for kind, pattern in DETECT.items() if pattern.search(words)}
+    return frozenset(kind for kind, pattern in DETECT.items() if pattern.search(words))
 
 
 def _ok_turns(session: Session, names: tuple[str, ...]) -> list[Turn]:

@@ -3,6 +3,7 @@ repository's DVC outputs, and the harness's own arithmetic is right."""
 
 from __future__ import annotations
 
+import gzip
 import shutil
 import statistics
 import subprocess
@@ -351,3 +352,124 @@ def test_against_stops_on_a_version_that_cannot_run(tmp_path: Path) -> None:
     with pytest.raises(bench.BenchError, match=r"broken: generate exited 2; see .*stages\.log"):
         bench_against.run_side(broken, log)
     assert "missing" in log.read_text("utf-8")
+
+
+# The header the earlier version wrote (no `schema_version`), and one of its items.
+EARLIER_HEADER = {
+    "__header__": True,
+    "dataset_version": "1.1.0",
+    "tokenizer_fingerprint": {"id": "data/tokenizer", "sha256": "0" * 64, "normalizer": "NFC+LF"},
+    "tool_registry_sha256": "1" * 64,
+    "integration_span_cap": 3,
+    "seed": 42,
+    "num_shards": 1,
+    "shard_index": 0,
+    "total_samples": 3,
+}
+EARLIER_CALL = '{"name":"read_file","arguments":{"path":"repo:///docs/notes.md"}}'
+EARLIER_TEXT = (
+    f"I will start with a tool call.\nTOOL_CALL: {EARLIER_CALL}\n"
+    'TOOL_RESULT: {"ok":true,"summary":"fp16 kernels are preferred","lines":128}\n'
+    "Integration: fp16 kernels are preferred. Lines: 128."
+)
+
+
+def _earlier_file(path: Path, items: int = 3) -> list[bytes]:
+    """A small 1.1.0 file as the earlier version wrote it, gzipped; returns its lines."""
+    start = EARLIER_TEXT.index(EARLIER_CALL)
+    item = {
+        "prompt": "Task: read the notes file.\nTarget: repo:///docs/notes.md\n",
+        "teacher_text": EARLIER_TEXT,
+        "metadata": {
+            "dataset_version": "1.1.0",
+            "call_sequence": [orjson.loads(EARLIER_CALL)],
+            "json_args_spans_bytes": [[start, start + len(EARLIER_CALL)]],
+        },
+    }
+    lines = [orjson.dumps(EARLIER_HEADER) + b"\n"]
+    lines += [
+        orjson.dumps({"id": f"contextual-{n:06d}", **item}) + b"\n" for n in range(1, items + 1)
+    ]
+    with gzip.open(path, "wb") as handle:
+        handle.write(b"".join(lines))
+    return lines
+
+
+def test_external_inputs_state_the_version_for_the_other_side_only(tmp_path: Path) -> None:
+    lines = _earlier_file(tmp_path / "earlier.jsonl.gz")
+    plain, explicit = bench_against.external_inputs(tmp_path / "earlier.jsonl.gz", tmp_path / "in")
+    assert plain.read_bytes() == b"".join(lines)  # this checkout reads the file as it is
+    copied = explicit.read_bytes().splitlines(keepends=True)
+    assert copied[1:] == lines[1:]  # every item byte for byte
+    header = orjson.loads(copied[0])
+    assert list(header)[:2] == ["__header__", "schema_version"]
+    assert header == {**EARLIER_HEADER, "schema_version": "1.1.0"}
+    # A header that states its version, or a file without a header, is copied as it is.
+    for text in (b'{"__header__": true, "schema_version": "2.0.0"}\n{"id": "a"}\n', b'{"id": 1}\n'):
+        (tmp_path / "x.jsonl").write_bytes(text)
+        plain, explicit = bench_against.external_inputs(tmp_path / "x.jsonl", tmp_path / "x")
+        assert plain.read_bytes() == explicit.read_bytes() == text
+    with pytest.raises(bench.BenchError, match=r"--external .*missing\.jsonl: cannot read"):
+        bench_against.external_inputs(tmp_path / "missing.jsonl", tmp_path / "m")
+
+
+def test_against_external_runs_extract_and_verify_on_one_file(tmp_path: Path) -> None:
+    """`--against REV --external FILE` (make bench-earlier): both versions run external-mode
+    extract and verify on the same items, in alternating pairs; not timed here."""
+    repo = tmp_path / "repo"
+    shutil.copytree(
+        ROOT / "pipeline", repo / "pipeline", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    shutil.copy(ROOT / "params.yaml", repo / "params.yaml")
+    stage = repo / "pipeline" / "extract.py"
+    stage.write_text(
+        stage.read_text("utf-8").replace(
+            'if __name__ == "__main__":',
+            'if __name__ == "__main__":\n    print("the other version reads", sys.argv[-5])',
+        ),
+        "utf-8",
+    )
+    git(tmp_path, "init", "-q", str(repo))
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "other")
+    rev = git(repo, "rev-parse", "HEAD")
+    _earlier_file(tmp_path / "earlier.jsonl.gz")
+
+    result = bench_against.compare(
+        repo,
+        rev,
+        ROOT,
+        tmp_path / "scratch",
+        total=3,
+        workers=1,
+        pairs=2,
+        external=tmp_path / "earlier.jsonl.gz",
+    )
+    assert result["external"] == str(tmp_path / "earlier.jsonl.gz")
+    for run in result["pairs"]:
+        for side in ("this", "other"):
+            stages = run[side]["stages"]
+            assert list(stages) == ["extract", "verify"]
+            assert stages["extract"]["exit"] == 0 and stages["verify"]["exit"] in (0, 1)
+        assert run["ratio"] == pytest.approx(
+            run["this"]["end_to_end_s"] / run["other"]["end_to_end_s"]
+        )
+    runs = tmp_path / "scratch" / "against-n3-w1"
+    explicit = tmp_path / "scratch" / "input" / "input-explicit-version.jsonl"
+    other_log = (runs / "other" / "stages.log").read_text("utf-8")
+    assert other_log.count(f"the other version reads {explicit}") == 2  # once per pair
+    for side in ("this", "other"):
+        out = (runs / side / "external" / "extracted.jsonl").read_bytes().splitlines()
+        assert len(out) == 1 + 3  # the header and every item, none generated
+        report = orjson.loads((runs / side / "external" / "report.json").read_bytes())
+        assert report["summary"]["items"] == 3
+        assert not (runs / side / "data" / "generated.jsonl").exists()
+    table = bench_against.format_against(result)
+    assert "external mode on" in table and " extract    verify" in table
+    assert f"median ratio {result['median_ratio']:.3f}x" in table
+
+
+def test_external_needs_against(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        bench.main(["--external", "x.jsonl"])
+    assert "--external goes with --against REV" in capsys.readouterr().err

@@ -221,3 +221,40 @@ def test_external_lines_are_adapted_where_they_are_parsed(tmp_path: Path) -> Non
     assert two[1].field == "tools" and "expected list" in two[1].reason
     assert three == (3, {"id": "plain", "tools": tools})
     assert parse_entries(raw) == list(ExternalReader(path, require_header=False))
+
+
+def test_trainer_lines_are_built_only_where_they_are_written(
+    tmp_path: Path, qwen_dir: Path
+) -> None:
+    """External mode writes the trainer exports only with --export-dir, so only then do the
+    workers build their lines; the extracted items and the Parquet export do not change."""
+    _write_input(tmp_path / "in.jsonl", [_example(), _example()], bad=False)
+    params = str(_params(tmp_path, qwen_dir))
+    parser_args = ["--params", params, "--in", str(tmp_path / "in.jsonl")]
+    outputs = {}
+    for name, extra in (("plain", []), ("exports", ["--export-dir", str(tmp_path / "ex")])):
+        out = tmp_path / name / "out.jsonl"
+        args = extract.argparse.Namespace(
+            params=params,
+            inp=str(tmp_path / "in.jsonl"),
+            out=str(out),
+            format=None,
+            tokenizer=None,
+            export=None,
+            export_dir=extra[1] if extra else None,
+            rejects=None,
+        )
+        job = extract.build_job(args, extract.load_params(params))
+        expected = ("trl", "axolotl", "llamafactory", "earlier") if extra else ()
+        assert job.settings.exports == expected
+        assert job.export_dir == (extra[1] if extra else None)
+        assert extract.main([*parser_args, "--out", str(out), *extra]) == 0
+        outputs[name] = (out.read_bytes(), out.with_suffix(".parquet").read_bytes())
+    assert sorted(p.name for p in (tmp_path / "ex").iterdir()) == [
+        "axolotl",
+        "earlier",
+        "llamafactory",
+        "trl",
+    ]
+    assert not (tmp_path / "plain" / "exports").exists()
+    assert outputs["plain"] == outputs["exports"]

@@ -7,9 +7,13 @@ not), or a broken object would run into the next marker line.
 
 from __future__ import annotations
 
-import pytest
+import json
 
-from pipeline.formats.seed import parse_seed
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.formats.seed import _extent, _walked_extent, parse_seed
 
 
 def _blocks(text: str) -> list[tuple[str, str]]:
@@ -90,3 +94,44 @@ def test_integration_content_never_extends_past_its_line(
 def test_markers_must_open_their_line_and_match_exactly(text: str) -> None:
     assert _blocks(text) == [("text", text)]
     assert parse_seed(text).answer() == ("none", [])
+
+
+# JSON values of every kind, strings holding the characters the walk treats specially.
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(alphabet=st.sampled_from("ab{}[],:\"\\'\n\t é😀"), max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+_LINES = st.sampled_from(
+    ["", "ok", "}", '"x"}', "  ]}", "TOOL_RESULT: 1", "Integration: done", '{"a": 1}', "{"]
+)
+
+
+@given(
+    obj=st.dictionaries(st.text(max_size=4), _JSON, max_size=4),
+    indent=st.sampled_from([None, 2]),
+    cut=st.integers(min_value=0, max_value=60),
+    after=st.lists(_LINES, max_size=3),
+)
+def test_the_strict_line_shortcut_ends_where_the_tolerant_walk_does(
+    obj: dict[str, object], indent: int | None, cut: int, after: list[str]
+) -> None:
+    """A call or result line that is strict JSON ends at its line without the walk
+    (`_extent`); the walk, which every other line still takes, ends in the same place.
+    Objects are whole, pretty-printed over several lines, or cut short."""
+    body = json.dumps(obj, indent=indent, ensure_ascii=False)
+    for content in (body, body[: max(1, len(body) - cut)], body + " x"):
+        text = "\n".join([f"TOOL_CALL: {content}", *after])
+        start = text.index("{")
+        for limit in sorted({len(text), text.find("TOOL_RESULT", start) % (len(text) + 1)}):
+            if limit <= start:
+                continue
+            line_end = text.find("\n", start, limit)
+            walked = limit if line_end < 0 else _walked_extent(text, start, limit, line_end)
+            assert _extent(text, start, limit) == walked

@@ -177,3 +177,23 @@ def test_aws_secret_key_near_a_keyword_is_found() -> None:
 def test_url_userinfo_is_a_url_finding_not_an_email() -> None:
     assert codes("see http://example.org@evil.com/x now") == ["url_not_allowlisted"]
     assert codes("mail bob@evil.com, see https://example.org") == ["pii_email"]
+
+
+def test_remembered_findings_are_the_scanned_ones_and_a_new_list_each_time() -> None:
+    """`scan_text` keeps the most recent texts' findings (sets whose items repeat their
+    texts): the same findings as scanning again, under each allowlist, in a list the
+    caller may change."""
+    texts = [
+        "write to jane.doe@corp.io today, see https://evil.example.io/x",
+        "key AKIAIOSFODNN7EXAMPLE and id 123e4567-e89b-12d3-a456-426614174000",
+        "See https://example.org/ane/fp16.",
+        "",
+    ]
+    for text in texts * 3:
+        for allow in (ALLOW, ()):
+            first = scan_text(text, allow)
+            assert first == list(privacy._scan_text.__wrapped__(text, allow))
+            first.append(("changed", "by the caller"))
+            assert ("changed", "by the caller") not in scan_text(text, allow)
+    assert scan_text(texts[2], ()) != scan_text(texts[2], ALLOW)  # the allowlist is in the key
+    assert privacy._scan_text.cache_info().maxsize == privacy.MEMO_TEXTS

@@ -179,3 +179,21 @@ def test_a_request_without_a_path_character_loses_the_same_quotes(text: str) -> 
     assert intents.detect(text) == {
         kind for kind, p in intents.DETECT.items() if p.search(intents._QUOTED.sub(" ", text))
     }
+
+
+def test_remembered_intents_are_the_detected_ones_and_a_new_set_each_time() -> None:
+    """`detect` keeps the most recent requests' answers (sets with repeated prompts):
+    the same answer as detecting again, in a set the caller may change."""
+    requests = [
+        "Compare the sums of a.csv and b.csv.",
+        "How many files under src/ mention TODO?",
+        "List the top 3 results for rust async, then compute their total.",
+        "¿Cuántos archivos hay en docs/?",
+        "Read notes.md",
+    ]
+    for request in requests * 3:
+        first = intents.detect(request)
+        assert first == set(intents._detect.__wrapped__(request))
+        first.add("changed by the caller")
+        assert "changed by the caller" not in intents.detect(request)
+    assert intents._detect.cache_info().maxsize == intents.MEMO_TEXTS
