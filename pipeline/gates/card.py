@@ -84,7 +84,7 @@ CHECKS = {
     "history_present": "no reference to an earlier answer the item does not hold",
     "attributions": "a page is quoted only for the metric it reports, a file's date and size "
     "only as a response gave them",
-    "labels": "complexity, scenario and intent describe what the item does",
+    "labels": "complexity, structure, scenario and intent describe what the item does",
     "trained_calls_valid": "no invalid call is trained on",
     "duplicate_ids": "ids are unique",
     "duplicate_prompts": "prompts are distinct",

@@ -3,6 +3,9 @@
 - complexity from the calls: ``none`` without a call, ``branching_error_recovery``
   when a failed call is followed by a successful one, ``single_call`` for one
   call, ``multi_call`` for several;
+- structure from the calls: ``none`` without a call (a shape describes
+  arguments), one of the argument shapes with calls (whether the arguments
+  have that shape is structure_mismatch's question);
 - scenario from the tools: one family (``fs.*`` file_ops, ``web.*``
   web_search, ``code.run`` code_exec) or several (multi_step); an item
   without calls is labelled after the tools it was offered, and never
@@ -70,6 +73,13 @@ def label_problem(
         return (
             f"scenario {scenario!r}, the tools {'used' if used else 'offered'} make it {expected!r}"
         )
+    structure = metadata.get("structure")
+    if used and structure == "none":
+        calls = f"{len(used)} calls" if len(used) > 1 else "a call"
+        return f"structure 'none' on an item that makes {calls}"
+    if not used and structure != "none":
+        # Readers filtering on a shape picked up controls and clarifying questions.
+        return f"structure {structure!r} on an item that makes no call"
     intent = metadata.get("intent")
     if isinstance(intent, dict) and isinstance(intent.get("asks"), list):
         recorded = {a for a in intent["asks"] if a in STRONG}

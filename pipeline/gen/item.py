@@ -4,9 +4,10 @@ The item's RNG is ``random.Random(f"{seed}:generate:{index}")``; the plan
 gives its slot in O(1). Nothing is shared between items, so any split of the
 index range over workers or shards gives the same bytes.
 
-Labels are read off what the item does: the complexity from its calls
-(``none`` without any), the scenario from the tools it used (the tools it
-was offered when it used none).
+Labels are read off what the item does: the complexity and the argument
+structure from its calls (both ``none`` without any: a shape describes
+arguments, and a control or a clarifying question sends none), the scenario
+from the tools it used (the tools it was offered when it used none).
 """
 
 from __future__ import annotations
@@ -183,7 +184,8 @@ def _metadata(
     meta: dict[str, Any] = {
         "scenario": scenario_of(calls, planned),
         "complexity": complexity_of(calls),
-        "structure": s.structure,
+        # The plan's structure shaped the arguments; without a call there are none to shape.
+        "structure": s.structure if calls else NO_CALLS,
         "expected_behaviour": s.kind if s.control else "normal",
         "lang": s.lang,
         "format": params.generate.format,

@@ -14,7 +14,8 @@ into fixed ranges:
 
 The plan gives every position a target scenario and complexity; an item's
 metadata records the complexity of the calls it really made, and items
-without calls (controls, ambiguity) are ``none``. So controls and ambiguity
+without calls (controls, ambiguity) are ``none``, in complexity and in
+structure alike (the structure a slot carries shapes arguments only). So controls and ambiguity
 items are kept off the table's positions, which only tool-using items fill.
 Counting rules (what `verify` checks with the same `quotas(gen)`):
 

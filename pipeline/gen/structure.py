@@ -9,6 +9,8 @@ when the schema constrains the value the way the label says:
 - enums: some value (at any depth) is constrained by `enum` and is one of them;
 - numeric_ranges: some number (at any depth) has a schema with minimum and maximum;
 - optional_keys: some top-level key is not required.
+
+``none`` is the label of an item that makes no call: no arguments have it.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ def _is_number(value: Any) -> bool:
 
 def structure_holds(structure: str, arguments: Any, parameters: dict[str, Any]) -> bool:
     """True when `arguments` has the shape `structure` names under `parameters`."""
-    if not isinstance(arguments, dict):
+    if structure == "none" or not isinstance(arguments, dict):
         return False
     values = list(arguments.values())
     if structure == "flat_args":

@@ -581,6 +581,49 @@ def test_a_control_labelled_with_calls(case: Case) -> None:
     )
 
 
+@pytest.mark.parametrize("kind", ["control", "ambiguity"])
+def test_an_argument_shape_on_an_item_without_calls(case: Case, kind: str) -> None:
+    # R12-R14: readers filtering on `structure` picked up controls and clarifying
+    # questions that send no arguments at all.
+    def shape(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        item = next(
+            i
+            for i in items
+            if (
+                meta(i).get("control")
+                if kind == "control"
+                else meta(i).get("adversarial", {}).get("type") == kind
+            )
+        )
+        assert meta(item)["structure"] == "none" and not meta(item)["call_sequence"]
+        meta(item)["structure"] = "nested_args"
+
+    edit(case.extracted, shape)
+    report = assert_caught(case, "labels", "label_mismatch")
+    assert any(
+        d == "label_mismatch: structure 'nested_args' on an item that makes no call"
+        for e in report["items"]
+        for d in e.get("details", ())
+    )
+
+
+def test_structure_none_on_an_item_with_calls(case: Case) -> None:
+    def unlabel(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        meta(next(i for i in items if eligible(i)))["structure"] = "none"
+
+    edit(case.extracted, unlabel)
+    report = assert_caught(case, "labels", "label_mismatch")
+    details = [d for e in report["items"] for d in e.get("details", ())]
+    assert any(
+        re.fullmatch(
+            r"label_mismatch: structure 'none' on an item that makes (a call|\d+ calls)", d
+        )
+        for d in details
+    )
+    # Its arguments have no "none" shape either: fidelity fails rather than raising.
+    assert "structure_fidelity" in report["summary"]["failed_gates"]
+
+
 def test_an_invalid_call_in_the_trained_target(case: Case) -> None:
     def overshoot(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
         item = next(tool_using(items, "web.search"))

@@ -296,7 +296,9 @@ TOOLS = [{"type": "function", "function": {"name": n}} for n in ("web.search", "
 
 
 def labelled(complexity: str, scenario: str, asks: list[str] | None = None) -> dict[str, Any]:
-    meta: dict[str, Any] = {"complexity": complexity, "scenario": scenario}
+    # The structure a generated item carries: none without a call, a shape with calls.
+    structure = "none" if complexity == "none" else "flat_args"
+    meta: dict[str, Any] = {"complexity": complexity, "scenario": scenario, "structure": structure}
     if asks is not None:
         meta["intent"] = {"kind": asks[0], "asks": asks}
     return meta
