@@ -12,6 +12,7 @@ the file's modified date, and logs pasted into the prompt none after the item's 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Collection
 from fnmatch import fnmatchcase
@@ -252,11 +253,24 @@ def honours_problem(session: Session) -> str | None:
 
 # An ISO timestamp at the start of a log line ("2023-09-26T04:12:55Z ...").
 _STAMP = re.compile(r"^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}", re.MULTILINE)
+# The whole stamp to the second, for the order of a file's entries.
+_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})", re.MULTILINE)
+
+
+def _backwards(text: str) -> str | None:
+    """The first pair of log stamps in `text` where time goes back: a log is written in
+    order (R14 audit: 04:56:05 followed by 04:03:43 in one block)."""
+    stamps = _TIME.findall(text)
+    for before, after in itertools.pairwise(stamps):
+        if after < before:
+            return f"log lines go back in time ({before} then {after})"
+    return None
 
 
 def dated_problem(session: Session) -> str | None:
-    """A file read whose lines are stamped after the file's own modified date: the
-    replay cannot see it (the world itself is wrong), a reader does."""
+    """A file read whose lines are stamped after the file's own modified date, or whose
+    stamps go back in time: the replay cannot see it (the world itself is wrong), a
+    reader does."""
     for at, turn in enumerate(session.turns):
         r = turn.response
         if turn.name != "fs.read" or not isinstance(r, dict) or turn.failed:
@@ -267,6 +281,9 @@ def dated_problem(session: Session) -> str | None:
         latest = max(_STAMP.findall(content), default="")
         if latest > modified[:10]:
             return f"call {at} (fs.read): lines dated {latest} in a file last modified {modified}"
+        backwards = _backwards(content)
+        if backwards is not None:
+            return f"call {at} (fs.read): {backwards}"
     return None
 
 

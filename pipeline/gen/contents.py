@@ -136,17 +136,15 @@ def _log(rng: random.Random, f: RepoFile, until: str) -> Body:
     a log holds nothing written after the file last changed."""
     count = rng.randint(4, 12)
     day = pools.days_before(until, rng.randint(0, 30))
-    hour = rng.randint(0, 22)
+    # Strictly increasing times (up to 12 entries 4 minutes apart from 22:59 end the same
+    # day) and each message at a level that fits it: readers quote the WARN and ERROR
+    # entries in answers (R14 audit).
+    times = pools.log_times(rng, count, last_hour=22, gap=240)
     lines, errors = [], 0
-    for i in range(count):
-        level = rng.choice(("INFO", "INFO", "WARN", "ERROR"))
+    for stamp in times:
+        level, event = pools.log_event(rng)
         errors += level == "ERROR"
-        event = rng.choice(pools.LOG_EVENTS).format(
-            n=rng.randint(2, 99999), ms=rng.randint(1, 9000), pct=rng.randint(1, 99),
-            key=f"{rng.choice(pools.MODULES)}:{rng.randint(1, 999)}",
-        )  # fmt: skip
-        stamp = f"{day}T{hour:02d}:{i * 4 % 60:02d}:{rng.randint(0, 59):02d}Z"
-        lines.append(f"{stamp} {level} {rng.choice(pools.LOG_SERVICES)} {event}")
+        lines.append(f"{day}T{stamp}Z {level} {rng.choice(pools.LOG_SERVICES)} {event}")
     return Body(f, lines, "sum.log", {"n": count, "e": errors}, names=[])
 
 

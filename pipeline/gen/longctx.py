@@ -22,9 +22,23 @@ LEAD = {
     "fr": "Contexte : journaux, traces et extraits de configuration de l'incident.",
 }
 MARKER = {"en": "Task:", "es": "Tarea:", "de": "Aufgabe:", "fr": "Tâche :"}
-EXCEPTIONS = (
-    "KeyError", "ValueError", "TimeoutError", "ConnectionResetError", "PermissionError",
-    "IndexError", "RuntimeError", "UnicodeDecodeError", "FileNotFoundError", "OSError",
+# Each exception with a message and a failing source line that fit it (R14 audit: one
+# message template under every exception type read as synthetic).
+EXCEPTIONS: tuple[tuple[str, str, str], ...] = (
+    ("KeyError", "'{noun}'", "    return {var}[{noun!r}]"),
+    ("ValueError", "invalid literal for int() with base 10: '{word}'", "    return int({var})"),
+    ("TimeoutError", "{module} did not respond within {n} s", "    return conn.recv({var})"),
+    ("ConnectionResetError", "[Errno 104] Connection reset by peer", "    conn.sendall({var})"),
+    ("PermissionError", "[Errno 13] Permission denied: '{path}'",
+     "    with open(path, 'w') as fh:"),
+    ("IndexError", "list index out of range", "    return {var}[0]"),
+    ("RuntimeError", "{module}_{noun} failed after {n} attempts", "    raise RuntimeError(msg)"),
+    ("UnicodeDecodeError",
+     "'utf-8' codec can't decode byte 0x{byte:02x} in position {n}: invalid start byte",
+     "    return {var}.decode('utf-8')"),
+    ("FileNotFoundError", "[Errno 2] No such file or directory: '{path}'",
+     "    with open(path) as fh:"),
+    ("OSError", "[Errno 28] No space left on device", "    fh.write({var})"),
 )  # fmt: skip
 
 
@@ -36,30 +50,51 @@ def _log_block(rng: random.Random, today: str | None) -> list[str]:
     # Pasted logs were written before the user pasted them: on or before the item's
     # date when it has one (a log of 2024-08-21 in an item of 2024-07-05, R13 audit).
     day = pools.iso_date(rng) if today is None else pools.days_before(today, rng.randrange(730))
-    hour = rng.randint(0, 23)
+    count = rng.randint(6, 14)
+    # Up to 14 entries 5 minutes apart from 20:59 at the latest end the same day.
+    times = pools.log_times(rng, count, last_hour=20, gap=300)
     lines = []
-    for i in range(rng.randint(6, 14)):
-        event = rng.choice(pools.LOG_EVENTS).format(
-            n=rng.randint(2, 99999), ms=rng.randint(1, 9000), pct=rng.randint(1, 99),
-            key=f"{rng.choice(pools.MODULES)}:{rng.randint(1, 999)}",
-        )  # fmt: skip
-        level = rng.choice(("DEBUG", "INFO", "INFO", "WARN", "ERROR"))
-        stamp = f"{day}T{hour:02d}:{(i * 7) % 60:02d}:{rng.randint(0, 59):02d}Z"
-        lines.append(
-            f"{stamp} {level} {rng.choice(pools.LOG_SERVICES)}[{rng.randint(2, 9999)}] {event}"
-        )
+    for stamp in times:
+        level, event = pools.log_event(rng)
+        service = f"{rng.choice(pools.LOG_SERVICES)}[{rng.randint(2, 9999)}]"
+        lines.append(f"{day}T{stamp}Z {level} {service} {event}")
     return lines
 
 
+def _func(rng: random.Random) -> str:
+    return f"{rng.choice(pools.FUNC_VERBS)}_{rng.choice(pools.FUNC_NOUNS)}"
+
+
 def _trace_block(rng: random.Random, today: str | None) -> list[str]:
+    """A Python traceback: .py frames only (R14 audit: .js/.ts files in a Python
+    traceback), each frame's line calling the next frame's function (not its own), the
+    last one the line that raised, and an exception message that fits its type."""
+    frames = rng.randint(3, 6)
+    funcs: list[str] = []
+    while len(funcs) < frames:  # distinct: no frame seems to call itself
+        func = _func(rng)
+        if func not in funcs:
+            funcs.append(func)
+    name, message, raising = rng.choice(EXCEPTIONS)
+    values = {
+        "noun": rng.choice(pools.FUNC_NOUNS), "var": rng.choice(pools.FUNC_NOUNS),
+        "module": rng.choice(pools.MODULES), "n": rng.randint(2, 60),
+        "byte": rng.randint(0x80, 0xFF), "word": rng.choice(pools.FUNC_VERBS),
+    }  # fmt: skip
     lines = ["Traceback (most recent call last):"]
-    for _ in range(rng.randint(3, 6)):
+    for i, func in enumerate(funcs):
         f = pools.repo_file(rng, ("code",))
-        func = f"{rng.choice(pools.FUNC_VERBS)}_{rng.choice(pools.FUNC_NOUNS)}"
-        lines.append(f'  File "{f.path}", line {rng.randint(3, 900)}, in {func}')
-        lines.append(f"    {rng.choice(pools.FUNC_NOUNS)} = {func}({rng.choice(pools.FUNC_NOUNS)})")
-    key = f"{rng.choice(pools.MODULES)}_{rng.choice(pools.FUNC_NOUNS)}"
-    lines.append(f"{rng.choice(EXCEPTIONS)}: {key} failed after {rng.randint(2, 60)} attempts")
+        # A Python module's name: lower case, .py (not CHANGELOG_route.ts).
+        folder, name = f.path.rsplit("/", 1)
+        path = f"{folder}/{name[: -len(f.ext)].lower()}py"
+        lines.append(f'  File "{path}", line {rng.randint(3, 900)}, in {func}')
+        if i + 1 < frames:
+            arg = rng.choice(pools.FUNC_NOUNS)
+            lines.append(f"    {rng.choice(pools.FUNC_NOUNS)} = {funcs[i + 1]}({arg})")
+        else:
+            values["path"] = path.rsplit("/", 1)[0] + f"/{values['var']}.json"
+            lines.append(raising.format(**values))
+    lines.append(f"{name}: {message.format(**values)}")
     return lines
 
 

@@ -94,12 +94,52 @@ CSV_COLUMNS = (
 )  # fmt: skip
 SUBDIRS = ("tests", "fixtures", "migrations", "docs", "scripts", "legacy", "examples", "internal")
 LOG_SERVICES = MODULES[:40]
-LOG_EVENTS = (
-    "job {n} finished in {ms} ms", "cache miss for key {key}", "retrying request {n}",
-    "connection pool at {pct}% capacity", "flushed {n} records to {key}",
-    "slow query took {ms} ms", "worker {n} restarted", "queue depth {n}",
-    "rejected payload of {n} bytes", "checkpoint {n} written",
-)  # fmt: skip
+# Each log message with the levels a real service would log it at (R14 audit: "worker
+# restarted" at ERROR, "rejected payload" at DEBUG and "retrying request" at DEBUG read
+# as synthetic). A level is drawn from the message's own set, never on its own.
+LOG_EVENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("job {n} finished in {ms} ms", ("INFO",)),
+    ("cache miss for key {key}", ("DEBUG", "INFO")),
+    ("retrying request {n}", ("WARN",)),
+    ("connection pool at {pct}% capacity", ("INFO",)),
+    ("flushed {n} records to {key}", ("DEBUG", "INFO")),
+    ("slow query took {slow} ms", ("WARN",)),
+    ("worker {n} restarted", ("INFO", "WARN")),
+    ("queue depth {n}", ("DEBUG", "INFO")),
+    ("rejected payload of {n} bytes", ("WARN", "ERROR")),
+    ("checkpoint {n} written", ("INFO",)),
+    ("request {n} failed: upstream returned 503", ("ERROR",)),
+    ("write to {key} failed: disk full", ("ERROR",)),
+    ("connection to {key} refused", ("ERROR",)),
+)
+
+
+def log_event(rng: random.Random) -> tuple[str, str]:
+    """One log entry's (level, message): the message drawn first, its level from the
+    levels that fit it (a pool at 80% or more is a WARN, not an INFO)."""
+    template, levels = rng.choice(LOG_EVENTS)
+    pct = rng.randint(1, 99)
+    message = template.format(
+        n=rng.randint(2, 99999), ms=rng.randint(1, 9000), pct=pct, slow=rng.randint(1000, 9000),
+        key=f"{rng.choice(MODULES)}:{rng.randint(1, 999)}",
+    )  # fmt: skip
+    level = rng.choice(levels)
+    if "{pct}" in template and pct >= 80:
+        level = "WARN"
+    return level, message
+
+
+def log_times(rng: random.Random, count: int, *, last_hour: int, gap: int) -> list[str]:
+    """`count` strictly increasing "HH:MM:SS" times within one day, starting at a random
+    hour up to `last_hour` and `gap` seconds apart at most (R14 audit: 04:56:05 then
+    04:03:43, minutes wrapping without the hour moving on)."""
+    t = rng.randint(0, last_hour) * 3600 + rng.randint(0, 3599)
+    out = []
+    for _ in range(count):
+        out.append(f"{t // 3600:02d}:{t // 60 % 60:02d}:{t % 60:02d}")
+        t += rng.randint(1, gap)
+    return out
+
 
 TECHNIQUES = (
     "fp16 kernels", "connection pooling", "vector indexes", "query caching",
