@@ -582,9 +582,12 @@ def web_top(ctx: Ctx, result: dict[str, Any], finding: Finding, listed: bool = F
     )
 
 
-def web_also(ctx: Ctx, entry: dict[str, Any], finding: Finding, third: bool = False) -> str:
+def web_also(
+    ctx: Ctx, entry: dict[str, Any], finding: Finding, third: bool = False, differs: bool = False
+) -> str:
+    """Another result's finding: set against the top one when `differs`, else added."""
     return ctx.say(
-        "web.third" if third else "web.also",
+        "web.differs" if differs else "web.third" if third else "web.also",
         title=quoted(entry["title"], ctx.lang),
         url=entry["url"],
         finding=finding_clause(finding, ctx.lang),

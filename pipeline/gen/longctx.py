@@ -85,8 +85,8 @@ def _trace_block(rng: random.Random, today: str | None) -> list[str]:
     for i, func in enumerate(funcs):
         f = pools.repo_file(rng, ("code",))
         # A Python module's name: lower case, .py (not CHANGELOG_route.ts).
-        folder, name = f.path.rsplit("/", 1)
-        path = f"{folder}/{name[: -len(f.ext)].lower()}py"
+        folder, base = f.path.rsplit("/", 1)
+        path = f"{folder}/{base[: -len(f.ext)].lower()}py"
         lines.append(f'  File "{path}", line {rng.randint(3, 900)}, in {func}')
         if i + 1 < frames:
             arg = rng.choice(pools.FUNC_NOUNS)

@@ -202,6 +202,15 @@ P: Table = {
         "de": ("Eine weitere Quelle, {title} ({url}), meldet: {finding}.",),
         "fr": ("Une autre source, {title} ({url}), signale que {finding}.",),
     },
+    # A source whose figure is far from the top result's is set against it, not added
+    # to it: "A third source adds ... 32%" after a top result of 62% read as agreement
+    # (R15 audit).
+    "web.differs": {
+        "en": ("By contrast, {title} ({url}) reports that {finding}.",),
+        "es": ("En cambio, {title} ({url}) señala que {finding}.",),
+        "de": ("Dagegen meldet {title} ({url}): {finding}.",),
+        "fr": ("En revanche, {title} ({url}) signale que {finding}.",),
+    },
     "web.third": {
         "en": ("A third source, {title} ({url}), adds that {finding}.",),
         "es": ("Una tercera fuente, {title} ({url}), añade que {finding}.",),

@@ -131,6 +131,14 @@ def _pct(sentence: str) -> list[int]:
     return [int(x) for x in re.findall(r"(\d+)\s?%", sentence)]
 
 
+CONTRAST = {
+    "en": "By contrast, ",
+    "es": "En cambio, ",
+    "de": "Dagegen meldet ",
+    "fr": "En revanche, ",
+}
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_a_main_finding_names_the_other_sources_when_they_disagree(lang: str) -> None:
     """When another result on the same topic reports a figure more than 10 points away
@@ -157,6 +165,10 @@ def test_a_main_finding_names_the_other_sources_when_they_disagree(lang: str) ->
             continue
         spread += 1
         assert any(url in answer for url in far), (snippets, answer)
+        # A far figure is set against the top one, never "added" to it (R15 audit).
+        for sentence in outcome.sentences:
+            if any(url in sentence for url in far):
+                assert sentence.startswith(CONTRAST[lang]) or CONTRAST[lang] in sentence, sentence
     assert spread >= 10
 
 

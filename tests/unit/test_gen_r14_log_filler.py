@@ -133,6 +133,8 @@ def test_python_tracebacks_list_python_files_calling_the_next_frame() -> None:
             if after is not None:
                 assert f"{after}(" in code, lines
         kind, _, message = lines[-1].partition(": ")
+        # The last line names the exception (R15: a frame's file name stood there).
+        assert kind in {name for name, _, _ in longctx.EXCEPTIONS}, lines[-1]
         kinds.add(kind)
         if kind == "KeyError":
             assert re.fullmatch(r"'\w+'", message), lines[-1]

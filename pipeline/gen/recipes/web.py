@@ -105,7 +105,10 @@ def search_answer(
         == (same.technique, same.subject)
     ][:2]
     if sources or (not listed and disagree(findings, top, others)):
-        out += [compose.web_also(ctx, e, findings[e["url"]], i == 1) for i, e in enumerate(others)]
+        out += [
+            compose.web_also(ctx, e, findings[e["url"]], i == 1, disagree(findings, top, [e]))
+            for i, e in enumerate(others)
+        ]
     return out
 
 
