@@ -40,7 +40,9 @@ def _keep(relative: str, f: File, args: dict[str, Any], depth: int | None) -> bo
     return not size or size.get("min_bytes", 0) <= f.size <= size.get("max_bytes", f.size)
 
 
-def execute(world: World, args: dict[str, Any]) -> dict[str, Any]:
+def execute(world: World, args: dict[str, Any], *, own_link_dates: bool = False) -> dict[str, Any]:
+    """The listing. `own_link_dates`: a link's own date beside its target's size, as
+    datasets before 2.2.0 recorded it; verify's replay accepts those files with it."""
     try:
         directory = normalize(args["dir"])
     except Refused as exc:
@@ -61,7 +63,8 @@ def execute(world: World, args: dict[str, Any]) -> dict[str, Any]:
         target = resolve(world.files, f.path)
         shown = target or f
         if _keep(relative, shown, args, depth):
-            entries.append({"path": f.path, "size": shown.size, "modified": shown.modified})
+            modified = f.modified if own_link_dates else shown.modified
+            entries.append({"path": f.path, "size": shown.size, "modified": modified})
     order = args.get("sort", "name")
     if order == "size":
         entries.sort(key=lambda e: (-e["size"], e["path"]))

@@ -345,3 +345,28 @@ def test_offered_tools_that_are_not_definitions_are_skipped() -> None:
     meta = labelled("none", "file_ops")
     why = label_problem({"tools": tools}, meta, Session("r", [], "a"), set())
     assert why is not None and "tools offered make it 'web_search'" in why
+
+
+def test_a_listing_of_a_link_as_datasets_before_2_2_recorded_it_still_replays() -> None:
+    """Before 2.2.0 a link was listed with its own date beside its target's size; such
+    files stay verifiable, and any other date is still caught."""
+    world = World.from_json(
+        {
+            "today": "2024-09-01",
+            "files": {
+                "cfg/app.yaml": {"content": "port: 1\n", "modified": "2024-03-03"},
+                "cfg/current.yaml": {"link": "cfg/app.yaml", "modified": "2024-08-08"},
+            },
+        }
+    )
+    args = {"dir": "cfg"}
+    now = execute(world, "fs.list", args)
+    assert [e["modified"] for e in now["results"]] == ["2024-03-03", "2024-03-03"]
+    before = {
+        **now,
+        "results": [now["results"][0], {**now["results"][1], "modified": "2024-08-08"}],
+    }
+    wrong = {**now, "results": [now["results"][0], {**now["results"][1], "modified": "2024-01-01"}]}
+    for response, problem in ((now, False), (before, False), (wrong, True)):
+        session = Session("List cfg.", [Turn("fs.list", args, response)], "a")
+        assert (replay_problem(world.to_json(), session) is not None) is problem
