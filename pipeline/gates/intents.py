@@ -21,6 +21,8 @@ teacher data. The rules, on the final answer and the tool responses:
 - describe: an answer to "tell me what it contains" / "what is in" that quotes only
   the first line of what a read returned (a CSV row, a log entry) while more
   non-blank lines came back, and nothing else of them, has not said what they hold;
+- links: a request to open a page "with its links" (``include_links``) that got
+  links back has at least one of them named in the answer;
 - context: a search that asked for context lines (``options.context_lines``)
   and got some back has, for one of its matches, the matching line and every
   non-blank line around it stated (the user asked for the context, not for the
@@ -136,6 +138,13 @@ DESCRIBE = _led(
     "cdqw",
     r"\bwhat it contains\b|\bwhat is in\b|\bdescribe it\b|\bqué contiene\b|\bqué hay en\b"
     r"|\bwas darin steht\b|\bwas steht in\b|\bce qu'il contient\b|\bque contient\b",
+)
+# A request to open a page with its links: "with its links", "con sus enlaces", "mit den
+# Links", "avec ses liens" (never "without links", "sin enlaces", "ohne Links").
+LINKS = _led(
+    "acmw",
+    r"\bwith (?:its|the) links\b|\bcon (?:sus|los) enlaces\b|\bmit (?:den|seinen|ihren) links\b"
+    r"|\bavec (?:ses|les) liens\b",
 )
 TICKED = re.compile(r"`([^`\n]+)`")
 # The section that qualifies a page's result (SPEC's page layout, in its four languages).
@@ -383,6 +392,21 @@ def summary_problem(session: Session) -> str | None:
     return None
 
 
+def links_problem(session: Session) -> str | None:
+    """A page opened with `include_links` that returned links, and an answer that names
+    none of them (by address, or by the address without its scheme)."""
+    folded = " ".join(session.answer.split()).casefold()
+    for turn in _ok_turns(session, ("web.open",)):
+        args, links = turn.arguments, turn.response.get("links")
+        if not (isinstance(args, dict) and args.get("include_links") is True):
+            continue
+        names = [x for x in links if isinstance(x, str) and x] if isinstance(links, list) else []
+        bare = [n.split("://", 1)[-1].rstrip("/").casefold() for n in names]
+        if names and not any(b in folded for b in bare):
+            return f"none of the {len(names)} links of {turn.response.get('url')} is named"
+    return None
+
+
 def problem(session: Session, request: str | None = None) -> tuple[set[str], str | None]:
     """(the intents read from the request, why one of them is unanswered or None)."""
     request = session.request if request is None else request
@@ -407,6 +431,10 @@ def problem(session: Session, request: str | None = None) -> tuple[set[str], str
         why = summary_problem(session)
         if why:
             return kinds, f"summarise: {why}"
+    if LINKS.search(_QUOTED.sub(" ", request)):
+        why = links_problem(session)
+        if why:
+            return kinds, f"links: {why}"
     if DESCRIBE.search(_QUOTED.sub(" ", request)):
         why = describe_problem(session)
         if why:

@@ -670,9 +670,32 @@ def web_open(
         out += _said(ctx, found[1:] or found[:1], after=True, title=None if named else title)
         if result.get("truncated"):
             out.append(ctx.say("web.part", n=ctx.num(args["max_chars"])))
-    if args.get("include_links") and result.get("links"):
-        out.append(ctx.say("web.links", links=join_list(result["links"], ctx.lang)))
-    return out + page_probe(ctx, result["published"])
+    return out + web_links(ctx, result, args) + page_probe(ctx, result["published"])
+
+
+# Links named in full when the page has a few; past that, the first few and the count.
+FEW_LINKS = 4
+
+
+def web_links(ctx: Ctx, result: dict[str, Any], args: dict[str, Any]) -> list[str]:
+    """The links a page returned, when the user asked to open it with them
+    (`include_links`): every answer that opened it so names them, a chain that
+    computes from the page too (dropping them left part of the request unanswered,
+    R15 audit)."""
+    links = result.get("links") if args.get("include_links") else None
+    if not links:
+        return []
+    if len(links) <= FEW_LINKS:
+        return [ctx.say("web.links", links=join_list(links, ctx.lang))]
+    shown = links[: FEW_LINKS - 1]
+    return [
+        ctx.say(
+            "web.links.some",
+            n=ctx.num(len(links)),
+            k=ctx.num(len(shown)),
+            links=join_list(shown, ctx.lang),
+        )
+    ]
 
 
 OVERVIEWS = frozenset({"Overview", "Resumen", "Überblick", "Aperçu"})

@@ -285,6 +285,12 @@ P: Table = {
         "de": ("Die Seite verlinkt auf {links}.",),
         "fr": ("La page renvoie vers {links}.",),
     },
+    "web.links.some": {
+        "en": ("The page has {n} links; the first {k} are {links}.",),
+        "es": ("La página tiene {n} enlaces; los {k} primeros son {links}.",),
+        "de": ("Die Seite hat {n} Links; die ersten {k} sind {links}.",),
+        "fr": ("La page compte {n} liens ; les {k} premiers sont {links}.",),
+    },
     "web.section": {
         "en": ("Its {heading} section says: {text}",),
         "es": ("Su sección {heading} dice: {text}",),

@@ -111,6 +111,7 @@ _LED = {**intents.DETECT, "selects": intents.SELECTS, "relation": intents.RELATI
 _LED["partial"] = intents.PARTIAL
 _LED["summary"] = intents.SUMMARY
 _LED["describe"] = intents.DESCRIBE
+_LED["links"] = intents.LINKS
 
 
 def _parts(led: re.Pattern[str]) -> tuple[str, str]:

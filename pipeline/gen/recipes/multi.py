@@ -313,7 +313,7 @@ def baseline(ctx: Ctx, faulty: bool = False) -> Outcome:
     oargs = web_open_args(ctx, top, top.url)
     oargs.pop("sections", None)
     oargs.pop("window", None)
-    ep.call("web.open", oargs)
+    opened = ep.call("web.open", oargs)
     finding = findings[top.url]
     low, high = BASELINES[unit]
     base = ctx.rng.randint(low, high)
@@ -342,7 +342,9 @@ def baseline(ctx: Ctx, faulty: bool = False) -> Outcome:
         base=ctx.num(base),
         unit=unit_name(unit, ctx.lang),
     )
-    sentences = [sentence, *compose.page_probe(ctx, top.published)]
+    # The user asked to open the page with its links: the answer names them.
+    links = compose.web_links(ctx, opened, oargs)
+    sentences = [sentence, *links, *compose.page_probe(ctx, top.published)]
     text, why = probed(ctx, text, intent("compute", "search", "compute", q=q), "page")
     return Outcome(text, ep, sentences, why)
 
