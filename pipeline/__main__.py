@@ -18,6 +18,7 @@ COMMANDS = (
     "pipeline.preview",
     "pipeline.shards",
     "pipeline.analyze",
+    "pipeline.audit",
     "pipeline.gates.plots",
     "pipeline.quality",
     "pipeline.bench",

@@ -583,11 +583,21 @@ def web_top(ctx: Ctx, result: dict[str, Any], finding: Finding, listed: bool = F
 
 
 def web_also(
-    ctx: Ctx, entry: dict[str, Any], finding: Finding, third: bool = False, differs: bool = False
+    ctx: Ctx,
+    entry: dict[str, Any],
+    finding: Finding,
+    third: bool = False,
+    differs: bool = False,
+    contrasted: bool = False,
 ) -> str:
-    """Another result's finding: set against the top one when `differs`, else added."""
+    """Another result's finding: set against the top one when `differs` (once: after a
+    first contrast, `contrasted`, the next far figure is "yet another"), else added."""
+    if differs:
+        key = "web.differs.more" if contrasted else "web.differs"
+    else:
+        key = "web.third" if third else "web.also"
     return ctx.say(
-        "web.differs" if differs else "web.third" if third else "web.also",
+        key,
         title=quoted(entry["title"], ctx.lang),
         url=entry["url"],
         finding=finding_clause(finding, ctx.lang),

@@ -211,6 +211,14 @@ P: Table = {
         "de": ("Dagegen meldet {title} ({url}): {finding}.",),
         "fr": ("En revanche, {title} ({url}) signale que {finding}.",),
     },
+    # A second far source after a first: "By contrast" twice read as a contrast between
+    # the two of them (R16 audit).
+    "web.differs.more": {
+        "en": ("{title} ({url}) reports yet another figure: {finding}.",),
+        "es": ("{title} ({url}) da otra cifra distinta: {finding}.",),
+        "de": ("Wieder anders meldet {title} ({url}): {finding}.",),
+        "fr": ("{title} ({url}) donne encore un autre chiffre : {finding}.",),
+    },
     "web.third": {
         "en": ("A third source, {title} ({url}), adds that {finding}.",),
         "es": ("Una tercera fuente, {title} ({url}), añade que {finding}.",),

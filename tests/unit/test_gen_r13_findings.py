@@ -131,6 +131,12 @@ def _pct(sentence: str) -> list[int]:
     return [int(x) for x in re.findall(r"(\d+)\s?%", sentence)]
 
 
+MORE = {
+    "en": "yet another figure",
+    "es": "otra cifra distinta",
+    "de": "Wieder anders meldet",
+    "fr": "encore un autre chiffre",
+}
 CONTRAST = {
     "en": "By contrast, ",
     "es": "En cambio, ",
@@ -165,10 +171,11 @@ def test_a_main_finding_names_the_other_sources_when_they_disagree(lang: str) ->
             continue
         spread += 1
         assert any(url in answer for url in far), (snippets, answer)
-        # A far figure is set against the top one, never "added" to it (R15 audit).
-        for sentence in outcome.sentences:
-            if any(url in sentence for url in far):
-                assert sentence.startswith(CONTRAST[lang]) or CONTRAST[lang] in sentence, sentence
+        # A far figure is set against the top one, never "added" to it (R15 audit), and
+        # a second one is "yet another", not a second "By contrast" (R16 audit).
+        said = [s for s in outcome.sentences if any(url in s for url in far)]
+        assert said and CONTRAST[lang] in said[0], said
+        assert all(MORE[lang] in s for s in said[1:]), said
     assert spread >= 10
 
 

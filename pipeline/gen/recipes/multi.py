@@ -63,6 +63,15 @@ SETTINGS = {
     "de": "die ganzzahligen Einstellungen {x}",
     "fr": "les paramètres entiers {x}",
 }
+# A read cut to some keys: "holds the integer settings a and b; the largest is ..." named
+# a maximum over two keys as the file's, while the search had shown a larger one (R16
+# audit, UF). The answer says the settings are the ones asked for.
+SETTINGS_ASKED = {
+    "en": "the integer settings asked for, {x}",
+    "es": "los ajustes con valor entero pedidos, {x}",
+    "de": "die angefragten ganzzahligen Einstellungen {x}",
+    "fr": "les paramètres entiers demandés, {x}",
+}
 VALUES = {
     "en": "the values {x}",
     "es": "los valores {x}",
@@ -169,7 +178,8 @@ def config_sum(ctx: Ctx, faulty: bool = False, bounded: int | None = None) -> Ou
     read = ep.call("fs.read", rargs)
     pairs = _ints(repo, read)
     result, cargs = _compute(ctx, ep, [v for _, v in pairs], op)
-    values = SETTINGS[ctx.lang].format(x=compose.pairs_text(ctx, pairs))
+    settings = SETTINGS_ASKED if "keys" in rargs else SETTINGS
+    values = settings[ctx.lang].format(x=compose.pairs_text(ctx, pairs))
     sentences.append(
         ctx.say(
             "code.values",

@@ -105,10 +105,11 @@ def search_answer(
         == (same.technique, same.subject)
     ][:2]
     if sources or (not listed and disagree(findings, top, others)):
-        out += [
-            compose.web_also(ctx, e, findings[e["url"]], i == 1, disagree(findings, top, [e]))
-            for i, e in enumerate(others)
-        ]
+        contrasted = False
+        for i, e in enumerate(others):
+            far = disagree(findings, top, [e])
+            out.append(compose.web_also(ctx, e, findings[e["url"]], i == 1, far, contrasted))
+            contrasted = contrasted or far
     return out
 
 
