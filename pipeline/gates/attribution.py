@@ -216,8 +216,7 @@ def _claims(segment: str) -> tuple[list[set[str]], list[int]]:
     dates = [
         d
         for m, d in zip(_DATE.finditer(segment), _dates(segment), strict=True)
-        if _MODIFIED_BEFORE.search(segment[: m.start()])
-        or _MODIFIED_AFTER.match(segment, m.end())
+        if _MODIFIED_BEFORE.search(segment[: m.start()]) or _MODIFIED_AFTER.match(segment, m.end())
     ]
     sizes = [
         int(re.sub(r"\D", "", m.group(1)))
