@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.gates import intents
 from pipeline.gates.residue import residue_problem
 from pipeline.gates.session import Session, Turn
 
@@ -50,3 +51,108 @@ def test_formal_your_and_a_page_named_in_other_words_pass(answer: str) -> None:
 def test_the_section_template_without_the_page_named_is_still_residue(answer: str) -> None:
     found = residue_problem(Session("Summarise it.", [OPENED], answer))
     assert found is not None and "not named" in found
+
+
+# ---- intent_unanswered: context, summarise, describe (H3)
+
+SEARCH = Turn(
+    "fs.search",
+    {"pattern": "compute(", "options": {"context_lines": 2}},
+    {"ok": True, "count": 1, "files": 1, "results": [
+        {"path": "a.py", "line": 10, "text": "    total = compute(xs)",
+         "before": ["def f(xs):", "    xs = sorted(xs)"], "after": ["    return total"]}]},
+)  # fmt: skip
+
+
+def test_a_context_search_the_user_did_not_ask_for_passes() -> None:
+    answer = "compute() is called in a.py at line 10, inside f()."
+    session = Session("Find where compute is called.", [SEARCH], answer)
+    assert intents.problem(session)[1] is None
+    asked = Session("Find where compute is called, with 2 lines of context.", [SEARCH], answer)
+    assert (intents.problem(asked)[1] or "").startswith("context:")
+
+
+def _page(truncated: bool, content: str) -> Turn:
+    response = {"ok": True, "url": "https://blog.example.net/post", "title": "Post",
+                "content": content, "truncated": truncated}  # fmt: skip
+    return Turn("web.open", {"url": response["url"]}, response)
+
+
+CUT_PAGE = _page(True, "Post\n\n## Setup\nWe ran it on 3 nodes.\n\n## Results\nLatency fe")
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "The post ran on 3 nodes; the page was truncated, so this is only a part of it.",
+        "The post ran on 3 nodes (the text I got is partial).",
+        "Der Beitrag lief auf 3 Knoten; die Seite wurde gekürzt.",
+        "El artículo usó 3 nodos; la página llegó truncada.",
+        "L'article tourne sur 3 nœuds ; la page est tronquée.",
+        "L'article tourne sur 3 nœuds ; la page a été coupée.",
+    ],
+)
+def test_a_cut_page_said_cut_in_other_words_passes(answer: str) -> None:
+    assert intents.summary_problem(Session("Summarise it.", [CUT_PAGE], answer)) is None
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "The post ran on 3 nodes.",
+        "Der Beitrag lief auf 3 Knoten, es wurde also nichts abgeschnitten.",
+        "The post ran on 3 nodes and nothing was cut.",
+    ],
+)
+def test_a_cut_page_summarised_as_whole_is_still_found(answer: str) -> None:
+    found = intents.summary_problem(Session("Summarise it.", [CUT_PAGE], answer))
+    assert found is not None and "was cut" in found
+
+
+CAVEAT_PAGE = _page(
+    False,
+    "Post\n\n## Results\nLatency fell by a third.\n\n"
+    "## Caveats\nThe measurements were taken on a single machine with a warm cache.",
+)
+
+
+def test_a_paraphrased_caveat_passes_and_a_dropped_one_is_found() -> None:
+    paraphrase = (
+        "Latency fell by a third, though the measurements were taken on a single "
+        "machine whose cache was warm."
+    )
+    assert intents.summary_problem(Session("Summarise it.", [CAVEAT_PAGE], paraphrase)) is None
+    dropped = Session("Summarise it.", [CAVEAT_PAGE], "Latency fell by a third.")
+    assert (intents.summary_problem(dropped) or "").startswith("the caveat of")
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    ["Can you resume the download?", "Lade die Datei zusammen mit der Prüfsumme herunter."],
+)
+def test_resume_and_zusammen_mit_ask_for_no_summary(request_text: str) -> None:
+    assert not intents.SUMMARY.search(request_text)
+
+
+@pytest.mark.parametrize(
+    "request_text", ["Resúmelo, por favor.", "Fasse die Seite kurz zusammen.", "Summarise it."]
+)
+def test_summary_requests_are_still_read(request_text: str) -> None:
+    assert intents.SUMMARY.search(request_text)
+
+
+READ_CSV = Turn(
+    "fs.read",
+    {"path": "data.csv"},
+    {"ok": True, "path": "data.csv", "lines": 3, "content": "id,name,price\n1,a,3\n2,b,4\n"},
+)
+
+
+def test_a_header_in_backticks_with_rows_in_words_passes() -> None:
+    answer = "data.csv has the columns `id,name,price` and 2 rows, ids 1 and 2, prices 3 and 4."
+    session = Session("Tell me what data.csv contains.", [READ_CSV], answer)
+    assert intents.describe_problem(session) is None
+    first_only = Session(
+        session.request, [READ_CSV], "data.csv (3 lines) begins with `id,name,price`."
+    )
+    assert (intents.describe_problem(first_only) or "").startswith("only the first of")
