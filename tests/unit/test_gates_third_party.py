@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.gates import intents
+from pipeline.gates.coherence import coherence_problem, dated_problem, pasted_problem
 from pipeline.gates.residue import residue_problem
 from pipeline.gates.session import Session, Turn
 
@@ -156,3 +157,34 @@ def test_a_header_in_backticks_with_rows_in_words_passes() -> None:
         session.request, [READ_CSV], "data.csv (3 lines) begins with `id,name,price`."
     )
     assert (intents.describe_problem(first_only) or "").startswith("only the first of")
+
+
+# ---- result_incoherent: a log out of order, pasted logs (H4)
+
+INTERLEAVED = Turn(
+    "fs.read",
+    {"path": "logs/worker.log"},
+    {
+        "ok": True,
+        "path": "logs/worker.log",
+        "lines": 2,
+        "modified": "2024-07-01T05:00:00Z",
+        "content": "2024-07-01T04:56:07Z [worker-2] INFO job 8 done\n"
+        "2024-07-01T04:56:05Z [worker-1] INFO job 7 done",
+    },
+)
+
+
+def test_a_third_party_log_with_writers_interleaved_passes() -> None:
+    session = Session("Read logs/worker.log.", [INTERLEAVED], "Two jobs finished.")
+    assert coherence_problem({}, session) is None
+    # An item with a generated world wrote the log itself: out of order is its defect.
+    assert "go back in time" in (dated_problem(session, generated=True) or "")
+
+
+def test_pasted_logs_are_judged_only_against_a_generated_world_s_date() -> None:
+    prompt = "Here is the log:\n2031-01-01T10:00:00Z ERROR disk full\nWhat happened?"
+    session = Session(prompt, [], "The disk filled up.")
+    assert coherence_problem({}, session, prompt=prompt) is None
+    world = {"world": {"today": "2026-01-01"}}
+    assert "after the item's date" in (pasted_problem(world, prompt) or "")
