@@ -11,6 +11,7 @@ from pipeline.gates import intents
 from pipeline.gates.coherence import coherence_problem, dated_problem, pasted_problem
 from pipeline.gates.residue import residue_problem
 from pipeline.gates.session import Session, Turn
+from pipeline.gates.wording import wording_problem
 
 PAGE = {
     "ok": True,
@@ -188,3 +189,34 @@ def test_pasted_logs_are_judged_only_against_a_generated_world_s_date() -> None:
     assert coherence_problem({}, session, prompt=prompt) is None
     world = {"world": {"today": "2026-01-01"}}
     assert "after the item's date" in (pasted_problem(world, prompt) or "")
+
+
+# ---- request_incoherent: a sorted count (H5)
+
+
+@pytest.mark.parametrize(
+    ("request_text", "sort"),
+    [
+        ("How many log files are in logs, and which one is the newest?", "mtime"),
+        ("¿Cuántos archivos hay en logs y cuál es el más reciente?", "mtime"),
+        ("Wie viele Dateien liegen in logs, und welche ist die größte?", "size"),
+        ("Combien de fichiers y a-t-il dans logs, et quel est le plus récent ?", "mtime"),
+    ],
+)
+def test_a_count_with_a_pick_the_order_serves_passes(request_text: str, sort: str) -> None:
+    listing = Turn("fs.list", {"dir": "logs", "sort": sort}, {"ok": True, "count": 2})
+    session = Session(request_text, [listing], "There are 2; b.log is the newest.")
+    assert wording_problem(session, intents.detect(request_text)) is None
+
+
+def test_a_failed_sorted_listing_and_a_path_inside_another_pass() -> None:
+    request = "How many files are in logs?"
+    failed = Turn("fs.list", {"dir": "logs", "sort": "size"}, {"ok": False, "error": "x"})
+    assert wording_problem(Session(request, [failed], "."), intents.detect(request)) is None
+    reads = [Turn("fs.read", {"path": p}, {"ok": True}) for p in ("a.yaml", "data.yaml")]
+    request = "Compare port in data.yaml and conf/b.yaml (it is ascii encoded)."
+    assert wording_problem(Session(request, reads, "."), set()) is None
+    sorted_only = "How many files are in logs (sorted by size, largest first)?"
+    listed = Turn("fs.list", {"dir": "logs", "sort": "size"}, {"ok": True, "count": 2})
+    found = wording_problem(Session(sorted_only, [listed], "2."), intents.detect(sorted_only))
+    assert found is not None and "sorts by 'size'" in found
