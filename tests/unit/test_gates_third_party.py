@@ -9,6 +9,7 @@ import pytest
 
 from pipeline.gates import intents
 from pipeline.gates.coherence import coherence_problem, dated_problem, pasted_problem
+from pipeline.gates.history import history_problem
 from pipeline.gates.residue import residue_problem
 from pipeline.gates.session import Session, Turn
 from pipeline.gates.wording import wording_problem
@@ -220,3 +221,29 @@ def test_a_failed_sorted_listing_and_a_path_inside_another_pass() -> None:
     listed = Turn("fs.list", {"dir": "logs", "sort": "size"}, {"ok": True, "count": 2})
     found = wording_problem(Session(sorted_only, [listed], "2."), intents.detect(sorted_only))
     assert found is not None and "sorts by 'size'" in found
+
+
+# ---- history_absent: a pasted earlier answer, the last message (H6)
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        'Here is your previous answer: "The port is 8080". Fix the typo.',
+        "Tu última respuesta fue: «El puerto es 8080». Corrige la errata.",
+        "Deine letzte Antwort war: „Der Port ist 8080“. Korrigiere den Tippfehler.",
+        "Voici ta dernière réponse :\n> Le port est 8080.\nCorrige la faute.",
+    ],
+)
+def test_a_request_that_pastes_the_earlier_answer_passes(request_text: str) -> None:
+    item = {"messages": [{"role": "user", "content": request_text}]}
+    assert history_problem(item, Session(request_text, [], "Fixed: the port is 8080.")) is None
+
+
+def test_the_user_s_last_message_is_read() -> None:
+    first, last = "What is the port?", "Please try again, I missed your last answer: the port?"
+    item = {"messages": [{"role": "user", "content": first}, {"role": "user", "content": last}]}
+    found = history_problem(item, Session(first, [], "8080."))
+    assert found is not None and "your last answer" in found
+    item = {"messages": [{"role": "user", "content": last}, {"role": "user", "content": first}]}
+    assert history_problem(item, Session(last, [], "8080.")) is None
