@@ -317,6 +317,22 @@ def _dates_given(session: Session, key: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _asked_dates(session: Session, key: str) -> list[str]:
+    """The dates of what a date question is about (review s12 M1): for `modified`, the
+    last file read (its own response: a followed link's target); for `published`, the
+    last page opened, or a search's top result. Without such a call, every date the
+    responses gave."""
+    tool = "fs.read" if key == "modified" else "web.open"
+    own = [t.response.get(key) for t in _ok_turns(session, (tool,))]
+    if own and isinstance(own[-1], str):
+        return [own[-1]]
+    searches = _ok_turns(session, ("web.search",)) if key == "published" else []
+    top = (searches[0].response.get("results") or [None])[0] if searches else None
+    if isinstance(top, dict) and isinstance(top.get(key), str):
+        return [top[key]]
+    return _dates_given(session, key)
+
+
 def context_problem(session: Session, request: str | None = None) -> str | None:
     """A search for context lines answered without the context of any of its matches,
     when the request asked for context (a call's own `context_lines` asks nothing of
@@ -492,7 +508,7 @@ def problem(session: Session, request: str | None = None) -> tuple[set[str], str
             if not stated(answer, count):  # a count of one may be said in words
                 return kinds, f"count: the count {count} is not stated"
     for key in ("modified", "published"):
-        dates = _dates_given(session, key) if key in kinds else []
+        dates = _asked_dates(session, key) if key in kinds else []
         if dates and not any(stated(answer, d) for d in dates):
             return kinds, f"{key}: none of the dates the responses gave ({dates[0]}, ...) is stated"
     if "compute" in kinds:

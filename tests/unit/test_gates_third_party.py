@@ -247,3 +247,32 @@ def test_the_user_s_last_message_is_read() -> None:
     assert found is not None and "your last answer" in found
     item = {"messages": [{"role": "user", "content": last}, {"role": "user", "content": first}]}
     assert history_problem(item, Session(last, [], "8080.")) is None
+
+
+# ---- intent_unanswered: the asked date (M1)
+
+
+def test_the_asked_date_is_the_read_file_s_not_any_listed_one() -> None:
+    listing = Turn("fs.list", {"dir": "conf"}, {"ok": True, "dir": "conf", "count": 2, "results": [
+        {"path": "conf/a.ini", "modified": "2024-03-01"},
+        {"path": "conf/b.ini", "modified": "2024-05-09"}]})  # fmt: skip
+    response = {"ok": True, "path": "conf/b.ini", "modified": "2024-05-09", "content": "x"}
+    read = Turn("fs.read", {"path": "conf/b.ini"}, response)
+    request = "Read conf/b.ini and tell me when it was last modified."
+    assert "modified" in intents.detect(request)
+    wrong = Session(request, [listing, read], "conf/b.ini holds x; it was modified on 2024-03-01.")
+    assert (intents.problem(wrong)[1] or "").startswith("modified:")
+    right = Session(request, [listing, read], "conf/b.ini holds x; it was modified on 2024-05-09.")
+    assert intents.problem(right)[1] is None
+
+
+def test_the_asked_published_date_is_the_top_result_s() -> None:
+    search = Turn("web.search", {"query": "q"}, {"ok": True, "count": 2, "results": [
+        {"url": "https://a.example/1", "title": "A", "published": "2023-01-02"},
+        {"url": "https://b.example/2", "title": "B", "published": "2022-07-08"}]})  # fmt: skip
+    request = "Search for q and tell me when the top result was published."
+    assert "published" in intents.detect(request)
+    wrong = Session(request, [search], "The top result, A, was published on 2022-07-08.")
+    assert (intents.problem(wrong)[1] or "").startswith("published:")
+    right = Session(request, [search], "The top result, A, was published on 2023-01-02.")
+    assert intents.problem(right)[1] is None
