@@ -317,13 +317,29 @@ def _dates_given(session: Session, key: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _asked_dates(session: Session, key: str) -> list[str]:
+def _named_in(turns: list[Turn], text: str) -> list[Turn]:
+    """The calls whose path or address `text` names."""
+    return [
+        t
+        for t in turns
+        if any(isinstance(t.args.get(k), str) and t.args[k] in text for k in ("path", "url"))
+    ]
+
+
+def _asked_dates(session: Session, key: str, request: str) -> list[str]:
     """The dates of what a date question is about (review s12 M1): for `modified`, the
-    last file read (its own response: a followed link's target); for `published`, the
-    last page opened, or a search's top result. Without such a call, every date the
+    file read that the request names, else the last one read (its own response: a
+    followed link's target); for `published`, the page opened that the request names,
+    else the last one, or a search's top result. Without such a call, every date the
     responses gave."""
-    tool = "fs.read" if key == "modified" else "web.open"
-    own = [t.response.get(key) for t in _ok_turns(session, (tool,))]
+    turns = _ok_turns(session, ("fs.read" if key == "modified" else "web.open",))
+    # The question's own sentence ("Tell me when a/config.toml was last modified.")
+    # names it first, then the whole request.
+    asked = " ".join(
+        x for x in re.split(r"(?<=[.?!])\s+", request) if DETECT[key].search(_QUOTED.sub(" ", x))
+    )
+    named = _named_in(turns, asked) or _named_in(turns, request)
+    own = [t.response.get(key) for t in named or turns]
     if own and isinstance(own[-1], str):
         return [own[-1]]
     searches = _ok_turns(session, ("web.search",)) if key == "published" else []
@@ -508,7 +524,7 @@ def problem(session: Session, request: str | None = None) -> tuple[set[str], str
             if not stated(answer, count):  # a count of one may be said in words
                 return kinds, f"count: the count {count} is not stated"
     for key in ("modified", "published"):
-        dates = _asked_dates(session, key) if key in kinds else []
+        dates = _asked_dates(session, key, request) if key in kinds else []
         if dates and not any(stated(answer, d) for d in dates):
             return kinds, f"{key}: none of the dates the responses gave ({dates[0]}, ...) is stated"
     if "compute" in kinds:

@@ -276,3 +276,16 @@ def test_the_asked_published_date_is_the_top_result_s() -> None:
     assert (intents.problem(wrong)[1] or "").startswith("published:")
     right = Session(request, [search], "The top result, A, was published on 2023-01-02.")
     assert intents.problem(right)[1] is None
+
+
+def test_the_asked_date_is_the_named_file_s_when_two_are_read() -> None:
+    """ctx-001235 at seed 7: two files read, the date asked of the first one."""
+    reads = [
+        Turn("fs.read", {"path": p}, {"ok": True, "path": p, "modified": d, "content": "x"})
+        for p, d in (("a/config.toml", "2023-06-28"), ("a/results.yaml", "2023-05-13"))
+    ]
+    request = "Read a/config.toml and a/results.yaml. Tell me when a/config.toml was last modified."
+    right = Session(request, reads, "It was last modified on 2023-06-28.")
+    assert intents.problem(right)[1] is None
+    wrong = Session(request, reads, "It was last modified on 2023-05-13.")
+    assert (intents.problem(wrong)[1] or "").startswith("modified:")
