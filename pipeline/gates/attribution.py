@@ -118,7 +118,35 @@ _DATE = re.compile(r"\b(?:(\d{4})-(\d{2})-(\d{2})|(\d{2})([./])(\d{2})\5(\d{4}))
 # Sizes are whole bytes, grouped the locale's way ("1,234", "1.234", "1 234").
 _SIZE = re.compile(r"\b(\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+|\d+)\s?(?:bytes?|Bytes?|octets?)\b")
 _QUOTE = re.compile(r"`[^`]*`")
-_MODIFIED = re.compile(r"modifi|geändert", re.IGNORECASE)
+# A date is claimed as the file's own only in the slot a modified verb gives it:
+# "modified on D", "se modificó por última vez el D", "am D geändert", "(modified D)".
+# Another date in the sentence (a log's entries, a created date) says nothing of it.
+# The verb's slot ends at a conjunction: "geändert und enthält Einträge ab dem D".
+_MODIFIED_BEFORE = re.compile(
+    r"(?:modifi\w*|geändert|changed|updated)\b"
+    r"(?:(?!\b(?:and|und|y|et|but|aber|pero|mais|from|ab|desde|depuis)\b)[^.\d()]){0,32}$",
+    re.IGNORECASE,
+)
+_MODIFIED_AFTER = re.compile(r"\s*geändert\b", re.IGNORECASE)
+# A size is the file's own only after a verb that states it ("is", "ocupa", "fait"),
+# or alone in the name's parenthesis; never a difference or a total (H1 of review s12).
+_SIZE_BEFORE = re.compile(
+    r"(?:^[\s:,]*|\b(?:is|ist|fait|ocupa|pèse|mide|has|hat|tiene|a|size|Größe|taille|tamaño)"
+    r"\b[^.\d()]{0,12})$",
+    re.IGNORECASE,
+)
+_SIZE_AFTER = re.compile(
+    r"\s*(?:larger|smaller|bigger|more|less|größer|kleiner|mehr|weniger|más|menos|"
+    r"plus|moins|de plus|de moins|in total|insgesamt|en total|au total)\b",
+    re.IGNORECASE,
+)
+_TOTAL = re.compile(
+    r"\b(?:total|together|combined|insgesamt|zusammen|juntos|ensemble|sum|suma|somme|"
+    r"than|als|que)\b",
+    re.IGNORECASE,
+)
+_OTHER_DATE = re.compile(r"\b(?:creat\w*|erstellt|cre[óa]\w*|créé\w*)\b[^.\d()]{0,20}$", re.I)
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?![\d])")
 
 
 def _file_facts(session: Session) -> dict[str, tuple[set[str], set[int]]]:
@@ -129,8 +157,11 @@ def _file_facts(session: Session) -> dict[str, tuple[set[str], set[int]]]:
     def add(names: list[str], entry: dict[str, Any]) -> None:
         for name in dict.fromkeys(n for n in names if n):
             dates, sizes = facts.setdefault(name, (set(), set()))
-            if isinstance(entry.get("modified"), str):
-                dates.add(entry["modified"][:10])
+            # A date that is not ISO ("Oct 24, 2024" in a third party's listing) is
+            # not cut to a wrong one: the file's dates are then not checked.
+            modified = entry.get("modified")
+            if isinstance(modified, str) and _ISO_DAY.match(modified):
+                dates.add(modified[:10])
             if isinstance(entry.get("size"), int):
                 sizes.add(entry["size"])
 
@@ -166,14 +197,35 @@ def _dates(text: str) -> list[set[str]]:
 
 
 def _claims(segment: str) -> tuple[list[set[str]], list[int]]:
-    """The dates and sizes a name's segment states about it (quoted lines of the file
-    state nothing about the file itself)."""
+    """The dates and sizes a name's segment states about the file itself: those in a
+    parenthesis right after the name, and those in the slot of a modified verb or a
+    size verb (quoted lines of the file state nothing about the file itself)."""
     segment = _QUOTE.sub(" ", segment)
-    sizes = [int(re.sub(r"\D", "", m.group(1))) for m in _SIZE.finditer(segment)]
-    if _MODIFIED.search(segment):
-        return _dates(segment), sizes
     parenthesis = re.match(r"\s*\(([^)]*)\)", segment)
-    return (_dates(parenthesis.group(1)) if parenthesis else []), sizes
+    if parenthesis:
+        inside = parenthesis.group(1)
+        dates = [
+            d
+            for m, d in zip(_DATE.finditer(inside), _dates(inside), strict=True)
+            if not _OTHER_DATE.search(inside[: m.start()])
+        ]
+        sizes = [int(re.sub(r"\D", "", m.group(1))) for m in _SIZE.finditer(inside)]
+        if not _TOTAL.search(inside):
+            return dates, sizes
+        return dates, []
+    dates = [
+        d
+        for m, d in zip(_DATE.finditer(segment), _dates(segment), strict=True)
+        if _MODIFIED_BEFORE.search(segment[: m.start()]) or _MODIFIED_AFTER.match(segment, m.end())
+    ]
+    sizes = [
+        int(re.sub(r"\D", "", m.group(1)))
+        for m in _SIZE.finditer(segment)
+        if _SIZE_BEFORE.search(segment[: m.start()])
+        and not _SIZE_AFTER.match(segment, m.end())
+        and not _TOTAL.search(segment[: m.start()])
+    ]
+    return dates, sizes
 
 
 def file_metadata_problem(session: Session) -> str | None:

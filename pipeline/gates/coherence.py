@@ -276,10 +276,11 @@ def _backwards(text: str) -> str | None:
     return None
 
 
-def dated_problem(session: Session) -> str | None:
+def dated_problem(session: Session, generated: bool = True) -> str | None:
     """A file read whose lines are stamped after the file's own modified date, or whose
     stamps go back in time: the replay cannot see it (the world itself is wrong), a
-    reader does."""
+    reader does. Only a `generated` item's log is judged for its order: real logs
+    interleave their writers (threads, buffered handlers, merged files; review s12 H4)."""
     for at, turn in enumerate(session.turns):
         r = turn.response
         if turn.name != "fs.read" or not isinstance(r, dict) or turn.failed:
@@ -290,7 +291,7 @@ def dated_problem(session: Session) -> str | None:
         latest = max(_STAMP.findall(content), default="")
         if latest > modified[:10]:
             return f"call {at} (fs.read): lines dated {latest} in a file last modified {modified}"
-        backwards = _backwards(content)
+        backwards = _backwards(content) if generated else None
         if backwards is not None:
             return f"call {at} (fs.read): {backwards}"
     return None
@@ -319,4 +320,8 @@ def coherence_problem(
         problem = replay_problem(metadata["world"], session, valid)
     else:
         problem = honours_problem(session)
-    return problem or dated_problem(session) or pasted_problem(metadata, prompt)
+    return (
+        problem
+        or dated_problem(session, generated="world" in metadata)
+        or pasted_problem(metadata, prompt)
+    )

@@ -125,10 +125,12 @@ PARTIAL = _led(
 LISTING_TOOLS = ("fs.list", "fs.search", "web.search")
 # A request for what a page says as a whole: "summarise it", "what does the page say",
 # "resúmelo", "qué dice", "fasse ihn zusammen", "was steht auf der Seite", "que dit".
+# Not the English "resume" nor "zusammen mit" (review s12 H3).
 SUMMARY = _led(
-    "cqrswz",
+    "cfqrswz",
     r"\bsummar(?:ise|ize|y)\b|\bwhat (?:does|do) [^?]{0,80}\bsay\b|\bwhat it says\b"
-    r"|\bres[uú]me(?:lo|la)?\b|\brésume\b|\bqué dice\b|\bzusammen\w*"
+    r"|\bres[uú]me(?:lo|la|n)\b|\bresúmen\w*|\brésume\b|\bqué dice\b"
+    r"|\bfass\w*\b[^.?]{0,60}\bzusammen\b|\bzusammenfass\w*"
     r"|\bwas (?:darin |auf der seite )?steht\b|\bwas steht\b|\bque dit\b|\bce qu'il contient\b",
 )
 # A request for what a file (or some of its lines) holds: "tell me what it contains",
@@ -149,7 +151,34 @@ LINKS = _led(
 TICKED = re.compile(r"`([^`\n]+)`")
 # The section that qualifies a page's result (SPEC's page layout, in its four languages).
 CAVEATS = frozenset(heads[-1] for heads in HEADINGS.values())
-CUT = re.compile(r"\bcut\b|recortad|abgeschnitten|coupée", IC)
+# A word that the page was cut, in the four languages and their common synonyms
+# (review s12 H3); "nothing was cut", "nichts abgeschnitten" say the opposite.
+CUT = re.compile(
+    r"\bcut (?:here|off|short|at|after|the|it|this)\b|\b(?:was|is|been|were|got|gets) cut\b"
+    r"|\btruncat\w*|\bshortened\b|\bpartial\w*|\bonly the (?:first|part)\b|\brecort\w*"
+    r"|\btruncad\w*|\bparcial\w*|\bsolo la parte\b|\bgekürzt\w*|\babgeschnitten\b|\bteilweise\b"
+    r"|\bgelesene Teil\b|\btronqu\w*|\bcoupée?s?\b|\bpartiel\w*|\bque la partie\b",
+    IC,
+)
+_NEGATED = re.compile(
+    r"\b(?:nothing|not|no|never|nichts|nicht|kein\w*|nie|nada|nunca|rien|pas|jamais)\b"
+    r"[^.;,]{0,20}$|n't\s*(?:been\s*)?$",
+    IC,
+)
+# A request for a search's context lines (the generator's "with 2 lines of context").
+CONTEXT = re.compile(
+    r"\bcontext[eo]?\b|\bKontext\w*|\bsurrounding\b|\blines? (?:around|before|after)\b"
+    r"|\balrededor\b|\bumgeb\w*|\bautour\b",
+    IC,
+)
+# An answer that describes a table's rows in words: "2 rows", "3 filas".
+ROWS = re.compile(
+    r"\b\d+ (?:rows?|records?|entries|filas?|registros?|entradas?|Datenzeilen?|Datensätzen?"
+    r"|Einträgen?|Zeilen mit Daten|lignes de données|enregistrements?|entrées?)\b",
+    IC,
+)
+_CAVEAT_WORD = re.compile(r"\w{4,}")
+_CELL = re.compile(r"[^,;\t|\s]+")
 
 
 # What the user quotes rather than asks: code, backticked text, pasted JSON, tool
@@ -297,8 +326,45 @@ def _dates_given(session: Session, key: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def context_problem(session: Session) -> str | None:
-    """A search for context lines answered without the context of any of its matches."""
+def _named_in(turns: list[Turn], text: str) -> list[Turn]:
+    """The calls whose path or address `text` names."""
+    return [
+        t
+        for t in turns
+        if any(isinstance(t.args.get(k), str) and t.args[k] in text for k in ("path", "url"))
+    ]
+
+
+def _asked_dates(session: Session, key: str, request: str) -> list[str]:
+    """The dates of what a date question is about (review s12 M1): for `modified`, the
+    file read that the request names, else the last one read (its own response: a
+    followed link's target); for `published`, the page opened that the request names,
+    else the last one, or a search's top result. Without such a call, every date the
+    responses gave."""
+    turns = _ok_turns(session, ("fs.read" if key == "modified" else "web.open",))
+    # The question's own sentence ("Tell me when a/config.toml was last modified.")
+    # names it first, then the whole request.
+    asked = " ".join(
+        x for x in re.split(r"(?<=[.?!])\s+", request) if DETECT[key].search(_QUOTED.sub(" ", x))
+    )
+    named = _named_in(turns, asked) or _named_in(turns, request)
+    own = [t.response.get(key) for t in named or turns]
+    if own and isinstance(own[-1], str):
+        return [own[-1]]
+    searches = _ok_turns(session, ("web.search",)) if key == "published" else []
+    top = (searches[0].response.get("results") or [None])[0] if searches else None
+    if isinstance(top, dict) and isinstance(top.get(key), str):
+        return [top[key]]
+    return _dates_given(session, key)
+
+
+def context_problem(session: Session, request: str | None = None) -> str | None:
+    """A search for context lines answered without the context of any of its matches,
+    when the request asked for context (a call's own `context_lines` asks nothing of
+    the answer: "find where compute is called" is answered by the call site)."""
+    asked = session.request if request is None else request
+    if not CONTEXT.search(_QUOTED.sub(" ", asked)):
+        return None
     for turn in _ok_turns(session, ("fs.search",)):
         options = turn.args.get("options")
         if not isinstance(options, dict) or not options.get("context_lines"):
@@ -358,10 +424,50 @@ def describe_problem(session: Session) -> str | None:
         if len(lines) < 2:
             continue
         said = [q for q in quoted if q and q in content]
-        if lines[0] in said and lines[0] not in matched and all(q in lines[0] for q in said):
+        if (
+            lines[0] in said
+            and lines[0] not in matched
+            and all(q in lines[0] for q in said)
+            and not _more_in_words(session.answer, lines, turn.response)
+        ):
             path = turn.response.get("path")
             return f"only the first of {len(lines)} lines read of {path} is stated"
     return None
+
+
+def _more_in_words(answer: str, lines: list[str], response: dict[str, Any]) -> bool:
+    """Whether the prose (outside backticks) describes lines after the first: "2 rows",
+    or a value of a later line ("data.csv has the columns `id,name,price` and 2 rows,
+    ids 1 and 2"); the read's own line numbers are not such values."""
+    prose = TICKED.sub(" ", answer)
+    if ROWS.search(prose):
+        return True
+    shown = response.get("range")
+    skip = {str(v) for v in (response.get("lines"), *(shown if isinstance(shown, list) else ()))}
+    cells = {c.strip("\"'") for line in lines[1:] for c in _CELL.findall(line)}
+    return any(
+        (len(c) >= 3 or c.isdigit())
+        and c not in skip
+        and re.search(rf"(?<![\w./-]){re.escape(c)}(?![\w/-])", prose)
+        for c in sorted(cells)
+    )
+
+
+def _caveat_stated(caveat: str, folded: str) -> bool:
+    """Whether the casefolded answer states the caveat: the line as it is, its figure,
+    or most (60 %) of its words (a paraphrase of a third party's caveat)."""
+    line = " ".join(caveat.rstrip(".").split()).casefold()
+    if line in folded:
+        return True
+    if any(stated(folded, n) for n in _NUMBER.findall(caveat)):
+        return True
+    words = set(_CAVEAT_WORD.findall(line))
+    return bool(words) and len(words & set(_CAVEAT_WORD.findall(folded))) >= 0.6 * len(words)
+
+
+def _says_cut(answer: str) -> bool:
+    """Whether the answer says the page was cut (a word not negated just before it)."""
+    return any(not _NEGATED.search(answer[: m.start()]) for m in CUT.finditer(answer))
 
 
 def summary_problem(session: Session) -> str | None:
@@ -375,9 +481,9 @@ def summary_problem(session: Session) -> str | None:
         truncated = bool(turn.response.get("truncated"))
         caveats = [t for h, t in _page_sections(content, truncated).items() if h in CAVEATS]
         # Spanish quotes set the stop outside the quote marks: the line without it.
-        if caveats and " ".join(caveats[0].rstrip(".").split()).casefold() not in folded:
+        if caveats and not _caveat_stated(caveats[0], folded):
             return f"the caveat of {turn.response.get('url')} is not stated: {caveats[0]!r}"
-        if truncated and not caveats and not CUT.search(session.answer):
+        if truncated and not caveats and not _says_cut(session.answer):
             return f"{turn.response.get('url')} was cut, and the answer reads as the whole page"
         window, lines = turn.response.get("window"), turn.response.get("lines")
         if (
@@ -423,7 +529,7 @@ def problem(session: Session, request: str | None = None) -> tuple[set[str], str
         why = list_problem(session, request)
         if why:
             return kinds, f"list: {why}"
-    why = context_problem(session)
+    why = context_problem(session, request)
     if why:
         return kinds, f"context: {why}"
     # Not a kind of its own (labels and wording read the kinds): a check of the answer.
@@ -446,7 +552,7 @@ def problem(session: Session, request: str | None = None) -> tuple[set[str], str
             if not stated(answer, count):  # a count of one may be said in words
                 return kinds, f"count: the count {count} is not stated"
     for key in ("modified", "published"):
-        dates = _dates_given(session, key) if key in kinds else []
+        dates = _asked_dates(session, key, request) if key in kinds else []
         if dates and not any(stated(answer, d) for d in dates):
             return kinds, f"{key}: none of the dates the responses gave ({dates[0]}, ...) is stated"
     if "compute" in kinds:

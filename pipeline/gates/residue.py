@@ -7,17 +7,19 @@ final answer, and the page texts the web tools return (the world's pages are
 generated prose too). Code is left alone: fenced blocks and inline code may
 hold braces of their own, as may files and program output.
 
-A sentence template that opens on the page's pronoun ("Its “Results” section
-says", "Su sección", "Son/Sa", "Sein/Ihr") is residue of the sentence that should
+A sentence template that opens on the page's pronoun and a quoted section ("Its
+“Results” section says", "Su sección «…»", "Sa section « … »", "Im Abschnitt „…“")
+is residue of the sentence that should
 have come before it and named the page: after a repair note it reads as the
 arguments, alone it names nothing (R13 audit). The page counts as named by its
-title or address anywhere before, outside code.
+title (or its main part's words) or address (or host) anywhere before, outside code.
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from pipeline.gates.session import Session
 
@@ -33,28 +35,55 @@ def _page_texts(response: Any) -> list[str]:
     return [e[k] for e in entries for k in _PAGE_FIELDS if isinstance(e.get(k), str)]
 
 
-# A sentence (answer start, or after a full stop, colon or closing quote) that opens
-# on a possessive or personal pronoun of the page, in the four languages.
-_PRONOUN = re.compile(r"(?:^|(?<=[.!?:”“»\"]) )(Its|Su|Sein|Seine|Ihr|Ihre|Son|Sa) ")
+# The generator's residue shape only (review s12 H2): a sentence (answer start, or
+# after a full stop, colon or closing quote) that opens on the page's possessive
+# followed by a quoted section name. "Su pregunta", "Ihre Frage" (formal "your") and
+# "Its examples" are ordinary prose.
+_OPEN = r"(?:^|(?<=[.!?:”“»\"]) )"
+_QUOTED = r"(?:“[^”]*”|\"[^\"]*\"|«[^»]*»|„[^“”]*[“”]|»[^«]*«)"
+_PRONOUN = re.compile(
+    _OPEN + r"(?:(Its) " + _QUOTED + r" section\b"
+    r"|(Su) sección "
+    + _QUOTED
+    + r"|(Sein|Ihr|Im) Abschnitt "
+    + _QUOTED
+    + r"|(Sa) section ?"
+    + _QUOTED
+    + r")"
+)
+_TITLE_PART = re.compile(r"\s*(?:[:|—–]|\s-\s)\s*")
+_WORD = re.compile(r"\w{3,}")
+
+
+def _names_page(page: dict[str, Any], prose: str) -> bool:
+    """Whether `prose` names the page: its address or host, its title, or every word
+    of the title's main part ("The Python documentation page" names "Python
+    documentation — Tutorial")."""
+    folded = prose.casefold()
+    url, title = str(page.get("url") or ""), str(page.get("title") or "")
+    host = re.sub(r"^www\.", "", urlsplit(url).hostname or "")
+    if (url and url in prose) or (host and host in folded) or (title and title in prose):
+        return True
+    words = _WORD.findall(_TITLE_PART.split(title.casefold())[0]) if title else []
+    return bool(words) and all(re.search(rf"\b{re.escape(w)}\b", folded) for w in words)
 
 
 def orphan_problem(session: Session) -> str | None:
-    """An answer about an opened page whose first pronoun sentence comes before any
-    sentence that names the page."""
-    names = [
-        str(turn.response[k])
+    """An answer about an opened page whose first section sentence opens on the page's
+    pronoun before any sentence names the page."""
+    pages = [
+        turn.response
         for turn in session.turns
         if turn.name == "web.open" and isinstance(turn.response, dict) and not turn.failed
-        for k in ("title", "url")
-        if turn.response.get(k)
     ]
-    if not names:
+    if not pages:
         return None
     prose = _CODE.sub(" ", session.answer)
     opener = _PRONOUN.search(prose)
-    if opener is None or any(n in prose[: opener.start()] for n in names):
+    if opener is None or any(_names_page(p, prose[: opener.start()]) for p in pages):
         return None
-    return f"the answer says “{opener.group(1)} …” of a page it has not named"
+    word = next(g for g in opener.groups() if g)
+    return f"the answer says “{word} …” of a page it has not named"
 
 
 def residue_problem(session: Session) -> str | None:

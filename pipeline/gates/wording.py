@@ -26,11 +26,26 @@ _ONE_FILE_ENCODING = re.compile(
 )
 
 
+# A request the listing's order serves: "which one is the newest", "the largest",
+# "the first three" (review s12 H5). The sort clause itself ("(sorted by size,
+# largest first)") is the defect's own wording, so it is read without it.
+_SORT_CLAUSE = re.compile(r"\((?:sorted|ordenad|sortiert|nach|triés)[^)]*\)", re.IGNORECASE)
+_ORDER_WORDS = re.compile(
+    r"\b(?:newest|oldest|latest|earliest|most recent|largest|smallest|biggest|first|last"
+    r"|top|más (?:reciente|antigu[oa]|grande|pequeñ[oa])|primer[oa]?|últim[oa]|mayor|menor"
+    r"|neuest\w*|ältest\w*|jüngst\w*|größt\w*|kleinst\w*|erst\w*|letzt\w*"
+    r"|plus (?:récent|ancien|grand|petit)e?|premi(?:er|ère)|derni(?:er|ère)|récent\w*)\b",
+    re.IGNORECASE,
+)
+
+
 def _count_sorted(session: Session, asked: set[str]) -> str | None:
-    if "count" not in asked or "list" in asked:
+    if "count" not in asked or asked & {"list", "top"}:
+        return None
+    if _ORDER_WORDS.search(_SORT_CLAUSE.sub(" ", session.request)):
         return None
     for at, turn in enumerate(session.turns):
-        if turn.name == "fs.list" and "sort" in turn.args:
+        if turn.name == "fs.list" and "sort" in turn.args and not turn.failed:
             return (
                 f"call {at} (fs.list) sorts by {turn.args['sort']!r} for a request that only "
                 "asks how many: an order means nothing to a count"
@@ -40,7 +55,12 @@ def _count_sorted(session: Session, asked: set[str]) -> str | None:
 
 def _one_file_clause(session: Session) -> str | None:
     paths = {str(t.args["path"]) for t in session.turns if t.name == "fs.read" and "path" in t.args}
-    named = [p for p in paths if p in session.request]
+    # A path named as a whole token: `a.yaml` is not named by `data.yaml`.
+    named = [
+        p
+        for p in sorted(paths)
+        if re.search(rf"(?<![\w/.-]){re.escape(p)}(?![\w/-])", session.request)
+    ]
     if len(named) < 2:
         return None
     clause = _ONE_FILE_ENCODING.search(session.request)

@@ -190,3 +190,63 @@ def test_true_metadata_quoted_lines_and_unknown_files_pass() -> None:
         "120 Bytes groß. The file other.log was last modified on 2020-01-01."
     )
     assert attribution_problem(Session("Read.", [read], answer)) is None
+
+
+TWO_LOGS = Turn(
+    "fs.list",
+    {"dir": "logs"},
+    {
+        "ok": True,
+        "dir": "logs",
+        "count": 2,
+        "results": [
+            {"path": "logs/a.log", "size": 120, "modified": "2024-10-24"},
+            {"path": "logs/b.log", "size": 90, "modified": "2024-10-21"},
+        ],
+    },
+)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        # differences and totals are not a file's size (review s12 H1)
+        "a.log is 30 bytes larger than b.log.",
+        "Together, a.log and b.log take 210 bytes.",
+        "a.log ist 30 Bytes größer als b.log.",
+        "a.log y b.log ocupan 210 bytes en total.",
+        "a.log fait 30 octets de plus que b.log.",
+        # a date the file's lines hold, or its creation, is not its modified date
+        "a.log was last modified on 2024-10-24 and holds entries from 2024-10-20 onwards.",
+        "a.log was created on 2024-01-02 and last modified on 2024-10-24.",
+        "a.log wurde am 24.10.2024 geändert und enthält Einträge ab dem 20.10.2024.",
+        "a.log se modificó el 24/10/2024 y tiene entradas desde el 20/10/2024.",
+        "a.log a été modifié le 24/10/2024 et contient des entrées depuis le 20/10/2024.",
+    ],
+)
+def test_comparisons_totals_and_content_dates_pass(answer: str) -> None:
+    assert attribution_problem(Session("Compare.", [TWO_LOGS], answer)) is None
+
+
+def test_a_date_that_is_not_iso_is_skipped_not_cut() -> None:
+    listing = Turn(
+        "fs.list",
+        {"dir": "logs"},
+        {"ok": True, "dir": "logs", "count": 1,
+         "results": [{"path": "logs/a.log", "size": 120, "modified": "Oct 24, 2024"}]},
+    )  # fmt: skip
+    answer = "a.log was last modified on 2024-10-24 and is 120 bytes long."
+    assert attribution_problem(Session("When?", [listing], answer)) is None
+
+
+@pytest.mark.parametrize(
+    ("answer", "found"),
+    [
+        ("a.log (90 bytes, modified 2024-10-24) is the larger.", "90 bytes"),
+        ("a.log (120 bytes, modified 2024-10-21) is the larger.", "2024-10-21"),
+        ("a.log is 90 bytes.", "90 bytes"),
+    ],
+)
+def test_a_claim_bound_to_the_name_is_still_found(answer: str, found: str) -> None:
+    problem = attribution_problem(Session("Which?", [TWO_LOGS], answer))
+    assert problem is not None and found in problem

@@ -128,7 +128,11 @@ def test_only_a_search_that_asked_for_context_lines_is_judged_for_them() -> None
     plain = Turn("fs.search", {"pattern": "x"}, response)
     asked = Turn("fs.search", {"pattern": "x", "options": {"context_lines": 1}}, response)
     answer = "`x` appears once, at a.py:2."
-    assert intents.context_problem(Session("Find x.", [plain], answer)) is None
-    assert intents.context_problem(Session("Find x.", [asked], answer)) is not None
+    request = "Find x (with 1 line of context)."
+    assert intents.context_problem(Session(request, [plain], answer)) is None
+    assert intents.context_problem(Session(request, [asked], answer)) is not None
     quoted = "`x` appears once, at a.py:2 (`x = 1`), with `}` above it."
-    assert intents.context_problem(Session("Find x.", [asked], quoted)) is None
+    assert intents.context_problem(Session(request, [asked], quoted)) is None
+    # A call's own context_lines asks nothing of the answer when the user did not
+    # ask for context (review s12 H3).
+    assert intents.context_problem(Session("Find x.", [asked], answer)) is None
