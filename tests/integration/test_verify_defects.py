@@ -372,26 +372,28 @@ def test_a_missing_file_hidden_behind_its_substitute(case: Case) -> None:
     assert any("failed on the user's" in d for e in report["items"] for d in e.get("details", ()))
 
 
+def _carried(item: dict[str, Any]) -> list[str]:
+    """The numbers the item's last call (a program) is given from an earlier read."""
+    run = meta(item)["call_sequence"][-1]["arguments"]
+    data = run.get("args") or run.get("stdin", "").split(",") or []
+    if data and data != [""]:
+        return [str(n) for n in data]
+    return [n for n in re.findall(r"\d+", run["code"].split("\n")[0]) if len(n) > 1]
+
+
 def test_a_request_that_states_what_a_later_call_is_given(case: Case) -> None:
     def leak(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        # One-digit values are everywhere, so the check needs two of two digits or more
+        # to see a leak: an item whose program is given only one such value shows none.
         item = next(
             i
             for i in items
             if eligible(i)
             and meta(i)["scenario"] == "multi_step"
             and meta(i)["call_sequence"][0]["name"] in ("fs.search", "fs.list")
+            and sum(len(n.lstrip("-")) > 1 for n in _carried(i)) >= 2
         )
-        run = meta(item)["call_sequence"][-1]["arguments"]
-        data = run.get("args") or run.get("stdin", "").split(",") or []
-        numbers = (
-            data
-            if data and data != [""]
-            else [
-                n
-                for n in __import__("re").findall(r"\d+", run["code"].split("\n")[0])
-                if len(n) > 1
-            ]
-        )
+        numbers = _carried(item)
         text = f" The values are {', '.join(numbers)}."
         item["prompt"] += text
         item["messages"][0]["content"] += text
