@@ -54,6 +54,10 @@ def _count_sorted(session: Session, asked: set[str]) -> str | None:
 
 
 def _one_file_clause(session: Session) -> str | None:
+    # The clause first: it is rare, and matching every read path builds a pattern each.
+    clause = _ONE_FILE_ENCODING.search(session.request)
+    if clause is None:
+        return None
     paths = {str(t.args["path"]) for t in session.turns if t.name == "fs.read" and "path" in t.args}
     # A path named as a whole token: `a.yaml` is not named by `data.yaml`.
     named = [
@@ -62,9 +66,6 @@ def _one_file_clause(session: Session) -> str | None:
         if re.search(rf"(?<![\w/.-]){re.escape(p)}(?![\w/-])", session.request)
     ]
     if len(named) < 2:
-        return None
-    clause = _ONE_FILE_ENCODING.search(session.request)
-    if clause is None:
         return None
     return f"the request names {len(named)} files it reads and says {clause.group()!r} of one"
 
