@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pipeline.gen import compose
+from pipeline.gen import web_answers
 from pipeline.gen.context import Ctx
 from pipeline.gen.corrections import BOUNDED_KEYS, clamp_sentence
 from pipeline.gen.recipes import Outcome, code, files, multi, web
@@ -100,7 +100,7 @@ def malformed_json(ctx: Ctx, scenario: str) -> Outcome:
         said = outcome.sentences
         for entry in listing:
             said = [x.replace(f" ({entry['url']})", "") for x in said]
-        outcome.sentences = [compose.web_results(ctx, call.result), *said]
+        outcome.sentences = [web_answers.web_results(ctx, call.result), *said]
     # The repair is said first, as its own sentence (the user's input was at fault). It
     # is an integration sentence when it carries a value of the result (a path the
     # listing echoes), as a reader of the answer would find; else a preface.

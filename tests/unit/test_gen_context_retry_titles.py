@@ -20,7 +20,7 @@ import pytest
 from pipeline.gates import intents
 from pipeline.gates.history import history_problem
 from pipeline.gates.session import session_of
-from pipeline.gen import compose
+from pipeline.gen import listing_answers
 from pipeline.gen.context import Ctx
 from pipeline.gen.controls import control
 from pipeline.gen.item import iter_items
@@ -100,12 +100,12 @@ def test_a_context_answer_grounds_in_the_search_and_reads_as_one_sentence(
     second = {**MATCH, "path": "src/b.yaml", "line": 9}
     matches = [MATCH, second] if several else [MATCH]
     result = {"ok": True, "count": len(matches), "files": len(matches), "results": matches}
-    sentences = compose.search(ctx(lang), result, ARGS)
+    sentences = listing_answers.search(ctx(lang), result, ARGS)
     assert len(sentences) == (2 if several else 1)
     said = sentences[-1]
     for line in ("debug: true", "port: 8080", "workers: 4", "timeout_s: 30"):
         assert f"`{line}`" in said
-    assert compose.BLANK[lang] in said  # the blank line is named, not quoted empty
+    assert listing_answers.BLANK[lang] in said  # the blank line is named, not quoted empty
     assert said.index("`workers: 4`") < said.index("`timeout_s: 30`")
     assert ". " not in said and said.endswith(".")  # one sentence for the splitter
     assert Grounder([result]).fields(said)
@@ -117,7 +117,7 @@ def test_a_match_at_either_end_of_the_file_says_which_end(lang: str) -> None:
     bottom = {**MATCH, "after": []}
     for match, gone in ((top, "port: 8080"), (bottom, "timeout_s: 30")):
         result = {"ok": True, "count": 1, "files": 1, "results": [match]}
-        (said,) = compose.search(ctx(lang), result, ARGS)
+        (said,) = listing_answers.search(ctx(lang), result, ARGS)
         assert f"`{gone}`" not in said
         ends = {"en": "of the file", "es": "del archivo", "de": "Datei", "fr": "du fichier"}
         assert ends[lang] in said

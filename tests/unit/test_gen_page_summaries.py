@@ -18,7 +18,7 @@ import pytest
 
 from pipeline.gates.intents import RELATION, SUMMARY, problem
 from pipeline.gates.session import Session, Turn
-from pipeline.gen import compose
+from pipeline.gen import read_answers, relations, web_answers
 from pipeline.gen.context import Ctx
 from pipeline.gen.site import HEADINGS, Finding
 from pipeline.gen.topics import Topic
@@ -57,7 +57,9 @@ def said(texts: list[str]) -> str:
 @pytest.mark.parametrize("lang", LANGS)
 def test_a_summary_after_a_search_keeps_the_setup_and_the_caveat(lang: str) -> None:
     # Search then open: the search gave the finding (finding=None here).
-    text = said(compose.web_open(ctx(lang), opened(lang), None, {"url": "u", "max_chars": 5000}))
+    text = said(
+        web_answers.web_open(ctx(lang), opened(lang), None, {"url": "u", "max_chars": 5000})
+    )
     for line in TEXTS[1:]:
         assert line.rstrip(".") in text
     assert TEXTS[0] not in text  # the overview would repeat the search's finding
@@ -65,7 +67,7 @@ def test_a_summary_after_a_search_keeps_the_setup_and_the_caveat(lang: str) -> N
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_a_page_summary_keeps_its_setup(lang: str) -> None:
-    text = said(compose.web_open(ctx(lang), opened(lang), FINDING, {"url": "u"}))
+    text = said(web_answers.web_open(ctx(lang), opened(lang), FINDING, {"url": "u"}))
     assert TEXTS[1].rstrip(".") in text and TEXTS[3].rstrip(".") in text
 
 
@@ -73,14 +75,14 @@ def test_a_page_summary_keeps_its_setup(lang: str) -> None:
 def test_a_window_of_three_sections_keeps_the_caveat(lang: str) -> None:
     window = "\n".join(page(lang).split("\n")[4:])  # Setup, Results, Caveats
     args = {"url": "u", "window": {"offset": 4, "length": 9}}
-    text = said(compose.web_open(ctx(lang), opened(lang, window, window=[4, 13]), None, args))
+    text = said(web_answers.web_open(ctx(lang), opened(lang, window, window=[4, 13]), None, args))
     for line in TEXTS[1:]:
         assert line.rstrip(".") in text
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_no_two_sections_are_introduced_alike(lang: str) -> None:
-    sentences = compose.web_open(ctx(lang), opened(lang), FINDING, {"url": "u"})
+    sentences = web_answers.web_open(ctx(lang), opened(lang), FINDING, {"url": "u"})
     leads = [s.split(":")[0] for s in sentences[1:]]
     verbs = [lead.replace(h, "") for lead, h in zip(leads, HEADINGS[lang][1:], strict=True)]
     assert len(set(verbs)) == len(verbs), sentences
@@ -90,7 +92,7 @@ def test_no_two_sections_are_introduced_alike(lang: str) -> None:
 def test_a_cut_page_is_summarised_as_the_part_read(lang: str) -> None:
     cut = page(lang)[:120]
     args = {"url": "u", "max_chars": 120}
-    text = said(compose.web_open(ctx(lang), opened(lang, cut, truncated=True), None, args))
+    text = said(web_answers.web_open(ctx(lang), opened(lang, cut, truncated=True), None, args))
     assert "120" in text and TEXTS[3] not in text
 
 
@@ -104,7 +106,7 @@ def test_a_cut_page_is_summarised_as_the_part_read(lang: str) -> None:
     ],
 )
 def test_a_comparison_leads_with_the_option_that_cuts_more(lang: str, lead: str) -> None:
-    relation = compose.cut_relation(ctx(lang), ("A-tech", 15), ("B-tech", 41))
+    relation = relations.cut_relation(ctx(lang), ("A-tech", 15), ("B-tech", 41))
     assert relation.startswith(lead)
     assert relation.index("B-tech") < relation.index("A-tech")
 
@@ -118,7 +120,7 @@ def test_a_blank_line_among_the_lines_read_is_said(lang: str, blank: str) -> Non
     result = {"ok": True, "path": "a/defaults.txt", "lines": 13, "size": 226,
               "modified": "2025-02-28", "truncated": True, "returned": 3,
               "content": "EXPERIMENTS\n\nPerformance"}  # fmt: skip
-    text = said(compose.read(ctx(lang), result))
+    text = said(read_answers.read(ctx(lang), result))
     assert f"`EXPERIMENTS`, {blank}" in text and "`Performance`" in text
 
 
@@ -141,7 +143,7 @@ def session(request: str, response: dict[str, object], answer: str) -> Session:
 def test_the_gate_fails_a_summary_without_the_caveat(request_text: str) -> None:
     assert SUMMARY.search(request_text)
     lang = "en"
-    full = said(compose.web_open(ctx(lang), opened(lang), FINDING, {"url": "u"}))
+    full = said(web_answers.web_open(ctx(lang), opened(lang), FINDING, {"url": "u"}))
     assert problem(session(request_text, opened(lang), full))[1] is None
     dropped = full.split(" The “Caveats”")[0]
     why = problem(session(request_text, opened(lang), dropped))[1]
@@ -151,7 +153,7 @@ def test_the_gate_fails_a_summary_without_the_caveat(request_text: str) -> None:
 def test_the_gate_fails_a_cut_page_summarised_as_whole() -> None:
     cut = opened("en", page("en")[:120], truncated=True)
     request = "What does the page https://example.org/a-1 say?"
-    told = said(compose.web_open(ctx("en"), cut, None, {"url": "u", "max_chars": 120}))
+    told = said(web_answers.web_open(ctx("en"), cut, None, {"url": "u", "max_chars": 120}))
     assert problem(session(request, cut, told))[1] is None
     silent = told.split(" The limit")[0]
     why = problem(session(request, cut, silent))[1]
@@ -174,10 +176,10 @@ def test_the_gate_reads_no_summary_into_a_technique_name() -> None:
 )
 def test_two_files_compared_name_the_file_with_the_larger_value(lang: str, expected: str) -> None:
     where = ("frontend/audit/index.json", "frontend/audit/results.ini")
-    assert compose.relation(ctx(lang), 4, 8, where) == expected
+    assert relations.relation(ctx(lang), 4, 8, where) == expected
     assert RELATION.search(expected)  # the compare gate reads it as a relation
     # The same file name in two folders: the paths tell them apart.
-    same = compose.relation(ctx(lang), 8, 4, ("a/x.ini", "b/x.ini"))
+    same = relations.relation(ctx(lang), 8, 4, ("a/x.ini", "b/x.ini"))
     assert "a/x.ini" in same and same.index("a/x.ini") < same.index("b/x.ini")
 
 
@@ -186,7 +188,7 @@ def test_lines_that_stop_before_the_caveat_are_said_to_be_a_part(lang: str) -> N
     window = "\n".join(page(lang).split("\n")[4:12])  # Setup, Results, the Caveats heading
     args = {"url": "u", "window": {"offset": 4, "length": 8}}
     response = opened(lang, window, window=[4, 12])
-    sentences = compose.web_open(ctx(lang), response, None, args)
+    sentences = web_answers.web_open(ctx(lang), response, None, args)
     assert "12" in sentences[-1] and "13" in sentences[-1]
     request = "Search for it, open the top result (only 8 lines, skipping 4) and summarise it."
     assert problem(session(request, response, said(sentences)))[1] is None
@@ -197,8 +199,8 @@ def test_lines_that_stop_before_the_caveat_are_said_to_be_a_part(lang: str) -> N
 @pytest.mark.parametrize("lang", LANGS)
 def test_a_page_summary_does_not_count_the_page_s_lines(lang: str) -> None:
     # "The page X (13 lines) reports ..." read oddly of a web page.
-    first = compose.web_open(ctx(lang), opened(lang), FINDING, {"url": "u"})[0]
+    first = web_answers.web_open(ctx(lang), opened(lang), FINDING, {"url": "u"})[0]
     assert "13" not in first
     cut = opened(lang, page(lang)[:200], truncated=True)
-    first = compose.web_open(ctx(lang), cut, FINDING, {"url": "u", "max_chars": 200})[0]
+    first = web_answers.web_open(ctx(lang), cut, FINDING, {"url": "u", "max_chars": 200})[0]
     assert "200" in first and "13" not in first

@@ -16,7 +16,7 @@ from collections import Counter
 import pytest
 
 from pipeline.gates.intents import DETECT
-from pipeline.gen import compose
+from pipeline.gen import read_answers
 from pipeline.gen.args import code_args
 from pipeline.gen.context import Ctx
 from pipeline.gen.corrections import NOTHING_LOST, SOMETHING_LOST, clamp_sentence
@@ -148,5 +148,5 @@ def test_a_depth_cap_is_judged_by_depth_not_by_count(lang: str) -> None:
 def test_a_locale_probe_names_the_file_it_dates() -> None:
     c = Ctx(random.Random(0), "es", "flat_args", probe=True)
     read = {"ok": True, "path": "a/b.ini", "modified": "2023-11-01", "size": 123}
-    (sentence,) = compose.file_probe(c, read)
+    (sentence,) = read_answers.file_probe(c, read)
     assert "a/b.ini" in sentence and "01/11/2023" in sentence

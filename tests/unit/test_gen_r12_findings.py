@@ -27,7 +27,7 @@ import pytest
 from pipeline.gates import intents
 from pipeline.gates.attribution import file_metadata_problem
 from pipeline.gates.session import Session, Turn, session_of
-from pipeline.gen import compose
+from pipeline.gen import listing_answers, read_answers
 from pipeline.gen.contents import make_body
 from pipeline.gen.context import Ctx
 from pipeline.gen.item import generate_item
@@ -87,7 +87,9 @@ def _listing_with_link(lang: str) -> tuple[Session, str]:
     listed = execute(world, "fs.list", {"dir": "src/t"})
     read = execute(world, "fs.read", {"path": "src/t/current.ini"})
     ctx = Ctx(random.Random(0), lang, "optional_keys", probe=True)
-    answer = " ".join([compose.listing(ctx, listed, {"dir": "src/t"}), *compose.read(ctx, read)])
+    answer = " ".join(
+        [listing_answers.listing(ctx, listed, {"dir": "src/t"}), *read_answers.read(ctx, read)]
+    )
     turns = [Turn("fs.list", {"dir": "src/t"}, listed), Turn("fs.read", {}, read)]
     return Session("List, read.", turns, answer), answer
 
@@ -154,7 +156,7 @@ def test_every_line_range_of_a_document_is_described_by_what_it_says(lang: str, 
                     world, "fs.read", {"path": path, "range": {"start": start, "end": end}}
                 )
                 ctx = Ctx(random.Random(seed), lang, "nested_args")
-                sentence = compose.read(ctx, result)[0]
+                sentence = read_answers.read(ctx, result)[0]
                 shown = [x for x in lines[start - 1 : end] if x.strip()]
                 assert not listing_verbs.search(sentence), sentence
                 if len(shown) <= 3:
@@ -178,7 +180,7 @@ def test_r12_item_27_heading_and_notes_line() -> None:
         "2025-06-30", files={"docs/a.txt": File("docs/a.txt", "2025-01-01", content=content)}
     )
     result = execute(world, "fs.read", {"path": "docs/a.txt", "range": {"start": 6, "end": 7}})
-    sentence = compose.read(Ctx(random.Random(0), "en", "nested_args"), result)[0]
+    sentence = read_answers.read(Ctx(random.Random(0), "en", "nested_args"), result)[0]
     assert sentence == (
         "Lines 6-7 of docs/a.txt (a file of 7 lines) read `Troubleshooting` and "
         "`Troubleshooting notes for search: 43 items`."

@@ -25,7 +25,7 @@ import pytest
 
 from pipeline.gates import intents
 from pipeline.gates.session import Session, Turn, session_of
-from pipeline.gen import compose
+from pipeline.gen import read_answers
 from pipeline.gen.contents import make_body
 from pipeline.gen.context import Ctx
 from pipeline.gen.item import generate_item
@@ -70,7 +70,7 @@ def test_every_csv_range_says_its_rows_and_quotes_the_first_and_last(lang: str) 
         world = _world(seed, "pkg/sandbox/summary_order.csv", "table")
         for result in _ranges(world, "pkg/sandbox/summary_order.csv"):
             ctx = Ctx(random.Random(seed), lang, "nested_args")
-            sentence = compose.read(ctx, result)[0]
+            sentence = read_answers.read(ctx, result)[0]
             shown = [x for x in text_lines(result["content"]) if x.strip()]
             assert not _first_only(sentence, result["content"]), sentence
             # Every row's number is said: the first, the last, and how many.
@@ -88,7 +88,7 @@ def test_every_log_range_counts_its_levels_and_quotes_every_warn_and_error(lang:
         world = _world(seed, "backend/indexer/app.log", "log")
         for result in _ranges(world, "backend/indexer/app.log"):
             ctx = Ctx(random.Random(seed), lang, "nested_args")
-            sentence = compose.read(ctx, result)[0]
+            sentence = read_answers.read(ctx, result)[0]
             found = [m for m in map(LOG_LINE.match, text_lines(result["content"])) if m]
             assert not _first_only(sentence, result["content"]), sentence
             if len(found) <= 3:
@@ -105,7 +105,7 @@ def test_a_whole_csv_or_log_says_its_values(lang: str) -> None:
         for path, kind in (("a/t.csv", "table"), ("a/app.log", "log")):
             world = _world(seed, path, kind)
             result = execute(world, "fs.read", {"path": path})
-            sentence = compose.read(Ctx(random.Random(seed), lang, "flat_args"), result)[0]
+            sentence = read_answers.read(Ctx(random.Random(seed), lang, "flat_args"), result)[0]
             lines = text_lines(result["content"])
             if kind == "table":
                 assert f"`{lines[1]}`" in sentence and f"`{lines[-1]}`" in sentence, sentence
@@ -160,7 +160,9 @@ def test_r13_items_39_and_53_and_the_gate(
     old = f"{head} Lines {start}-{end} of {path} (a file of {total} lines) begin with `{first}`."
     _, why = intents.problem(dataclasses.replace(base, answer=old))
     assert why is not None and why.startswith("describe: only the first of"), why
-    sentence = compose.read(Ctx(random.Random(0), "en", "nested_args"), base.turns[1].response)[0]
+    sentence = read_answers.read(
+        Ctx(random.Random(0), "en", "nested_args"), base.turns[1].response
+    )[0]
     assert said in sentence, sentence
     _, why = intents.problem(dataclasses.replace(base, answer=f"{head} {sentence}"))
     assert why is None, why

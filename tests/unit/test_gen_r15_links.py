@@ -16,7 +16,7 @@ import pytest
 from pipeline.gates import intents
 from pipeline.gates.meaning import semantic_findings
 from pipeline.gates.session import Session, Turn, session_of
-from pipeline.gen import compose
+from pipeline.gen import web_answers
 from pipeline.gen.context import Ctx
 from pipeline.gen.item import generate_item
 from pipeline.gen.recipes import multi, web
@@ -75,11 +75,11 @@ def test_a_page_opened_with_its_links_is_answered_with_them(name: str, lang: str
 def test_many_links_are_named_by_the_first_few_and_their_count(lang: str) -> None:
     ctx = Ctx(random.Random(0), lang, "optional_keys")
     links = [f"https://example.com/p/{i}" for i in range(7)]
-    (sentence,) = compose.web_links(ctx, {"links": links}, {"include_links": True})
+    (sentence,) = web_answers.web_links(ctx, {"links": links}, {"include_links": True})
     assert "7" in sentence and all(x in sentence for x in links[:3]) and links[3] not in sentence
     # Said as partial the way the list rule reads it ("the first 3", "die ersten 3").
     assert intents.PARTIAL.search(sentence), sentence
-    assert compose.web_links(ctx, {"links": links}, {"include_links": False}) == []
+    assert web_answers.web_links(ctx, {"links": links}, {"include_links": False}) == []
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.gen import adversarial, compose
+from pipeline.gen import adversarial, web_answers
 from pipeline.gen.context import Ctx
 from pipeline.gen.corrections import clamp_sentence
 from pipeline.gen.site import Finding
@@ -46,18 +46,18 @@ def ctx(lang: str) -> Ctx:
 @pytest.mark.parametrize("lang", LANGS)
 def test_after_a_listing_the_top_result_is_named_once(lang: str) -> None:
     c = ctx(lang)
-    listing = compose.web_results(c, RESULTS)
-    top = compose.web_top(c, RESULTS, FINDING, listed=True)
+    listing = web_answers.web_results(c, RESULTS)
+    top = web_answers.web_top(c, RESULTS, FINDING, listed=True)
     assert "example.org/a-1" in listing and "example.org/a-1" not in top
     assert "Query caching for PostgreSQL: notes" in top  # named, so grounded by its title
-    alone = compose.web_top(c, RESULTS, FINDING)
+    alone = web_answers.web_top(c, RESULTS, FINDING)
     assert "example.org/a-1" in alone
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_a_range_correction_after_a_listing_refers_back_to_it(lang: str) -> None:
     c = ctx(lang)
-    said = [compose.web_results(c, RESULTS)]
+    said = [web_answers.web_results(c, RESULTS)]
     count = c.count(2, "page")
     assert count in said[0]
     back = clamp_sentence(c, "web.search", 28, 10, RESULTS, said)
@@ -69,7 +69,7 @@ def test_a_range_correction_after_a_listing_refers_back_to_it(lang: str) -> None
 def test_a_page_summary_gives_its_figures_and_its_caveat(lang: str) -> None:
     opened = {"ok": True, "title": "Query caching for PostgreSQL: notes", "lines": 13,
               "content": PAGE, "published": "2024-01-02"}  # fmt: skip
-    sentences = compose.web_open(ctx(lang), opened, FINDING, {"url": "u"})
+    sentences = web_answers.web_open(ctx(lang), opened, FINDING, {"url": "u"})
     text = " ".join(sentences)
     assert "500 ms to 300 ms" in text and "within the noise" in text
 

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from pipeline.gates import intents
-from pipeline.gen import compose
+from pipeline.gen import listing_answers, read_answers
 from pipeline.gen.context import Ctx
 from pipeline.gen.item import iter_items
 from pipeline.gen.recipes import code, files, web
@@ -112,7 +112,7 @@ def test_a_count_question_never_carries_a_sort_order(lang: str) -> None:
 def test_a_config_with_few_settings_is_summarised_with_all_of_them(lang: str, n: int) -> None:
     content = "\n".join(f"key_{i}: {i * 7}" for i in range(1, n + 1))
     result = {"ok": True, "path": "conf/app.yaml", "content": content, "lines": n}
-    text = " ".join(compose.read(Ctx(random.Random(n), lang, "flat_args"), result))
+    text = " ".join(read_answers.read(Ctx(random.Random(n), lang, "flat_args"), result))
     assert all(f"key_{i} = {i * 7}" in text for i in range(1, n + 1)), text
     assert not SOME_SETTINGS.search(text), text
 
@@ -138,5 +138,5 @@ def test_a_generated_set_has_none_of_the_three_patterns() -> None:
         answer = str(item["messages"][-1]["content"]) if item["messages"] else ""
         for m in SOME_SETTINGS.finditer(answer):
             seen["summaries"] += 1
-            assert int(next(g for g in m.groups() if g)) > compose.SHOW_ALL, answer
+            assert int(next(g for g in m.groups() if g)) > listing_answers.SHOW_ALL, answer
     assert seen["two_files"] >= 10 and seen["count"] >= 20, seen

@@ -8,7 +8,7 @@ fix and gives the fixed program's output.
 
 from __future__ import annotations
 
-from pipeline.gen import compose, pools
+from pipeline.gen import pools, relations
 from pipeline.gen.args import code_args, source_for
 from pipeline.gen.context import Ctx
 from pipeline.gen.recipes.base import Outcome, intent, say_detail
@@ -84,7 +84,7 @@ def multi(ctx: Ctx) -> Outcome:
         block2=block(language, second.code),
     )
     sentence = ctx.say(
-        "code.compare", a=outs[0], b=outs[1], relation=compose.relation(ctx, outs[0], outs[1])
+        "code.compare", a=outs[0], b=outs[1], relation=relations.relation(ctx, outs[0], outs[1])
     )
     return Outcome(text, ep, [sentence], intent("compare", "compare", "compute"))
 

@@ -6,7 +6,7 @@ them in the world and composes the answer from what came back.
 
 from __future__ import annotations
 
-from pipeline.gen import compose
+from pipeline.gen import listing_answers, read_answers, relations
 from pipeline.gen.args import list_args, read_args, search_args
 from pipeline.gen.context import Ctx
 from pipeline.gen.episode import Episode
@@ -74,7 +74,7 @@ def _single(ctx: Ctx, repo: Repo, world: World) -> Outcome:
         path = pick_readable(ctx, repo, world)
         result = ep.call("fs.read", read_args(ctx, world, path))
         text, why = probed(ctx, *read_request(ctx, path, ep.calls[0].asked), "file")
-        return Outcome(text, ep, compose.read(ctx, result), why)
+        return Outcome(text, ep, read_answers.read(ctx, result), why)
     if roll < 0.75:
         result = ep.call("fs.list", list_args(ctx, repo, world, repo.main))
         args, asked = ep.calls[0].arguments, ep.calls[0].asked
@@ -85,7 +85,7 @@ def _single(ctx: Ctx, repo: Repo, world: World) -> Outcome:
         key = "count.list" if len(asks) == 2 else kind
         text = request(ctx.rng, key, ctx.lang, dir=repo.main, d=say_detail(ctx, "fs.list", asked))
         why = intent(kind, *asks, dir=repo.main)
-        return Outcome(text, ep, [compose.listing(ctx, result, args)], why)
+        return Outcome(text, ep, [listing_answers.listing(ctx, result, args)], why)
     path = pick_readable(ctx, repo, world)
     pattern = search_pattern(ctx, repo, world, world.files[path].link or path)
     result = ep.call("fs.search", search_args(ctx, repo, pattern, repo.main))
@@ -94,7 +94,10 @@ def _single(ctx: Ctx, repo: Repo, world: World) -> Outcome:
         ctx.rng, "search", ctx.lang, pattern=pattern, d=say_detail(ctx, "fs.search", asked)
     )
     return Outcome(
-        text, ep, compose.search(ctx, result, args), intent("search", "list", pattern=pattern)
+        text,
+        ep,
+        listing_answers.search(ctx, result, args),
+        intent("search", "list", pattern=pattern),
     )
 
 
@@ -118,7 +121,7 @@ def _list_then_read(ctx: Ctx, repo: Repo, world: World) -> Outcome:
         d=say_detail(ctx, "fs.list", largs),
         d2=say_detail(ctx, "fs.read", {k: v for k, v in rargs.items() if k != "path"}),
     )
-    sentences = [compose.listing(ctx, listed, largs), *compose.read(ctx, read)]
+    sentences = [listing_answers.listing(ctx, listed, largs), *read_answers.read(ctx, read)]
     text, why = probed(ctx, text, intent("chain", "list", "read", dir=repo.main), "that")
     return Outcome(text, ep, sentences, why)
 
@@ -140,7 +143,7 @@ def _search_then_read(ctx: Ctx, repo: Repo, world: World) -> Outcome:
         d=say_detail(ctx, "fs.search", sargs),
         d2=say_detail(ctx, "fs.read", {k: v for k, v in rargs.items() if k != "path"}),
     )
-    sentences = [*compose.search(ctx, found, sargs), *compose.read(ctx, read)]
+    sentences = [*listing_answers.search(ctx, found, sargs), *read_answers.read(ctx, read)]
     text, why = probed(ctx, text, intent("chain", "list", "read", pattern=pattern), "that")
     return Outcome(text, ep, sentences, why)
 
@@ -197,13 +200,13 @@ def _compare(ctx: Ctx) -> Outcome:
     sentence = ctx.say(
         "compare.files",
         key=key,
-        v1=compose.plain(v1),
-        v2=compose.plain(v2),
+        v1=read_answers.plain(v1),
+        v2=read_answers.plain(v2),
         p1=p1,
         p2=p2,
-        relation=compose.relation(ctx, v1, v2, (p1, p2)),
+        relation=relations.relation(ctx, v1, v2, (p1, p2)),
     )
-    sentences = [sentence, *compose.file_probe(ctx, results[0])]
+    sentences = [sentence, *read_answers.file_probe(ctx, results[0])]
     text, why = probed(ctx, text, intent("compare", key=key, paths=[p1, p2]), "named", path=p1)
     return Outcome(text, ep, sentences, why)
 
@@ -251,7 +254,7 @@ def recover(ctx: Ctx) -> Outcome:
         ep = ctx.episode(world)
         asked, disclose, read = missing_file(ctx, repo, world, ep)
         text, why = probed(ctx, *read_request(ctx, asked, ep.calls[0].arguments), "file")
-        return Outcome(text, ep, [disclose, *compose.read(ctx, read)], why)
+        return Outcome(text, ep, [disclose, *read_answers.read(ctx, read)], why)
     repo = draw_repo(ctx.rng, ctx.today, need=("config",))
     world = repo_world(repo, ctx.today, (Fault(0, "fs.search", transient(ctx, "fs.search")),))
     ep = ctx.episode(world)
@@ -264,5 +267,8 @@ def recover(ctx: Ctx) -> Outcome:
         ctx.rng, "search", ctx.lang, pattern=pattern, d=say_detail(ctx, "fs.search", args)
     )
     return Outcome(
-        text, ep, compose.search(ctx, result, args), intent("search", "list", pattern=pattern)
+        text,
+        ep,
+        listing_answers.search(ctx, result, args),
+        intent("search", "list", pattern=pattern),
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.gen import compose
+from pipeline.gen import listing_answers, read_answers, web_answers
 from pipeline.gen.args import code_args, read_args, search_args, source_for, web_open_args
 from pipeline.gen.context import Ctx
 from pipeline.gen.corrections import clamp_sentence
@@ -166,20 +166,20 @@ def config_sum(ctx: Ctx, faulty: bool = False, bounded: int | None = None) -> Ou
             ep.call("fs.search", sargs, cause="transient")
         found = ep.call("fs.search", sargs, asked=asked)
         target = found["results"][0]["path"]
-        sentences += compose.search(ctx, found, sargs)
+        sentences += listing_answers.search(ctx, found, sargs)
         lead = {"key": "multi.search", "pattern": pattern, "d": say_detail(ctx, "fs.search", asked)}
     else:
         largs = {"dir": repo.main}
         listed = ep.call("fs.list", largs)
         target = str(listed_first)
-        sentences.append(compose.listing(ctx, listed, largs))
+        sentences.append(listing_answers.listing(ctx, listed, largs))
         lead = {"key": "multi.list", "dir": repo.main, "d": "", "fmt": f".{extension(target)}"}
     rargs = _read_ints(ctx, world, target)
     read = ep.call("fs.read", rargs)
     pairs = _ints(repo, read)
     result, cargs = _compute(ctx, ep, [v for _, v in pairs], op)
     settings = SETTINGS_ASKED if "keys" in rargs else SETTINGS
-    values = settings[ctx.lang].format(x=compose.pairs_text(ctx, pairs))
+    values = settings[ctx.lang].format(x=read_answers.pairs_text(ctx, pairs))
     sentences.append(
         ctx.say(
             "code.values",
@@ -189,7 +189,7 @@ def config_sum(ctx: Ctx, faulty: bool = False, bounded: int | None = None) -> Ou
             out=_value(ctx, result),
         )
     )
-    sentences += compose.file_probe(ctx, read)
+    sentences += read_answers.file_probe(ctx, read)
     if bounded is not None:
         sentences.append(
             clamp_sentence(ctx, "fs.search", bounded, 200, ep.calls[0].result, sentences)
@@ -290,7 +290,7 @@ def column_sum(ctx: Ctx, faulty: bool = False) -> Outcome:
             out=_value(ctx, result),
         )
     )
-    sentences += compose.file_probe(ctx, read)
+    sentences += read_answers.file_probe(ctx, read)
     text = request(
         ctx.rng,
         "multi.column",
@@ -353,8 +353,8 @@ def baseline(ctx: Ctx, faulty: bool = False) -> Outcome:
         unit=unit_name(unit, ctx.lang),
     )
     # The user asked to open the page with its links: the answer names them.
-    links = compose.web_links(ctx, opened, oargs)
-    sentences = [sentence, *links, *compose.page_probe(ctx, top.published)]
+    links = web_answers.web_links(ctx, opened, oargs)
+    sentences = [sentence, *links, *web_answers.page_probe(ctx, top.published)]
     text, why = probed(ctx, text, intent("compute", "search", "compute", q=q), "page")
     return Outcome(text, ep, sentences, why)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.gen import compose
+from pipeline.gen import relations, web_answers
 from pipeline.gen.args import web_open_args, web_search_args
 from pipeline.gen.context import Ctx
 from pipeline.gen.lang import quoted
@@ -93,10 +93,10 @@ def search_answer(
     with the top one."""
     top = result["results"][0]
     # One result is named once: "the only result, X, reports ..." lists it too.
-    out = [compose.web_results(ctx, result)] if listed and len(result["results"]) > 1 else []
-    out.append(compose.web_top(ctx, result, _finding(findings, top["url"]), listed))
+    out = [web_answers.web_results(ctx, result)] if listed and len(result["results"]) > 1 else []
+    out.append(web_answers.web_top(ctx, result, _finding(findings, top["url"]), listed))
     # The date belongs to the top result: said right after it, before other sources.
-    out += compose.page_probe(ctx, top["published"])
+    out += web_answers.page_probe(ctx, top["published"])
     same = findings[top["url"]].topic
     others = [
         e
@@ -108,7 +108,7 @@ def search_answer(
         contrasted = False
         for i, e in enumerate(others):
             far = disagree(findings, top, [e])
-            out.append(compose.web_also(ctx, e, findings[e["url"]], i == 1, far, contrasted))
+            out.append(web_answers.web_also(ctx, e, findings[e["url"]], i == 1, far, contrasted))
             contrasted = contrasted or far
     return out
 
@@ -164,7 +164,7 @@ def _open(ctx: Ctx) -> Outcome:
     world = web_world(pages, ctx.today, redirects)
     ep = ctx.episode(world)
     result = ep.call("web.open", web_open_args(ctx, page, asked))
-    sentences = compose.web_open(ctx, result, findings[page.url], ep.calls[0].arguments)
+    sentences = web_answers.web_open(ctx, result, findings[page.url], ep.calls[0].arguments)
     if "redirected_from" in result:
         sentences.insert(0, ctx.say("err.redirect", asked=asked, url=result["url"]))
     text = request(
@@ -203,8 +203,8 @@ def _search_then_open(ctx: Ctx) -> Outcome:
         d2=say_detail(ctx, "web.open", {k: v for k, v in oargs.items() if k != "url"}),
     )
     sentences = [
-        compose.web_top(ctx, found, findings[page.url]),
-        *compose.web_open(ctx, opened, None, oargs, named=True),
+        web_answers.web_top(ctx, found, findings[page.url]),
+        *web_answers.web_open(ctx, opened, None, oargs, named=True),
     ]
     text, why = probed(ctx, text, intent("chain", "search", "summarise", q=q), "page")
     return Outcome(text, ep, sentences, why)
@@ -251,7 +251,7 @@ def _compare(ctx: Ctx) -> Outcome:
         t2=_with(g2.topic.technique, ctx.lang),
         u1=tops[0]["url"],
         u2=tops[1]["url"],
-        relation=compose.cut_relation(
+        relation=relations.cut_relation(
             ctx,
             (_with(g1.topic.technique, ctx.lang), g1.pct),
             (_with(g2.topic.technique, ctx.lang), g2.pct),
@@ -328,7 +328,7 @@ def _gone(ctx: Ctx) -> Outcome:
         found=top.url,
     )
     # The disclosure named the substitute by its title and address.
-    rest = compose.web_open(ctx, opened, findings.get(top.url), options, named=True)
+    rest = web_answers.web_open(ctx, opened, findings.get(top.url), options, named=True)
     text = request(ctx.rng, "web.open", ctx.lang, url=gone, d=say_detail(ctx, "web.open", options))
     text, why = probed(ctx, text, intent("summarise", url=gone), "page")
     return Outcome(text, ep, [disclose, *rest], why)
