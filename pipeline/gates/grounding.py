@@ -50,7 +50,7 @@ ONE_WORDS = (
 _ONE = re.compile(
     r"(?<!\w)(?:" + "|".join(re.escape(w) for w in ONE_WORDS) + r")(?!\w)", re.IGNORECASE
 )
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 # A plain decimal number (no group), or an ISO date (its three groups).
 _NUMBER_OR_DATE = re.compile(r"-?\d+(?:\.\d+)?|(\d{4})-(\d{2})-(\d{2})")
 _CALL_PREFIX = re.compile(r"call#\d+\.")
@@ -118,7 +118,7 @@ def _needles(key: str, value: Any) -> tuple[Needle, ...]:
         return ()
     if isinstance(value, int | float):
         text = repr(value) if isinstance(value, float) else str(value)
-        found = (Needle(key, "number", number_variants(text)),) if _NUMBER.fullmatch(text) else ()
+        found = (Needle(key, "number", number_variants(text)),) if NUMBER.fullmatch(text) else ()
         return (*found, Needle(key, "one", ONE_WORDS)) if text == "1" else found
     text = str(value).strip()
     if text in ("True", "False", "None", "true", "false", "null"):
@@ -334,6 +334,11 @@ def grounded_keys(span_text: str, needles: list[Needle] | NeedleIndex) -> list[s
         ):
             found.add(key)
     return sorted(found)
+
+
+def stated(answer: str, value: Any) -> bool:
+    """Whether the answer states a response value (numbers in any locale spelling)."""
+    return bool(grounded_keys(answer, result_needles([{"v": value}])))
 
 
 def f1(grounded: int, spans: int) -> float:

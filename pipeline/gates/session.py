@@ -71,6 +71,15 @@ class Session:
     results: list[Any] = field(default_factory=list)
 
 
+def ok_turns(session: Session, names: tuple[str, ...]) -> list[Turn]:
+    """The turns of the named tools that succeeded with a JSON object."""
+    return [
+        t
+        for t in session.turns
+        if t.name in names and isinstance(t.response, dict) and not t.failed
+    ]
+
+
 def request_text(user: str) -> str:
     lines = user.split("\n", 1)
     if len(lines) == 2 and caws_parses(lines[0]):

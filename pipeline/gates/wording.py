@@ -9,7 +9,7 @@ Readers found two such rules repeated across thousands of items:
   names the two files it reads ("compare `port` in a.yaml and b.yaml (it is
   ascii encoded)").
 
-Intents are read from the request (`intents.detect`), in en/es/de/fr, so the
+Intents are read from the request (`intent_words.detect`), in en/es/de/fr, so the
 check works on data without intent metadata.
 """
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.gates import intents
+from pipeline.gates import content_intents
 from pipeline.gates.history import history_problem
 from pipeline.gates.meaning import semantic_findings
 from pipeline.gates.session import Session, Turn, session_of
@@ -119,7 +119,7 @@ def test_a_context_search_answered_with_the_neighbouring_line_only_fails() -> No
     set_answer(item, " ".join([old, *rest]))
     found = codes(item)
     assert found.get("intent_unanswered", "").startswith("context: the context lines of ")
-    assert intents.context_problem(session_of(item)) is not None
+    assert content_intents.context_problem(session_of(item)) is not None
 
 
 def test_only_a_search_that_asked_for_context_lines_is_judged_for_them() -> None:
@@ -129,10 +129,10 @@ def test_only_a_search_that_asked_for_context_lines_is_judged_for_them() -> None
     asked = Turn("fs.search", {"pattern": "x", "options": {"context_lines": 1}}, response)
     answer = "`x` appears once, at a.py:2."
     request = "Find x (with 1 line of context)."
-    assert intents.context_problem(Session(request, [plain], answer)) is None
-    assert intents.context_problem(Session(request, [asked], answer)) is not None
+    assert content_intents.context_problem(Session(request, [plain], answer)) is None
+    assert content_intents.context_problem(Session(request, [asked], answer)) is not None
     quoted = "`x` appears once, at a.py:2 (`x = 1`), with `}` above it."
-    assert intents.context_problem(Session(request, [asked], quoted)) is None
+    assert content_intents.context_problem(Session(request, [asked], quoted)) is None
     # A call's own context_lines asks nothing of the answer when the user did not
     # ask for context (review s12 H3).
-    assert intents.context_problem(Session("Find x.", [asked], answer)) is None
+    assert content_intents.context_problem(Session("Find x.", [asked], answer)) is None

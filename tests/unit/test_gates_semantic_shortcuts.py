@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.gates import intents, leaks
+from pipeline.gates import intent_words, leaks
 from pipeline.gates.session import Session, Turn, session_of
 
 
@@ -107,11 +107,11 @@ def test_a_turns_failure_is_read_from_its_response_once_it_is_set() -> None:
     assert [Turn(t.name, t.arguments, t.response).failed for t in turns] == [True, False]
 
 
-_LED = {**intents.DETECT, "selects": intents.SELECTS, "relation": intents.RELATION}
-_LED["partial"] = intents.PARTIAL
-_LED["summary"] = intents.SUMMARY
-_LED["describe"] = intents.DESCRIBE
-_LED["links"] = intents.LINKS
+_LED = {**intent_words.DETECT, "selects": intent_words.SELECTS, "relation": intent_words.RELATION}
+_LED["partial"] = intent_words.PARTIAL
+_LED["summary"] = intent_words.SUMMARY
+_LED["describe"] = intent_words.DESCRIBE
+_LED["links"] = intent_words.LINKS
 
 
 def _parts(led: re.Pattern[str]) -> tuple[str, str]:
@@ -176,9 +176,9 @@ def test_a_led_pattern_finds_what_its_pattern_finds(text: str, name: str) -> Non
 )
 def test_a_request_without_a_path_character_loses_the_same_quotes(text: str) -> None:
     plain = text.replace("/", "").replace("_", "")
-    assert intents._QUOTED_WITHOUT_PATHS.sub(" ", plain) == intents._QUOTED.sub(" ", plain)
-    assert intents.detect(text) == {
-        kind for kind, p in intents.DETECT.items() if p.search(intents._QUOTED.sub(" ", text))
+    assert intent_words._QUOTED_WITHOUT_PATHS.sub(" ", plain) == intent_words.unquoted(plain)
+    assert intent_words.detect(text) == {
+        kind for kind, p in intent_words.DETECT.items() if p.search(intent_words.unquoted(text))
     }
 
 
@@ -193,8 +193,8 @@ def test_remembered_intents_are_the_detected_ones_and_a_new_set_each_time() -> N
         "Read notes.md",
     ]
     for request in requests * 3:
-        first = intents.detect(request)
-        assert first == set(intents._detect.__wrapped__(request))
+        first = intent_words.detect(request)
+        assert first == set(intent_words._detect.__wrapped__(request))
         first.add("changed by the caller")
-        assert "changed by the caller" not in intents.detect(request)
-    assert intents._detect.cache_info().maxsize == intents.MEMO_TEXTS
+        assert "changed by the caller" not in intent_words.detect(request)
+    assert intent_words._detect.cache_info().maxsize == intent_words.MEMO_TEXTS

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.gates import intents
+from pipeline.gates import content_intents, intent_words, intents
 from pipeline.gates.coherence import coherence_problem, dated_problem, pasted_problem
 from pipeline.gates.history import history_problem
 from pipeline.gates.residue import residue_problem
@@ -96,7 +96,7 @@ CUT_PAGE = _page(True, "Post\n\n## Setup\nWe ran it on 3 nodes.\n\n## Results\nL
     ],
 )
 def test_a_cut_page_said_cut_in_other_words_passes(answer: str) -> None:
-    assert intents.summary_problem(Session("Summarise it.", [CUT_PAGE], answer)) is None
+    assert content_intents.summary_problem(Session("Summarise it.", [CUT_PAGE], answer)) is None
 
 
 @pytest.mark.parametrize(
@@ -108,7 +108,7 @@ def test_a_cut_page_said_cut_in_other_words_passes(answer: str) -> None:
     ],
 )
 def test_a_cut_page_summarised_as_whole_is_still_found(answer: str) -> None:
-    found = intents.summary_problem(Session("Summarise it.", [CUT_PAGE], answer))
+    found = content_intents.summary_problem(Session("Summarise it.", [CUT_PAGE], answer))
     assert found is not None and "was cut" in found
 
 
@@ -124,9 +124,11 @@ def test_a_paraphrased_caveat_passes_and_a_dropped_one_is_found() -> None:
         "Latency fell by a third, though the measurements were taken on a single "
         "machine whose cache was warm."
     )
-    assert intents.summary_problem(Session("Summarise it.", [CAVEAT_PAGE], paraphrase)) is None
+    assert (
+        content_intents.summary_problem(Session("Summarise it.", [CAVEAT_PAGE], paraphrase)) is None
+    )
     dropped = Session("Summarise it.", [CAVEAT_PAGE], "Latency fell by a third.")
-    assert (intents.summary_problem(dropped) or "").startswith("the caveat of")
+    assert (content_intents.summary_problem(dropped) or "").startswith("the caveat of")
 
 
 @pytest.mark.parametrize(
@@ -134,14 +136,14 @@ def test_a_paraphrased_caveat_passes_and_a_dropped_one_is_found() -> None:
     ["Can you resume the download?", "Lade die Datei zusammen mit der Prüfsumme herunter."],
 )
 def test_resume_and_zusammen_mit_ask_for_no_summary(request_text: str) -> None:
-    assert not intents.SUMMARY.search(request_text)
+    assert not intent_words.SUMMARY.search(request_text)
 
 
 @pytest.mark.parametrize(
     "request_text", ["Resúmelo, por favor.", "Fasse die Seite kurz zusammen.", "Summarise it."]
 )
 def test_summary_requests_are_still_read(request_text: str) -> None:
-    assert intents.SUMMARY.search(request_text)
+    assert intent_words.SUMMARY.search(request_text)
 
 
 READ_CSV = Turn(
@@ -154,11 +156,11 @@ READ_CSV = Turn(
 def test_a_header_in_backticks_with_rows_in_words_passes() -> None:
     answer = "data.csv has the columns `id,name,price` and 2 rows, ids 1 and 2, prices 3 and 4."
     session = Session("Tell me what data.csv contains.", [READ_CSV], answer)
-    assert intents.describe_problem(session) is None
+    assert content_intents.describe_problem(session) is None
     first_only = Session(
         session.request, [READ_CSV], "data.csv (3 lines) begins with `id,name,price`."
     )
-    assert (intents.describe_problem(first_only) or "").startswith("only the first of")
+    assert (content_intents.describe_problem(first_only) or "").startswith("only the first of")
 
 
 # ---- result_incoherent: a log out of order, pasted logs (H4)
@@ -207,19 +209,19 @@ def test_pasted_logs_are_judged_only_against_a_generated_world_s_date() -> None:
 def test_a_count_with_a_pick_the_order_serves_passes(request_text: str, sort: str) -> None:
     listing = Turn("fs.list", {"dir": "logs", "sort": sort}, {"ok": True, "count": 2})
     session = Session(request_text, [listing], "There are 2; b.log is the newest.")
-    assert wording_problem(session, intents.detect(request_text)) is None
+    assert wording_problem(session, intent_words.detect(request_text)) is None
 
 
 def test_a_failed_sorted_listing_and_a_path_inside_another_pass() -> None:
     request = "How many files are in logs?"
     failed = Turn("fs.list", {"dir": "logs", "sort": "size"}, {"ok": False, "error": "x"})
-    assert wording_problem(Session(request, [failed], "."), intents.detect(request)) is None
+    assert wording_problem(Session(request, [failed], "."), intent_words.detect(request)) is None
     reads = [Turn("fs.read", {"path": p}, {"ok": True}) for p in ("a.yaml", "data.yaml")]
     request = "Compare port in data.yaml and conf/b.yaml (it is ascii encoded)."
     assert wording_problem(Session(request, reads, "."), set()) is None
     sorted_only = "How many files are in logs (sorted by size, largest first)?"
     listed = Turn("fs.list", {"dir": "logs", "sort": "size"}, {"ok": True, "count": 2})
-    found = wording_problem(Session(sorted_only, [listed], "2."), intents.detect(sorted_only))
+    found = wording_problem(Session(sorted_only, [listed], "2."), intent_words.detect(sorted_only))
     assert found is not None and "sorts by 'size'" in found
 
 
@@ -259,7 +261,7 @@ def test_the_asked_date_is_the_read_file_s_not_any_listed_one() -> None:
     response = {"ok": True, "path": "conf/b.ini", "modified": "2024-05-09", "content": "x"}
     read = Turn("fs.read", {"path": "conf/b.ini"}, response)
     request = "Read conf/b.ini and tell me when it was last modified."
-    assert "modified" in intents.detect(request)
+    assert "modified" in intent_words.detect(request)
     wrong = Session(request, [listing, read], "conf/b.ini holds x; it was modified on 2024-03-01.")
     assert (intents.problem(wrong)[1] or "").startswith("modified:")
     right = Session(request, [listing, read], "conf/b.ini holds x; it was modified on 2024-05-09.")
@@ -271,7 +273,7 @@ def test_the_asked_published_date_is_the_top_result_s() -> None:
         {"url": "https://a.example/1", "title": "A", "published": "2023-01-02"},
         {"url": "https://b.example/2", "title": "B", "published": "2022-07-08"}]})  # fmt: skip
     request = "Search for q and tell me when the top result was published."
-    assert "published" in intents.detect(request)
+    assert "published" in intent_words.detect(request)
     wrong = Session(request, [search], "The top result, A, was published on 2022-07-08.")
     assert (intents.problem(wrong)[1] or "").startswith("published:")
     right = Session(request, [search], "The top result, A, was published on 2023-01-02.")

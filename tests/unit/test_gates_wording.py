@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.gates.intents import detect
+from pipeline.gates.intent_words import detect
 from pipeline.gates.session import Session, Turn
 from pipeline.gates.wording import wording_problem
 

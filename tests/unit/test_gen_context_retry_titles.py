@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.gates import intents
+from pipeline.gates import content_intents
 from pipeline.gates.history import history_problem
 from pipeline.gates.session import session_of
 from pipeline.gen import listing_answers
@@ -69,7 +69,7 @@ def test_every_context_line_of_the_first_match_is_quoted() -> None:
         assert all(quoted(answer, line) for line in lines), (item["id"], answer)
         if first["text"].strip() != args["pattern"].strip():
             assert quoted(answer, first["text"]), (item["id"], answer)
-        assert intents.context_problem(session_of(item)) is None, item["id"]
+        assert content_intents.context_problem(session_of(item)) is None, item["id"]
         langs.add(item["metadata"]["lang"])
         if result["count"] > 1:
             several += 1

@@ -16,7 +16,8 @@ import random
 
 import pytest
 
-from pipeline.gates.intents import RELATION, SUMMARY, problem
+from pipeline.gates.intent_words import RELATION, SUMMARY
+from pipeline.gates.intents import problem
 from pipeline.gates.session import Session, Turn
 from pipeline.gen import read_answers, relations, web_answers
 from pipeline.gen.context import Ctx

@@ -15,7 +15,7 @@ from collections import Counter
 
 import pytest
 
-from pipeline.gates.intents import DETECT
+from pipeline.gates.intent_words import DETECT
 from pipeline.gen import read_answers
 from pipeline.gen.args import code_args
 from pipeline.gen.context import Ctx

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.gates import intents
+from pipeline.gates import intent_words, intents
 from pipeline.gates.attribution import file_metadata_problem
 from pipeline.gates.session import Session, Turn, session_of
 from pipeline.gen import listing_answers, read_answers
@@ -216,4 +216,4 @@ def test_requests_without_a_probe_ask_detect_no_date_intent() -> None:
         "Search the web for query caching PostgreSQL and list the results.",
         "Ordnet die Dateien nach Datum.",
     ):
-        assert not {"modified", "published"} & intents.detect(request)
+        assert not {"modified", "published"} & intent_words.detect(request)

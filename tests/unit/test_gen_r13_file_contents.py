@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.gates import intents
+from pipeline.gates import content_intents, intents
 from pipeline.gates.session import Session, Turn, session_of
 from pipeline.gen import read_answers
 from pipeline.gen.contents import make_body
@@ -168,7 +168,7 @@ def test_r13_items_39_and_53_and_the_gate(
     assert why is None, why
     # A request that asks for no description is not judged by it.
     plain = dataclasses.replace(base, request="Read lines 4-9 of it.", answer=old)
-    assert intents.describe_problem(plain) is not None
+    assert content_intents.describe_problem(plain) is not None
     assert intents.problem(plain)[1] is None
 
 
@@ -197,5 +197,5 @@ def test_no_generated_read_is_described_by_its_first_line(seed: int) -> None:
             if any(t.name == "fs.search" for t in session.turns):
                 continue  # a search's match may be the first line, quoted as the match
             assert not _first_only(session.answer, content), (item["id"], session.answer)
-        assert intents.describe_problem(session) is None, (item["id"], session.answer)
+        assert content_intents.describe_problem(session) is None, (item["id"], session.answer)
     assert reads >= 200

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.gates import intents
+from pipeline.gates import content_intents, intent_words
 from pipeline.gates.meaning import semantic_findings
 from pipeline.gates.session import Session, Turn, session_of
 from pipeline.gen import web_answers
@@ -64,10 +64,10 @@ def test_a_page_opened_with_its_links_is_answered_with_them(name: str, lang: str
             continue
         asked += 1
         session = _session(outcome)
-        assert intents.LINKS.search(session.request), session.request
+        assert intent_words.LINKS.search(session.request), session.request
         answer = session.answer
         assert all(link in answer for link in links), (session.request, answer)
-        assert intents.links_problem(session) is None
+        assert content_intents.links_problem(session) is None
     assert asked >= 5
 
 
@@ -78,7 +78,7 @@ def test_many_links_are_named_by_the_first_few_and_their_count(lang: str) -> Non
     (sentence,) = web_answers.web_links(ctx, {"links": links}, {"include_links": True})
     assert "7" in sentence and all(x in sentence for x in links[:3]) and links[3] not in sentence
     # Said as partial the way the list rule reads it ("the first 3", "die ersten 3").
-    assert intents.PARTIAL.search(sentence), sentence
+    assert intent_words.PARTIAL.search(sentence), sentence
     assert web_answers.web_links(ctx, {"links": links}, {"include_links": False}) == []
 
 
@@ -92,9 +92,9 @@ def test_many_links_are_named_by_the_first_few_and_their_count(lang: str) -> Non
     ],
 )
 def test_the_links_ask_is_read_in_four_languages(request_text: str) -> None:
-    assert intents.LINKS.search(intents._QUOTED.sub(" ", request_text))
+    assert intent_words.LINKS.search(intent_words.unquoted(request_text))
     for without in ("(without links)", "(sin enlaces)", "(ohne Links)", "(sans les liens)"):
-        assert not intents.LINKS.search(request_text.split("(")[0] + without)
+        assert not intent_words.LINKS.search(request_text.split("(")[0] + without)
 
 
 def _links_item() -> dict[str, Any]:
@@ -106,7 +106,7 @@ def _links_item() -> dict[str, Any]:
         session = session_of(item)
         opened = [t for t in session.turns if t.name == "web.open" and not t.failed]
         if (
-            intents.LINKS.search(session.request)
+            intent_words.LINKS.search(session.request)
             and any(t.name == "code.run" for t in session.turns)
             and any(t.arguments.get("include_links") and t.response.get("links") for t in opened)
         ):

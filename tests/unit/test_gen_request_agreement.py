@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.gates import intents
+from pipeline.gates import intent_words
 from pipeline.gen import listing_answers, read_answers
 from pipeline.gen.context import Ctx
 from pipeline.gen.item import iter_items
@@ -95,7 +95,7 @@ def test_a_count_question_never_carries_a_sort_order(lang: str) -> None:
     for seed in range(160):
         out = files.single(Ctx(random.Random(seed), lang, "enums"))
         calls = [{"name": c.name, "arguments": c.arguments} for c in out.episode.calls]
-        asked = intents.detect(out.request)
+        asked = intent_words.detect(out.request)
         if "count" not in asked:
             continue
         sorted_call = _lists_sorted(calls)
@@ -131,7 +131,7 @@ def test_a_generated_set_has_none_of_the_three_patterns() -> None:
             seen["two_files"] += 1
             assert SINGULAR["encoding"][lang] not in request, request
             assert not re.search(r"\((?:at most \d+ lines|como máximo \S+ líneas)\)", request)
-        asked = intents.detect(request)
+        asked = intent_words.detect(request)
         if "count" in asked and "list" not in asked:
             seen["count"] += 1
             assert not _lists_sorted(calls) and not SORT_CLAUSE.search(request), request
