@@ -30,7 +30,7 @@ from pipeline.gen.controls import ambiguity, control
 from pipeline.gen.episode import Call
 from pipeline.gen.plan import ADVERSARIAL, NO_CALLS, Slot, slot
 from pipeline.gen.recipes import RECIPES, Outcome
-from pipeline.gen.requests import with_context
+from pipeline.gen.request_context import with_context
 from pipeline.params import CawsParams, Params
 from pipeline.text import normalize
 from pipeline.tools.registry import load_registry

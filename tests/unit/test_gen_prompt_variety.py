@@ -21,7 +21,7 @@ from pipeline.gen.args import code_args
 from pipeline.gen.context import Ctx
 from pipeline.gen.corrections import NOTHING_LOST, SOMETHING_LOST, clamp_sentence
 from pipeline.gen.item import iter_items
-from pipeline.gen.requests import CONTEXT, REPO_CONTEXT, WEB_CONTEXT, with_context
+from pipeline.gen.request_context import CONTEXT, REPO_CONTEXT, WEB_CONTEXT, with_context
 from pipeline.gen.topics import DOMAINS, METRICS, Topic, draw_topic, topic_fields
 from pipeline.params import GenerateParams, Params
 from pipeline.world.code_run import Program

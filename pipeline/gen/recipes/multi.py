@@ -16,6 +16,7 @@ from typing import Any
 
 from pipeline.gen import listing_answers, read_answers, web_answers
 from pipeline.gen.args import code_args, read_args, search_args, source_for, web_open_args
+from pipeline.gen.code_requests import OPS
 from pipeline.gen.context import Ctx
 from pipeline.gen.corrections import clamp_sentence
 from pipeline.gen.episode import Episode
@@ -34,7 +35,7 @@ from pipeline.gen.recipes.code import LANGUAGE_NAMES
 from pipeline.gen.recipes.files import missing_file
 from pipeline.gen.recipes.web import pages_for, query
 from pipeline.gen.repo import Repo, draw_repo
-from pipeline.gen.requests import OPS, request
+from pipeline.gen.requests import request
 from pipeline.gen.site import BASELINES, finding_clause
 from pipeline.gen.topics import METRICS, draw_topic, topic_fields, unit_name
 from pipeline.world import execute
