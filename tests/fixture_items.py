@@ -77,6 +77,26 @@ def record_header(total_samples: int, **changes: Any) -> dict[str, Any]:
     return {**base, **changes}
 
 
+def earlier_header(total_samples: int) -> dict[str, Any]:
+    """The header the earlier version (1.1.0) really wrote: no `schema_version`, these
+    keys in this order."""
+    return {
+        "__header__": True,
+        "dataset_version": "1.1.0",
+        "tokenizer_fingerprint": {
+            "id": "data/tokenizer",
+            "sha256": "0" * 64,
+            "normalizer": "NFC+LF",
+        },
+        "tool_registry_sha256": "1" * 64,
+        "integration_span_cap": 3,
+        "seed": 42,
+        "num_shards": 1,
+        "shard_index": 0,
+        "total_samples": total_samples,
+    }
+
+
 def generate_and_extract(tmp: Path, qwen_dir: Path, total: int, **extract_params: Any) -> Path:
     """`total` items through the real generate and extract stages, one worker, every
     output under `tmp` (exports under `tmp/exports`); `extract_params` override the

@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 import pytest
 import yaml
+from fixture_items import earlier_header
 
 from pipeline import bench, bench_against, bench_child
 from pipeline.params import ParamsError
@@ -273,27 +274,32 @@ def git(repo: Path, *args: str) -> str:
     return done.stdout.strip()
 
 
-def test_against_runs_both_versions_side_by_side(tmp_path: Path) -> None:
-    """`--against REV`: the other commit's own code and params run in alternating pairs,
-    each stage as a user runs it, and the ratio is this checkout's time over the other's."""
+def _other_version(tmp_path: Path, stage_name: str, mark: str) -> tuple[Path, str]:
+    """A git repository under `tmp_path` holding this checkout's pipeline and params, whose
+    `stage_name` stage first runs the statement `mark`; returns it and its commit."""
     repo = tmp_path / "repo"
     shutil.copytree(
         ROOT / "pipeline", repo / "pipeline", ignore=shutil.ignore_patterns("__pycache__")
     )
     shutil.copy(ROOT / "params.yaml", repo / "params.yaml")
-    # A mark only the other version writes: its generate stage says it is the other one.
-    stage = repo / "pipeline" / "generate.py"
+    stage = repo / "pipeline" / f"{stage_name}.py"
     stage.write_text(
         stage.read_text("utf-8").replace(
-            'if __name__ == "__main__":',
-            'if __name__ == "__main__":\n    print("the other version")',
+            'if __name__ == "__main__":', f'if __name__ == "__main__":\n    {mark}'
         ),
         "utf-8",
     )
     git(tmp_path, "init", "-q", str(repo))
     git(repo, "add", "-A")
     git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "other")
-    rev = git(repo, "rev-parse", "HEAD")
+    return repo, git(repo, "rev-parse", "HEAD")
+
+
+def test_against_runs_both_versions_side_by_side(tmp_path: Path) -> None:
+    """`--against REV`: the other commit's own code and params run in alternating pairs,
+    each stage as a user runs it, and the ratio is this checkout's time over the other's."""
+    # A mark only the other version writes: its generate stage says it is the other one.
+    repo, rev = _other_version(tmp_path, "generate", 'print("the other version")')
 
     result = bench_against.compare(
         repo, rev, ROOT, tmp_path / "scratch", total=8, workers=1, pairs=2
@@ -355,17 +361,7 @@ def test_against_stops_on_a_version_that_cannot_run(tmp_path: Path) -> None:
 
 
 # The header the earlier version wrote (no `schema_version`), and one of its items.
-EARLIER_HEADER = {
-    "__header__": True,
-    "dataset_version": "1.1.0",
-    "tokenizer_fingerprint": {"id": "data/tokenizer", "sha256": "0" * 64, "normalizer": "NFC+LF"},
-    "tool_registry_sha256": "1" * 64,
-    "integration_span_cap": 3,
-    "seed": 42,
-    "num_shards": 1,
-    "shard_index": 0,
-    "total_samples": 3,
-}
+EARLIER_HEADER = earlier_header(total_samples=3)
 EARLIER_CALL = '{"name":"read_file","arguments":{"path":"repo:///docs/notes.md"}}'
 EARLIER_TEXT = (
     f"I will start with a tool call.\nTOOL_CALL: {EARLIER_CALL}\n"
@@ -416,23 +412,9 @@ def test_external_inputs_state_the_version_for_the_other_side_only(tmp_path: Pat
 def test_against_external_runs_extract_and_verify_on_one_file(tmp_path: Path) -> None:
     """`--against REV --external FILE` (make bench-earlier): both versions run external-mode
     extract and verify on the same items, in alternating pairs; not timed here."""
-    repo = tmp_path / "repo"
-    shutil.copytree(
-        ROOT / "pipeline", repo / "pipeline", ignore=shutil.ignore_patterns("__pycache__")
+    repo, rev = _other_version(
+        tmp_path, "extract", 'print("the other version reads", sys.argv[-5])'
     )
-    shutil.copy(ROOT / "params.yaml", repo / "params.yaml")
-    stage = repo / "pipeline" / "extract.py"
-    stage.write_text(
-        stage.read_text("utf-8").replace(
-            'if __name__ == "__main__":',
-            'if __name__ == "__main__":\n    print("the other version reads", sys.argv[-5])',
-        ),
-        "utf-8",
-    )
-    git(tmp_path, "init", "-q", str(repo))
-    git(repo, "add", "-A")
-    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "other")
-    rev = git(repo, "rev-parse", "HEAD")
     _earlier_file(tmp_path / "earlier.jsonl.gz")
 
     result = bench_against.compare(

@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fixture_items import record_header
 
 from pipeline import audit
 from pipeline.gen.item import iter_items
 from pipeline.params import GenerateParams, Params
-from pipeline.records import make_header, write_records
+from pipeline.records import write_records
 
 
 @pytest.fixture(scope="module")
@@ -75,17 +76,7 @@ def test_the_command_writes_one_file_per_reviewer_and_an_index(
     generated: list[dict[str, Any]], tmp_path: Path
 ) -> None:
     path = tmp_path / "generated.jsonl"
-    header = make_header(
-        dataset_version="test",
-        tokenizer_fingerprint={"id": "t", "sha256": "0" * 64, "normalizer": "NFC+LF"},
-        tool_registry_sha256="1" * 64,
-        integration_span_cap=3,
-        seed=42,
-        num_shards=1,
-        shard_index=0,
-        total_samples=len(generated),
-    )
-    write_records(path, header, generated)
+    write_records(path, record_header(len(generated), dataset_version="test"), generated)
     out = tmp_path / "audit"
     assert audit.main([str(path), "--seed", "3", "--out", str(out), "--n", "30"]) == 0
     files = sorted(out.glob("items-*.md"))

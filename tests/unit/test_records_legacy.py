@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fixture_items import earlier_header
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -171,18 +172,7 @@ def test_legacy_metadata_that_is_not_an_object() -> None:
         upgrade_legacy_item({"id": "x", "teacher_text": "abc", "metadata": [1]})
 
 
-# The header the earlier version really wrote: no `schema_version`, these keys in this order.
-EARLIER_HEADER = {
-    "__header__": True,
-    "dataset_version": "1.1.0",
-    "tokenizer_fingerprint": {"id": "data/tokenizer", "sha256": "0" * 64, "normalizer": "NFC+LF"},
-    "tool_registry_sha256": "1" * 64,
-    "integration_span_cap": 3,
-    "seed": 42,
-    "num_shards": 1,
-    "shard_index": 0,
-    "total_samples": 2,
-}
+EARLIER_HEADER = earlier_header(total_samples=2)
 EARLIER_TEXT = (
     "I will start with a tool call.\n"
     'TOOL_CALL: {"name":"read_file","arguments":{"path":"repo:///docs/notes.md"}}\n'
