@@ -12,11 +12,9 @@ from typing import Any
 from pipeline.gates.grounding import NUMBER, stated
 from pipeline.gates.intent_words import CONTEXT, unquoted
 from pipeline.gates.session import Session, ok_turns
-from pipeline.gen.site import HEADINGS
+from pipeline.gen.site import CAVEATS
 
 TICKED = re.compile(r"`([^`\n]+)`")
-# The section that qualifies a page's result (SPEC's page layout, in its four languages).
-CAVEATS = frozenset(heads[-1] for heads in HEADINGS.values())
 # A word that the page was cut, in the four languages and their common synonyms
 # (review s12 H3); "nothing was cut", "nichts abgeschnitten" say the opposite.
 CUT = re.compile(

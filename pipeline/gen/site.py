@@ -70,6 +70,8 @@ HEADINGS = {
     "de": ("Überblick", "Aufbau", "Ergebnisse", "Einschränkungen"),
     "fr": ("Aperçu", "Mise en place", "Résultats", "Limites"),
 }
+# The section that qualifies a page's result, in every language a page is written in.
+CAVEATS = frozenset(heads[-1] for heads in HEADINGS.values())
 BASELINES = {"ms": (40, 4000), "MB": (200, 16000), "min": (3, 240), "USD": (300, 40000)}
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from pipeline.gen.context import Ctx
 from pipeline.gen.lang import join_list, quoted
-from pipeline.gen.site import HEADINGS, Finding, finding_clause
+from pipeline.gen.site import CAVEATS, Finding, finding_clause
 
 
 def web_top(ctx: Ctx, result: dict[str, Any], finding: Finding, listed: bool = False) -> str:
@@ -143,8 +143,6 @@ def web_links(ctx: Ctx, result: dict[str, Any], args: dict[str, Any]) -> list[st
 
 
 OVERVIEWS = frozenset({"Overview", "Resumen", "Überblick", "Aperçu"})
-# The section that qualifies a page's result, in every language a page is written in.
-CAVEATS = frozenset(heads[-1] for heads in HEADINGS.values())
 
 
 def _section(ctx: Ctx, heading: str, text: str, nth: int = 0, title: str | None = None) -> str:

@@ -78,6 +78,12 @@ def say_detail(
     return detail(name, args, ctx.lang, derived, ctx.num, many=many)
 
 
+def read_detail(ctx: Ctx, rargs: dict[str, Any]) -> str:
+    """A read's options as its request states them: the path is named on its own, or
+    picked by the call before."""
+    return say_detail(ctx, "fs.read", {k: v for k, v in rargs.items() if k != "path"})
+
+
 @lru_cache(maxsize=1024)
 def _likeness(name: str, candidate: str) -> float:
     # Cached: a recovery scores the same pairs when it picks a typo and when it corrects it.

@@ -17,6 +17,7 @@ from pipeline.gen.recipes.base import (
     closest,
     intent,
     probed,
+    read_detail,
     repo_world,
     say_detail,
     transient,
@@ -119,7 +120,7 @@ def _list_then_read(ctx: Ctx, repo: Repo, world: World) -> Outcome:
         ctx.lang,
         dir=repo.main,
         d=say_detail(ctx, "fs.list", largs),
-        d2=say_detail(ctx, "fs.read", {k: v for k, v in rargs.items() if k != "path"}),
+        d2=read_detail(ctx, rargs),
     )
     sentences = [listing_answers.listing(ctx, listed, largs), *read_answers.read(ctx, read)]
     text, why = probed(ctx, text, intent("chain", "list", "read", dir=repo.main), "that")
@@ -141,7 +142,7 @@ def _search_then_read(ctx: Ctx, repo: Repo, world: World) -> Outcome:
         ctx.lang,
         pattern=pattern,
         d=say_detail(ctx, "fs.search", sargs),
-        d2=say_detail(ctx, "fs.read", {k: v for k, v in rargs.items() if k != "path"}),
+        d2=read_detail(ctx, rargs),
     )
     sentences = [*listing_answers.search(ctx, found, sargs), *read_answers.read(ctx, read)]
     text, why = probed(ctx, text, intent("chain", "list", "read", pattern=pattern), "that")

@@ -26,6 +26,7 @@ from pipeline.gen.recipes.base import (
     Outcome,
     intent,
     probed,
+    read_detail,
     repo_world,
     say_detail,
     transient,
@@ -249,7 +250,7 @@ def _chain_request(
 ) -> str:
     key = lead.pop("key")
     language = LANGUAGE_NAMES[cargs["language"]]
-    d2 = say_detail(ctx, "fs.read", {k: v for k, v in rargs.items() if k != "path"})
+    d2 = read_detail(ctx, rargs)
     d3 = say_detail(ctx, "code.run", cargs, DERIVED)
     return request(
         ctx.rng,
@@ -298,7 +299,7 @@ def column_sum(ctx: Ctx, faulty: bool = False) -> Outcome:
         ctx.lang,
         path=asked,
         column=name,
-        d=say_detail(ctx, "fs.read", {k: v for k, v in rargs.items() if k != "path"}),
+        d=read_detail(ctx, rargs),
         d2=say_detail(ctx, "code.run", cargs, DERIVED),
         language=LANGUAGE_NAMES[cargs["language"]],
     )
