@@ -9,9 +9,10 @@ from typing import Any
 
 import yaml
 
-from pipeline import extract, generate
+from pipeline import extract, generate, verify
 from pipeline.records import make_header
 
+ROOT = Path(__file__).resolve().parents[1]
 TOOL = {
     "type": "function",
     "function": {
@@ -121,3 +122,27 @@ def generate_and_extract(tmp: Path, qwen_dir: Path, total: int, **extract_params
     assert extract.main(["--params", str(path)]) == 0
     assert (tmp / "rejects.jsonl").read_text("utf-8") == ""
     return tmp
+
+
+def repo_params_under(root: Path, tokenizer: Path) -> dict[str, Any]:
+    """The repository's params.yaml with generate, extract and verify writing under `root`
+    (their data/ and metrics/ paths), the tokenizer at `tokenizer`, one worker."""
+    data: dict[str, Any] = yaml.safe_load((ROOT / "params.yaml").read_text("utf-8"))
+    for section in ("generate", "extract", "verify"):
+        for key, value in data[section].items():
+            if isinstance(value, str) and value.startswith(("data/", "metrics/")):
+                data[section][key] = str(root / value)
+    data["tokenizer"]["out"] = str(tokenizer)
+    data["run"].update({"workers": 1, "progress": False})
+    return data
+
+
+def run_stages(root: Path, data: dict[str, Any]) -> None:
+    """`data` written to `root`/params.yaml, then generate and extract (both must succeed)
+    and verify (whose exit code says what its gates found) run with it."""
+    root.mkdir(parents=True, exist_ok=True)
+    params = root / "params.yaml"
+    params.write_text(yaml.safe_dump(data), "utf-8")
+    assert generate.main(["--params", str(params)]) == 0
+    assert extract.main(["--params", str(params)]) == 0
+    verify.main(["--params", str(params)])

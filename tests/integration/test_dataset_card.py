@@ -20,33 +20,21 @@ import orjson
 import pyarrow.parquet as pq
 import pytest
 import yaml
+from fixture_items import repo_params_under, run_stages
 from huggingface_hub import DatasetCard
 
-from pipeline import extract, generate, verify
+from pipeline import verify
 from pipeline.gates.run import CAWS_GATES, CAWS_OFF
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def build(root: Path, tokenizer: Path, caws_header: bool | None) -> Path:
-    data = yaml.safe_load((ROOT / "params.yaml").read_text("utf-8"))
-    for section in ("generate", "extract", "verify"):
-        for key, value in data[section].items():
-            if isinstance(value, str) and value.startswith(("data/", "metrics/")):
-                data[section][key] = str(root / value)
-    data["tokenizer"]["out"] = str(tokenizer)
+    data = repo_params_under(root, tokenizer)
     data["generate"]["total"] = 120
     # None: the key left out, as in a params.yaml written before the knob.
     data["generate"].pop("caws_header", None)
     if caws_header is not None:
         data["generate"]["caws_header"] = caws_header
-    data["run"].update({"workers": 1, "progress": False})
-    root.mkdir(parents=True, exist_ok=True)
-    params = root / "params.yaml"
-    params.write_text(yaml.safe_dump(data), "utf-8")
-    assert generate.main(["--params", str(params)]) == 0
-    assert extract.main(["--params", str(params)]) == 0
-    verify.main(["--params", str(params)])
+    run_stages(root, data)
     return root
 
 

@@ -7,28 +7,13 @@ from typing import Any
 
 import orjson
 import pytest
-import yaml
-
-from pipeline import extract, generate, verify
-
-ROOT = Path(__file__).resolve().parents[2]
+from fixture_items import repo_params_under, run_stages
 
 
 def build(root: Path, tokenizer: Path, probability: float) -> dict[str, Any]:
-    data = yaml.safe_load((ROOT / "params.yaml").read_text("utf-8"))
-    for section in ("generate", "extract", "verify"):
-        for key, value in data[section].items():
-            if isinstance(value, str) and value.startswith(("data/", "metrics/")):
-                data[section][key] = str(root / value)
-    data["tokenizer"]["out"] = str(tokenizer)
+    data = repo_params_under(root, tokenizer)
     data["generate"].update({"total": 120, "negative_control_prob": probability})
-    data["run"].update({"workers": 1, "progress": False})
-    params = root / "params.yaml"
-    root.mkdir(parents=True, exist_ok=True)
-    params.write_text(yaml.safe_dump(data), "utf-8")
-    assert generate.main(["--params", str(params)]) == 0
-    assert extract.main(["--params", str(params)]) == 0
-    verify.main(["--params", str(params)])
+    run_stages(root, data)
     report: dict[str, Any] = orjson.loads((root / "data" / "verify_report.json").read_bytes())
     return report
 
