@@ -56,7 +56,7 @@ FILE_REQUESTS: dict[str, dict[str, tuple[str, ...]]] = {
             "Where does `{pattern}` appear in the repository{d}?",
             "Find every occurrence of `{pattern}`{d}.",
             "In which files does `{pattern}` appear{d}?",
-            "Find where `{pattern}` is used{d} and list the matches.",
+            "Find the lines that contain `{pattern}`{d} and list them.",
         ),
         "es": (
             "¿Dónde aparece `{pattern}` en el repositorio{d}?",

@@ -219,6 +219,23 @@ P: Table = {
         "de": ("Wieder anders meldet {title} ({url}): {finding}.",),
         "fr": ("{title} ({url}) donne encore un autre chiffre : {finding}.",),
     },
+    # A third source with a figure already given agrees with it (R18 audit).
+    "web.same": {
+        "en": ("{title} ({url}) also reports that {finding}.",),
+        "es": ("{title} ({url}) también indica que {finding}.",),
+        "de": ("Auch {title} ({url}) meldet: {finding}.",),
+        "fr": ("{title} ({url}) indique aussi que {finding}.",),
+    },
+    # What was read of a page is its overview only, which states the search's finding.
+    "web.overview.only": {
+        "en": ("What was read of {page}, its {heading} section, gives only that finding.",),
+        "es": ("Lo que se leyó de {page}, su sección {heading}, solo recoge ese resultado.",),
+        "de": (
+            "Von {page} wurde nur der Abschnitt {heading} gelesen, "
+            "und er nennt nur dieses Ergebnis.",
+        ),
+        "fr": ("La partie lue de {page}, sa section {heading}, ne donne que ce résultat.",),
+    },
     "web.third": {
         "en": ("A third source, {title} ({url}), adds that {finding}.",),
         "es": ("Una tercera fuente, {title} ({url}), añade que {finding}.",),

@@ -25,6 +25,12 @@ from pipeline.world.paths import text_lines
 
 WHAT = {
     "pairs": {"en": "set {x}", "es": "definen {x}", "de": "setzen {x}", "fr": "définissent {x}"},
+    "pairs.section": {
+        "en": "open the section {s} and set {x}",
+        "es": "abren la sección {s} y definen {x}",
+        "de": "beginnen den Abschnitt {s} und setzen {x}",
+        "fr": "ouvrent la section {s} et définissent {x}",
+    },
     "names": {
         "en": "define {x}",
         "es": "definen {x}",
@@ -106,8 +112,8 @@ def _what(ctx: Ctx, r: Reading, lines: list[str] | None = None) -> str:
     the lines themselves; else what they define, the sections they fall on, a CSV's
     rows (first and last), a log's levels and its WARN and ERROR entries, or how many
     lines they are, from the first to the last."""
-    # A notes line is quoted without its full stop: the sentence ends after the quote.
-    every = [x.strip().removesuffix(".") if NOTES.match(x) else x.strip() for x in lines or ()]
+    # Quoted as written, full stop included: a quote that drops it is not the line (R18).
+    every = [x.strip() for x in lines or ()]
     shown = [x for x in every if x]
     # A heading and its notes line are quoted, not summarised: "list Troubleshooting
     # (43 items)" told a reader the two lines list something (R12).
@@ -116,6 +122,11 @@ def _what(ctx: Ctx, r: Reading, lines: list[str] | None = None) -> str:
         said = [f"`{x}`" if x else READ_BLANK[ctx.lang] for x in every]
         return WHAT["quote"][ctx.lang].format(x=join_list(said, ctx.lang))
     if r.pairs:
+        # An INI section header among the lines is said too: "which set a = 1 and b = 2"
+        # left out the `[compiler]` line that the three lines began with (R18 audit).
+        headers = [x for x in shown if x.startswith("[") and x.endswith("]")]
+        if len(headers) == 1:
+            return WHAT["pairs.section"][ctx.lang].format(s=headers[0], x=pairs_text(ctx, r.pairs))
         return WHAT["pairs"][ctx.lang].format(x=pairs_text(ctx, r.pairs))
     if r.kind == "code" and r.names:
         return WHAT["names"][ctx.lang].format(x=ticks(r.names, ctx.lang))

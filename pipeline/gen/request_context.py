@@ -7,12 +7,14 @@ import random
 L = dict[str, tuple[str, ...]]
 
 # Why the user asks, sometimes: real requests carry their context. None of these
-# names a value, an operation or a file, so none changes what the calls must do.
+# names a value, an operation or a file, so none changes what the calls must do. Nor
+# asks for a form of answer: "Keep it short, please." before a full summary taught the
+# student to ignore the request (R18 audit note).
 CONTEXT: L = {
     "en": (
         "We are planning a migration.",
         "It is for a design review.",
-        "Keep it short, please.",
+        "It is for the retrospective.",
         "We saw a regression last week.",
         "This is for an incident write-up.",
         "The on-call engineer asked me to check.",
@@ -28,7 +30,7 @@ CONTEXT: L = {
     "es": (
         "Estamos planeando una migración.",
         "Es para una revisión de diseño.",
-        "Sé breve, por favor.",
+        "Es para la retrospectiva.",
         "La semana pasada vimos una regresión.",
         "Es para el informe de un incidente.",
         "La persona de guardia me pidió que lo revisara.",
@@ -44,7 +46,7 @@ CONTEXT: L = {
     "de": (
         "Wir planen eine Migration.",
         "Das ist für ein Design-Review.",
-        "Bitte kurz halten.",
+        "Das ist für die Retrospektive.",
         "Letzte Woche hatten wir eine Regression.",
         "Das ist für einen Incident-Bericht.",
         "Die Rufbereitschaft hat mich gebeten, das zu prüfen.",
@@ -60,7 +62,7 @@ CONTEXT: L = {
     "fr": (
         "Nous préparons une migration.",
         "C'est pour une revue de conception.",
-        "Fais court, s'il te plaît.",
+        "C'est pour la rétrospective.",
         "Nous avons vu une régression la semaine dernière.",
         "C'est pour le compte rendu d'un incident.",
         "L'astreinte m'a demandé de vérifier.",

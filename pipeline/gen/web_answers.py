@@ -40,10 +40,15 @@ def web_also(
     third: bool = False,
     differs: bool = False,
     contrasted: bool = False,
+    repeats: bool = False,
 ) -> str:
     """Another result's finding: set against the top one when `differs` (once: after a
-    first contrast, `contrasted`, the next far figure is "yet another"), else added."""
-    if differs:
+    first contrast, `contrasted`, the next far figure is "yet another"), else added. A
+    third source that `repeats` a figure already given "also" reports it: "yet another
+    figure: 60%" after a source that said 60% (R18 audit)."""
+    if third and repeats:
+        key = "web.same"
+    elif differs:
         key = "web.differs.more" if contrasted else "web.differs"
     else:
         key = "web.third" if third else "web.also"
@@ -85,8 +90,11 @@ def web_open(
         # After a search gave the finding, the overview would only repeat it. Every
         # other section the window returned is said: a summary that drops the caveat
         # overstates the result (R12 audit).
-        fresh = [(h, t) for h, t in found if finding is not None or h not in OVERVIEWS] or found
-        out += _said(ctx, fresh, after=finding is None, title=None if named else title)
+        fresh = [(h, t) for h, t in found if finding is not None or h not in OVERVIEWS]
+        if found and not fresh:
+            out.append(_overview_only(ctx, found[0][0], None if named else title))
+        else:
+            out += _said(ctx, fresh, after=finding is None, title=None if named else title)
         window = result.get("window")
         if window and window[1] < result["lines"]:
             # The caveat is the page's last line: lines that stop before it are a part.
@@ -111,7 +119,10 @@ def web_open(
         out += _said(ctx, found[1:], after=True)
     else:
         # The search already gave the finding (the overview): the rest of the page.
-        out += _said(ctx, found[1:] or found[:1], after=True, title=None if named else title)
+        if found[1:] or not found or found[0][0] not in OVERVIEWS:
+            out += _said(ctx, found[1:] or found, after=True, title=None if named else title)
+        else:
+            out.append(_overview_only(ctx, found[0][0], None if named else title))
         if result.get("truncated"):
             out.append(ctx.say("web.part", n=ctx.num(args["max_chars"])))
     return out + web_links(ctx, result, args) + page_probe(ctx, result["published"])
@@ -143,6 +154,15 @@ def web_links(ctx: Ctx, result: dict[str, Any], args: dict[str, Any]) -> list[st
 
 
 OVERVIEWS = frozenset({"Overview", "Resumen", "Überblick", "Aperçu"})
+THE_PAGE = {"en": "the page", "es": "la página", "de": "der Seite", "fr": "la page"}
+
+
+def _overview_only(ctx: Ctx, heading: str, title: str | None) -> str:
+    """What was read of a page whose finding the search gave, when it is only the
+    overview that states it: quoting it said the finding twice (R18 audit)."""
+    return ctx.say(
+        "web.overview.only", page=title or THE_PAGE[ctx.lang], heading=quoted(heading, ctx.lang)
+    )
 
 
 def _section(ctx: Ctx, heading: str, text: str, nth: int = 0, title: str | None = None) -> str:

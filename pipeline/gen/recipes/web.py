@@ -106,10 +106,17 @@ def search_answer(
     ][:2]
     if sources or (not listed and disagree(findings, top, others)):
         contrasted = False
+        given = {findings[top["url"]].pct}
         for i, e in enumerate(others):
             far = disagree(findings, top, [e])
-            out.append(web_answers.web_also(ctx, e, findings[e["url"]], i == 1, far, contrasted))
+            pct = findings[e["url"]].pct
+            out.append(
+                web_answers.web_also(
+                    ctx, e, findings[e["url"]], i == 1, far, contrasted, repeats=pct in given
+                )
+            )
             contrasted = contrasted or far
+            given.add(pct)
     return out
 
 
