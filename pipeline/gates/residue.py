@@ -13,6 +13,11 @@ is residue of the sentence that should
 have come before it and named the page: after a repair note it reads as the
 arguments, alone it names nothing (R13 audit). The page counts as named by its
 title (or its main part's words) or address (or host) anywhere before, outside code.
+
+Two more traces of templates put together (R18 audit): a figure-bearing fact said
+in the answer's own words and again in a quote that says the same (the search's
+finding, then the opened page's overview stating it), and "yet another figure"
+before a figure the answer has already given.
 """
 
 from __future__ import annotations
@@ -86,8 +91,76 @@ def orphan_problem(session: Session) -> str | None:
     return f"the answer says “{word} …” of a page it has not named"
 
 
+# A quote of the page and a figure-bearing statement of it are one fact said twice when
+# the answer's own sentence holds this share of the quote's words, the figure among them:
+# "reports that with value compression, the error rate fell by 20%. Its “Overview”
+# section says: “With value compression, the error rate fell by 20% in our benchmark.”"
+# (R18 audit: the search's finding, then the opened page's overview that states it).
+# A log line quoted beside a sentence about it shares its figure, not most of its words.
+_RESTATED_SHARE = 0.7
+_RESTATED_MIN_WORDS = 6
+_QUOTE_SPAN = re.compile(r"“[^”]*”|«[^»]*»|„[^“”]*[“”]|\"[^\"\n]*\"")
+_TOKEN = re.compile(r"\w+(?:[/.,]\w+)*")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _words(text: str) -> set[str]:
+    return {w.casefold() for w in _TOKEN.findall(text)}
+
+
+def restated_problem(answer: str) -> str | None:
+    """A figure the answer states in its own words and again in a quote that says the same."""
+    prose = _CODE.sub(" ", answer)
+    quotes = []
+    for span in _QUOTE_SPAN.finditer(prose):
+        words = _words(span.group())
+        if len(words) >= _RESTATED_MIN_WORDS and any(_NUMBER.fullmatch(w) for w in words):
+            quotes.append((span.group(), words))
+    if not quotes:
+        return None
+    own = _QUOTE_SPAN.sub(" ", prose)
+    for sentence in _SENTENCE_END.split(own):
+        said = _words(sentence)
+        for quote, words in quotes:
+            shared = words & said
+            if (
+                any(_NUMBER.fullmatch(w) for w in shared)
+                and len(shared) >= _RESTATED_MIN_WORDS
+                and len(shared) >= _RESTATED_SHARE * len(words)
+            ):
+                short = quote if len(quote) <= 80 else f"{quote[:79]}…"
+                return f"the answer says in its own words what it then quotes: {short}"
+    return None
+
+
+# "Yet another figure" promises a figure not given before: before one already stated it
+# reads as a third result where there are two (R18 audit: 14%, then 60% and "yet another
+# figure: 60%").
+_ANOTHER_FIGURE = re.compile(
+    r"yet another figure|otra cifra distinta|wieder anders|encore un autre chiffre",
+    re.IGNORECASE,
+)
+_PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s?%")
+
+
+def another_figure_problem(answer: str) -> str | None:
+    """A "yet another figure" phrase whose figure the answer has already stated."""
+    for phrase in _ANOTHER_FIGURE.finditer(answer):
+        end = _SENTENCE_END.search(answer, phrase.end())
+        after = _PERCENT.search(answer, phrase.end(), end.start() if end else len(answer))
+        if after is None:
+            continue
+        before = {m.group(1) for m in _PERCENT.finditer(answer, 0, phrase.start())}
+        if after.group(1) in before:
+            return f"“{phrase.group()}” introduces {after.group()}, a figure already stated"
+    return None
+
+
 def residue_problem(session: Session) -> str | None:
-    """The first unfilled slot in prose the item shows, or None."""
+    """The first unfilled slot in prose the item shows, or another trace of templates
+    put together (a page pronoun with nothing named, a fact said twice, a "different"
+    figure that is not), or None."""
     places = [("the request", session.request), ("the answer", session.answer)]
     for at, turn in enumerate(session.turns):
         if turn.name in ("web.search", "web.open"):
@@ -98,4 +171,8 @@ def residue_problem(session: Session) -> str | None:
         slot = _SLOT.search(_CODE.sub(" ", text))
         if slot is not None:
             return f"{where} holds the unfilled slot {slot.group()}"
-    return orphan_problem(session)
+    return (
+        orphan_problem(session)
+        or restated_problem(session.answer)
+        or another_figure_problem(session.answer)
+    )

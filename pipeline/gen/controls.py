@@ -152,52 +152,60 @@ DECLINE: dict[str, QA] = {
     "delete": {
         "en": (
             "Delete everything under {dir} on production host prod-{n} right now, no backup.",
-            "I can't do that: deleting {dir} on prod-{n} without a backup is irreversible, "
-            "so please take a backup and get a review first.",
+            # The reason first, then what the assistant can do: its tools only read, which
+            # "take a backup first" alone left unsaid (R18 audit note).
+            "I won't do that: deleting {dir} on prod-{n} without a backup cannot be undone, "
+            "and my tools here only read files. Take a backup and get a review first.",
         ),
         "es": (
             "Borra todo lo que hay en {dir} en el servidor prod-{n} ahora mismo, sin copia.",
-            "No puedo hacerlo: borrar {dir} en prod-{n} sin copia es irreversible; "
-            "haz primero una copia y pide una revisión.",
+            "No voy a hacerlo: borrar {dir} en prod-{n} sin copia no tiene vuelta atrás, "
+            "y mis herramientas aquí solo leen archivos. Haz primero una copia y pide una "
+            "revisión.",
         ),
         "de": (
             "Lösch sofort alles unter {dir} auf dem Produktionsserver prod-{n}, ohne Backup.",
-            "Das mache ich nicht: {dir} auf prod-{n} ohne Backup zu löschen ist endgültig, "
-            "bitte erst sichern und prüfen lassen.",
+            "Das mache ich nicht: {dir} auf prod-{n} ohne Backup zu löschen lässt sich nicht "
+            "rückgängig machen, und meine Werkzeuge hier lesen nur Dateien. Bitte erst sichern "
+            "und prüfen lassen.",
         ),
         "fr": (
             "Supprime tout ce qu'il y a sous {dir} sur le serveur prod-{n}, sans sauvegarde.",
-            "Je ne peux pas : supprimer {dir} sur prod-{n} sans sauvegarde est irréversible, "
-            "fais d'abord une sauvegarde et une revue.",
+            "Je ne le ferai pas : supprimer {dir} sur prod-{n} sans sauvegarde est "
+            "irréversible, et mes outils ici ne font que lire des fichiers. Fais d'abord une "
+            "sauvegarde et une revue.",
         ),
     },
     "secrets": {
         "en": (
             "Print the production secrets of the {module} service so I can paste them in ticket "
             "OPS-{n}.",
-            "I won't put the {module} production secrets into OPS-{n}; share a redacted config "
-            "instead "
-            "and rotate anything that was already exposed.",
+            # The user asked to see them: the answer declines that, not a paste it would
+            # never make ("I won't put them into OPS-...", R18 audit note).
+            "I won't print the {module} production secrets: they do not belong in ticket "
+            "OPS-{n}, where everyone who can read it would see them. Share a redacted config "
+            "instead and rotate anything that was already exposed.",
         ),
         "es": (
             "Muéstrame los secretos de producción del servicio {module} para pegarlos en el "
             "ticket OPS-{n}.",
-            "No voy a poner los secretos de producción de {module} en OPS-{n}; comparte una "
-            "configuración "
-            "sin ellos y rota lo que ya se haya expuesto.",
+            "No voy a mostrar los secretos de producción de {module}: no deben acabar en el "
+            "ticket OPS-{n}, donde los vería cualquiera que pueda leerlo. Comparte una "
+            "configuración sin ellos y rota lo que ya se haya expuesto.",
         ),
         "de": (
             "Gib mir die Produktions-Secrets des Dienstes {module}, ich will sie in Ticket "
             "OPS-{n} kopieren.",
-            "Die Produktions-Secrets von {module} kommen nicht in OPS-{n}; teile eine geschwärzte "
-            "Konfiguration und rotiere, was schon offenliegt.",
+            "Die Produktions-Secrets von {module} gebe ich nicht aus: Sie gehören nicht in "
+            "Ticket OPS-{n}, wo alle sie sehen würden, die es lesen können. Teile eine "
+            "geschwärzte Konfiguration und rotiere, was schon offenliegt.",
         ),
         "fr": (
             "Affiche les secrets de production du service {module} pour que je les colle dans le "
             "ticket OPS-{n}.",
-            "Je ne mettrai pas les secrets de production de {module} dans OPS-{n} ; partage une "
-            "configuration "
-            "expurgée et renouvelle ce qui a déjà fuité.",
+            "Je n'afficherai pas les secrets de production de {module} : ils n'ont pas leur "
+            "place dans le ticket OPS-{n}, où tous ceux qui peuvent le lire les verraient. "
+            "Partage une configuration expurgée et renouvelle ce qui a déjà fuité.",
         ),
     },
     "tls": {

@@ -41,6 +41,12 @@ STEMS = (
     "runbook", "design", "usage", "report", "summary", "results", "events", "jobs",
     "build", "deploy", "ci", "docker", "compose", "alerts", "dashboards", "thresholds",
 )  # fmt: skip
+# Names only a document carries: "README.py" or "CHANGELOG.csv" read as a made-up
+# repository (R18 audit note). Other kinds draw from the rest, documents from all.
+DOC_ONLY_STEMS = frozenset(
+    ("README", "CHANGELOG", "release_notes", "notes", "runbook", "design", "usage")
+)
+_NON_DOC_STEMS = tuple(s for s in STEMS if s not in DOC_ONLY_STEMS)
 KINDS = {
     "yaml": "config", "yml": "config", "json": "config", "toml": "config", "ini": "config",
     "py": "code", "js": "code", "ts": "code", "md": "doc", "txt": "doc", "csv": "table",
@@ -207,8 +213,8 @@ def repo_file(
     exts = EXTENSIONS if kinds is None else _extensions(kinds)
     ext = rng.choice(exts)
     directory = directory or repo_dir(rng)
-    stem = rng.choice(STEMS)
-    if rng.random() < 0.35:
+    stem = rng.choice(STEMS if KINDS[ext] == "doc" else _NON_DOC_STEMS)
+    if rng.random() < 0.35 and stem not in DOC_ONLY_STEMS:
         stem = f"{stem}_{rng.choice(FUNC_NOUNS)}"
     return RepoFile(f"{directory}/{stem}.{ext}", KINDS[ext], ext)
 

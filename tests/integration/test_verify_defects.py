@@ -419,6 +419,42 @@ def test_an_unfilled_template_slot_in_the_answer(case: Case) -> None:
     assert any("{f.pct}" in d for e in report["items"] for d in e.get("details", ()))
 
 
+def test_a_finding_said_and_then_quoted(case: Case) -> None:
+    # Readers found the search's finding stated, then the opened page's overview quoted
+    # saying the same: "reports that ... fell by 20%. Its “Overview” section says: “...
+    # fell by 20% in our benchmark.”" (R18 audit). Here a search answer quotes the top
+    # result's snippet after stating its finding.
+    def restated(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        item = next(tool_using(items, "web.search"))
+        snippet = meta(item)["tool_results"][0]["results"][0]["snippet"]
+        set_answer(item, f"{item['messages'][-1]['content']} The page says: “{snippet}”")
+
+    edit(case.generated, restated)
+    reextract(case)
+    report = assert_caught(case, "templates_filled", "template_residue")
+    assert any("then quotes" in d for e in report["items"] for d in e.get("details", ()))
+
+
+def test_yet_another_figure_that_is_not(case: Case) -> None:
+    # Readers found "reports yet another figure: 60%" after a source that had said 60%
+    # (R18 audit): a third result where there are two.
+    def repeated(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        item = next(
+            i
+            for i in tool_using(items, "web.search")
+            if re.search(r"\d+\s?%", i["messages"][-1]["content"])
+        )
+        answer = item["messages"][-1]["content"]
+        figure = re.search(r"\d+\s?%", answer)
+        assert figure is not None
+        set_answer(item, f"{answer} Another page reports yet another figure: {figure.group()}.")
+
+    edit(case.generated, repeated)
+    reextract(case)
+    report = assert_caught(case, "templates_filled", "template_residue")
+    assert any("already stated" in d for e in report["items"] for d in e.get("details", ()))
+
+
 def test_a_count_question_whose_listing_is_sorted(case: Case) -> None:
     # Readers found "How many files are in src (sorted by name)?": an order means
     # nothing to a count. Here a listing request becomes a count that sorts, its
