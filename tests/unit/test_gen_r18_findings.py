@@ -4,16 +4,44 @@
 - Declines that refuse something else than what was asked ("I won't put the secrets
   into OPS-5794" when the user asked to print them), or a deletion refused for want of a
   backup alone, from an assistant whose tools only read (notes).
+- The search's finding said, then the opened page's overview quoted saying the same (UN).
+- "reports yet another figure: 60%" after a source that said 60% (found by the new check
+  on the R18 set).
+- The first three lines of an INI file read as their two settings, the `[compiler]`
+  header left out; a quoted line without its full stop (notes).
+- "Keep it short, please." answered in full (notes, R17 and R18).
 """
 
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
+from pipeline.gates.residue import another_figure_problem, residue_problem, restated_problem
+from pipeline.gates.session import Session, Turn
+from pipeline.gen import read_answers
+from pipeline.gen.context import Ctx
 from pipeline.gen.controls import DECLINE
+from pipeline.gen.plan import STRUCTURES
 from pipeline.gen.pools import DOC_ONLY_STEMS, KINDS, repo_file
+from pipeline.gen.recipes import web
+from pipeline.gen.recipes.base import Outcome
+from pipeline.gen.request_context import CONTEXT
+from pipeline.gen.site import Finding
+from pipeline.gen.topics import draw_topic
+from pipeline.world import World, execute
+from pipeline.world.model import File
+
+TODAY = "2024-07-05"
+THE_OVERVIEW_ONLY = {
+    "en": "gives only that finding",
+    "es": "solo recoge ese resultado",
+    "de": "nennt nur dieses Ergebnis",
+    "fr": "ne donne que ce résultat",
+}
+ALSO = {"en": "also reports", "es": "también indica", "de": "Auch ", "fr": "indique aussi"}
 
 LANGS = ("en", "es", "de", "fr")
 
@@ -53,3 +81,71 @@ def test_declines_refuse_what_was_asked(lang: str) -> None:
     assert ASKED_VERB[lang] in answer
     _, answer = DECLINE["delete"][lang]
     assert READ_ONLY[lang] in answer
+
+
+def _session(outcome: Outcome) -> Session:
+    turns = [Turn(c.name, c.arguments, c.result) for c in outcome.episode.calls]
+    said = [outcome.preface, *outcome.sentences] if outcome.preface else outcome.sentences
+    return Session(outcome.request, turns, " ".join(said))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_opened_overview_is_not_the_search_finding_again(lang: str) -> None:
+    """ctx-005746: "reports that ... fell by 20%. Its “Overview” section says: “... fell
+    by 20% in our benchmark.”" A window or a cut that kept only the overview says so."""
+    only = 0
+    for seed in range(600):
+        ctx = Ctx(random.Random(seed), lang, STRUCTURES[seed % len(STRUCTURES)], today=TODAY)
+        outcome = web._search_then_open(ctx)
+        session = _session(outcome)
+        assert restated_problem(session.answer) is None, session.answer
+        assert residue_problem(session) is None, session.answer
+        finding = outcome.episode.calls[0].result["results"][0]["snippet"]
+        assert finding not in session.answer, session.answer
+        only += THE_OVERVIEW_ONLY[lang] in session.answer
+    assert only >= 5
+
+
+def _three_sources(pcts: tuple[int, int, int]) -> tuple[dict[str, object], dict[str, Finding]]:
+    topic = draw_topic(random.Random(7))
+    results, findings = [], {}
+    for i, pct in enumerate(pcts):
+        url = f"https://example.org/{i}"
+        results.append({"url": url, "title": f"Page {i}", "published": "2024-01-0{i + 1}"})
+        findings[url] = Finding(topic, pct, None, None)
+    return {"count": 3, "results": results}, findings
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(
+    ("pcts", "also"),
+    [((14, 60, 60), True), ((55, 70, 55), True), ((20, 60, 35), False), ((20, 22, 24), False)],
+)
+def test_a_third_source_with_a_figure_given_also_reports_it(
+    lang: str, pcts: tuple[int, int, int], also: bool
+) -> None:
+    """ctx-004124: 14%, "By contrast" 60%, then "yet another figure: 60%"; ctx-001658:
+    55%, 70%, then "A third source adds" 55%."""
+    result, findings = _three_sources(pcts)
+    ctx = Ctx(random.Random(0), lang, "flat_args", today=TODAY)
+    said = web.search_answer(ctx, result, findings, listed=False, sources=True)
+    answer = " ".join(said)
+    assert another_figure_problem(answer) is None, answer
+    assert (ALSO[lang] in said[-1]) is also, said
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_ini_section_header_read_is_said(lang: str) -> None:
+    """ctx-001716: the first 3 lines "[compiler]", two settings: the header was left out."""
+    content = "[compiler]\nrate_limit = 2202\nkeepalive_s = 54\nport = 80\n"
+    world = World("2025-06-30", files={"a/b.ini": File("a/b.ini", "2025-01-01", content=content)})
+    result = execute(world, "fs.read", {"path": "a/b.ini", "max_lines": 3})
+    sentence = read_answers.read(Ctx(random.Random(0), lang, "flat_args"), result)[0]
+    assert "[compiler]" in sentence and "2202" in sentence and "54" in sentence, sentence
+
+
+def test_no_request_asks_for_a_short_answer() -> None:
+    """Answers are not shortened for "Keep it short, please.", so no request says it."""
+    short = re.compile(r"short|brief|breve|kurz|court", re.IGNORECASE)
+    for lang, lines in CONTEXT.items():
+        assert not [x for x in lines if short.search(x)], lang
