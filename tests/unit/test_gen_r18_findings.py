@@ -10,6 +10,8 @@
 - The first three lines of an INI file read as their two settings, the `[compiler]`
   header left out; a quoted line without its full stop (notes).
 - "Keep it short, please." answered in full (notes, R17 and R18).
+- A limit in the request equal to a value the world holds and a later call carries
+  (`prompt_leak` on the first set made after these fixes).
 """
 
 from __future__ import annotations
@@ -21,13 +23,14 @@ import pytest
 
 from pipeline.gates.residue import another_figure_problem, residue_problem, restated_problem
 from pipeline.gates.session import Session, Turn
-from pipeline.gen import read_answers
+from pipeline.gen import args, read_answers
 from pipeline.gen.context import Ctx
 from pipeline.gen.controls import DECLINE
 from pipeline.gen.plan import STRUCTURES
 from pipeline.gen.pools import DOC_ONLY_STEMS, KINDS, repo_file
 from pipeline.gen.recipes import web
 from pipeline.gen.recipes.base import Outcome
+from pipeline.gen.repo import Repo
 from pipeline.gen.request_context import CONTEXT
 from pipeline.gen.site import Finding
 from pipeline.gen.topics import draw_topic
@@ -149,3 +152,18 @@ def test_no_request_asks_for_a_short_answer() -> None:
     short = re.compile(r"short|brief|breve|kurz|court", re.IGNORECASE)
     for lang, lines in CONTEXT.items():
         assert not [x for x in lines if short.search(x)], lang
+
+
+def test_a_limit_is_never_a_value_of_the_world() -> None:
+    """ctx-006029 (R19 set): "Search for `window_days = 11` (at most 68 matches)" beside a
+    file with `timeout_s = 68`, whose values the program then adds up: the request
+    seemed to state 68 (prompt_leak, rightly). Limits avoid the world's numbers."""
+    content = "\n".join(f"key_{n} = {n}" for n in range(10, 200, 2))
+    files = {"a/b.ini": File("a/b.ini", "2025-01-01", content=content)}
+    repo = Repo("a", "a", files=files)
+    taken = set(range(10, 200, 2))
+    world = World("2025-06-30", files=files)
+    for seed in range(300):
+        ctx = Ctx(random.Random(seed), "en", "numeric_ranges", today=TODAY)
+        assert args.search_args(ctx, repo, "key_12", "a")["max_results"] not in taken
+        assert args.read_args(ctx, world, "a/b.ini")["max_lines"] not in taken
