@@ -33,9 +33,9 @@ LANGS = ["en", "es", "de", "fr"]
 
 @lru_cache(maxsize=1)
 def items() -> tuple[dict[str, Any], ...]:
-    """6,000 generated items over three seeds (about two seconds)."""
+    """8,000 generated items over four seeds (about three seconds)."""
     out: list[dict[str, Any]] = []
-    for seed in (3, 97, 1234):
+    for seed in (3, 97, 1234, 4711):
         params = Params(seed=seed, generate=GenerateParams(total=2000))
         out += iter_items(params, range(2000))
     return tuple(out)
