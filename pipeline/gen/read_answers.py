@@ -85,8 +85,10 @@ LOG_AMONG = {
     "en": ", among them {x}",
     "es": ", entre ellas {x}",
     "de": ", darunter {x}",
-    "fr": ", dont {x}",
+    # "dont WARN à 06:46:11" lacked its noun (R19 audit note): the entries are named.
+    "fr": ", dont les entrées {x}",
 }
+LOG_AMONG_ONE = {"fr": ", dont l'entrée {x}"}
 LOG_AT = {"en": "at", "es": "a las", "de": "um", "fr": "à"}
 NOTABLE = ("WARN", "ERROR")
 # A blank line among lines read, as a subject ("sie lauten `A`, eine Leerzeile und `B`").
@@ -180,10 +182,12 @@ def log_facts(ctx: Ctx, lines: list[str]) -> dict[str, str]:
         for m in found
         if m.group("level") in NOTABLE
     ]
+    among = LOG_AMONG_ONE.get(ctx.lang) if len(notable) == 1 else None
+    among = among or LOG_AMONG[ctx.lang]
     return {
         "entries": ctx.count(len(found), "entry"),
         "levels": said,
-        "notable": LOG_AMONG[ctx.lang].format(x=join_list(notable, ctx.lang)) if notable else "",
+        "notable": among.format(x=join_list(notable, ctx.lang)) if notable else "",
     }
 
 

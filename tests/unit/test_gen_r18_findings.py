@@ -167,3 +167,17 @@ def test_a_limit_is_never_a_value_of_the_world() -> None:
         ctx = Ctx(random.Random(seed), "en", "numeric_ranges", today=TODAY)
         assert args.search_args(ctx, repo, "key_12", "a")["max_results"] not in taken
         assert args.read_args(ctx, world, "a/b.ini")["max_lines"] not in taken
+
+
+def test_french_log_entries_are_named() -> None:
+    """R19 note: "dont WARN à 06:46:11 …" lacked its noun."""
+    lines = [
+        "2023-12-16T06:45:00Z INFO svc start",
+        "2023-12-16T06:46:11Z WARN feeds slow query took 7486 ms",
+        "2023-12-16T06:47:17Z ERROR quota failed",
+    ]
+    ctx = Ctx(random.Random(0), "fr", "flat_args")
+    one = read_answers.log_facts(ctx, lines[:2])["notable"]
+    assert one == ", dont l'entrée WARN à 06:46:11 `feeds slow query took 7486 ms`", one
+    both = read_answers.log_facts(ctx, lines)["notable"]
+    assert both.startswith(", dont les entrées WARN à 06:46:11"), both
