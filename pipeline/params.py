@@ -185,7 +185,7 @@ class VerifyParams:
 @dataclass(frozen=True)
 class Params:
     seed: int = bounded(42, 0, 2**63 - 1)
-    dataset_version: str = "2.2.0"
+    dataset_version: str = "2.3.0"
     tokenizer: TokenizerParams = field(default_factory=TokenizerParams)
     run: RunParams = field(default_factory=RunParams)
     generate: GenerateParams = field(default_factory=GenerateParams)

@@ -96,7 +96,7 @@ def test_trl_parquet_columns_types_and_provenance(run: dict[str, Any], qwen_dir:
     assert not isinstance(features["scenario"], Sequence)
     meta = pq.ParquetFile(path).schema_arrow.metadata
     assert json.loads(meta[b"toolcall.tokenizer_fingerprint"]) == fingerprint(qwen_dir)
-    assert json.loads(meta[b"toolcall.dataset_version"]) == "2.2.0"
+    assert json.loads(meta[b"toolcall.dataset_version"]) == "2.3.0"
     items, native = run["items"], run["native"]
     for row in _trl_rows(run).values():
         ids, labels = np.array(row["input_ids"]), np.array(row["labels"])

@@ -79,7 +79,7 @@ def test_layout_and_metadata(items: list[dict[str, Any]]) -> None:
         assert set(meta) <= METADATA_KEYS
         assert meta["sample_id"] == f"42-{index}"
         assert meta["provenance"] == {
-            "generator": "toolcall-data/2.2.0",
+            "generator": "toolcall-data/2.3.0",
             "seed": 42,
             "index": index,
         }
