@@ -26,6 +26,7 @@ from pipeline.gates.session import Session, Turn
 from pipeline.gen import args, read_answers
 from pipeline.gen.context import Ctx
 from pipeline.gen.controls import DECLINE
+from pipeline.gen.file_requests import FILE_REQUESTS
 from pipeline.gen.plan import STRUCTURES
 from pipeline.gen.pools import DOC_ONLY_STEMS, KINDS, repo_file
 from pipeline.gen.recipes import web
@@ -181,3 +182,9 @@ def test_french_log_entries_are_named() -> None:
     assert one == ", dont l'entrée WARN à 06:46:11 `feeds slow query took 7486 ms`", one
     both = read_answers.log_facts(ctx, lines)["notable"]
     assert both.startswith(", dont les entrées WARN à 06:46:11"), both
+
+
+def test_a_search_request_does_not_ask_where_something_is_used() -> None:
+    """R18 note: "Find where `validate_window(` is used" answered by its definition: a
+    text search finds lines, not uses, so no request asks for uses."""
+    assert not [t for t in FILE_REQUESTS["search"]["en"] if "is used" in t]
