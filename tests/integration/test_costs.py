@@ -112,3 +112,24 @@ def test_a_failing_stage_reports_its_exit_code(tmp_path: Path) -> None:
     code = costs.profile_child("verify", str(tmp_path / "missing-params.yaml"), str(out))
     assert code != 0
     assert pstats.Stats(str(out)).total_calls > 0  # type: ignore[attr-defined]
+
+
+def test_a_stage_that_exits_through_systemexit_reports_its_code(tmp_path: Path) -> None:
+    """A stage's argument error raises SystemExit (argparse): its code is still the
+    child's, and the profile is still written."""
+    out = tmp_path / "generate.prof"
+    assert costs.profile_child("generate", "--help", str(out)) == 2  # --params lacks a value
+    assert pstats.Stats(str(out)).total_calls > 0  # type: ignore[attr-defined]
+
+
+def test_a_cost_no_stage_spent_is_left_out_of_the_table() -> None:
+    spent = {cost: 0.0 for cost in costs.COSTS} | {costs.GENERATION: 2.0, costs.STARTUP: 1.0}
+    table = costs.format_costs({"total": 5, "stages": {"generate": {"costs": spent}}})
+    assert costs.GENERATION in table and costs.PARQUET not in table
+    assert "66.7%" in table and "3.0s" in table
+
+
+def test_a_total_below_one_is_refused() -> None:
+    with pytest.raises(SystemExit) as exc:
+        costs.main(["--total", "0"])
+    assert exc.value.code == 2

@@ -15,9 +15,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline import export
+from pipeline.gates.card import _trainers
 from pipeline.gates.cardfacts import (
     LICENSE,
     TRAINER_CONFIGS,
+    TrainerExport,
     data_file,
     export_docs,
     first_row,
@@ -160,3 +162,24 @@ def test_only_parquet_exports_are_hub_configs(tmp_path: Path) -> None:
         }
     ]
     assert meta["configs"][0]["config_name"] == "default" and meta["configs"][0]["default"]
+
+
+@pytest.mark.parametrize(
+    ("exports", "hub", "jsonl"),
+    [(("trl",), True, False), (("axolotl",), False, True), (("trl", "axolotl"), True, True)],
+)
+def test_the_card_says_how_each_kind_of_export_loads(
+    exports: tuple[str, ...], hub: bool, jsonl: bool
+) -> None:
+    """A Hub config loads by its name; JSONL files with the `json` builder. Each line
+    only when an export of its kind was written (the card must not point at none)."""
+    trainers = [
+        TrainerExport(c, {"train": f"data/exports/{c.export}/train{c.suffix}"}, {"train": 3})
+        for c in TRAINER_CONFIGS
+        if c.config in exports
+    ]
+    text = "\n".join(_trainers(trainers, "data"))
+    assert ("is a config of this card" in text) is hub
+    assert ('load_dataset("json"' in text) is jsonl
+    for t in trainers:
+        assert f"`{t.config.config}`" in text and "3 train" in text
