@@ -25,6 +25,7 @@ from typing import Any
 
 from pipeline.formats.base import Parsed
 from pipeline.formats.hermes import parse_hermes
+from pipeline.formats.messageshapes import current_shapes
 from pipeline.formats.openai import (
     FormatError,
     messages_from_blocks,
@@ -198,6 +199,8 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
         ]
         item["messages"] = messages
         notes.append("Llama 3 ipython turns read as tool turns (given messages kept)")
+    if isinstance(messages, list) and record_fmt is None:
+        messages = current_shapes(item, messages, notes)
     if messages is not None:
         messages = normalise_messages(messages)
         note = tools_from_system(item, messages)

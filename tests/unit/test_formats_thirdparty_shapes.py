@@ -1,0 +1,78 @@
+"""`ingest` on record shapes of published third-party sets that the extractor met
+only in the wild: each is read whole (no call or turn dropped) or refused by name."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from pipeline.formats import FormatError, ingest
+
+WEATHER = {
+    "name": "get_forecast",
+    "description": "Forecast for a city.",
+    "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
+}
+
+
+def test_legacy_openai_function_call_and_function_role_keep_the_call() -> None:
+    # The pre-`tools` API shape: dropping the call would train the answer alone.
+    messages = [
+        {"role": "user", "content": "Weather in Riga?"},
+        {"role": "assistant", "content": None,
+         "function_call": {"name": "get_forecast", "arguments": '{"city": "Riga"}'}},
+        {"role": "function", "name": "get_forecast", "content": '{"sky": "fog"}'},
+        {"role": "assistant", "content": "Fog in Riga."},
+    ]  # fmt: skip
+    item: dict[str, Any] = {"messages": messages, "functions": [WEATHER]}
+    given = json.loads(json.dumps(messages))
+    source = ingest(item)
+    assert [b.kind for b in source.parsed.blocks] == ["call", "result", "text"]
+    assert '"name": "get_forecast"' in item["teacher_text"]
+    assert item["messages_original"] == given
+    assert item["tools"][0]["function"]["name"] == "get_forecast"
+    assert any("function_call read as a tool call" in n for n in source.notes)
+    assert any("legacy functions list" in n for n in source.notes)
+
+
+def test_content_given_as_text_parts_is_joined() -> None:
+    item = {
+        "messages": [
+            {"role": "user", "content": [{"type": "text", "text": "Quito "},
+                                         {"type": "text", "text": "forecast?"}]},
+            {"role": "assistant", "content": [{"type": "text", "text": "Sunny."}]},
+        ]
+    }  # fmt: skip
+    source = ingest(item)
+    assert item["messages"][0]["content"] == "Quito forecast?"
+    assert item["teacher_text"] == "Sunny."
+    assert any("content parts joined" in n for n in source.notes)
+
+
+def test_a_content_part_without_text_is_refused_by_name() -> None:
+    image = {"type": "image_url", "image_url": {"url": "x"}}
+    item = {
+        "messages": [{"role": "user", "content": [image]}, {"role": "assistant", "content": "A."}]
+    }
+    with pytest.raises(FormatError) as caught:
+        ingest(item)
+    assert caught.value.field == "messages[0].content[0]"
+    assert "'image_url' content part" in caught.value.reason
+
+
+@pytest.mark.parametrize("role", ["critic", "developer", "narrator"])
+def test_an_unknown_role_in_openai_messages_is_refused_by_name(role: str) -> None:
+    # The template drops a turn it does not know: the record must not pass as read.
+    item = {
+        "messages": [
+            {"role": "user", "content": "ACME?"},
+            {"role": role, "content": "be brief"},
+            {"role": "assistant", "content": "I can check."},
+        ]
+    }
+    with pytest.raises(FormatError) as caught:
+        ingest(item)
+    assert caught.value.field == "messages[1].role"
+    assert repr(role) in caught.value.reason
