@@ -178,6 +178,10 @@ def from_xlam(item: dict[str, Any], notes: list[str]) -> dict[int, dict[str, Any
     if not text.lstrip().startswith("["):
         raise FormatError("answers", "expected a JSON list of calls")
     calls = json_calls(text, "answers")
+    if not calls:
+        # xLAM's irrelevance rows: no call and no assistant text, so the training
+        # target would be an empty answer.
+        raise FormatError("answers", "an empty list: no call and no answer text to train on")
     message: dict[str, Any] = {"role": "assistant", "content": None, "tool_calls": []}
     sources: dict[int, dict[str, Any]] = {}
     for call in calls:
