@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.formats.base import Parsed
-from pipeline.formats.hermes import parse_hermes
+from pipeline.formats.hermes import parse_hermes, repr_calls_in_messages
 from pipeline.formats.messageshapes import current_shapes
 from pipeline.formats.openai import (
     FormatError,
@@ -203,6 +203,7 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
         messages = current_shapes(item, messages, notes)
     if messages is not None:
         messages = normalise_messages(messages)
+        repr_calls_in_messages(item, messages, notes)
         note = tools_from_system(item, messages)
         if note is not None:
             notes.append(note)

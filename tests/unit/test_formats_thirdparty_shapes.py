@@ -76,3 +76,41 @@ def test_an_unknown_role_in_openai_messages_is_refused_by_name(role: str) -> Non
         ingest(item)
     assert caught.value.field == "messages[1].role"
     assert repr(role) in caught.value.reason
+
+
+def _hermes_v1(call_body: str) -> dict[str, Any]:
+    tools = repr([{"type": "function", "function": WEATHER}])
+    return {
+        "conversations": [
+            {"from": "system", "value": f"<tools>\n{tools}\n</tools>"},
+            {"from": "human", "value": "Weather in Bergen?"},
+            {"from": "gpt", "value": f"<tool_call>\n{call_body}\n</tool_call>"},
+        ]
+    }  # fmt: skip
+
+
+def test_hermes_v1_calls_written_as_python_reprs_are_read_as_json() -> None:
+    # hermes-function-calling-v1 prints its calls with str(dict): single quotes.
+    body = repr({"arguments": {"city": "Bergen", "days": None, "ok": True}, "name": "get_forecast"})
+    item = _hermes_v1(body)
+    source = ingest(item)
+    call = '{"name": "get_forecast", "arguments": {"city": "Bergen", "days": null, "ok": true}}'
+    assert item["teacher_text"] == f"<tool_call>\n{call}\n</tool_call>"
+    assert "hermes calls written as Python dict reprs rewritten as JSON (1 call)" in source.notes
+    assert item["conversations"][2]["value"] == f"<tool_call>\n{body}\n</tool_call>"  # kept
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{'arguments': {'city': 'Ber",  # cut off
+        '{"name": "get_forecast", "arguments": {"city": "Bergen",}}',  # JSON with a trailing comma
+        "{'name': 'get_forecast', 'arguments': {'city': 'Bergen',}}",  # not an exact repr
+        "{'name': 'get_forecast'}",  # no arguments
+    ],
+)
+def test_broken_calls_are_not_repaired_into_json(body: str) -> None:
+    item = _hermes_v1(body)
+    source = ingest(item)
+    assert item["teacher_text"] == f"<tool_call>\n{body}\n</tool_call>"
+    assert not any("Python dict reprs" in n for n in source.notes)
