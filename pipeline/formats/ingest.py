@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.formats.base import Parsed
+from pipeline.formats.glaive import from_glaive, is_glaive
 from pipeline.formats.hermes import parse_hermes, repr_calls_in_messages
 from pipeline.formats.messageshapes import current_shapes
 from pipeline.formats.openai import (
@@ -158,10 +159,16 @@ def _call_like(messages: list[dict[str, Any]]) -> list[str]:
 def _convert_record(
     item: dict[str, Any], fmt: str, notes: list[str], sources: dict[int, Any]
 ) -> tuple[str | None, list[str | None]]:
-    """xLAM or LLaMA-Factory records as messages: (the format, fields of the messages)."""
+    """xLAM, Glaive or LLaMA-Factory records as messages: (the format, fields of the messages)."""
     if fmt == "xlam" or (fmt == "auto" and is_xlam(item)):
         sources.update(from_xlam(item, notes))
         return "xlam", [None, "answers"]
+    if fmt == "glaive" or (fmt == "auto" and is_glaive(item)):
+        if not isinstance(item.get("chat"), str):
+            raise FormatError("chat", "expected a string")
+        _, pairs, chat = from_glaive(item, notes)
+        sources.update({id(e): source_record("glaive", "chat", chat, c) for e, c in pairs})
+        return "glaive", []
     if fmt == "llamafactory" or (fmt == "auto" and is_llamafactory(item)):
         found, fields = from_llamafactory(item, notes)
         sources.update(found)

@@ -36,7 +36,7 @@ from pipeline.formats.textturns import text_turns, tool_call, turn_messages
 from pipeline.spans import TextIndex
 from pipeline.text import normalize
 
-RECORD_FORMATS = ("llamafactory", "xlam")
+RECORD_FORMATS = ("llamafactory", "xlam", "glaive")  # glaive: pipeline.formats.glaive
 _TOOLS_OPEN, _TOOLS_CLOSE = "<tools>", "</tools>"
 
 

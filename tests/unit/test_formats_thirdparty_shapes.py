@@ -114,3 +114,81 @@ def test_broken_calls_are_not_repaired_into_json(body: str) -> None:
     source = ingest(item)
     assert item["teacher_text"] == f"<tool_call>\n{body}\n</tool_call>"
     assert not any("Python dict reprs" in n for n in source.notes)
+
+
+GLAIVE_SYSTEM = (
+    "SYSTEM: You are a helpful assistant with access to the following functions. "
+    "Use them if required -\n" + json.dumps(WEATHER, indent=4) + "\n"
+)
+
+
+def _glaive(call: str, reply: str = 'FUNCTION RESPONSE: {"sky": "fog"}') -> dict[str, Any]:
+    chat = (
+        f"USER: Weather in Riga?\n\n\nASSISTANT: {call} <|endoftext|>\n\n\n"
+        f"{reply}\n\n\nASSISTANT: Fog in Riga. <|endoftext|>\n\n\n"
+    )
+    return {"system": GLAIVE_SYSTEM, "chat": chat}
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        # Glaive's own spelling: the arguments are JSON inside single quotes.
+        """<functioncall> {"name": "get_forecast", "arguments": '{"city": "Riga"}'}""",
+        """<functioncall> {"name": "get_forecast", "arguments": {"city": "Riga"}}""",
+    ],
+)
+def test_glaive_v2_transcripts_become_messages_with_their_calls(call: str) -> None:
+    item = _glaive(call)
+    source = ingest(item)
+    assert source.parsed.format == "glaive"
+    assert [m["role"] for m in item["messages"]] == [
+        "system",
+        "user",
+        "assistant",
+        "tool",
+        "assistant",
+    ]
+    assert item["teacher_text"] == (
+        '<tool_call>\n{"name": "get_forecast", "arguments": {"city": "Riga"}}\n</tool_call>\n'
+        '<tool_response>\n{"sky": "fog"}\n</tool_response>\nFog in Riga.'
+    )
+    assert item["tools"] == [{"type": "function", "function": WEATHER}]
+    assert item["messages"][0]["content"].startswith("You are a helpful assistant")
+    assert any("<|endoftext|> x2" in n for n in source.notes)
+    where = source.call_sources[0]
+    assert where is not None and where["field"] == "chat"
+    name, args = where["name_span"]["chars"], where["args_span"]["chars"]
+    assert item["chat"][name[0] : name[1]] == "get_forecast"
+    assert json.loads(item["chat"][args[0] : args[1]]) == {"city": "Riga"}
+
+
+def test_glaive_without_functions_is_a_plain_chat() -> None:
+    item = {
+        "system": "SYSTEM: You are a helpful assistant, with no access to external functions.",
+        "chat": "USER: Capital of Peru?\n\n\nASSISTANT: Lima. <|endoftext|>\n\n\n",
+    }
+    source = ingest(item)
+    assert "tools" not in item and item["teacher_text"] == "Lima."
+    assert source.call_sources == []
+
+
+@pytest.mark.parametrize(
+    ("record", "field", "reason"),
+    [
+        (_glaive("""<functioncall> {"name": "get_forecast", "arguments": '{"city": "Ri} """),
+         "chat: the ASSISTANT turn at char 36",
+         "<functioncall> is not a complete call {name, arguments}"),
+        ({"system": GLAIVE_SYSTEM, "chat": "CUSTOMER: hi\n\n\nASSISTANT: Hello. <|endoftext|>"},
+         "chat", "expected a transcript starting with USER: or ASSISTANT:"),
+        ({"system": "SYSTEM: functions -\n{\"name\": \"f\", ",
+          "chat": "USER: hi\n\n\nASSISTANT: Hi."},
+         "system", "the function list is not JSON objects (at char 20)"),
+    ],
+)  # fmt: skip
+def test_broken_glaive_records_are_refused_by_name(
+    record: dict[str, Any], field: str, reason: str
+) -> None:
+    with pytest.raises(FormatError) as caught:
+        ingest(record)
+    assert (caught.value.field, caught.value.reason) == (field, reason)
