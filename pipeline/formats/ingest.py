@@ -43,10 +43,10 @@ from pipeline.formats.published import (
     is_xlam,
     openai_tools,
     source_record,
-    tools_from_system,
 )
 from pipeline.formats.schema import ToolSchemas
 from pipeline.formats.seed import parse_seed
+from pipeline.formats.systemtools import tools_from_system
 from pipeline.formats.textcalls import TEXT_FORMATS, TypeOf, call_like
 from pipeline.formats.textturns import text_turns, turn_messages
 from pipeline.text import normalize

@@ -192,3 +192,38 @@ def test_broken_glaive_records_are_refused_by_name(
     with pytest.raises(FormatError) as caught:
         ingest(record)
     assert (caught.value.field, caught.value.reason) == (field, reason)
+
+
+TOOLACE_SYSTEM = (
+    "You are an expert in composing functions. Here is a list of functions in JSON format "
+    "that you can invoke:\n[" + json.dumps(WEATHER) + "].\nShould you decide to return the "
+    "function call(s), put it in the format of [func1(params_name=params_value)]"
+)
+
+
+def test_toolace_tools_listed_as_json_in_the_system_prose_are_read() -> None:
+    item = {
+        "system": TOOLACE_SYSTEM,
+        "conversations": [
+            {"from": "user", "value": "Weather in Lima?"},
+            {"from": "assistant", "value": "[get_forecast(city='Lima')]"},
+        ],
+    }
+    source = ingest(item)
+    assert item["tools"] == [{"type": "function", "function": WEATHER}]
+    assert "tools read from a JSON list in the system prompt (1 tools)" in source.notes
+    assert source.schemas is not None and source.schemas.property_type("get_forecast", "city")
+
+
+@pytest.mark.parametrize(
+    "system",
+    [
+        'Reply as JSON like [{"name": "x", "age": 3}].',  # a list, but of no function definitions
+        'Here are the functions: [{"name": "f", "parameters": {}',  # cut off
+    ],
+)
+def test_other_json_lists_in_a_system_prompt_are_not_tools(system: str) -> None:
+    item = {"messages": [{"role": "system", "content": system}, {"role": "user", "content": "q"},
+                         {"role": "assistant", "content": "A."}]}  # fmt: skip
+    ingest(item)
+    assert "tools" not in item
