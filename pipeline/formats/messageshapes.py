@@ -35,6 +35,10 @@ def _current(message: Any, where: str) -> tuple[Any, list[str]]:
     """One message in the current shape, and what was changed."""
     if not isinstance(message, dict):
         return message, []
+    role = message.get("role")
+    older = role == "function" or (role == "assistant" and "function_call" in message)
+    if not older and not isinstance(message.get("content"), list):
+        return message, []  # the current shape (every generated message): no copy
     changes = []
     out = dict(message)
     if out.get("role") == "function":
