@@ -96,6 +96,7 @@ class ExtractParams:
         "openai",
         "llamafactory",
         "xlam",
+        "glaive",
         "llama3_json",
         "mistral",
         "qwen_xml",

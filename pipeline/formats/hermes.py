@@ -7,7 +7,11 @@ with a problem, so the call inside it is still reported.
 
 from __future__ import annotations
 
+import ast
+import copy
+import json
 import re
+from typing import Any
 
 from pipeline.formats.base import Block, Parsed, add_text, strip_region
 
@@ -38,3 +42,69 @@ def parse_hermes(text: str) -> Parsed:
         blocks.append(Block("call" if name == "tool_call" else "result", start, end, problem))
     add_text(blocks, text, pos, len(text))
     return Parsed("hermes", text, blocks)
+
+
+_CALL_BLOCK = re.compile(r"(<tool_call>\s*)(.*?)(\s*</tool_call>)", re.DOTALL)
+
+
+def _repr_call(body: str) -> str | None:
+    """The JSON call a body holds when it is exactly a Python dict's repr with a
+    string ``name`` and dict ``arguments``, as hermes-function-calling-v1 writes
+    its calls (``{'arguments': {...}, 'name': ...}``); None for anything else.
+
+    Only an exact repr is read: text that is merely close to JSON (a trailing
+    comma, a cut-off object) is a broken call and stays as written, to be judged.
+    """
+    if not body.startswith("{'") or len(body) > 100_000:
+        return None
+    try:
+        value = ast.literal_eval(body)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+    if not isinstance(value, dict) or repr(value) != body or set(value) != {"name", "arguments"}:
+        return None
+    if not isinstance(value["name"], str) or not isinstance(value["arguments"], dict):
+        return None
+    try:
+        return json.dumps(
+            {"name": value["name"], "arguments": value["arguments"]}, ensure_ascii=False
+        )
+    except (TypeError, ValueError):  # a set, a tuple key, a non-finite number
+        return None
+
+
+def repr_calls_as_json(text: str) -> tuple[str, int]:
+    """`text` with every Python-repr call block rewritten as JSON, and how many."""
+    count = 0
+
+    def rewrite(match: re.Match[str]) -> str:
+        nonlocal count
+        call = _repr_call(match.group(2))
+        if call is None:
+            return match.group(0)
+        count += 1
+        return match.group(1) + call + match.group(3)
+
+    return _CALL_BLOCK.sub(rewrite, text), count
+
+
+def repr_calls_in_messages(
+    item: dict[str, Any], messages: list[dict[str, Any]], notes: list[str]
+) -> None:
+    """Hermes call blocks written as Python reprs, in assistant contents, as JSON."""
+    rewritten = {}
+    for i, message in enumerate(messages):
+        content = message.get("content")
+        if message["role"] == "assistant" and isinstance(content, str) and "<tool_call>" in content:
+            text, count = repr_calls_as_json(content)
+            if count:
+                rewritten[i] = (text, count)
+    if not rewritten:
+        return
+    if "conversations" not in item:  # conversations are kept as given anyway
+        item.setdefault("messages_original", copy.deepcopy(messages))
+    for i, (text, _) in rewritten.items():
+        messages[i]["content"] = text
+    total = sum(count for _, count in rewritten.values())
+    calls = f"{total} call" + ("s" if total > 1 else "")
+    notes.append(f"hermes calls written as Python dict reprs rewritten as JSON ({calls})")

@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.formats.base import Parsed
-from pipeline.formats.hermes import parse_hermes
+from pipeline.formats.glaive import from_glaive, is_glaive
+from pipeline.formats.hermes import parse_hermes, repr_calls_in_messages
+from pipeline.formats.messageshapes import current_shapes
 from pipeline.formats.openai import (
     FormatError,
     messages_from_blocks,
@@ -41,10 +43,10 @@ from pipeline.formats.published import (
     is_xlam,
     openai_tools,
     source_record,
-    tools_from_system,
 )
 from pipeline.formats.schema import ToolSchemas
 from pipeline.formats.seed import parse_seed
+from pipeline.formats.systemtools import tools_from_system
 from pipeline.formats.textcalls import TEXT_FORMATS, TypeOf, call_like
 from pipeline.formats.textturns import text_turns, turn_messages
 from pipeline.text import normalize
@@ -157,10 +159,16 @@ def _call_like(messages: list[dict[str, Any]]) -> list[str]:
 def _convert_record(
     item: dict[str, Any], fmt: str, notes: list[str], sources: dict[int, Any]
 ) -> tuple[str | None, list[str | None]]:
-    """xLAM or LLaMA-Factory records as messages: (the format, fields of the messages)."""
+    """xLAM, Glaive or LLaMA-Factory records as messages: (the format, fields of the messages)."""
     if fmt == "xlam" or (fmt == "auto" and is_xlam(item)):
         sources.update(from_xlam(item, notes))
         return "xlam", [None, "answers"]
+    if fmt == "glaive" or (fmt == "auto" and is_glaive(item)):
+        if not isinstance(item.get("chat"), str):
+            raise FormatError("chat", "expected a string")
+        _, pairs, chat = from_glaive(item, notes)
+        sources.update({id(e): source_record("glaive", "chat", chat, c) for e, c in pairs})
+        return "glaive", []
     if fmt == "llamafactory" or (fmt == "auto" and is_llamafactory(item)):
         found, fields = from_llamafactory(item, notes)
         sources.update(found)
@@ -198,8 +206,11 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
         ]
         item["messages"] = messages
         notes.append("Llama 3 ipython turns read as tool turns (given messages kept)")
+    if isinstance(messages, list) and record_fmt is None:
+        messages = current_shapes(item, messages, notes)
     if messages is not None:
         messages = normalise_messages(messages)
+        repr_calls_in_messages(item, messages, notes)
         note = tools_from_system(item, messages)
         if note is not None:
             notes.append(note)

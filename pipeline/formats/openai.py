@@ -45,6 +45,8 @@ _SHAREGPT_ROLES = {
     "ipython": "tool",  # Llama 3's role for tool output
 }
 _RESPONSE_OPEN, _RESPONSE_CLOSE = "<tool_response>", "</tool_response>"
+# The roles the chat template renders.
+_ROLES = ("system", "user", "assistant", "tool")
 
 
 class FormatError(ValueError):
@@ -82,6 +84,11 @@ def normalise_messages(messages: Any) -> list[dict[str, Any]]:
         where = f"messages[{i}]"
         if not isinstance(message, dict) or not isinstance(message.get("role"), str):
             raise FormatError(where, "expected an object with a string role")
+        if message["role"] not in _ROLES:
+            # The template would drop or mis-render it: a turn lost without a word.
+            raise FormatError(
+                f"{where}.role", f"unknown role {message['role']!r} (known: {', '.join(_ROLES)})"
+            )
         content = message.get("content")
         if message["role"] != "assistant" and not isinstance(content, str | dict | list):
             raise FormatError(f"{where}.content", f"expected text, got {type(content).__name__}")

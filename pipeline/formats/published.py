@@ -19,7 +19,6 @@ field's NFC+LF text (code points and UTF-8 bytes).
 
 from __future__ import annotations
 
-import ast
 import json
 from typing import Any
 
@@ -36,8 +35,7 @@ from pipeline.formats.textturns import text_turns, tool_call, turn_messages
 from pipeline.spans import TextIndex
 from pipeline.text import normalize
 
-RECORD_FORMATS = ("llamafactory", "xlam")
-_TOOLS_OPEN, _TOOLS_CLOSE = "<tools>", "</tools>"
+RECORD_FORMATS = ("llamafactory", "xlam", "glaive")  # glaive: pipeline.formats.glaive
 
 
 def source_record(fmt: str, field: str, text: str, call: TextCall) -> dict[str, Any]:
@@ -178,6 +176,10 @@ def from_xlam(item: dict[str, Any], notes: list[str]) -> dict[int, dict[str, Any
     if not text.lstrip().startswith("["):
         raise FormatError("answers", "expected a JSON list of calls")
     calls = json_calls(text, "answers")
+    if not calls:
+        # xLAM's irrelevance rows: no call and no assistant text, so the training
+        # target would be an empty answer.
+        raise FormatError("answers", "an empty list: no call and no answer text to train on")
     message: dict[str, Any] = {"role": "assistant", "content": None, "tool_calls": []}
     sources: dict[int, dict[str, Any]] = {}
     for call in calls:
@@ -225,55 +227,3 @@ def convert_contents(
         markup += [m for m in turns.markup if m not in markup]
     # Nothing converted: the very list given, so a caller's messages stay its own.
     return (out if found else messages), found, markup
-
-
-def tools_from_system(item: dict[str, Any], messages: list[dict[str, Any]]) -> str | None:
-    """Tools listed in a hermes system prompt (``<tools>...</tools>``, a JSON list or one
-    object per line) become the record's ``tools`` when it has none; returns a note."""
-    if "tools" in item:
-        return None
-    for message in messages:
-        content = message.get("content")
-        if message.get("role") != "system" or not isinstance(content, str):
-            continue
-        # Hermes prompts first name the tags in prose ("within <tools></tools> XML
-        # tags"): the first block that holds tools is the list.
-        start = content.find(_TOOLS_OPEN)
-        while start >= 0:
-            end = content.find(_TOOLS_CLOSE, start)
-            if end < 0:
-                break
-            tools = _tool_list(content[start + len(_TOOLS_OPEN) : end])
-            if tools:
-                item["tools"] = tools
-                return f"tools read from the system prompt's <tools> block ({len(tools)} tools)"
-            start = content.find(_TOOLS_OPEN, end)
-    return None
-
-
-def _tool_list(block: str) -> list[dict[str, Any]] | None:
-    """A JSON list of tools, JSON objects one after another (one per line), or a
-    Python-literal list (hermes-function-calling writes single quotes)."""
-    text = block.strip()
-    array = json_array_items(text, 0)
-    values: list[Any] = [v for v, _, _ in array[0]] if array is not None else []
-    if array is None and text.startswith("["):
-        try:
-            literal = ast.literal_eval(text)
-        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-            return None
-        values = literal if isinstance(literal, list) else []
-    else:
-        pos = 0 if array is None else len(text)
-        while pos < len(text):
-            one = json_value(text, pos)
-            if one is None:
-                return None
-            values.append(one[0])
-            pos = skip_ws(text, one[1])
-    if not values or not all(isinstance(v, dict) for v in values):
-        return None
-    return [
-        {"type": "function", "function": v} if "function" not in v and "name" in v else v
-        for v in values
-    ]

@@ -11,10 +11,12 @@ Matching, on the span text:
 
 - strings: after casefold and whitespace collapse, bounded by non-word
   characters where the value starts or ends with a word character (so "ok"
-  does not ground "book"); strings shorter than `MIN_STRING` are ignored;
+  does not ground "book"; a letter of a script written without spaces, such as
+  Han or kana, is not a word character there); strings shorter than `MIN_STRING` are ignored;
 - numbers: any of their locale spellings (1234.5 / 1,234.5 / 1.234,5 /
-  1 234,5 with a space, a no-break or a narrow no-break space), not preceded or
-  followed by another digit or a decimal part;
+  1 234,5 with a space, a no-break or a narrow no-break space; padded to two
+  decimals, 1234.50, 321.00), not preceded or followed by another digit or a
+  decimal part;
 - the number 1: also as the words a count of one is said in ("appears once",
   "one file", "una sola vez", "nur eine Datei", "un seul fichier");
 - ISO dates: also as 31.12.2024, 31/12/2024 and 12/31/2024;
@@ -36,6 +38,8 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import orjson
+
+from pipeline.text import UNSPACED
 
 STRICT_KEYS = frozenset(
     {"summary", "lines", "count", "top_k", "results", "values", "content", "stdout"}
@@ -85,8 +89,10 @@ def number_variants(value: str) -> tuple[str, ...]:
     and years recur across items)."""
     sign = "-" if value.startswith("-") else ""
     whole, _, fraction = value.lstrip("-").partition(".")
-    # 12.0 may be written 12 as well as 12.0 (or 12,0).
+    # 12.0 may be written 12 as well as 12.0 (or 12,0); and a price or a measure
+    # with two decimals: 12 as 12.00, 42.1 as 42.10.
     fractions = {fraction, ""} if fraction and set(fraction) == {"0"} else {fraction}
+    fractions.add(fraction.ljust(2, "0"))
     spellings = set()
     for group in _GROUP_SEPARATORS:
         grouped = sign + _group(whole, group)
@@ -245,8 +251,13 @@ def result_needles(results: list[Any]) -> list[Needle]:
     return list(needles)
 
 
+_UNSPACED = re.compile(f"[{UNSPACED}]")
+
+
 def _word(char: str) -> bool:
-    return bool(char) and (char.isalnum() or char == "_")
+    # A letter of a script written without spaces (Han, kana, Thai) is no word edge:
+    # "指数为152" and "06:00と" hold the values 152 and 06:00.
+    return bool(char) and (char.isalnum() or char == "_") and _UNSPACED.match(char) is None
 
 
 def _bounded_find(haystack: str, needle: str, word_edges: bool, numeric: bool) -> bool:

@@ -125,8 +125,14 @@ CONTEXT = re.compile(
 
 
 # What the user quotes rather than asks: code, backticked text, pasted JSON, tool
-# names, and paths or identifiers ("src/sumamry_payload.yml" asks for no sum).
-_QUOTED_CODE = r"```.*?```|`[^`\n]*`|\{[^{}]*\}|\b[a-z]+\.[a-z_]+\b"
+# names, and paths or identifiers ("src/sumamry_payload.yml" asks for no sum); and
+# text in quotation marks, which is material to work on ("the meter of 'Shall I
+# compare thee...'", 'translate "how many?"'), not the request. A single quote
+# opens only after a non-letter, so an apostrophe (summer's, qu'est) does not.
+_QUOTED_PROSE = (
+    r"\"[^\"\n]*\"|“[^”\n]*”|„[^“”\n]*[“”]|«[^»\n]*»|「[^」\n]*」|(?<![\w'])'[^\n]+?'(?!\w)"
+)
+_QUOTED_CODE = r"```.*?```|`[^`\n]*`|\{[^{}]*\}|\b[a-z]+\.[a-z_]+\b|" + _QUOTED_PROSE
 _QUOTED = re.compile(_QUOTED_CODE + r"|[^\s(]*[/_][^\s)]*", re.DOTALL)
 # The path alternative tries every start in a word (scanning to its end each time),
 # and can only match where a "/" or "_" is: half the requests have neither.

@@ -217,7 +217,9 @@ def judge_item(line: int, item: dict[str, Any], validators: Validators, s: Setti
         add(result, "reasoning_content")
     for where, evidence in checks.call_like_turns(item):
         add(result, "call_like_text", f"{where}: {evidence!r}")
-    eligible = control is None and uses_tools
+    # A standalone record whose calls got no tool result (xLAM rows, a conversation
+    # that ends at its calls) has no answer that could integrate one: not eligible.
+    eligible = control is None and uses_tools and (not s.standalone or bool(session.results))
     if not s.standalone:
         _generator_checks(
             item, metadata, targets, verdicts, control, validators, s, result, session.request

@@ -26,11 +26,16 @@ from typing import Any, NamedTuple
 
 import orjson
 
+from pipeline.text import UNSPACED
+
 _URL = re.compile(r"^https?://([^/\s?#]+)(/[^/\s?#]*)?", re.IGNORECASE)
 _NUMERIC = re.compile(r"^[-−]?\d+(?:\.\d+)?$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-# A written number: digit runs joined by one separator each, on word boundaries.
-_WRITTEN = re.compile(r"(?<![\w.,])\d+(?:[.,'\u00a0\u202f ]\d+)*(?!\w|[.,]\d)")
+# A written number: digit runs joined by one separator each, on word boundaries (a
+# letter of a script written without spaces is a boundary: `UNSPACED`).
+_WRITTEN = re.compile(
+    rf"(?<![.,])(?<![^\W{UNSPACED}])\d+(?:[.,'\u00a0\u202f ]\d+)*(?![^\W{UNSPACED}]|[.,]\d)"
+)
 _SEPARATORS = re.compile(r"[.,'\u00a0\u202f ]")
 
 

@@ -41,7 +41,6 @@ EXPECTED: dict[str, dict[str, tuple[str, list[tuple[str, dict[str, Any]]]]]] = {
         "x-1": ("xlam", [("get_weather", {"city": "São Paulo", "days": 2}),
                          ("get_time", {"tz": "America/Sao_Paulo"})]),
         "x-2": ("xlam", [("average", {"numbers": [1.5, -2, 300.0], "weights": None})]),
-        "x-3": ("xlam", []),
     },
     "llama3_json": {
         "l3-1": ("llama3_json", [("get_weather", {"city": "Paris", "units": "c"})]),
@@ -81,7 +80,11 @@ EXPECTED: dict[str, dict[str, tuple[str, list[tuple[str, dict[str, Any]]]]]] = {
         "py-4": ("openai", []),
     },
 }  # fmt: skip
-REJECTS = {"llamafactory": [(4, "conversations[1].value")], "xlam": [(4, "answers")]}
+# xLAM's x-3 has an empty answers list: no call and no text, an empty training target.
+REJECTS = {
+    "llamafactory": [(4, "conversations[1].value")],
+    "xlam": [(3, "answers"), (4, "answers")],
+}
 
 
 def _extract(tmp_path: Path, qwen_dir: Path, name: str) -> tuple[list[dict[str, Any]], Path]:
@@ -181,7 +184,7 @@ def test_xlam_schemas_are_normalised_with_notes(tmp_path: Path, qwen_dir: Path) 
     )
     assert any("', optional' -> not required, null allowed" in n for n in notes)
     assert [c["schema_valid"] for c in items["x-2"]["targets"]["calls"]] == [True]
-    assert items["x-3"]["targets"]["calls"] == []
+    assert "x-3" not in items  # answers "[]": rejected, nothing to train on
 
 
 def test_hermes_system_prompt_tools_become_the_record_tools(tmp_path: Path, qwen_dir: Path) -> None:

@@ -54,7 +54,18 @@ CALL = json.dumps({"name": "f", "arguments": {"x": 1}})
             "expected a JSON list of calls",
         ),
         (
-            {"query": "q", "answers": "[]", "tools": '[{"name": "f"}]'},
+            # xLAM irrelevance rows: training on them would teach an empty answer.
+            {"query": "q", "answers": "[]", "tools": []},
+            "auto",
+            "answers",
+            "an empty list: no call and no answer text to train on",
+        ),
+        (
+            {
+                "query": "q",
+                "answers": '[{"name": "f", "arguments": {}}]',
+                "tools": '[{"name": "f"}]',
+            },
             "auto",
             "tools",
             "a string that is not a JSON list of tools",

@@ -21,7 +21,7 @@ def keys(text: str, *results: object) -> list[str]:
 def test_number_variants_cover_locale_spellings() -> None:
     variants = set(number_variants("1234.56"))
     assert {"1234.56", "1,234.56", "1.234,56", "1 234,56", "1\u202f234,56", "1'234.56"} <= variants
-    assert set(number_variants("12.0")) == {"12", "12.0", "12,0"}
+    assert set(number_variants("12.0")) == {"12", "12.0", "12,0", "12.00", "12,00"}
     assert "-1,234" in number_variants("-1234")
 
 
@@ -43,6 +43,33 @@ def test_numbers_ground_in_any_locale(sentence: str) -> None:
 )
 def test_numbers_need_boundaries(sentence: str) -> None:
     assert keys(sentence, {"count": "1234"}) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "sentence"),
+    [
+        (2749.6, "About 2,749.60 per month."),
+        (42.1, "40 CHF font environ 42,10 EUR."),
+        (321, "It costs 321.00 euros."),
+        (152, "北京的空气质量指数为152，上海为64。"),
+        ("06:00", "5月3日は06:00と06:09の便があります。"),
+        ("上海市", "明天上海市有雨"),
+    ],
+)
+def test_prices_with_two_decimals_and_values_inside_unspaced_scripts(
+    value: object, sentence: str
+) -> None:
+    # Third-party answers write 42.1 as a price (42,10) and glue values to Han or kana.
+    assert keys(sentence, {"n": value}) == ["n"]
+
+
+@pytest.mark.parametrize(
+    ("value", "sentence"), [(42.1, "It was 42.15."), (152, "指数为1520。"), ("ok", "ブックbook")]
+)
+def test_padding_and_unspaced_scripts_keep_number_and_word_edges(
+    value: object, sentence: str
+) -> None:
+    assert keys(sentence, {"n": value}) == []
 
 
 def test_strings_casefold_collapse_and_word_edges() -> None:

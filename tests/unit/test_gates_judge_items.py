@@ -857,3 +857,19 @@ def test_only_a_range_violation_excuses_a_failed_call(kind: str | None) -> None:
     verdicts = [CallVerdict(0, "fs.read", {"path": 5}, True, ["$.path: wrong type"])]
     counts, result = counts_of(verdicts, metadata, False)
     assert counts["schema_checked"] == 1 and result["reasons"] == ["schema_invalid"]
+
+
+def test_standalone_calls_without_any_tool_result_are_not_integration_eligible() -> None:
+    # An xLAM row: the assistant turn is the calls, no tool ran, nothing to integrate.
+    item = standalone_item()
+    item["messages"] = [m for m in item["messages"] if m["role"] != "tool"][:-1]
+    item["teacher_text"] = item["teacher_text"].split("<tool_response>")[0]
+    item["targets"]["integration_spans"] = []
+    result = standalone(item)
+    assert result["f1"] is None
+    assert "ungrounded_lax" not in result["reasons"]
+    assert result["extracted"] is True
+    # With a result and an answer that integrates nothing, the gate still fires.
+    item = standalone_item()
+    item["targets"]["integration_spans"] = []
+    assert "ungrounded_lax" in standalone(item)["reasons"]

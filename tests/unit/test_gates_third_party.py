@@ -146,6 +146,32 @@ def test_summary_requests_are_still_read(request_text: str) -> None:
     assert intent_words.SUMMARY.search(request_text)
 
 
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "Meter of 'Shall I compare thee to a summer's day?'",
+        'Translate "Which one is larger?" into French.',
+        "Übersetze „Wie viele sind es?“ ins Englische.",
+        "Traduis « Combien ça coûte ? » en anglais.",
+    ],
+)
+def test_words_inside_quotation_marks_ask_for_nothing(request_text: str) -> None:
+    # The quoted text is material to work on (a verse, a text to translate).
+    assert intents.detect(request_text) == set()
+
+
+@pytest.mark.parametrize(
+    ("request_text", "kind"),
+    [
+        ("Compare 'a.txt' and 'b.txt' by size.", "compare"),
+        ("Qu'est-ce qui est plus grand, a ou b ?", "compare"),
+        ('How many files does "docs" hold?', "count"),
+    ],
+)
+def test_requests_around_quoted_words_are_still_read(request_text: str, kind: str) -> None:
+    assert kind in intents.detect(request_text)
+
+
 READ_CSV = Turn(
     "fs.read",
     {"path": "data.csv"},

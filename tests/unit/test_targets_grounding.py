@@ -27,6 +27,10 @@ from pipeline.targets.grounding import Grounder, leaf_needles, result_value
         (199876, "Das sind 199.876 JPY."),
         (3100, "Top 3 100 results."),
         (3, "Top 3 100 results."),
+        # a letter of a script written without spaces is a word edge
+        (152, "北京的空气质量指数为152，上海为64。"),
+        (64, "北京的空气质量指数为152，上海为64。"),
+        (2, "東京から京都まで2本あります。"),
     ],
 )
 def test_numbers_in_locale_spellings(value: object, sentence: str) -> None:
@@ -42,6 +46,7 @@ def test_numbers_in_locale_spellings(value: object, sentence: str) -> None:
         (12, "See v12 of it."),
         (2024, "Dated 31.12.2024 here."),
         (1.5, "It took 15 seconds."),
+        (152, "指数为1520。"),
     ],
 )
 def test_numbers_need_word_boundaries(value: object, sentence: str) -> None:

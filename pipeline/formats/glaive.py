@@ -1,0 +1,137 @@
+"""Glaive function-calling v2 records brought to OpenAI messages (`glaive`).
+
+A record is two texts: ``system`` ("SYSTEM: ... Use them if required -" and
+the function definitions as pretty-printed JSON objects one after another) and
+``chat``, a transcript of ``USER:``, ``ASSISTANT:`` and ``FUNCTION RESPONSE:``
+turns separated by blank lines, each assistant turn closed by
+``<|endoftext|>``. An assistant call is ``<functioncall> {"name": N,
+"arguments": '{...}'}``: the arguments are JSON *inside single quotes*, which
+is no JSON at all, so the call is read by its shape (or as plain JSON when it
+is JSON). A call that reads neither way, or a transcript that does not start
+with a known speaker, is a reject naming ``chat``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from pipeline.formats.openai import FormatError
+from pipeline.formats.textcalls import TextCall, json_value, object_call, skip_ws
+from pipeline.formats.textturns import tool_call
+from pipeline.text import normalize
+
+_SPEAKER = re.compile(r"^(USER|ASSISTANT|FUNCTION RESPONSE):[ \t]*", re.MULTILINE)
+_ROLES = {"USER": "user", "ASSISTANT": "assistant", "FUNCTION RESPONSE": "tool"}
+_CALL_TAG = "<functioncall>"
+_END = "<|endoftext|>"
+_SYSTEM = "SYSTEM:"
+# {"name": "N", "arguments": '{...}'}: the quoted arguments run to the last quote.
+_QUOTED = re.compile(
+    r'\{\s*"name"\s*:\s*("(?:[^"\\]|\\.)*")\s*,\s*"arguments"\s*:\s*\'(.*)\'\s*\}', re.S
+)
+
+
+def is_glaive(item: dict[str, Any]) -> bool:
+    return isinstance(item.get("chat"), str) and not any(
+        k in item for k in ("messages", "conversations", "teacher_text", "query")
+    )
+
+
+def _functions(system: str) -> list[dict[str, Any]]:
+    """The JSON objects listed in the system text, in order (none: no tools)."""
+    start = system.find("{")
+    found: list[dict[str, Any]] = []
+    pos = start
+    while 0 <= pos < len(system):
+        one = json_value(system, pos)
+        if one is None or not isinstance(one[0], dict) or "name" not in one[0]:
+            raise FormatError("system", f"the function list is not JSON objects (at char {pos})")
+        found.append(one[0])
+        pos = skip_ws(system, one[1])
+    return found
+
+
+def _call(text: str, start: int, end: int, where: str) -> TextCall:
+    """The call in ``text[start:end]`` (the part after a <functioncall> tag)."""
+    start = skip_ws(text, start)
+    one = json_value(text, start)
+    if one is not None and skip_ws(text, one[1]) >= end:
+        call = object_call(text, start, one[1], one[0], field=True)
+        if call is not None:
+            return call
+    quoted = _QUOTED.match(text, start, end)
+    if quoted is not None and skip_ws(text, quoted.end()) >= end:
+        name = json.loads(quoted.group(1))
+        args = json_value(text, quoted.start(2))
+        whole = args is not None and isinstance(args[0], dict) and args[1] == quoted.end(2)
+        if isinstance(name, str) and name and whole:
+            assert args is not None
+            name_span = (quoted.start(1) + 1, quoted.end(1) - 1)
+            args_span = (quoted.start(2), quoted.end(2))
+            return TextCall(name, args[0], name_span, args_span, (start, quoted.end()))
+    raise FormatError(where, "<functioncall> is not a complete call {name, arguments}")
+
+
+def _assistant(text: str, start: int, end: int, sources: list[Any]) -> dict[str, Any]:
+    where = f"chat: the ASSISTANT turn at char {start}"
+    tag = text.find(_CALL_TAG, start, end)
+    if tag < 0:
+        return {"role": "assistant", "content": text[start:end].strip()}
+    message: dict[str, Any] = {"role": "assistant", "content": text[start:tag].strip() or None}
+    message["tool_calls"] = []
+    while tag >= 0:
+        after = tag + len(_CALL_TAG)
+        following = text.find(_CALL_TAG, after, end)
+        call = _call(text, after, following if following >= 0 else end, where)
+        entry = tool_call(call)
+        message["tool_calls"].append(entry)
+        sources.append((entry, call))
+        tag = following
+    return message
+
+
+def from_glaive(
+    item: dict[str, Any], notes: list[str]
+) -> tuple[list[dict[str, Any]], list[tuple[dict[str, Any], TextCall]], str]:
+    """Sets ``messages`` (and ``tools`` when the system lists functions); returns the
+    messages, (tool call entry, call) pairs, and the chat's NFC+LF text they index."""
+    chat = normalize(item["chat"])
+    system = item.get("system")
+    messages: list[dict[str, Any]] = []
+    if system is not None and not isinstance(system, str):
+        raise FormatError("system", "expected a string")
+    if isinstance(system, str) and system.strip():
+        text = normalize(system).strip()
+        functions = _functions(text)
+        if functions:
+            item["tools"] = [{"type": "function", "function": f} for f in functions]
+            notes.append(f"tools read from the Glaive system text ({len(functions)} listed)")
+        body = text.removeprefix(_SYSTEM).strip()
+        messages.append({"role": "system", "content": body})
+    speakers = list(_SPEAKER.finditer(chat))
+    if not speakers or chat[: speakers[0].start()].strip():
+        raise FormatError("chat", "expected a transcript starting with USER: or ASSISTANT:")
+    pairs: list[tuple[dict[str, Any], TextCall]] = []
+    ends = 0
+    for k, speaker in enumerate(speakers):
+        start = speaker.end()
+        end = speakers[k + 1].start() if k + 1 < len(speakers) else len(chat)
+        # The turn's end token is markup: the chat template writes its own.
+        stripped = chat[start:end].rstrip()
+        if stripped.endswith(_END):
+            end = start + len(stripped) - len(_END)
+            ends += 1
+        role = _ROLES[speaker.group(1)]
+        if role == "assistant":
+            messages.append(_assistant(chat, start, end, pairs))
+        else:
+            messages.append({"role": role, "content": chat[start:end].strip()})
+    item["messages"] = messages
+    notes.append("messages built from the Glaive system and chat texts")
+    if ends:
+        notes.append(
+            f"template control tokens dropped from chat (markup, not content): {_END} x{ends}"
+        )
+    return messages, pairs, chat
