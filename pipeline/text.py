@@ -5,9 +5,11 @@ from __future__ import annotations
 import unicodedata
 
 NORMALIZER = "NFC+LF"
-# Scripts written without spaces between words (Thai, kana, Han, Hangul syllables,
-# half-width katakana), as a regex class body: next to one of their letters a number
-# or a name still starts a new word ("指数为152", "06:00と"), though the letter is \w.
+# Scripts whose letters sit against a number or a name with no space: Thai, kana and
+# Han (written without spaces between words), and Hangul, whose counters and particles
+# attach to the word before ("152개", "3시에"); as a regex class body. Next to one of
+# their letters a number or a name still starts a new word ("指数为152", "06:00と"),
+# though the letter is \w.
 UNSPACED = (
     "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f"
 )

@@ -111,6 +111,11 @@ def from_glaive(
         body = text.removeprefix(_SYSTEM).strip()
         messages.append({"role": "system", "content": body})
     speakers = list(_SPEAKER.finditer(chat))
+    # Glaive writes turns apart by blank lines: when it does, a "USER:" line inside a
+    # turn (a pasted transcript, a quoted prompt) is that turn's text, not a new turn.
+    apart = [m for m in speakers if m.start() == 0 or chat.endswith("\n\n", 0, m.start())]
+    if len(apart) > 1:
+        speakers = apart
     if not speakers or chat[: speakers[0].start()].strip():
         raise FormatError("chat", "expected a transcript starting with USER: or ASSISTANT:")
     pairs: list[tuple[dict[str, Any], TextCall]] = []

@@ -44,7 +44,7 @@ def parse_hermes(text: str) -> Parsed:
     return Parsed("hermes", text, blocks)
 
 
-_CALL_BLOCK = re.compile(r"(<tool_call>\s*)(.*?)(\s*</tool_call>)", re.DOTALL)
+_OPEN, _CLOSE = "<tool_call>", "</tool_call>"
 
 
 def _repr_call(body: str) -> str | None:
@@ -65,27 +65,38 @@ def _repr_call(body: str) -> str | None:
         return None
     if not isinstance(value["name"], str) or not isinstance(value["arguments"], dict):
         return None
+    call = {"name": value["name"], "arguments": value["arguments"]}
     try:
-        return json.dumps(
-            {"name": value["name"], "arguments": value["arguments"]}, ensure_ascii=False
-        )
+        text = json.dumps(call, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError):  # a set, a tuple key, a non-finite number
         return None
+    # JSON would write a key 1 or None as "1" or "null": a call that does not come
+    # back as it was is not rewritten (it is judged as written).
+    return text if json.loads(text) == call else None
 
 
 def repr_calls_as_json(text: str) -> tuple[str, int]:
     """`text` with every Python-repr call block rewritten as JSON, and how many."""
-    count = 0
-
-    def rewrite(match: re.Match[str]) -> str:
-        nonlocal count
-        call = _repr_call(match.group(2))
-        if call is None:
-            return match.group(0)
-        count += 1
-        return match.group(1) + call + match.group(3)
-
-    return _CALL_BLOCK.sub(rewrite, text), count
+    # Found with `str.find`, not a lazy regex: on many unclosed tags a regex scans to
+    # the end from each one (seconds on 100 KB); here an open tag with no close ends it.
+    count, parts, pos = 0, [], 0
+    while (start := text.find(_OPEN, pos)) >= 0:
+        end = text.find(_CLOSE, start + len(_OPEN))
+        if end < 0:
+            break
+        inner = text[start + len(_OPEN) : end]
+        body = inner.strip()
+        call = _repr_call(body)
+        if call is not None:
+            lead = inner[: len(inner) - len(inner.lstrip())]
+            trail = inner[len(inner.rstrip()) :]
+            parts += [text[pos:start], _OPEN, lead, call, trail, _CLOSE]
+            count += 1
+        else:
+            parts.append(text[pos : end + len(_CLOSE)])
+        pos = end + len(_CLOSE)
+    parts.append(text[pos:])
+    return "".join(parts), count
 
 
 def repr_calls_in_messages(

@@ -77,7 +77,9 @@ def _tool_list(block: str) -> list[dict[str, Any]] | None:
     text = block.strip()
     array = json_array_items(text, 0)
     values: list[Any] = [v for v, _, _ in array[0]] if array is not None else []
-    if array is None and text.startswith("["):
+    # The same bound as a hermes call's repr: `literal_eval` builds the whole value
+    # (a 6 MB block took 1.4 GB).
+    if array is None and text.startswith("[") and len(text) <= 100_000:
         try:
             literal = ast.literal_eval(text)
         except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):

@@ -14,6 +14,7 @@ from pipeline.gates import checks, privacy, safety, spanf1
 from pipeline.gates.calls import CallVerdict, Validators, span_chars
 from pipeline.gates.integration import item_f1
 from pipeline.gates.meaning import semantic_findings
+from pipeline.gates.session import answers_a_result
 
 Result = dict[str, Any]
 
@@ -217,9 +218,10 @@ def judge_item(line: int, item: dict[str, Any], validators: Validators, s: Setti
         add(result, "reasoning_content")
     for where, evidence in checks.call_like_turns(item):
         add(result, "call_like_text", f"{where}: {evidence!r}")
-    # A standalone record whose calls got no tool result (xLAM rows, a conversation
-    # that ends at its calls) has no answer that could integrate one: not eligible.
-    eligible = control is None and uses_tools and (not s.standalone or bool(session.results))
+    # A standalone record with no assistant text after a tool result (xLAM rows, whose
+    # calls got none; a conversation that ends at a call) has no answer that could
+    # integrate one: not eligible.
+    eligible = control is None and uses_tools and (not s.standalone or answers_a_result(item))
     if not s.standalone:
         _generator_checks(
             item, metadata, targets, verdicts, control, validators, s, result, session.request

@@ -89,7 +89,7 @@ def semantic_findings(
         "intent_unanswered": unanswered,
         "error_undisclosed": undisclosed_problem(session),
         "prompt_leak": leak_problem(session),
-        "template_residue": residue_problem(session),
+        "template_residue": residue_problem(session, generated="world" in metadata),
         "request_incoherent": wording_problem(session, asked),
         "history_absent": history_problem(item, session),
         "figure_misattributed": attribution_problem(session),

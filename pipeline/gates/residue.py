@@ -99,7 +99,9 @@ def orphan_problem(session: Session) -> str | None:
 # A log line quoted beside a sentence about it shares its figure, not most of its words.
 _RESTATED_SHARE = 0.7
 _RESTATED_MIN_WORDS = 6
-_QUOTE_SPAN = re.compile(r"“[^”]*”|«[^»]*»|„[^“”]*[“”]|\"[^\"\n]*\"")
+# A quote is one line of at most a few sentences: bounded, so that many opening marks
+# that never close cost a bounded scan each, not one to the end of the text.
+_QUOTE_SPAN = re.compile(r"“[^”\n]{0,600}”|«[^»\n]{0,600}»|„[^“”\n]{0,600}[“”]|\"[^\"\n]{0,600}\"")
 _TOKEN = re.compile(r"\w+(?:[/.,]\w+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -146,21 +148,28 @@ _PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s?%")
 
 def another_figure_problem(answer: str) -> str | None:
     """A "yet another figure" phrase whose figure the answer has already stated."""
-    for phrase in _ANOTHER_FIGURE.finditer(answer):
+    phrases = list(_ANOTHER_FIGURE.finditer(answer))
+    if not phrases:
+        return None
+    figures = list(_PERCENT.finditer(answer))  # once: each phrase looks up its own
+    for phrase in phrases:
         end = _SENTENCE_END.search(answer, phrase.end())
-        after = _PERCENT.search(answer, phrase.end(), end.start() if end else len(answer))
+        stop = end.start() if end else len(answer)
+        after = next((m for m in figures if phrase.end() <= m.start() < stop), None)
         if after is None:
             continue
-        before = {m.group(1) for m in _PERCENT.finditer(answer, 0, phrase.start())}
+        before = {m.group(1) for m in figures if m.end() <= phrase.start()}
         if after.group(1) in before:
             return f"“{phrase.group()}” introduces {after.group()}, a figure already stated"
     return None
 
 
-def residue_problem(session: Session) -> str | None:
+def residue_problem(session: Session, generated: bool = False) -> str | None:
     """The first unfilled slot in prose the item shows, or another trace of templates
-    put together (a page pronoun with nothing named, a fact said twice, a "different"
-    figure that is not), or None."""
+    put together (a page pronoun with nothing named; in a `generated` item, a fact said
+    twice or a "different" figure that is not), or None. The last two are our
+    generator's joins: in a third-party answer, a claim and the quote that supports it,
+    or "wieder anders" before a figure of another kind, are ordinary prose."""
     places = [("the request", session.request), ("the answer", session.answer)]
     for at, turn in enumerate(session.turns):
         if turn.name in ("web.search", "web.open"):
@@ -171,8 +180,7 @@ def residue_problem(session: Session) -> str | None:
         slot = _SLOT.search(_CODE.sub(" ", text))
         if slot is not None:
             return f"{where} holds the unfilled slot {slot.group()}"
-    return (
-        orphan_problem(session)
-        or restated_problem(session.answer)
-        or another_figure_problem(session.answer)
-    )
+    problem = orphan_problem(session)
+    if problem is None and generated:
+        problem = restated_problem(session.answer) or another_figure_problem(session.answer)
+    return problem

@@ -113,3 +113,19 @@ def session_of(item: dict[str, Any]) -> Session:
             if pending:
                 pending.pop(0).response = response
     return session
+
+
+def answers_a_result(item: dict[str, Any]) -> bool:
+    """Whether assistant text follows a tool result: an answer that could integrate one
+    (a conversation that ends at a call after an earlier result has none)."""
+    seen = False
+    for m in item.get("messages") or ():
+        if not isinstance(m, dict):
+            continue
+        if m.get("role") == "tool":
+            seen = True
+        elif m.get("role") == "assistant" and seen:
+            content = m.get("content")
+            if isinstance(content, str) and content.strip():
+                return True
+    return False

@@ -163,6 +163,28 @@ def test_glaive_v2_transcripts_become_messages_with_their_calls(call: str) -> No
     assert json.loads(item["chat"][args[0] : args[1]]) == {"city": "Riga"}
 
 
+def test_a_speaker_line_inside_a_glaive_turn_stays_in_it() -> None:
+    """Turns are apart by blank lines: a user who pastes "ASSISTANT: ..." into a
+    message wrote one turn, not two (review s13 M2)."""
+    item = {
+        "system": "SYSTEM: You are a helpful assistant, with no access to external functions.",
+        "chat": "USER: Fix this log:\nASSISTANT: ok\nUSER: bye\n\n\n"
+        "ASSISTANT: It is a transcript. <|endoftext|>\n\n\n",
+    }
+    ingest(item)
+    assert [m["role"] for m in item["messages"]] == ["system", "user", "assistant"]
+    assert item["messages"][1]["content"] == "Fix this log:\nASSISTANT: ok\nUSER: bye"
+
+
+def test_a_repr_whose_keys_json_would_change_is_not_rewritten() -> None:
+    """JSON writes a key 1 or None as "1" or "null": such a call is judged as written."""
+    body = "{'name': 'get_forecast', 'arguments': {1: 'Bergen'}}"
+    item = _hermes_v1(body)
+    source = ingest(item)
+    assert item["teacher_text"] == f"<tool_call>\n{body}\n</tool_call>"
+    assert not any("Python dict reprs" in n for n in source.notes)
+
+
 def test_glaive_without_functions_is_a_plain_chat() -> None:
     item = {
         "system": "SYSTEM: You are a helpful assistant, with no access to external functions.",

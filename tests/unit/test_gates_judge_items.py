@@ -873,3 +873,17 @@ def test_standalone_calls_without_any_tool_result_are_not_integration_eligible()
     item = standalone_item()
     item["targets"]["integration_spans"] = []
     assert "ungrounded_lax" in standalone(item)["reasons"]
+
+
+def test_a_conversation_that_ends_at_a_call_after_a_result_is_not_eligible() -> None:
+    # A result came back, then the assistant only called again: no text after a
+    # result could integrate one (review s13 M1).
+    item = standalone_item()
+    answer = item["messages"][-1]
+    assert answer["role"] == "assistant" and not answer.get("tool_calls")
+    call = next(m for m in item["messages"] if m["role"] == "assistant" and m.get("tool_calls"))
+    item["messages"][-1] = {"role": "assistant", "content": "", "tool_calls": call["tool_calls"]}
+    item["targets"]["integration_spans"] = []
+    result = standalone(item)
+    assert result["f1"] is None
+    assert "ungrounded_lax" not in result["reasons"]
