@@ -249,3 +249,41 @@ def test_other_json_lists_in_a_system_prompt_are_not_tools(system: str) -> None:
                          {"role": "assistant", "content": "A."}]}  # fmt: skip
     ingest(item)
     assert "tools" not in item
+
+
+def test_glaive_turns_without_end_tokens_and_an_empty_system() -> None:
+    """Some Glaive rows carry no <|endoftext|> and an empty system text: no note of
+    dropped tokens, no system message."""
+    item = {"system": "  ", "chat": "USER: Capital of Peru?\n\n\nASSISTANT: Lima."}
+    source = ingest(item)
+    assert [m["role"] for m in item["messages"]] == ["user", "assistant"]
+    assert not any("control tokens" in n for n in source.notes)
+
+
+def test_two_glaive_calls_in_one_turn_are_both_read() -> None:
+    call = """<functioncall> {"name": "get_forecast", "arguments": '{"city": "Riga"}'}"""
+    item = _glaive(f"{call} {call.replace('Riga', 'Oslo')}")
+    source = ingest(item)
+    calls = item["messages"][2]["tool_calls"]
+    assert [c["function"]["arguments"]["city"] for c in calls] == ["Riga", "Oslo"]
+    assert len(source.call_sources) == 2
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        """<functioncall> {"name": "", "arguments": '{"city": "Riga"}'}""",  # no name
+        """<functioncall> {"name": "get_forecast", "arguments": '["Riga"]'}""",  # not an object
+        """<functioncall> {"name": "get_forecast", "arguments": '{"city": "Riga"} x'}""",
+    ],
+)
+def test_glaive_calls_without_a_name_or_object_arguments_are_refused(call: str) -> None:
+    with pytest.raises(FormatError) as caught:
+        ingest(_glaive(call))
+    assert caught.value.reason == "<functioncall> is not a complete call {name, arguments}"
+
+
+def test_a_glaive_system_that_is_not_text_is_refused_by_name() -> None:
+    with pytest.raises(FormatError) as caught:
+        ingest({"system": ["functions"], "chat": "USER: hi\n\n\nASSISTANT: Hi."})
+    assert (caught.value.field, caught.value.reason) == ("system", "expected a string")
