@@ -57,7 +57,8 @@ def _current(message: Any, where: str) -> tuple[Any, list[str]]:
 
 def current_shapes(item: dict[str, Any], messages: list[Any], notes: list[str]) -> list[Any]:
     """`messages` in the current OpenAI shape (the same list when nothing changed)."""
-    converted, changes = [], []
+    converted: list[Any] = []
+    changes: list[str] = []
     for i, message in enumerate(messages):
         out, changed = _current(message, f"messages[{i}]")
         converted.append(out)
