@@ -10,6 +10,8 @@ from typing import Any
 import yaml
 
 from pipeline import extract, generate, verify
+from pipeline.gates.session import Session, Turn
+from pipeline.gen.recipes.base import Outcome
 from pipeline.records import make_header
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -146,3 +148,10 @@ def run_stages(root: Path, data: dict[str, Any]) -> None:
     assert generate.main(["--params", str(params)]) == 0
     assert extract.main(["--params", str(params)]) == 0
     verify.main(["--params", str(params)])
+
+
+def outcome_session(outcome: Outcome) -> Session:
+    """A generator outcome as the session verify's meaning checks read: the request,
+    each call with its result, the answer."""
+    turns = [Turn(c.name, c.arguments, c.result) for c in outcome.episode.calls]
+    return Session(outcome.request, turns, outcome.answer)

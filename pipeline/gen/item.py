@@ -251,7 +251,7 @@ def generate_item(
         ctx = Ctx(rng, s.lang, s.structure, probe=s.locale_probe, today=today)
         outcome = _outcome(params, s, ctx)
         request, sentences = outcome.request, outcome.sentences
-        answer = " ".join([outcome.preface, *sentences] if outcome.preface else sentences)
+        answer = outcome.answer
         negative = s.kind == "normal" and rng.random() < gen.negative_control_prob
         if negative:
             adversarial.negative_control(ctx, outcome, answer)

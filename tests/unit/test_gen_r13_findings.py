@@ -15,6 +15,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from fixture_items import outcome_session
 
 from pipeline.gates.coherence import pasted_problem
 from pipeline.gates.meaning import semantic_findings
@@ -38,14 +39,6 @@ CODE = re.compile(r"`[^`]*`")
 
 def _about_a_section(sentence: str) -> bool:
     return SECTION.search(CODE.sub("", sentence)) is not None
-
-
-def _session(outcome: Outcome) -> Session:
-    turns = [Turn(c.name, c.arguments, c.result) for c in outcome.episode.calls]
-    answer = " ".join(
-        [outcome.preface, *outcome.sentences] if outcome.preface else outcome.sentences
-    )
-    return Session(outcome.request, turns, answer)
 
 
 def _first_section(outcome: Outcome) -> tuple[str, str]:
@@ -80,7 +73,7 @@ def test_the_first_sentence_about_a_page_names_it(lang: str, path: str, structur
         # An address inside the repaired JSON (code) names nothing to a reader.
         prose = CODE.sub("", before)
         assert page["title"] in prose + sentence or page["url"] in prose, (before, sentence)
-        assert residue_problem(_session(outcome)) is None, outcome.sentences
+        assert residue_problem(outcome_session(outcome)) is None, outcome.sentences
     assert seen >= 10
 
 
@@ -217,7 +210,7 @@ def test_verify_finds_a_page_pronoun_injected_into_an_opened_page_answer() -> No
         outcome = web._open(ctx)
         if "redirected_from" not in outcome.episode.calls[0].result:
             break
-    session = _session(outcome)
+    session = outcome_session(outcome)
     assert residue_problem(session) is None
     # The R13 template: the page's first sentence without its name.
     first = re.sub(r"^The page “[^”]*” says in its (“[^”]*”) section:", r"Its \1 section says:",

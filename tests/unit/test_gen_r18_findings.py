@@ -20,9 +20,9 @@ import random
 import re
 
 import pytest
+from fixture_items import outcome_session
 
 from pipeline.gates.residue import another_figure_problem, residue_problem, restated_problem
-from pipeline.gates.session import Session, Turn
 from pipeline.gen import args, read_answers
 from pipeline.gen.context import Ctx
 from pipeline.gen.controls import DECLINE
@@ -30,7 +30,6 @@ from pipeline.gen.file_requests import FILE_REQUESTS
 from pipeline.gen.plan import STRUCTURES
 from pipeline.gen.pools import DOC_ONLY_STEMS, KINDS, repo_file
 from pipeline.gen.recipes import web
-from pipeline.gen.recipes.base import Outcome
 from pipeline.gen.repo import Repo
 from pipeline.gen.request_context import CONTEXT
 from pipeline.gen.site import Finding
@@ -87,12 +86,6 @@ def test_declines_refuse_what_was_asked(lang: str) -> None:
     assert READ_ONLY[lang] in answer
 
 
-def _session(outcome: Outcome) -> Session:
-    turns = [Turn(c.name, c.arguments, c.result) for c in outcome.episode.calls]
-    said = [outcome.preface, *outcome.sentences] if outcome.preface else outcome.sentences
-    return Session(outcome.request, turns, " ".join(said))
-
-
 @pytest.mark.parametrize("lang", LANGS)
 def test_an_opened_overview_is_not_the_search_finding_again(lang: str) -> None:
     """ctx-005746: "reports that ... fell by 20%. Its “Overview” section says: “... fell
@@ -101,7 +94,7 @@ def test_an_opened_overview_is_not_the_search_finding_again(lang: str) -> None:
     for seed in range(600):
         ctx = Ctx(random.Random(seed), lang, STRUCTURES[seed % len(STRUCTURES)], today=TODAY)
         outcome = web._search_then_open(ctx)
-        session = _session(outcome)
+        session = outcome_session(outcome)
         assert restated_problem(session.answer) is None, session.answer
         assert residue_problem(session) is None, session.answer
         finding = outcome.episode.calls[0].result["results"][0]["snippet"]

@@ -87,9 +87,7 @@ def test_a_repaired_call_s_answer_says_the_repair_first_and_each_address_once() 
     for seed in range(60):
         c = Ctx(random.Random(seed), "en", "flat_args")
         outcome = adversarial.malformed_json(c, "web_search")
-        answer = " ".join(
-            [outcome.preface, *outcome.sentences] if outcome.preface else outcome.sentences
-        )
+        answer = outcome.answer
         assert answer.startswith("The arguments you gave were not valid JSON")
         result = outcome.episode.calls[0].result
         if len(result.get("results", ())) > 1:

@@ -31,6 +31,11 @@ class Outcome:
     # of the user's input): part of the answer, not an integration span.
     preface: str = ""
 
+    @property
+    def answer(self) -> str:
+        """The answer as the item writes it: the preface (if any), then the sentences."""
+        return " ".join([self.preface, *self.sentences] if self.preface else self.sentences)
+
 
 def intent(kind: str, *asks: str, **slots: Any) -> dict[str, Any]:
     """The recorded intent: its kind, the operations the request asks for, its slots."""
