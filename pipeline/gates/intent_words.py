@@ -142,8 +142,13 @@ _QUOTED = re.compile(_QUOTED_CODE + r"|[^\s(]*[/_][^\s)]*", re.DOTALL)
 _QUOTED_WITHOUT_PATHS = re.compile(_QUOTED_CODE, re.DOTALL)
 
 
+@lru_cache(maxsize=16)
 def unquoted(text: str) -> str:
-    """`text` with what the user quotes rather than asks blanked out."""
+    """`text` with what the user quotes rather than asks blanked out.
+
+    Remembered for the last few texts (a pure function of the text, returning an
+    immutable string): an item's request is read by `detect`, the context check and
+    the intent checks, three times in a row."""
     return _quoted_in(text).sub(" ", text)
 
 
