@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from pipeline.gates.names import names_in
 from pipeline.gates.session import Session
 from pipeline.gen.topics import METRIC_NAMES
 
@@ -253,7 +254,7 @@ def file_metadata_problem(session: Session) -> str | None:
         return None
     names = sorted(facts, key=len, reverse=True)
     for sentence in _SENTENCE.split(session.answer):
-        found = _names_in(sentence, names)
+        found = names_in(sentence, names)
         for i, (_, stop, name) in enumerate(found):
             end = found[i + 1][0] if i + 1 < len(found) else len(sentence)
             dates, sizes = facts[name]
@@ -271,38 +272,3 @@ def file_metadata_problem(session: Session) -> str | None:
                         f"but the responses give it {', '.join(map(str, sorted(sizes)))}"
                     )
     return None
-
-
-# Around a file name named as a whole token: not after these characters, and not
-# before these (a dot only when a word character follows it: "a.md." ends a sentence).
-_BEFORE_NAME = re.compile(r"[\w/.-]")
-_AFTER_NAME = re.compile(r"[\w/-]|\.\w")
-
-
-def _names_in(text: str, names: list[str]) -> list[tuple[int, int, str]]:
-    r"""(start, end, name) of each match of the non-empty `names` in `text`, as
-    `re.finditer` gives them for
-    `(?<![\w/.-])(?:name1|name2|...)(?![\w/-]|\.\w)`: at each position, the first
-    name in `names`' order that fits; the next search from that match's end.
-
-    Only where some name occurs can one match, so those places are tried, in order,
-    instead of compiling that pattern for every answer that states a date or size
-    (it missed the regex cache each time, and cost more than the whole check)."""
-    places: set[int] = set()
-    for name in names:
-        at = text.find(name)
-        while at >= 0:
-            places.add(at)
-            at = text.find(name, at + 1)
-    found: list[tuple[int, int, str]] = []
-    resume = 0
-    for at in sorted(places):
-        if at < resume or (at and _BEFORE_NAME.match(text, at - 1)):
-            continue
-        for name in names:
-            end = at + len(name)
-            if text.startswith(name, at) and not _AFTER_NAME.match(text, end):
-                found.append((at, end, name))
-                resume = end
-                break
-    return found

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.gates.names import named
 from pipeline.gates.session import Session
 
 # An encoding stated for one file: "(it is ascii encoded)", "(está codificado en
@@ -60,28 +61,10 @@ def _one_file_clause(session: Session) -> str | None:
         return None
     paths = {str(t.args["path"]) for t in session.turns if t.name == "fs.read" and "path" in t.args}
     # A path named as a whole token: `a.yaml` is not named by `data.yaml`.
-    named = [p for p in sorted(paths) if _named(p, session.request)]
-    if len(named) < 2:
+    said = [p for p in sorted(paths) if named(p, session.request)]
+    if len(said) < 2:
         return None
-    return f"the request names {len(named)} files it reads and says {clause.group()!r} of one"
-
-
-# The characters a path named as a whole token has not right before it, and after it.
-_BEFORE_NAME = re.compile(r"[\w/.-]")
-_AFTER_NAME = re.compile(r"[\w/-]")
-
-
-def _named(path: str, text: str) -> bool:
-    r"""`re.search(rf"(?<![\w/.-]){re.escape(path)}(?![\w/-])", text)`, each occurrence
-    of the path tried as the regex tries it, without compiling a pattern per path
-    (each one missed the regex cache: most of this check's time)."""
-    at = text.find(path)
-    while at >= 0:
-        end = at + len(path)
-        if not (at and _BEFORE_NAME.match(text, at - 1)) and not _AFTER_NAME.match(text, end):
-            return True
-        at = text.find(path, at + 1)
-    return False
+    return f"the request names {len(said)} files it reads and says {clause.group()!r} of one"
 
 
 def wording_problem(session: Session, asked: set[str]) -> str | None:

@@ -13,7 +13,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.gates import attribution, intent_words, wording
+from pipeline.gates import attribution, intent_words
+from pipeline.gates.names import named, names_in
 
 BOUNDARY = st.text(alphabet="ab./-_ é1(\n", max_size=16)
 NAME = st.text(alphabet="ab./-", min_size=1, max_size=4)
@@ -28,7 +29,7 @@ def names_pattern(names: list[str]) -> re.Pattern[str]:
 def test_names_in_cases() -> None:
     names = ["logs/app.log", "app.log", "a.md"]
     text = "logs/app.log is 12 bytes; app.log. x/app.log, a.md.bak and a.md (3 bytes)"
-    got = attribution._names_in(text, names)
+    got = names_in(text, names)
     assert got == [(m.start(), m.end(), m.group(0)) for m in names_pattern(names).finditer(text)]
     assert [name for _, _, name in got] == ["logs/app.log", "app.log", "a.md"]
 
@@ -38,14 +39,14 @@ def test_names_in_cases() -> None:
 def test_names_in_equals_the_pattern(text: str, names: list[str]) -> None:
     names = sorted(names, key=len, reverse=True)
     expected = [(m.start(), m.end(), m.group(0)) for m in names_pattern(names).finditer(text)]
-    assert attribution._names_in(text, names) == expected
+    assert names_in(text, names) == expected
 
 
 @settings(max_examples=400, deadline=None)
 @given(text=BOUNDARY, path=st.text(alphabet="ab./-", max_size=4))
 def test_named_equals_the_pattern(text: str, path: str) -> None:
     pattern = rf"(?<![\w/.-]){re.escape(path)}(?![\w/-])"
-    assert wording._named(path, text) == bool(re.search(pattern, text))
+    assert named(path, text) == bool(re.search(pattern, text))
 
 
 FIGURES = st.text(alphabet="0123456789-./ ,\u00a0bytesBocx", max_size=24)
