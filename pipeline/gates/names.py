@@ -5,7 +5,7 @@ regular expression per text (the names, escaped, between two boundary
 lookarounds): each one missed the regex cache, and compiling cost more than the
 check. These functions find the same matches from the places where a name
 occurs (`str.find`) and the boundary classes, in the regex's own order
-(tests/unit/test_gates_name_fastpaths.py compares them with the patterns).
+(tests/unit/test_gates_gate_fastpaths.py compares them with the patterns).
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
-"""Per-answer patterns replaced by substring scans give what the patterns give.
+"""Per-item fast paths in the gates give what the code they replace gives.
 
 The file-name matches of `figure_misattributed`, the named paths of
 `request_incoherent`, the date-or-size pre-check and the quoted-text blanking are
 compared with the regular expressions they replace, on cases and generated text
-made of the characters their boundaries turn on.
+made of the characters their boundaries turn on; spanf1's inlined span reading
+with `span_chars`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.gates import attribution, intent_words
+from pipeline.gates import attribution, intent_words, spanf1
+from pipeline.gates.calls import span_chars
 from pipeline.gates.names import named, names_in
 
 BOUNDARY = st.text(alphabet="ab./-_ é1(\n", max_size=16)
@@ -71,3 +73,28 @@ def test_states_figure_cases() -> None:
 @given(text=st.text(alphabet="ab /_`'\"{}()x.\n", max_size=30))
 def test_unquoted_equals_the_full_pattern(text: str) -> None:
     assert intent_words.unquoted(text) == intent_words._QUOTED.sub(" ", text)
+
+
+SPAN_VALUES = st.one_of(st.integers(-2, 4), st.booleans(), st.floats(0, 3), st.none())
+SPANS = st.lists(
+    st.one_of(
+        st.fixed_dictionaries({"chars": st.lists(SPAN_VALUES, min_size=1, max_size=3)}),
+        st.fixed_dictionaries({"chars": st.tuples(st.integers(0, 3), st.integers(0, 3))}),
+        st.just({}),
+        st.none(),
+        st.integers(),
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(spans=SPANS)
+def test_span_ranges_equal_span_chars(spans: list[object]) -> None:
+    """spanf1's inlined span reading counts what `span_chars` reads."""
+    expected: dict[tuple[int, int], int] = {}
+    for span in spans:
+        chars = span_chars(span)
+        if chars is not None:
+            expected[chars] = expected.get(chars, 0) + 1
+    assert spanf1._ranges(spans) == expected
