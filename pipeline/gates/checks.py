@@ -23,6 +23,7 @@ CALL_JSON = re.compile(r'"name"\s*:\s*"[^"\n]*"\s*,\s*"(?:arguments|parameters)"
 INTEGRATION_LINE = re.compile(r"(?m)^[ \t]*Integration:")
 REASONING_KEY = "teacher_reasoning_content"
 REASONING_NEEDLE = f'"{REASONING_KEY}":'.encode()
+REASONING_KEY_BYTES = REASONING_KEY.encode()
 QUESTION = ("?", "¿")
 # What a locale probe must show somewhere: a grouped number (1.234 / 1 234 with any
 # space), a decimal comma (1234,5), or the locale's date (31.12.2024 / 31/12/2024).
@@ -99,6 +100,17 @@ def call_like_turns(item: dict[str, Any]) -> list[tuple[str, str]]:
         if start is not None:
             found.append((f"messages[{i}].content", text[start : start + 60]))
     return found
+
+
+def reasoning_key_absent(raw: bytes) -> bool:
+    """Whether the item parsed from JSON line `raw` cannot hold `REASONING_KEY` as a key.
+
+    A key of the parsed value is a JSON string of the line, each character written
+    as itself or escaped; the key's letters and underscore (ASCII) can be escaped
+    only as `\\u00XX`. A line with neither the key's text nor a `\\u00` cannot hold
+    it: two C scans of the bytes read, cheaper than writing the item again
+    (`has_reasoning_content`, for every line that may hold it)."""
+    return REASONING_KEY_BYTES not in raw and b"\\u00" not in raw
 
 
 def has_reasoning_content(item: dict[str, Any]) -> bool:

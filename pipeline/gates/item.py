@@ -8,17 +8,18 @@ into set-level statistics. Nothing here depends on other items.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from typing import Any
 
 from jinja2 import TemplateError
 
 from pipeline.gates.alignment import Segmenter
 from pipeline.gates.calls import Validators
-from pipeline.gates.checks import caws_line
+from pipeline.gates.checks import caws_line, reasoning_key_absent
 from pipeline.gates.judge import Result, Settings, add, as_dict, as_str, judge_item
 from pipeline.gates.spans import SpanChecks
 from pipeline.parallel import worker_state
-from pipeline.records import Reject, parse_entries
+from pipeline.records import RawLine, Reject, parse_entries
 from pipeline.student import Student, fingerprint
 from pipeline.tools.registry import load_registry
 
@@ -46,7 +47,9 @@ class Checker:
             # A malformed message list cannot be rendered; its sequence spans then fail.
             return None
 
-    def check(self, entries: list[tuple[int, Any]]) -> list[Result]:
+    def check(self, entries: list[tuple[int, Any]], keyless: Collection[int] = ()) -> list[Result]:
+        """`keyless`: lines whose raw bytes cannot hold the reasoning key
+        (`checks.reasoning_key_absent`); every other item is searched for it."""
         results: list[Result] = []
         preps: list[dict[str, Any]] = []
         texts: list[str] = []
@@ -55,7 +58,7 @@ class Checker:
             if isinstance(entry, Reject):
                 results.append(reject_result(line, entry))
                 continue
-            prep = self._prepare(line, entry)
+            prep = self._prepare(line, entry, line in keyless)
             prep["first"] = len(texts)
             texts.extend(prep["texts"])
             shared.extend(prep["shared"])
@@ -88,8 +91,8 @@ class Checker:
             detail = f"{len(differs)} piece(s) encode differently, first {differs[0][:60]!r}"
             add(result, "tokenizer_mismatch", detail)
 
-    def _prepare(self, line: int, item: dict[str, Any]) -> dict[str, Any]:
-        result = judge_item(line, item, self.validators, self.settings)
+    def _prepare(self, line: int, item: dict[str, Any], keyless: bool) -> dict[str, Any]:
+        result = judge_item(line, item, self.validators, self.settings, keyless)
         rendered = self.render(item)
         prompt = as_str(item.get("prompt"))
         texts = [as_str(item.get("teacher_text")), rendered or "", caws_line(prompt)]
@@ -179,4 +182,18 @@ def check_chunk(entries: list[tuple[int, Any]]) -> list[Result]:
     """The function `map_chunks` sends to workers (module-level, pickled by reference);
     raw lines (`RawLine`) are parsed here, in the worker."""
     checker: Checker = worker_state()
-    return checker.check(parse_entries(entries))
+    return checker.check(parse_entries(entries), keyless_lines(entries))
+
+
+def keyless_lines(entries: list[tuple[int, Any]]) -> set[int]:
+    """The lines of raw entries whose bytes cannot hold the reasoning key. Read before
+    parsing; a line the parser edits (legacy upgrade, an adapter) is left out, so its
+    item is searched once parsed, as is any line whose bytes may hold the key."""
+    return {
+        line
+        for line, entry in entries
+        if isinstance(entry, RawLine)
+        and entry.parser.adapt is None
+        and not entry.parser.legacy
+        and reasoning_key_absent(entry.raw)
+    }

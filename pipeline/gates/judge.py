@@ -176,7 +176,15 @@ def _labels(metadata: dict[str, Any], control: str | None, uses_tools: bool) -> 
     }
 
 
-def judge_item(line: int, item: dict[str, Any], validators: Validators, s: Settings) -> Result:
+def judge_item(
+    line: int,
+    item: dict[str, Any],
+    validators: Validators,
+    s: Settings,
+    reasoning_key_absent: bool = False,
+) -> Result:
+    """Every token-free check of one item. `reasoning_key_absent`: the item's own line
+    was read and cannot hold the reasoning key (`checks.reasoning_key_absent`)."""
     metadata = as_dict(item.get("metadata"))
     teacher, prompt = as_str(item.get("teacher_text")), prompt_of(item)
     valid_targets = targets_ok(item.get("targets"))
@@ -214,7 +222,7 @@ def judge_item(line: int, item: dict[str, Any], validators: Validators, s: Setti
     for code, evidence in findings:
         add(result, code, evidence)
     result["counts"] = json_schema_counts(verdicts, metadata, s.standalone, result)
-    if checks.has_reasoning_content(item):
+    if not reasoning_key_absent and checks.has_reasoning_content(item):
         add(result, "reasoning_content")
     for where, evidence in checks.call_like_turns(item):
         add(result, "call_like_text", f"{where}: {evidence!r}")

@@ -354,9 +354,8 @@ def scan_secrets(text: str, lowered: str | None = None) -> list[Finding]:
     found: list[Finding] = []
     for index in sorted(candidates):  # DETECTORS' order: the findings' order
         detector, groups, groups_caseless = DETECTORS[index]
-        if any(all(x in hits for x in group) for group in groups) or any(
-            all(x in hits_caseless for x in group) for group in groups_caseless
-        ):
+        # A group passes when all its literals were found: `issuperset`, at C speed.
+        if any(map(hits.issuperset, groups)) or any(map(hits_caseless.issuperset, groups_caseless)):
             found.extend(
                 ("secret", f"{detector.secret_type}: {mask(value)}")
                 for value in detector.analyze_string(text)

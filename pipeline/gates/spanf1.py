@@ -20,6 +20,16 @@ def _ranges(spans: Any) -> dict[tuple[int, int], int]:
     a `Counter`: built three times per kind for every item."""
     found: dict[tuple[int, int], int] = {}
     for span in spans if isinstance(spans, list) else ():
+        # `span_chars`' common case inlined (a dict whose chars are two plain ints);
+        # anything else goes through it.
+        chars: Any = span.get("chars") if type(span) is dict else None
+        if type(chars) is list and len(chars) == 2:
+            start, end = chars
+            if type(start) is int and type(end) is int:
+                if 0 <= start <= end:
+                    key = (start, end)
+                    found[key] = found.get(key, 0) + 1
+                continue
         chars = span_chars(span)
         if chars is not None:
             found[chars] = found.get(chars, 0) + 1

@@ -19,7 +19,6 @@ from pipeline.gates.alignment import (
     Segmenter,
     covers,
     find_within,
-    is_cover,
     valid_range,
 )
 from pipeline.gates.calls import span_chars
@@ -91,10 +90,6 @@ class SpanChecks:
         self.slices: list[list[int]] = []
         self.decoded: list[str] = []
 
-    def _queue(self, encoded: Encoded, tokens: list[int]) -> int:
-        self.slices.append(encoded.ids(tokens[0], tokens[1]))
-        return len(self.slices) - 1
-
     def add(self, prep: dict[str, Any], teacher: Encoded, sequence: Encoded | None) -> None:
         """Check every span's token range against the encodings; queue slices to decode."""
         targets, text = prep["targets"], prep["teacher"]
@@ -103,6 +98,7 @@ class SpanChecks:
         has_sequence = isinstance(targets.get("sequence"), dict)
         # An item with messages has a training sequence, even if it cannot be rendered.
         check_sequence = sequence is not None or has_sequence or prep.get("has_messages", False)
+        slices = self.slices
         for kind, span, seq_tokens in span_kinds(targets):
             chars = span_chars(span)
             if chars is None or chars[1] > len(text) or chars[0] == chars[1]:
@@ -111,9 +107,13 @@ class SpanChecks:
             piece = text[chars[0] : chars[1]]
             tokens: Any = span.get("tokens")
             slot = None
-            if valid_range(tokens) and is_cover(teacher, chars[0], chars[1], tokens):
-                slot = self._queue(teacher, tokens)
-                lengths.append((kind, tokens[1] - tokens[0]))
+            # `alignment.is_cover`, inlined: every span of every item passes here.
+            if valid_range(tokens):
+                s, e = tokens
+                if 0 <= s < e <= teacher.length and covers(teacher.edges(s, e), *chars):
+                    slices.append(teacher.ids(s, e))
+                    slot = len(slices) - 1
+                    lengths.append((kind, e - s))
             pending.append(("teacher", piece, slot))
             if not check_sequence:
                 continue
@@ -132,7 +132,8 @@ class SpanChecks:
                         piece = rendered
                         found = find_within(sequence.text, piece, edges)
                 if found is not None and covers(edges, found[0], found[1]):
-                    slot = self._queue(sequence, seq_tokens)
+                    slices.append(sequence.ids(seq_tokens[0], seq_tokens[1]))
+                    slot = len(slices) - 1
             pending.append(("sequence", piece, slot))
         if check_sequence:
             recorded = targets["sequence"] if has_sequence else {}
@@ -149,10 +150,22 @@ class SpanChecks:
     def finish(self, prep: dict[str, Any]) -> None:
         counts = {"teacher": [0, 0], "sequence": [0, 0]}  # [checked, aligned]
         squash = self.segmenter.squash
+        # A span's piece and its decoded tokens are most often the same text at both
+        # levels: each distinct text of the item is squashed once (a pure function).
+        squashed: dict[str, str] = {}
         decoded = self.decoded
         for level, piece, slot in prep["pending"]:
             counts[level][0] += 1
-            if slot is not None and squash(piece) in squash(decoded[slot]):
+            if slot is None:
+                continue
+            text = decoded[slot]
+            want = squashed.get(piece)
+            if want is None:
+                want = squashed[piece] = squash(piece)
+            got = squashed.get(text)
+            if got is None:
+                got = squashed[text] = squash(text)
+            if want in got:
                 counts[level][1] += 1
         result = prep["result"]
         result["alignment"] = counts

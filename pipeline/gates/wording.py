@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.gates.names import named
 from pipeline.gates.session import Session
 
 # An encoding stated for one file: "(it is ascii encoded)", "(está codificado en
@@ -60,14 +61,10 @@ def _one_file_clause(session: Session) -> str | None:
         return None
     paths = {str(t.args["path"]) for t in session.turns if t.name == "fs.read" and "path" in t.args}
     # A path named as a whole token: `a.yaml` is not named by `data.yaml`.
-    named = [
-        p
-        for p in sorted(paths)
-        if re.search(rf"(?<![\w/.-]){re.escape(p)}(?![\w/-])", session.request)
-    ]
-    if len(named) < 2:
+    said = [p for p in sorted(paths) if named(p, session.request)]
+    if len(said) < 2:
         return None
-    return f"the request names {len(named)} files it reads and says {clause.group()!r} of one"
+    return f"the request names {len(said)} files it reads and says {clause.group()!r} of one"
 
 
 def wording_problem(session: Session, asked: set[str]) -> str | None:

@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
+from pipeline.gates import checks
 from pipeline.gates.calls import CallVerdict
-from pipeline.gates.item import Checker, make_checker
+from pipeline.gates.item import Checker, keyless_lines, make_checker
 from pipeline.gates.judge import Settings, fully_extracted, parity_miss, prompt_of
 from pipeline.gates.stats import SetStats
-from pipeline.records import Reject
+from pipeline.records import LineParser, RawLine, Reject, parse_entries
 from pipeline.tools.registry import load_registry
 
 
@@ -106,3 +107,29 @@ def test_dvc_mode_items_with_generator_metadata(qwen_dir: Path) -> None:
     assert {"control_tool_call", "integration_over_cap", "locale_probe_format"} <= reasons
     assert "extraction_incomplete" in reasons
     assert result["f1"] is None  # a control is never eligible for integration F1
+
+
+def test_reasoning_key_is_found_from_the_raw_line_or_the_item(checker: Checker) -> None:
+    """Lines whose bytes cannot hold the key skip the item search; any line that may
+    hold it (the key written plainly or with \\u escapes) is still flagged."""
+    item = {"id": "r", "prompt": "p", "teacher_text": "t", "targets": {"calls": []}}
+    parser = LineParser(max_line_bytes=1 << 20)
+    plain = json.dumps({**item, "teacher_reasoning_content": "x"}).encode()
+    escaped = plain.replace(b'"teacher_reasoning_content"', b'"teacher_reason\\u0069ng_content"')
+    in_value = json.dumps({**item, "teacher_text": '"teacher_reasoning_content": 1'}).encode()
+    clean = json.dumps(item).encode()
+    entries = [(n, RawLine(raw, False, parser)) for n, raw in enumerate(
+        [plain, escaped, in_value, clean], start=1)]  # fmt: skip
+    assert keyless_lines(entries) == {4}
+    assert checks.reasoning_key_absent(clean)
+    assert not checks.reasoning_key_absent(escaped)
+    results = checker.check(parse_entries(entries), keyless_lines(entries))
+    flagged = ["reasoning_content" in r["reasons"] for r in results]
+    assert flagged == [True, True, False, False]
+    # An item parsed by an adapter (which may add keys) is searched whatever its bytes.
+    adapted = LineParser(max_line_bytes=1 << 20, adapt=_add_reasoning_key)
+    assert keyless_lines([(1, RawLine(clean, False, adapted))]) == set()
+
+
+def _add_reasoning_key(item: dict[str, Any], _: int) -> None:
+    item["teacher_reasoning_content"] = "x"
