@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import json
 from typing import Any
 
 import orjson
@@ -83,7 +84,8 @@ def _call_key(fn: Any) -> Any:
     elif isinstance(args, str):
         with contextlib.suppress(orjson.JSONDecodeError):
             args = orjson.loads(args)
-    return fn.get("name"), orjson.dumps(args, option=orjson.OPT_SORT_KEYS)
+    # json, not orjson: a decoded value may hold an integer orjson cannot write.
+    return fn.get("name"), json.dumps(args, sort_keys=True, default=repr)
 
 
 def _legacy_beside(out: dict[str, Any], legacy: Any) -> str:
@@ -123,7 +125,7 @@ def _current(message: Any, where: str) -> tuple[Any, list[str]]:
             del out["function_call"]
             out["tool_calls"] = [{"type": "function", "function": legacy}]
             changes.append("assistant function_call read as a tool call")
-        else:
+        elif isinstance(out["tool_calls"], list):  # any other shape is refused later
             changes.append(_legacy_beside(out, legacy))
     if out.get("role") == "assistant" and _empty_arguments(out):
         out["tool_calls"] = _with_arguments(out["tool_calls"])

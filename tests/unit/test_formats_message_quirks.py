@@ -199,3 +199,23 @@ def test_text_after_a_call_in_the_same_turn_is_still_a_reject() -> None:
     with pytest.raises(FormatError) as caught:
         ingest({"system": GLAIVE_SYSTEM, "chat": chat})
     assert caught.value.field.startswith("chat: the ASSISTANT turn")
+
+
+def test_a_function_call_beside_tool_calls_of_another_shape_leaves_the_reject_to_them() -> None:
+    legacy = {"name": "check_stock", "arguments": '{"sku": "KB-204"}'}
+    with pytest.raises(FormatError) as caught:
+        ingest(_record({"tool_calls": {"0": legacy}, "function_call": legacy}))
+    assert str(caught.value) == "messages[1].tool_calls: expected a list"
+
+
+def test_calls_compared_by_value_even_past_64_bit_integers() -> None:
+    big = '{"sku": 123456789012345678901234567890}'
+    item = _record(
+        {
+            "tool_calls": [_call("check_stock", big)],
+            "function_call": {"name": "check_stock", "arguments": big},
+        }
+    )
+    source = ingest(item)
+    assert item["teacher_text"].count("<tool_call>") == 1
+    assert "repeating one of the message's tool_calls dropped" in _conversion_note(source.notes)
