@@ -4,7 +4,12 @@ A record is two texts: ``system`` ("SYSTEM: ... Use them if required -" and
 the function definitions as pretty-printed JSON objects one after another) and
 ``chat``, a transcript of ``USER:``, ``ASSISTANT:`` and ``FUNCTION RESPONSE:``
 turns separated by blank lines, each assistant turn closed by
-``<|endoftext|>``. An assistant call is ``<functioncall> {"name": N,
+``<|endoftext|>``. That marker ends a turn wherever it stands (some rows close
+a call with it and go on in the same turn, or start the next speaker on the
+very next line): it is template markup, never content, and in a Qwen-family
+vocabulary a special token that would end the sequence mid-turn. Every one is
+dropped, with a note counting them, and a speaker line right after one starts
+a turn even without a blank line. An assistant call is ``<functioncall> {"name": N,
 "arguments": '{...}'}``: the arguments are JSON *inside single quotes*, which
 is no JSON at all, so the call is read by its shape (or as plain JSON when it
 is JSON). A call that reads neither way, or a transcript that does not start
@@ -26,6 +31,8 @@ _SPEAKER = re.compile(r"^(USER|ASSISTANT|FUNCTION RESPONSE):[ \t]*", re.MULTILIN
 _ROLES = {"USER": "user", "ASSISTANT": "assistant", "FUNCTION RESPONSE": "tool"}
 _CALL_TAG = "<functioncall>"
 _END = "<|endoftext|>"
+# The marker with the spaces Glaive writes before it ("... 0.923. <|endoftext|>").
+_MARKER = re.compile(r"[ \t]*<\|endoftext\|>")
 _SYSTEM = "SYSTEM:"
 # {"name": "N", "arguments": '{...}'}: the quoted arguments run to the last quote.
 _QUOTED = re.compile(
@@ -74,17 +81,32 @@ def _call(text: str, start: int, end: int, where: str) -> TextCall:
     raise FormatError(where, "<functioncall> is not a complete call {name, arguments}")
 
 
+def _content(text: str) -> str:
+    """A turn's text without its end markers (see the module docstring)."""
+    return _MARKER.sub("", text).strip()
+
+
+def _call_end(text: str, start: int, end: int) -> int:
+    """`end` moved back over whitespace and end markers after a call's JSON."""
+    while True:
+        stripped = text[start:end].rstrip()
+        if not stripped.endswith(_END):
+            return start + len(stripped)
+        end = start + len(stripped) - len(_END)
+
+
 def _assistant(text: str, start: int, end: int, sources: list[Any]) -> dict[str, Any]:
     where = f"chat: the ASSISTANT turn at char {start}"
     tag = text.find(_CALL_TAG, start, end)
     if tag < 0:
-        return {"role": "assistant", "content": text[start:end].strip()}
-    message: dict[str, Any] = {"role": "assistant", "content": text[start:tag].strip() or None}
+        return {"role": "assistant", "content": _content(text[start:end])}
+    message: dict[str, Any] = {"role": "assistant", "content": _content(text[start:tag]) or None}
     message["tool_calls"] = []
     while tag >= 0:
         after = tag + len(_CALL_TAG)
         following = text.find(_CALL_TAG, after, end)
-        call = _call(text, after, following if following >= 0 else end, where)
+        call_end = _call_end(text, after, following if following >= 0 else end)
+        call = _call(text, after, call_end, where)
         entry = tool_call(call)
         message["tool_calls"].append(entry)
         sources.append((entry, call))
@@ -113,26 +135,28 @@ def from_glaive(
     speakers = list(_SPEAKER.finditer(chat))
     # Glaive writes turns apart by blank lines: when it does, a "USER:" line inside a
     # turn (a pasted transcript, a quoted prompt) is that turn's text, not a new turn.
-    apart = [m for m in speakers if m.start() == 0 or chat.endswith("\n\n", 0, m.start())]
+    apart = [
+        m
+        for m in speakers
+        if m.start() == 0
+        or chat.endswith("\n\n", 0, m.start())
+        or chat[: m.start()].rstrip().endswith(_END)
+    ]
     if len(apart) > 1:
         speakers = apart
     if not speakers or chat[: speakers[0].start()].strip():
         raise FormatError("chat", "expected a transcript starting with USER: or ASSISTANT:")
     pairs: list[tuple[dict[str, Any], TextCall]] = []
-    ends = 0
+    ends = chat.count(_END, speakers[0].start())
     for k, speaker in enumerate(speakers):
         start = speaker.end()
         end = speakers[k + 1].start() if k + 1 < len(speakers) else len(chat)
-        # The turn's end token is markup: the chat template writes its own.
-        stripped = chat[start:end].rstrip()
-        if stripped.endswith(_END):
-            end = start + len(stripped) - len(_END)
-            ends += 1
         role = _ROLES[speaker.group(1)]
         if role == "assistant":
             messages.append(_assistant(chat, start, end, pairs))
         else:
-            messages.append({"role": role, "content": chat[start:end].strip()})
+            # The end token is markup: the chat template writes its own.
+            messages.append({"role": role, "content": _content(chat[start:end])})
     item["messages"] = messages
     notes.append("messages built from the Glaive system and chat texts")
     if ends:

@@ -188,7 +188,7 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
         messages = messages_from_conversations(item["conversations"])
         fields = [f"conversations[{i}].value" for i in range(len(messages))]
         system = item.get("system")
-        no_turn = all(m["role"] != "system" for m in messages)
+        no_turn = all(m["role"] not in ("system", "developer") for m in messages)
         if isinstance(system, str) and system.strip() and no_turn:
             messages.insert(0, {"role": "system", "content": normalize(system)})
             fields.insert(0, None)

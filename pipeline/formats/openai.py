@@ -35,6 +35,7 @@ from pipeline.text import normalize
 
 _SHAREGPT_ROLES = {
     "system": "system",
+    "developer": "developer",  # read as system, with a note (`messageshapes`)
     "human": "user",
     "user": "user",
     "gpt": "assistant",

@@ -5,10 +5,14 @@ strings after casefolding and collapsing whitespace (long multi-line values
 also line by line), numbers on word boundaries in any of the locale spellings
 a teacher uses (``1234``, ``1,234``, ``1.234``, ``1 234``, ``1.234,56``,
 ``1 234,56``, and ``321.00`` for 321), ISO dates also as ``31.12.2024`` /
-``31/12/2024``, and URLs by host plus first path segment (``example.org/ane``),
-since answers cite a page without its full address. Booleans and null carry
-no information on their own: they ground a sentence only next to their key
-(``tls = false``).
+``31/12/2024``, or with the month's name (``1 May 2024``; the date of an ISO
+datetime likewise), and URLs by host plus first path segment
+(``example.org/ane``), since answers cite a page without its full address.
+Booleans and null carry no information on their own: they ground a sentence
+next to their key (``tls = false``), and a boolean also by its key's words in
+its polarity ("Your booking is confirmed." for ``confirmed: true``). A string
+shorter than ``min_chars`` grounds nothing, a wide (CJK) character counting
+two. `pipeline.groundforms` holds these readings, shared with verify.
 
 Numbers are compared as values, not as text: each number written in the
 sentence is read once, in every way a locale could mean it (``1.234`` is 1234
@@ -26,6 +30,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
+from pipeline.groundforms import ISO_DATETIME, date_spellings, flag_phrase, flag_stated, text_width
 from pipeline.text import UNSPACED
 
 _URL = re.compile(r"^https?://([^/\s?#]+)(/[^/\s?#]*)?", re.IGNORECASE)
@@ -44,7 +49,9 @@ class Needle(NamedTuple):
     frozen dataclass it was hashed and compared in Python: a tenth of extract)."""
 
     field: str
-    kind: str  # "text" (casefolded substring), "number" (a value) or "pattern" (regex)
+    # "text" (casefolded substring), "number" (a value), "pattern" (regex), "date"
+    # (word-bounded casefolded spellings) or "flag" (a boolean: its key's words, value)
+    kind: str
     value: Any
 
 
@@ -103,10 +110,21 @@ def _leaves(value: Any, path: str, out: list[tuple[str, Any]]) -> None:
 _WORDS = {None: "(?:null|none)", True: "true", False: "false"}
 
 
+def _dates(field: str, text: str, y: str, m: str, d: str) -> tuple[Needle, ...]:
+    """The numeric spellings of a date (plain substrings, as ever), and its spellings
+    with the month's name as one bounded needle."""
+    spellings = date_spellings(y, m, d)
+    named = (Needle(field, "date", spellings[4:]),) if len(spellings) > 4 else ()
+    return (*(Needle(field, "text", spelled) for spelled in (text, *spellings[1:4])), *named)
+
+
 def _leaf_needles(field: str, value: Any, min_chars: int) -> tuple[Needle, ...]:
     if value is None or isinstance(value, bool):
-        key = re.escape(field.rsplit(".", 1)[-1])
-        return (Needle(field, "pattern", rf"(?i)(?<!\w){key}\W{{1,4}}{_WORDS[value]}(?!\w)"),)
+        key = field.rsplit(".", 1)[-1]
+        pattern = rf"(?i)(?<!\w){re.escape(key)}\W{{1,4}}{_WORDS[value]}(?!\w)"
+        phrase = flag_phrase(key, min_chars) if value is not None else None
+        flag = (Needle(field, "flag", (phrase, value)),) if phrase else ()
+        return (Needle(field, "pattern", pattern), *flag)
     text = value if isinstance(value, str) else repr(value)
     text = text.strip()
     if _NUMERIC.match(text):
@@ -118,13 +136,18 @@ def _leaf_needles(field: str, value: Any, min_chars: int) -> tuple[Needle, ...]:
         return (Needle(field, "text", collapse(host + segment)),)
     date = _ISO_DATE.match(text)
     if date:
-        y, m, d = date.groups()
-        spellings = (text, f"{d}.{m}.{y}", f"{d}/{m}/{y}", f"{m}/{d}/{y}")
-        return tuple(Needle(field, "text", spelled) for spelled in spellings)
+        return _dates(field, text, *date.groups())
     if "\n" not in text:
         # The common case: one line, one needle (or none when too short).
         folded = collapse(text)
-        return (Needle(field, "text", folded),) if len(folded) >= min_chars else ()
+        found: tuple[Needle, ...] = (
+            (Needle(field, "text", folded),) if text_width(folded) >= min_chars else ()
+        )
+        stamp = ISO_DATETIME.match(text) if text[:1].isdigit() else None
+        if stamp is not None:  # the datetime as written, or its date
+            y, m, d = stamp.groups()
+            found += _dates(field, f"{y}-{m}-{d}", y, m, d)
+        return found
     lines = [line.strip() for line in text.split("\n")]
     # A quoted line may leave its full stop outside the quote (Spanish «...».), so a
     # line is also looked for without it.
@@ -132,7 +155,7 @@ def _leaf_needles(field: str, value: Any, min_chars: int) -> tuple[Needle, ...]:
     out = []
     for piece in dict.fromkeys([text, *lines]):
         folded = collapse(piece)
-        if len(folded) >= min_chars:
+        if text_width(folded) >= min_chars:
             out.append(Needle(field, "text", folded))
     return tuple(out)
 
@@ -162,6 +185,12 @@ def result_value(text: str) -> Any:
     if isinstance(value, dict) and set(value) == {"name", "content"}:
         return value["content"]
     return value
+
+
+def _bounded_date(folded: str, spelled: str) -> bool:
+    """`spelled` in `folded` with no digit, letter or decimal glued on (``11 may`` is
+    not ``1 may``)."""
+    return _compiled(rf"(?<![\w.,]){re.escape(spelled)}(?!\w|[.,]\d)").search(folded) is not None
 
 
 class Grounder:
@@ -196,6 +225,10 @@ class Grounder:
                 hit = needle.value in folded
             elif needle.kind == "number":
                 hit = needle.value in numbers
+            elif needle.kind == "flag":
+                hit = flag_stated(folded, *needle.value)
+            elif needle.kind == "date":
+                hit = any(v in folded and _bounded_date(folded, v) for v in needle.value)
             else:
                 hit = _compiled(needle.value).search(sentence) is not None
             if hit:

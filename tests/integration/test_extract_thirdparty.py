@@ -68,9 +68,12 @@ CASES: dict[str, Case] = {
                 "attendees": [{"name": "Ana"}, {"name": "Bo", "optional": True}],
                 "reminder_minutes": [30, 10]})],
             "line-000003": [],
+            # <|endoftext|> closing a call in mid-turn, and before the next speaker's line
+            "line-000024": [("get_stock_quote", {"symbol": "ACME"}),
+                            ("get_stock_quote", {"symbol": "INITECH"})],
         },
         {"line-000015": {"schema_invalid"}, "line-000020": {"schema_invalid"}},
-        _lines(1, 2, 3, 4, 5, 6, 7, 11, 12, 13, 14, 16, 17),
+        _lines(1, 2, 3, 4, 5, 6, 7, 11, 12, 13, 14, 16, 17, 24),
     ),
     "hermes_fc_v1": Case(
         [(20, "conversations[2]")],
@@ -127,14 +130,24 @@ CASES: dict[str, Case] = {
                 ("track_parcel", {"tracking_number": "JJD0002249", "carrier": "dhl"}),
                 ("get_exchange_rate", {"base": "EUR", "target": "GBP", "amount": 19.5}),
             ],
+            # function_call beside tool_calls, repeating the call: one call, not two
+            "line-000024": [("check_stock", {"sku": "KB-204"})],
+            # arguments "" on a tool without parameters: read as {} (docs/formats.md)
+            "line-000010": [("get_server_time", {})],
+            "line-000025": [("get_server_time", {})],
         },
         {
-            "line-000010": {"json_invalid"},
             "line-000014": {"schema_invalid"},
             "line-000015": {"json_invalid"},
             "line-000016": {"schema_invalid"},
+            # real defects: "not confirmed" for confirmed: true; 11 May for 2024-05-01T09:00
+            "line-000028": {"ungrounded_lax"},
+            "line-000029": {"ungrounded_lax"},
         },
-        _lines(1, 2, 3, 5, 6, 7, 9, 11, 12, 13, 18, 19, 20),  # 20: times next to kana
+        # 20: times next to kana; 23: developer role, "confirmed" for confirmed: true;
+        # 24: "not in stock" for in_stock: false; 25, 26: ISO datetimes restated as
+        # dates; 27: two-character Han and Hangul names
+        _lines(1, 2, 3, 5, 6, 7, 9, 10, 11, 12, 13, 18, 19, 20, 23, 24, 25, 26, 27),
     ),
     "chat_text_calls": Case(
         [],

@@ -18,23 +18,28 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.gates import grounding, privacy, safety
+from pipeline.groundforms import date_spellings, flag_phrase, text_width
 
 # --- grounding: the needles of a result -------------------------------------------
 
 
-def _reference_leaves(value: Any, key: str) -> Iterator[tuple[str, Any]]:
+def _reference_leaves(
+    value: Any, key: str, name: str | None = None
+) -> Iterator[tuple[str, Any, str | None]]:
+    """(field, leaf, the leaf's own name: its key in the object holding it, if any)."""
     if isinstance(value, dict):
-        for child in value.values():
-            yield from _reference_leaves(child, key)
+        for child_name, child in value.items():
+            yield from _reference_leaves(child, key, str(child_name))
     elif isinstance(value, list):
         for child in value:
             yield from _reference_leaves(child, key)
     else:
-        yield key, value
+        yield key, value, name
 
 
 def reference_needles(key: str, value: Any) -> Iterator[grounding.Needle]:
-    """The definition of one scalar leaf's needles, as it was first written."""
+    """The definition of one scalar leaf's needles, as it was first written (and with
+    the readings of `pipeline.groundforms` since)."""
     number, date = re.compile(r"-?\d+(?:\.\d+)?"), re.compile(r"(\d{4})-(\d{2})-(\d{2})")
     if value is None or isinstance(value, bool):
         return
@@ -54,7 +59,8 @@ def reference_needles(key: str, value: Any) -> Iterator[grounding.Needle]:
     found = date.fullmatch(text)
     if found:
         y, m, d = found.groups()
-        yield grounding.Needle(key, "date", (text, f"{d}.{m}.{y}", f"{d}/{m}/{y}", f"{m}/{d}/{y}"))
+        numeric = (text, f"{d}.{m}.{y}", f"{d}/{m}/{y}", f"{m}/{d}/{y}")
+        yield grounding.Needle(key, "date", numeric + date_spellings(y, m, d)[4:])
         return
     if text.lower().startswith(("http://", "https://")):
         parts = urlsplit(text)
@@ -66,8 +72,11 @@ def reference_needles(key: str, value: Any) -> Iterator[grounding.Needle]:
         return
     pieces = [text, *text.split("\n")] if "\n" in text else [text]
     for piece in dict.fromkeys(grounding.collapse(p) for p in pieces):
-        if len(piece) >= grounding.MIN_STRING:
+        if text_width(piece) >= grounding.MIN_STRING:  # a CJK character counts two
             yield grounding.Needle(key, "text", (piece,))
+    stamp = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(?::\d{2})?Z?", text)
+    if stamp:  # an ISO datetime: also its date
+        yield grounding.Needle(key, "date", date_spellings(*stamp.groups()))
 
 
 def reference_leaf_needles(key: str, value: Any) -> list[grounding.Needle]:
@@ -79,10 +88,13 @@ def reference_leaf_needles(key: str, value: Any) -> list[grounding.Needle]:
         if isinstance(parsed, list | dict):
             return [
                 needle
-                for inner_key, inner in _reference_leaves(parsed, key)
+                for inner_key, inner, _ in _reference_leaves(parsed, key)
                 for needle in reference_needles(inner_key, inner)
             ]
     return list(reference_needles(grounding.field_key(key), value))
+
+
+FLAGS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 
 
 def reference_result_needles(results: list[Any]) -> list[grounding.Needle]:
@@ -93,8 +105,15 @@ def reference_result_needles(results: list[Any]) -> list[grounding.Needle]:
             continue
         top = result.items() if isinstance(result, dict) else [("", result)]
         for name, child in top:
-            for key, value in _reference_leaves(child, str(name)):
-                for needle in reference_leaf_needles(key, value):
+            own = str(name) if isinstance(result, dict) else None
+            for key, value, leaf_name in _reference_leaves(child, str(name), own):
+                found = [] if isinstance(value, bool) else reference_leaf_needles(key, value)
+                flag = value if isinstance(value, bool) else FLAGS.get(value)
+                if flag is not None and leaf_name is not None and flag_phrase(leaf_name):
+                    # A boolean (or "true"/"false" text): its own name's words, its polarity.
+                    kind = "true" if flag else "false"
+                    found.append(grounding.Needle(key, kind, (flag_phrase(leaf_name),)))
+                for needle in found:
                     needles.setdefault((needle.key, needle.kind, needle.variants), needle)
     return list(needles.values())
 
@@ -104,6 +123,8 @@ RESULTS: list[Any] = [
     {"ok": False, "error": "busy"},
     {"content": "Line one\nThe  Port is 8080\n\nok", "url": "https://www.Example.org/Docs/x"},
     {"stdout": "42\n", "elapsed_ms": 12.0, "flag": True, "none": None, "neg": -0.0},
+    {"booking": {"is_confirmed": True, "in_stock": False, "ok": True}, "at": "2024-05-01T14:30Z"},
+    {"city": "東京", "kana": "はい", "han": "京", "hangul": "서울", "latin": "ab"},
     {"call#1.results#0.title": "Kernels", "values.port": "8080", "raw": '[{"a": "nested text"}]'},
     "plain text result",
     ["a list", 3, {"deep": "2024-01-02"}],
@@ -113,7 +134,7 @@ RESULTS: list[Any] = [
 def test_result_needles_equal_the_definition_on_samples() -> None:
     needles = grounding.result_needles(RESULTS)
     assert needles == reference_result_needles(RESULTS)
-    assert {n.kind for n in needles} == {"text", "number", "date", "url", "one"}
+    assert {n.kind for n in needles} == {"text", "number", "date", "url", "one", "true", "false"}
 
 
 scalars = st.one_of(
@@ -124,6 +145,11 @@ scalars = st.one_of(
     st.sampled_from(
         [
             "2024-12-31",
+            "2024-05-01T14:30:00Z",
+            "東京",
+            "京",
+            "false",
+            "TRUE",
             "1234.50",
             "-7",
             "https://www.example.org/a/b",
@@ -147,7 +173,11 @@ trees = st.recursive(
     scalars,
     lambda inner: st.one_of(
         st.lists(inner, max_size=3),
-        st.dictionaries(st.sampled_from(["a", "b.c", "call#2.d#0.e", "ok"]), inner, max_size=3),
+        st.dictionaries(
+            st.sampled_from(["a", "b.c", "call#2.d#0.e", "ok", "is_open", "inStock"]),
+            inner,
+            max_size=3,
+        ),
     ),
     max_leaves=10,
 )

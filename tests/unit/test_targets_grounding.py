@@ -135,12 +135,16 @@ def _needles_written_out(
     import re
     from decimal import Decimal
 
+    from pipeline.groundforms import date_spellings, flag_phrase, text_width
     from pipeline.targets.grounding import collapse
 
     if value is None or isinstance(value, bool):
         key = field.rsplit(".", 1)[-1]
         word = {None: "(?:null|none)", True: "true", False: "false"}[value]
-        return [(field, "pattern", rf"(?i)(?<!\w){re.escape(key)}\W{{1,4}}{word}(?!\w)")]
+        out = [(field, "pattern", rf"(?i)(?<!\w){re.escape(key)}\W{{1,4}}{word}(?!\w)")]
+        # A boolean is also stated by its key's words (`pipeline.groundforms`).
+        phrase = flag_phrase(key, min_chars) if value is not None else None
+        return [*out, (field, "flag", (phrase, value))] if phrase else out
     text = (value if isinstance(value, str) else repr(value)).strip()
     if re.match(r"^[-−]?\d+(?:\.\d+)?$", text):
         number = Decimal(text.replace("−", "-"))
@@ -151,14 +155,26 @@ def _needles_written_out(
     date = re.match(r"^(\d{4})-(\d{2})-(\d{2})$", text)
     if date:
         y, m, d = date.groups()
-        return [(field, "text", s) for s in (text, f"{d}.{m}.{y}", f"{d}/{m}/{y}", f"{m}/{d}/{y}")]
+        named = date_spellings(y, m, d)[4:]
+        spelled = [
+            (field, "text", s) for s in (text, f"{d}.{m}.{y}", f"{d}/{m}/{y}", f"{m}/{d}/{y}")
+        ]
+        return [*spelled, (field, "date", named)] if named else spelled
     lines = [line.strip() for line in text.split("\n")] if "\n" in text else [text]
     if "\n" in text:
         lines += [line[:-1] for line in lines if line.endswith(".")]
     out = []
     for piece in dict.fromkeys([text, *lines]):
-        if len(collapse(piece)) >= min_chars:
+        # A wide (CJK) character counts two.
+        if text_width(collapse(piece)) >= min_chars:
             out.append((field, "text", collapse(piece)))
+    stamp = re.match(r"^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2})?Z?$", text)
+    if stamp:  # an ISO datetime: also its date, spelled as a date is
+        y, m, d = stamp.groups()[:3]
+        spelled = (f"{y}-{m}-{d}", f"{d}.{m}.{y}", f"{d}/{m}/{y}", f"{m}/{d}/{y}")
+        out += [(field, "text", s) for s in spelled]
+        named = date_spellings(y, m, d)[4:]  # none for a day no calendar has
+        out += [(field, "date", named)] if named else []
     return out
 
 
@@ -175,6 +191,11 @@ _leaf_values = (
             "HTTPS://Example.org/a/b?x",
             "«Hola».\n«Adiós».",
             "a\n\nb.",
+            "2024-05-01T14:30:00Z",
+            "2024-02-30T08:00",
+            "東京",
+            "京",
+            "서울",
         ]
     )
     | st.text(alphabet=" .\n-1aB/:é", max_size=12)
