@@ -97,6 +97,7 @@ class ExtractParams:
         "llamafactory",
         "xlam",
         "glaive",
+        "react",
         "llama3_json",
         "mistral",
         "qwen_xml",

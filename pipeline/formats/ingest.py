@@ -1,7 +1,8 @@
 """From one record to a parsed teacher text and the messages to render, per format.
 
 `auto` decides per record: xLAM columns (``query``/``answers``) are xlam,
-``conversations`` with ``function_call`` turns are llamafactory; a teacher text
+``conversations`` with ``function_call`` turns are llamafactory, ones whose
+assistant turns carry ``Action:`` / ``Action Input:`` lines react; a teacher text
 with ``TOOL_CALL:`` / ``TOOL_RESULT:`` / ``Integration:`` lines (before any
 hermes tag) is seed; a teacher text or an assistant content that parses
 completely as Llama 3 JSON, Mistral, Qwen XML or pythonic calls is that format
@@ -44,6 +45,7 @@ from pipeline.formats.published import (
     openai_tools,
     source_record,
 )
+from pipeline.formats.react import from_react, is_react
 from pipeline.formats.schema import ToolSchemas
 from pipeline.formats.seed import parse_seed
 from pipeline.formats.systemtools import tools_from_system
@@ -159,7 +161,7 @@ def _call_like(messages: list[dict[str, Any]]) -> list[str]:
 def _convert_record(
     item: dict[str, Any], fmt: str, notes: list[str], sources: dict[int, Any]
 ) -> tuple[str | None, list[str | None]]:
-    """xLAM, Glaive or LLaMA-Factory records as messages: (the format, fields of the messages)."""
+    """xLAM, Glaive, LLaMA-Factory or ReAct records as messages: (the format, their fields)."""
     if fmt == "xlam" or (fmt == "auto" and is_xlam(item)):
         sources.update(from_xlam(item, notes))
         return "xlam", [None, "answers"]
@@ -173,6 +175,10 @@ def _convert_record(
         found, fields = from_llamafactory(item, notes)
         sources.update(found)
         return "llamafactory", fields
+    if fmt == "react" or (fmt == "auto" and is_react(item)):
+        found, fields = from_react(item, notes)
+        sources.update(found)
+        return "react", fields
     return None, []
 
 

@@ -35,7 +35,8 @@ from pipeline.formats.textturns import text_turns, tool_call, turn_messages
 from pipeline.spans import TextIndex
 from pipeline.text import normalize
 
-RECORD_FORMATS = ("llamafactory", "xlam", "glaive")  # glaive: pipeline.formats.glaive
+# glaive: pipeline.formats.glaive; react: pipeline.formats.react
+RECORD_FORMATS = ("llamafactory", "xlam", "glaive", "react")
 
 
 def source_record(fmt: str, field: str, text: str, call: TextCall) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """External mode on hand-written mini-corpora in the shapes of public tool-calling sets
 (tests/fixtures/thirdparty/README.md): xLAM, Glaive v2, Hermes function-calling v1,
-ToolACE, APIGen-MT, LLaMA-Factory ShareGPT, OpenAI messages, calls in chat text.
+ToolACE, APIGen-MT, LLaMA-Factory ShareGPT, OpenAI messages, calls in chat text,
+ToolBench ReAct.
 
 Per file: extract exits 0 and verify 1 (each file holds a few broken records), no
 traceback; every input line is an item or a reject naming its line and field;
@@ -45,6 +46,10 @@ def _lines(*numbers: int) -> set[str]:
     return {f"line-{n:06d}" for n in numbers}
 
 
+TB_TRAIN = (
+    "Step 8: I need a train from Vienna to Salzburg on 2024-06-14 with at most one change,"
+    " and the platform it leaves from."
+)
 CASES: dict[str, Case] = {
     "xlam_60k": Case(
         [(26, "answers"), (29, "answers"), (30, "answers"), (31, "<line>")],
@@ -164,6 +169,25 @@ CASES: dict[str, Case] = {
             "line-000015": {"json_invalid"},
         },
         _lines(1, 2, 3, 4, 6, 7, 8, 9, 11),  # 6: 42.1 written 42,10
+    ),
+    "toolbench_react": Case(
+        [(7, "conversations[4].value"), (8, "conversations[2]")],  # gave up; a result, no call
+        {
+            TB_TRAIN: [("search_trains_for_railway_planner", {
+                "origin": "Wien Hbf", "destination": "Salzburg Hbf", "date": "2024-06-14",
+                "max_changes": 1}), ("train_details_for_railway_planner", {"train_id": "RJX 662"})],
+            "Step 2: Which timezones does the clock service know?": [
+                ("list_timezones_for_tickclock", {})],
+        },
+        {
+            "Step 4: What time is it in Nairobi?": {"json_invalid", "invalid_trained_call"},
+            "Step 4: Find me a hotel in Graz for 2024-06-14.": {"schema_invalid"},
+        },
+        # Answers grounded in stringified RapidAPI responses (a Python dict repr, JSON text).
+        {TB_TRAIN, "Step 4: What time is it in Lisbon right now?",
+         "Step 2: Which timezones does the clock service know?",
+         "Step 6: Ich brauche Rezepte mit Kürbis und Linsen, bitte höchstens zwei.",
+         "Step 4: How long do pasta recipes with spinach take? Give me three."},
     ),
 }  # fmt: skip
 

@@ -1,0 +1,206 @@
+"""ToolBench / ToolLLM ReAct transcripts (`react`): every turn is read into the canonical
+messages or the record is refused naming the turn; the detector claims no other shape."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.formats import FormatError, ingest, parse_call
+from pipeline.formats.react import api_list, is_react, tool_result
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "thirdparty"
+CLOCK = {
+    "name": "city_time_for_clock",
+    "description": 'This is the subfunction for tool "clock".',
+    "parameters": {"type": "object", "properties": {"city": {"type": "string"}},
+                   "required": ["city"], "optional": []},
+}  # fmt: skip
+FINISH = {
+    "name": "Finish",
+    "description": "Give the final answer, or give up and restart.",
+    "parameters": {"type": "object", "properties": {"return_type": {"type": "string"}},
+                   "required": ["return_type"]},
+}  # fmt: skip
+SYSTEM = "You are AutoGPT...\nSpecifically, you have access to the following APIs: " + repr(
+    [CLOCK, FINISH]
+)
+
+
+def _action(name: str, args: str, thought: str = "I need the time.") -> dict[str, str]:
+    return {
+        "from": "assistant",
+        "value": f"\nThought: {thought}\nAction: {name}\nAction Input: {args}",
+    }
+
+
+def _finish(
+    kind: str = "give_answer", answer: str | None = "It is 14:05 in Lisbon."
+) -> dict[str, str]:
+    args: dict[str, Any] = {"return_type": kind}
+    if answer is not None:
+        args["final_answer"] = answer
+    return _action("Finish", json.dumps(args, indent=2), "I can answer now.")
+
+
+RESULT = {"from": "function", "value": json.dumps(
+    {"error": "", "response": "{'city': 'Lisbon', 'local_time': '14:05'}"})}  # fmt: skip
+
+
+TWO_ACTIONS = "Thought: x\nAction: a\nAction Input: {}\nAction: b\nAction Input: {}"
+
+
+def _record(*turns: dict[str, str]) -> dict[str, Any]:
+    head = [
+        {"from": "system", "value": SYSTEM},
+        {"from": "user", "value": "\nTime in Lisbon?\nBegin!\n"},
+    ]
+    return {"id": "Step 4: Time in Lisbon?", "conversations": [*head, *turns]}
+
+
+def test_a_toolbench_trajectory_becomes_calls_results_and_the_final_answer() -> None:
+    item = _record(_action("city_time_for_clock", '{\n  "city": "Lisbon"\n}'), RESULT, _finish())
+    source = ingest(item)
+    assert source.parsed.format == "react"
+    roles = [m["role"] for m in item["messages"]]
+    assert roles == ["system", "user", "assistant", "tool", "assistant"]
+    call_turn, tool, answer = item["messages"][2:]
+    # The Thought is the text before the call, without its ReAct label.
+    assert call_turn["content"] == "I need the time."
+    [call] = call_turn["tool_calls"]
+    assert call["function"] == {"name": "city_time_for_clock", "arguments": {"city": "Lisbon"}}
+    assert tool["tool_call_id"] == call["id"]
+    # The stringified Python dict is written as the JSON it spells; the envelope stays.
+    assert json.loads(tool["content"]) == {
+        "error": "",
+        "response": {"city": "Lisbon", "local_time": "14:05"},
+    }
+    assert answer == {"role": "assistant", "content": "It is 14:05 in Lisbon."}
+    # Finish is the transcript's way to end, not a tool the student should call.
+    assert [t["function"]["name"] for t in item["tools"]] == ["city_time_for_clock"]
+    assert item["teacher_text"].endswith("</tool_response>\nIt is 14:05 in Lisbon.")
+    assert "Finish" not in item["teacher_text"] and "Action" not in item["teacher_text"]
+    # The call's source spans read back to the Action lines of its turn.
+    found = source.call_sources[0]
+    assert found is not None and found["field"] == "conversations[2].value"
+    text = item["conversations"][2]["value"]
+    start, end = found["call_span"]["chars"]
+    assert text[start:end] == 'Action: city_time_for_clock\nAction Input: {\n  "city": "Lisbon"\n}'
+    assert text[slice(*found["name_span"]["chars"])] == "city_time_for_clock"
+
+
+def test_an_action_input_that_is_no_json_is_kept_as_written_and_judged() -> None:
+    item = _record(_action("city_time_for_clock", "{'city': 'Lisbon'}"), RESULT, _finish())
+    source = ingest(item)
+    call = item["messages"][2]["tool_calls"][0]["function"]
+    assert call["arguments"] == "{'city': 'Lisbon'}"  # not repaired
+    block = source.parsed.of("call")[0]
+    assert not parse_call(source.parsed.text, block.start, block.end).json_valid
+    assert any("Action Input kept as written" in n for n in source.notes)
+
+
+def test_an_unknown_action_is_kept_as_a_call_for_verify_to_judge() -> None:
+    item = _record(_action("hotel_search", '{"city": "Graz"}'), RESULT, _finish())
+    ingest(item)
+    assert item["messages"][2]["tool_calls"][0]["function"]["name"] == "hotel_search"
+
+
+@pytest.mark.parametrize(
+    ("turns", "field", "reason"),
+    [
+        ((_action("city_time_for_clock", '{"city": "Oslo"}'), RESULT,
+          _finish("give_up_and_restart", None)), "conversations[4].value", "gave up"),
+        ((RESULT, _action("city_time_for_clock", '{"city": "Oslo"}'), RESULT, _finish()),
+         "conversations[2]", "no call before it"),
+        ((_action("city_time_for_clock", '{"city": "Oslo"}'), RESULT, RESULT, _finish()),
+         "conversations[4]", "no call before it"),
+        ((_finish(answer=None),), "conversations[2].value", "final_answer"),
+        ((_action("Finish", "{'return_type': 'give_answer'"),), "conversations[2].value", "JSON"),
+        (({"from": "assistant", "value": TWO_ACTIONS},), "conversations[2].value", "more than one"),
+        (({"from": "assistant", "value": "Action: a\nObservation: none\nAction Input: {}"},),
+         "conversations[2].value", "Action Input"),
+        (({"from": "critic", "value": "Action: a\nAction Input: {}"}, _finish()),
+         "conversations[2]", "role"),
+    ],
+)  # fmt: skip
+def test_broken_trajectories_are_refused_naming_the_turn(
+    turns: tuple[dict[str, str], ...], field: str, reason: str
+) -> None:
+    with pytest.raises(FormatError) as caught:
+        ingest(_record(*turns))
+    assert caught.value.field == field
+    assert reason in caught.value.reason
+
+
+def test_the_environment_acknowledging_finish_is_no_tool_result() -> None:
+    done = {"from": "function", "value": '{"response":"successfully giving the final answer."}'}
+    item = _record(_action("city_time_for_clock", '{"city": "Lisbon"}'), RESULT, _finish(), done)
+    source = ingest(item)
+    assert [m["role"] for m in item["messages"]][-2:] == ["tool", "assistant"]
+    assert any("function turn after Finish dropped" in n for n in source.notes)
+
+
+def test_a_step_record_ending_on_a_call_is_read() -> None:
+    # ToolLLaMA's "Step N" records stop at the call the model must make next.
+    item = _record(_action("city_time_for_clock", "{}", thought=""))
+    ingest(item)
+    assert item["messages"][-1]["content"] is None
+    assert item["messages"][-1]["tool_calls"][0]["function"]["arguments"] == {}
+
+
+def test_the_api_list_is_read_as_json_or_a_bounded_python_literal() -> None:
+    assert api_list("APIs: " + json.dumps([CLOCK]), "f") == [CLOCK]
+    assert api_list("APIs: " + repr([CLOCK]) + "\nThen begin.", "f") == [CLOCK]
+    assert api_list("No APIs here.", "f") is None
+    with pytest.raises(FormatError, match="API list"):
+        api_list("APIs: [{'name': 'f', 'parameters': __import__('os')}]", "f")
+    with pytest.raises(FormatError, match="API list"):
+        api_list("APIs: [{'name': '" + "x" * 100_001 + "'}]", "f")
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ('{"error": "", "response": "[1, 2]"}', '{"error": "", "response": [1, 2]}'),
+        (' {"error": "", "response": " [1]"}\n', '{"error": "", "response": [1]}'),
+        ('{"error": "", "response": "{\'ok\': True, \'n\': None}"}',
+         '{"error": "", "response": {"ok": true, "n": null}}'),
+        # Left as given: no envelope, no structure in it, or nothing JSON can hold.
+        ('{"error": "Rate limit", "response": ""}', None),
+        ('{"error": "", "response": "plain text"}', None),
+        ('{"error": "", "response": "{1, 2}"}', None),
+        ('{"error": "", "response": "[float(\'nan\')]"}', None),
+        ('{"response": "[1]"}', None),
+        ("not json", None),
+    ],
+)  # fmt: skip
+def test_tool_results_lose_only_the_stringification(given: str, expected: str | None) -> None:
+    assert tool_result(given) == (expected if expected is not None else given)
+
+
+def test_detection_claims_react_transcripts_only() -> None:
+    assert is_react(_record(_finish()))
+    assert not is_react({"conversations": [{"from": "gpt", "value": "Action: the plan is set."}]})
+    assert not is_react({"messages": [], "conversations": _record(_finish())["conversations"]})
+    llamafactory = [*_record(_finish())["conversations"], {"from": "function_call", "value": "{}"}]
+    assert not is_react({"conversations": llamafactory})
+
+
+def test_no_other_published_shape_is_read_as_react() -> None:
+    # The detector is an addition: every fixture of the other formats keeps its format.
+    for path in sorted(FIXTURES.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # the fixtures' truncated lines
+            assert is_react(item) == (path.name == "toolbench_react.jsonl"), (path.name, line[:80])
+
+
+def test_forcing_react_on_another_shape_names_the_field() -> None:
+    with pytest.raises(FormatError) as caught:
+        ingest({"messages": [{"role": "user", "content": "hi"}]}, "react")
+    assert caught.value.field == "conversations"
