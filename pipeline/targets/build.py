@@ -146,7 +146,15 @@ class Extractor:
             source.parsed, settings.cap, settings.min_chars, settings.trim_attribution
         )
         try:
-            lay = layout(self.student, source.messages, item.get("tools"), port=self.port)
+            # The bytes the tools were read under (`tools_json` below): the port
+            # writes the tool lines from them, once per tool set.
+            lay = layout(
+                self.student,
+                source.messages,
+                item.get("tools"),
+                port=self.port,
+                tools_json=schemas.json,
+            )
         except (jinja2.TemplateError, TypeError, ValueError) as exc:
             raise FormatError("messages", f"the chat template cannot render them: {exc}") from exc
         return Prepared(line, item, source, schemas, calls, integration, lay)
