@@ -18,7 +18,6 @@ from pipeline.spans import TokenIndex
 from pipeline.targets.sequence import CharRange
 
 
-
 class Encoding(NamedTuple):
     """Token ids and character offsets as arrays (no Python object per token)."""
 
