@@ -223,7 +223,6 @@ class Extractor:
         for name, args, _call in placement.calls:
             spans += [(k, r) for k, r in (("tool_name", name), ("tool_args", args)) if r]
         spans += [("integration", r) for r in placement.integration if r]
-        kept = [i for i in range(len(prep.calls)) if i not in skipped]
         view = ItemView(
             item_id=row.id,
             messages=prep.source.messages,
@@ -236,14 +235,17 @@ class Extractor:
             messages_json=row.messages,
             tools_json=row.tools,
         )
-        arrays = {
-            "ids": ids.astype(np.int32),
-            "labels": np.frombuffer(row.labels, dtype="<i4"),
-            "calls": [sequence["calls"][i] for i in kept],
-            "json_valid": [prep.calls[i].json_valid for i in kept],
-            "masks": {"tool_name": row.tool_name, "integration": row.integration},
-        }
         settings = self.settings
+        arrays: dict[str, Any] = {}
+        if "earlier" in settings.exports:  # only the earlier version's fields read these
+            kept = [i for i in range(len(prep.calls)) if i not in skipped]
+            arrays = {
+                "ids": ids.astype(np.int32),
+                "labels": np.frombuffer(row.labels, dtype="<i4"),
+                "calls": [sequence["calls"][i] for i in kept],
+                "json_valid": [prep.calls[i].json_valid for i in kept],
+                "masks": {"tool_name": row.tool_name, "integration": row.integration},
+            }
         return trainer_records(settings.exports, settings.validation_share, prep.item, view, arrays)
 
     def _calls(self, prep: Prepared, spans: list[Span | None]) -> list[dict[str, Any]]:
