@@ -177,7 +177,10 @@ def nesting_exceeds(value: Any, raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool
     which a value inside k containers is indented by 2k, so one substring search
     answers exactly at C speed. orjson refuses to write past 254 levels: also a yes.
     """
-    if raw.count(b"[") + raw.count(b"{") <= limit:
+    # Objects first: most lines with many brackets have more than `limit` braces
+    # alone, and then the second count (a pass over the line) is not needed.
+    braces = raw.count(b"{")
+    if braces <= limit and braces + raw.count(b"[") <= limit:
         return False
     try:
         indented = orjson.dumps(value, option=orjson.OPT_INDENT_2)

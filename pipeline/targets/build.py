@@ -146,7 +146,15 @@ class Extractor:
             source.parsed, settings.cap, settings.min_chars, settings.trim_attribution
         )
         try:
-            lay = layout(self.student, source.messages, item.get("tools"), port=self.port)
+            # The bytes the tools were read under (`tools_json` below): the port
+            # writes the tool lines from them, once per tool set.
+            lay = layout(
+                self.student,
+                source.messages,
+                item.get("tools"),
+                port=self.port,
+                tools_json=schemas.json,
+            )
         except (jinja2.TemplateError, TypeError, ValueError) as exc:
             raise FormatError("messages", f"the chat template cannot render them: {exc}") from exc
         return Prepared(line, item, source, schemas, calls, integration, lay)
@@ -215,7 +223,6 @@ class Extractor:
         for name, args, _call in placement.calls:
             spans += [(k, r) for k, r in (("tool_name", name), ("tool_args", args)) if r]
         spans += [("integration", r) for r in placement.integration if r]
-        kept = [i for i in range(len(prep.calls)) if i not in skipped]
         view = ItemView(
             item_id=row.id,
             messages=prep.source.messages,
@@ -228,14 +235,17 @@ class Extractor:
             messages_json=row.messages,
             tools_json=row.tools,
         )
-        arrays = {
-            "ids": ids.astype(np.int32),
-            "labels": np.frombuffer(row.labels, dtype="<i4"),
-            "calls": [sequence["calls"][i] for i in kept],
-            "json_valid": [prep.calls[i].json_valid for i in kept],
-            "masks": {"tool_name": row.tool_name, "integration": row.integration},
-        }
         settings = self.settings
+        arrays: dict[str, Any] = {}
+        if "earlier" in settings.exports:  # only the earlier version's fields read these
+            kept = [i for i in range(len(prep.calls)) if i not in skipped]
+            arrays = {
+                "ids": ids.astype(np.int32),
+                "labels": np.frombuffer(row.labels, dtype="<i4"),
+                "calls": [sequence["calls"][i] for i in kept],
+                "json_valid": [prep.calls[i].json_valid for i in kept],
+                "masks": {"tool_name": row.tool_name, "integration": row.integration},
+            }
         return trainer_records(settings.exports, settings.validation_share, prep.item, view, arrays)
 
     def _calls(self, prep: Prepared, spans: list[Span | None]) -> list[dict[str, Any]]:

@@ -65,51 +65,64 @@ def _assistant(message: dict[str, Any]) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=256)
+def _tools_block(key: bytes) -> str:
+    """Every tool's line of the system turn, for the tools whose orjson bytes are
+    `key`: each element read back from the list's bytes is the value `_tool_text`
+    reads back from that tool's own bytes (orjson writes a list as its elements'
+    bytes between commas), so the block is the same text."""
+    return "".join("\n" + _tojson(tool) for tool in orjson.loads(key))
+
+
 def render_with_regions(
-    messages: list[dict[str, Any]], tools: Any
+    messages: list[dict[str, Any]], tools: Any, tools_json: bytes | None = None
 ) -> tuple[str, list[tuple[int, int]]]:
     """(rendering, assistant regions): each region runs from after the role header to
-    the end of its ``<|im_end|>``. Raises TypeError/KeyError where Jinja would fail."""
+    the end of its ``<|im_end|>``. Raises TypeError/KeyError where Jinja would fail.
+
+    `tools_json`: orjson's bytes of `tools` when the caller has them (the item's
+    tool set was read under them), so that the tool lines come from one cache
+    lookup per item instead of serialising each tool again."""
+    # The pieces are appended directly (no helper per piece: a few dozen per item);
+    # `size` is only needed where a region starts or ends.
     parts: list[str] = []
-    size = 0
     regions: list[tuple[int, int]] = []
-
-    def emit(text: str) -> None:
-        nonlocal size
-        parts.append(text)
-        size += len(text)
-
     first = 0
     has_system = bool(messages) and messages[0].get("role") == "system"
     if tools:
-        emit("<|im_start|>system\n")
+        parts.append("<|im_start|>system\n")
         if has_system:
-            emit(messages[0]["content"] + "\n\n")
+            parts.append(messages[0]["content"] + "\n\n")
             first = 1
-        emit(_TOOLS_HEAD)
-        for tool in tools:
-            emit("\n" + _tool_text(tool))
-        emit(_TOOLS_TAIL)
+        parts.append(_TOOLS_HEAD)
+        if tools_json is not None:
+            parts.append(_tools_block(tools_json))
+        else:
+            parts.extend("\n" + _tool_text(tool) for tool in tools)
+        parts.append(_TOOLS_TAIL)
     elif has_system:
-        emit("<|im_start|>system\n" + messages[0]["content"] + "<|im_end|>\n")
+        parts.append("<|im_start|>system\n" + messages[0]["content"] + "<|im_end|>\n")
         first = 1
+    size = sum(map(len, parts))
+    last = len(messages) - 1
     for i in range(first, len(messages)):
         message = messages[i]
         role = message["role"]
         if role == "tool":
-            emit("<|im_start|>user\n" if i == 0 or messages[i - 1]["role"] != "tool" else "\n")
+            opening = "<|im_start|>user\n" if i == 0 or messages[i - 1]["role"] != "tool" else "\n"
             content = message.get("content")
-            emit("<tool_response>\n")
-            emit(content if isinstance(content, str) else _tojson(content))
-            emit("\n</tool_response>")
-            if i == len(messages) - 1 or messages[i + 1]["role"] != "tool":
-                emit("<|im_end|>\n")
+            text = content if isinstance(content, str) else _tojson(content)
+            closing = "\n</tool_response><|im_end|>\n"
+            if i != last and messages[i + 1]["role"] == "tool":
+                closing = "\n</tool_response>"
+            piece = opening + "<tool_response>\n" + text + closing
         elif role == "assistant":
-            emit("<|im_start|>assistant\n")
-            start = size
-            emit(_assistant(message) + "<|im_end|>")
-            regions.append((start, size))
-            emit("\n")
+            start = size + len("<|im_start|>assistant\n")
+            turn = _assistant(message) + "<|im_end|>"
+            regions.append((start, start + len(turn)))
+            piece = "<|im_start|>assistant\n" + turn + "\n"
         else:
-            emit("<|im_start|>" + role + "\n" + message["content"] + "<|im_end|>\n")
+            piece = "<|im_start|>" + role + "\n" + message["content"] + "<|im_end|>\n"
+        parts.append(piece)
+        size += len(piece)
     return "".join(parts), regions

@@ -44,7 +44,12 @@ class Layout:
 
 
 def layout(
-    student: Student, messages: list[dict[str, Any]], tools: Any, *, port: bool = False
+    student: Student,
+    messages: list[dict[str, Any]],
+    tools: Any,
+    *,
+    port: bool = False,
+    tools_json: bytes | None = None,
 ) -> Layout:
     """The rendering of `messages` + `tools` and its assistant regions.
 
@@ -54,12 +59,12 @@ def layout(
     renders every item with Jinja and compares, so a port that drifted from
     the template fails verification instead of passing silently. Otherwise,
     or where the port cannot render the messages, regions come from prefix
-    renders.
+    renders. `tools_json`: orjson's bytes of `tools`, when the caller has them.
     """
     tools = tools or None
     if port:
         try:
-            text, regions = render_with_regions(messages, tools)
+            text, regions = render_with_regions(messages, tools, tools_json)
         except (TypeError, KeyError, AttributeError):
             pass
         else:

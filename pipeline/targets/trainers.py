@@ -214,14 +214,20 @@ def _text(value: Any) -> str:
     return orjson.dumps(value).decode("utf-8")
 
 
-def _spliced(item_id: str, fields: tuple[tuple[bytes, bytes], ...], flt: dict[str, Any]) -> bytes:
+def _tail(flt: dict[str, Any]) -> bytes:
+    """The end of a line whose last fields are the filter values (`_spliced`)."""
+    return b"," + _line(flt)[1:] if flt else b"}\n"
+
+
+def _spliced(item_id: str, fields: tuple[tuple[bytes, bytes], ...], tail: bytes) -> bytes:
     """``_line({"id": item_id, **fields, **flt})`` byte for byte, the `fields` given as
-    (plain key, JSON value): orjson writes an object as ``{``, then ``"key":value``
-    pairs joined by ``,``, then ``}``, so JSON written once goes in as it is."""
+    (plain key, JSON value) and `tail` as `_tail(flt)`: orjson writes an object as
+    ``{``, then ``"key":value`` pairs joined by ``,``, then ``}``, so JSON written
+    once goes in as it is (the filter values once per item, for every export)."""
     parts = [b'{"id":', orjson.dumps(item_id)]
     for key, value in fields:
         parts += [b',"', key, b'":', value]
-    parts.append(b"," + _line(flt)[1:] if flt else b"}\n")
+    parts.append(tail)
     return b"".join(parts)
 
 
@@ -229,10 +235,10 @@ def _json(cached: str | None, value: Any) -> bytes:
     return cached.encode("utf-8") if cached is not None else orjson.dumps(value)
 
 
-def trl_line(view: ItemView, flt: dict[str, Any]) -> bytes:
+def trl_line(view: ItemView, tail: bytes) -> bytes:
     """The TRL line: the row's messages and tools JSON spliced in."""
     messages = _json(view.messages_json, view.messages)
-    return _spliced(view.item_id, ((b"messages", messages), (b"tools", _tools_json(view))), flt)
+    return _spliced(view.item_id, ((b"messages", messages), (b"tools", _tools_json(view))), tail)
 
 
 def _tools_json(view: ItemView) -> bytes:
@@ -246,15 +252,34 @@ def _axolotl_tools_of(tools_json: bytes) -> bytes:
     return orjson.dumps([_tool_with_string_parameters(t) for t in orjson.loads(tools_json)])
 
 
-def axolotl_line(view: ItemView, flt: dict[str, Any]) -> bytes:
+def axolotl_line(view: ItemView, tail: bytes) -> bytes:
     """The axolotl line: the messages as `axolotl_messages` gives them, the tools with
     string parameters (`_tool_with_string_parameters`)."""
-    messages = _line(axolotl_messages(view))[:-1]
+    messages = orjson.dumps(axolotl_messages(view), option=orjson.OPT_SERIALIZE_NUMPY)
     if view.tools_json is not None:
         tools = _axolotl_tools_of(view.tools_json.encode("utf-8"))
     else:
         tools = orjson.dumps([_tool_with_string_parameters(t) for t in view.tools])
-    return _spliced(view.item_id, ((b"messages", messages), (b"tools", tools)), flt)
+    return _spliced(view.item_id, ((b"messages", messages), (b"tools", tools)), tail)
+
+
+@lru_cache(maxsize=64)
+def _string_json(text: str) -> bytes:
+    """A tool set's JSON text as a JSON string (LLaMA-Factory's `tools`), written
+    once per tool set: items share a handful."""
+    return orjson.dumps(text)
+
+
+def llamafactory_line(view: ItemView, tail: bytes) -> bytes:
+    """The LLaMA-Factory line: `llamafactory_conversation`, the tools as a JSON string."""
+    system, conversations = llamafactory_conversation(view.messages)
+    tools = view.tools_json if view.tools_json is not None else _text(view.tools)
+    fields = (
+        (b"conversations", orjson.dumps(conversations)),
+        (b"system", orjson.dumps(system)),
+        (b"tools", _string_json(tools)),
+    )
+    return _spliced(view.item_id, fields, tail)
 
 
 def earlier_record(
@@ -299,23 +324,15 @@ def trainer_records(
 ) -> TrainerRecords:
     """The lines of every selected export for one item."""
     flt = filters(item)
+    tail = _tail(flt)
     lines: dict[str, bytes] = {}
     base = {"id": view.item_id}
     if "trl" in exports:
-        lines["trl"] = trl_line(view, flt)
+        lines["trl"] = trl_line(view, tail)
     if "axolotl" in exports:
-        lines["axolotl"] = axolotl_line(view, flt)
+        lines["axolotl"] = axolotl_line(view, tail)
     if "llamafactory" in exports:
-        system, conversations = llamafactory_conversation(view.messages)
-        lines["llamafactory"] = _line(
-            {
-                **base,
-                "conversations": conversations,
-                "system": system,
-                "tools": view.tools_json if view.tools_json is not None else _text(view.tools),
-                **flt,
-            }
-        )
+        lines["llamafactory"] = llamafactory_line(view, tail)
     if "earlier" in exports:
         record = earlier_record(
             item,

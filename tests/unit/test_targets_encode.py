@@ -19,6 +19,9 @@ TEXTS = [
     "Plain text 1.234,56 😀 e\u0301 without added tokens.",
     "",
     "<|im_end|>",
+    # Added tokens side by side, at both ends: the empty pieces between them encode to nothing.
+    "<|im_start|><|im_end|>x<|im_end|><|im_end|>",
+    "<|im_start|>user\n😀<|im_end|>",
 ]
 
 
@@ -38,6 +41,14 @@ def test_identical_to_whole_encoding(tokenizer_dir: Path) -> None:
             assert list(zip(enc.starts.tolist(), enc.ends.tolist(), strict=True)) == whole.offsets
             index = enc.token_index()
             assert len(index) == len(enc) == len(whole.ids)
+
+
+def test_empty_batches_and_texts(student: Student) -> None:
+    encoder = PieceEncoder(student.tokenizer, student.bytebpe())
+    assert encoder.encode([]) == []
+    for enc in encoder.encode(["", ""]):
+        assert len(enc) == enc.starts.size == enc.ends.size == 0
+        assert enc.ids.dtype == np.int32
 
 
 def test_qwen_is_segmented_and_caches_long_pieces(student: Student) -> None:

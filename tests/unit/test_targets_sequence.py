@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -243,6 +244,10 @@ def test_port_equals_the_jinja_rendering(
         return
     text, regions = render_with_regions(messages, tools)
     assert text == expected
+    # The tool lines written from the tools' orjson bytes (once per tool set) are the same.
+    tools_json = orjson.dumps(tools) if tools else None
+    for _ in range(2):  # the second time from the per-tool-set memo
+        assert render_with_regions(messages, tools, tools_json) == (text, regions)
     turns = [k for k, m in enumerate(messages) if m["role"] == "assistant"]
     for k, (start, end) in zip(turns, regions, strict=True):
         head = student.render(messages[:k], tools, add_generation_prompt=True)
