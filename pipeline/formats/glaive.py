@@ -135,12 +135,13 @@ def from_glaive(
     speakers = list(_SPEAKER.finditer(chat))
     # Glaive writes turns apart by blank lines: when it does, a "USER:" line inside a
     # turn (a pasted transcript, a quoted prompt) is that turn's text, not a new turn.
+    # Where each end token's trailing whitespace stops, found once (a slice of the
+    # text before every speaker line would be quadratic on a long transcript).
+    after_end = {m.end() for m in re.finditer(rf"{re.escape(_END)}\s*", chat)}
     apart = [
         m
         for m in speakers
-        if m.start() == 0
-        or chat.endswith("\n\n", 0, m.start())
-        or chat[: m.start()].rstrip().endswith(_END)
+        if m.start() == 0 or chat.endswith("\n\n", 0, m.start()) or m.start() in after_end
     ]
     if len(apart) > 1:
         speakers = apart

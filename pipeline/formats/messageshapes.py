@@ -31,8 +31,6 @@ import copy
 import json
 from typing import Any
 
-import orjson
-
 from pipeline.formats.openai import FormatError
 from pipeline.text import normalize
 
@@ -82,9 +80,9 @@ def _call_key(fn: Any) -> Any:
     if isinstance(args, str) and not args.strip():
         args = {}  # read as "{}" (below)
     elif isinstance(args, str):
-        with contextlib.suppress(orjson.JSONDecodeError):
-            args = orjson.loads(args)
-    # json, not orjson: a decoded value may hold an integer orjson cannot write.
+        # json, not orjson, both ways: orjson reads and writes no integer over 64 bits.
+        with contextlib.suppress(ValueError, RecursionError):
+            args = json.loads(args)
     return fn.get("name"), json.dumps(args, sort_keys=True, default=repr)
 
 

@@ -12,8 +12,9 @@ Matching, on the span text:
 - strings: after casefold and whitespace collapse, bounded by non-word
   characters where the value starts or ends with a word character (so "ok"
   does not ground "book"; a letter of a script written without spaces, such as
-  Han or kana, is not a word character there); strings shorter than `MIN_STRING` are ignored,
-  a wide (CJK) character counting two (so 東京 and 서울 ground, "ab" does not);
+  Han or kana, is not a word character there); strings shorter than `MIN_STRING` are ignored
+  (also two Han characters: counting them as wider was tried and dropped, since with no
+  word edge 成功 then grounds 不成功);
 - numbers: any of their locale spellings (1234.5 / 1,234.5 / 1.234,5 /
   1 234,5 with a space, a no-break or a narrow no-break space; padded to two
   decimals, 1234.50, 321.00), not preceded or followed by another digit or a
@@ -25,11 +26,10 @@ Matching, on the span text:
   2024, 31 décembre 2024; casefolded); an ISO datetime as written, or its date so;
 - URLs: host (without www.) plus the first path segment;
 - multi-line strings: as a whole and line by line;
-- booleans (and the strings "true" / "false" a settings file holds): by their
-  own key's words, negated exactly when the value is false ("Your booking is
-  confirmed." for `confirmed: true`, "not in stock" for `in_stock: false`,
-  "debug is false" for `debug: "false"`; `pipeline.groundforms`); nulls ground
-  nothing.
+- booleans and nulls ground nothing (a boolean read from its key's words in its
+  polarity was tried and dropped: "confirmed with no fees" grounded `confirmed:
+  false`, "non-refundable" `refundable: true`; a verifier that grounds a wrong
+  answer hides the defect it exists to catch).
 
 Per item (the seed's definition): precision = grounded spans / spans, recall =
 1 if any span is grounded, F1 = 2PR / (P + R); no span at all is F1 0.
@@ -46,7 +46,7 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from pipeline.groundforms import ISO_DATETIME, date_spellings, flag_phrase, flag_stated, text_width
+from pipeline.groundforms import ISO_DATETIME, date_spellings
 from pipeline.text import UNSPACED
 
 STRICT_KEYS = frozenset(
@@ -74,9 +74,7 @@ class Needle(NamedTuple):
     dedup key and costs one C-level allocation: an item builds a dozen or more."""
 
     key: str
-    # "text" | "number" | "date" | "url" | "one" (a count of one in words) | "true" or
-    # "false" (a boolean, its one variant the key's words)
-    kind: str
+    kind: str  # "text" | "number" | "date" | "url" | "one" (a count of one in words)
     variants: tuple[str, ...]
 
 
@@ -157,7 +155,7 @@ def _needles(key: str, value: Any) -> tuple[Needle, ...]:
         return (Needle(key, "url", ((f"{host}/{segment}" if segment else host).casefold(),)),)
     if "\n" not in text:
         piece = collapse(text)
-        whole = (Needle(key, "text", (piece,)),) if text_width(piece) >= MIN_STRING else ()
+        whole = (Needle(key, "text", (piece,)),) if len(piece) >= MIN_STRING else ()
         stamp = ISO_DATETIME.match(text) if text[:1].isdigit() else None
         if stamp is not None:  # the datetime as written, or its date
             return (*whole, Needle(key, "date", date_spellings(*stamp.groups())))
@@ -166,7 +164,7 @@ def _needles(key: str, value: Any) -> tuple[Needle, ...]:
     # and never makes or takes a newline, so each line folds to the same text.
     folded = text.casefold()
     pieces = dict.fromkeys([" ".join(p.split()) for p in (folded, *folded.split("\n"))])
-    return tuple(Needle(key, "text", (p,)) for p in pieces if text_width(p) >= MIN_STRING)
+    return tuple(Needle(key, "text", (p,)) for p in pieces if len(p) >= MIN_STRING)
 
 
 def parse_content(content: Any) -> Any:
@@ -222,38 +220,8 @@ def _leaf_needles(key: str, value: Any) -> tuple[Needle, ...]:
     return _needles(field_key(key), value)
 
 
-# typed: 1 and True are equal keys, and True grounds nothing on its own.
+# typed: 1 and True are equal keys, and True grounds nothing.
 _cached_leaf_needles = lru_cache(maxsize=65536, typed=True)(_leaf_needles)
-
-
-# Booleans written as text, as settings files hold them: read as the booleans.
-FLAG_STRINGS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False,
-                "FALSE": False}  # fmt: skip
-
-
-@lru_cache(maxsize=4096)
-def flag_needles(key: str, name: str, value: bool) -> tuple[Needle, ...]:
-    """The needle of a boolean named `name` under the field `key`: its name's words,
-    stated in the value's polarity (`pipeline.groundforms.flag_stated`)."""
-    phrase = flag_phrase(name, MIN_STRING)
-    return (Needle(key, "true" if value else "false", (phrase,)),) if phrase else ()
-
-
-def _collect_fields(fields: dict[Any, Any], key: str, into: dict[Needle, None]) -> None:
-    """`_collect` over an object's values, its booleans read with their own names."""
-    for name, value in fields.items():
-        if value is True or value is False:
-            into.update(dict.fromkeys(flag_needles(key, str(name), value)))
-        elif isinstance(value, dict):
-            _collect_fields(value, key, into)
-        elif isinstance(value, list):
-            _collect(value, key, into)
-        elif isinstance(value, str) or type(value) is int:  # `leaf_needles`, inlined
-            into.update(dict.fromkeys(_cached_leaf_needles(key, value)))
-            if value in FLAG_STRINGS:  # a setting read as text ("debug": "false")
-                into.update(dict.fromkeys(flag_needles(key, str(name), FLAG_STRINGS[value])))
-        else:
-            into.update(dict.fromkeys(_leaf_needles(key, value)))
 
 
 def _collect(values: Iterable[Any], key: str, into: dict[Needle, None]) -> None:
@@ -264,7 +232,7 @@ def _collect(values: Iterable[Any], key: str, into: dict[Needle, None]) -> None:
     per leaf cost more than the (mostly cached) needles themselves."""
     for value in values:
         if isinstance(value, dict):
-            _collect_fields(value, key, into)
+            _collect(value.values(), key, into)
         elif isinstance(value, list):
             _collect(value, key, into)
         elif isinstance(value, str) or type(value) is int:  # `leaf_needles`, inlined
@@ -284,16 +252,11 @@ def result_needles(results: list[Any]) -> list[Needle]:
             for name, child in result.items():
                 # Most fields are scalars: their needles are added without a walk.
                 if isinstance(child, dict):
-                    _collect_fields(child, str(name), needles)
+                    _collect(child.values(), str(name), needles)
                 elif isinstance(child, list):
                     _collect(child, str(name), needles)
-                elif child is True or child is False:
-                    needles.update(dict.fromkeys(flag_needles(str(name), str(name), child)))
                 else:
                     needles.update(dict.fromkeys(leaf_needles(str(name), child)))
-                    if isinstance(child, str) and child in FLAG_STRINGS:
-                        flag = FLAG_STRINGS[child]
-                        needles.update(dict.fromkeys(flag_needles(str(name), str(name), flag)))
         else:
             _collect((result,), "", needles)
     return list(needles)
@@ -337,8 +300,6 @@ def _named(variant: str) -> bool:
 
 
 def matches(needle: Needle, span_text: str, collapsed: str) -> bool:
-    if needle.kind in ("true", "false"):
-        return flag_stated(collapsed, needle.variants[0], needle.kind == "true")
     if needle.kind == "date":
         return any(
             _bounded_find(collapsed if _named(v) else span_text, v, False, True)
@@ -363,7 +324,6 @@ class NeedleIndex(NamedTuple):
     one: tuple[str, ...]  # keys grounded by a count of one in words
     # Dates with the month's name: bounded like numbers, in the collapsed text.
     named_dates: tuple[tuple[str, str], ...] = ()
-    flags: tuple[tuple[str, str, bool], ...] = ()  # (key, key's words, value)
 
 
 def index_needles(needles: list[Needle]) -> NeedleIndex:
@@ -372,24 +332,19 @@ def index_needles(needles: list[Needle]) -> NeedleIndex:
     texts: list[tuple[str, str]] = []
     one: list[str] = []
     named: list[tuple[str, str]] = []
-    flags: list[tuple[str, str, bool]] = []
     for key, kind, variants in needles:
         if kind == "number":
             numbers.extend(zip(repeat(key), variants))  # pairs made in C, no frame each
         elif kind == "date":
             for variant in variants:
                 (named if _named(variant) else numbers).append((key, variant))
-        elif kind in ("true", "false"):
-            flags.append((key, variants[0], kind == "true"))
         elif kind == "url":
             urls.append((key, variants[0]))
         elif kind == "one":
             one.append(key)
         else:
             texts.append((key, variants[0]))
-    return NeedleIndex(
-        tuple(numbers), tuple(urls), tuple(texts), tuple(one), tuple(named), tuple(flags)
-    )
+    return NeedleIndex(tuple(numbers), tuple(urls), tuple(texts), tuple(one), tuple(named))
 
 
 def grounded_keys(span_text: str, needles: list[Needle] | NeedleIndex) -> list[str]:
@@ -422,9 +377,6 @@ def grounded_keys(span_text: str, needles: list[Needle] | NeedleIndex) -> list[s
             and variant in collapsed
             and _bounded_find(collapsed, variant, False, True)
         ):
-            found.add(key)
-    for key, phrase, value in index.flags:
-        if key not in found and phrase in collapsed and flag_stated(collapsed, phrase, value):
             found.add(key)
     return sorted(found)
 

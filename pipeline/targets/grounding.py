@@ -9,10 +9,11 @@ a teacher uses (``1234``, ``1,234``, ``1.234``, ``1 234``, ``1.234,56``,
 datetime likewise), and URLs by host plus first path segment
 (``example.org/ane``), since answers cite a page without its full address.
 Booleans and null carry no information on their own: they ground a sentence
-next to their key (``tls = false``), and a boolean also by its key's words in
-its polarity ("Your booking is confirmed." for ``confirmed: true``). A string
-shorter than ``min_chars`` grounds nothing, a wide (CJK) character counting
-two. `pipeline.groundforms` holds these readings, shared with verify.
+only next to their key (``tls = false``); a boolean read from its key's words
+("Your booking is confirmed." for ``confirmed: true``) was tried and dropped,
+since a reading of polarity grounds wrong answers too ("confirmed with no
+fees" for ``false``, "non-refundable" for ``refundable: true``). The date
+spellings are `pipeline.groundforms`', shared with verify.
 
 Numbers are compared as values, not as text: each number written in the
 sentence is read once, in every way a locale could mean it (``1.234`` is 1234
@@ -30,7 +31,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from pipeline.groundforms import ISO_DATETIME, date_spellings, flag_phrase, flag_stated, text_width
+from pipeline.groundforms import ISO_DATETIME, date_spellings
 from pipeline.text import UNSPACED
 
 _URL = re.compile(r"^https?://([^/\s?#]+)(/[^/\s?#]*)?", re.IGNORECASE)
@@ -49,8 +50,8 @@ class Needle(NamedTuple):
     frozen dataclass it was hashed and compared in Python: a tenth of extract)."""
 
     field: str
-    # "text" (casefolded substring), "number" (a value), "pattern" (regex), "date"
-    # (word-bounded casefolded spellings) or "flag" (a boolean: its key's words, value)
+    # "text" (casefolded substring), "number" (a value), "pattern" (regex) or "date"
+    # (word-bounded casefolded spellings)
     kind: str
     value: Any
 
@@ -120,11 +121,8 @@ def _dates(field: str, text: str, y: str, m: str, d: str) -> tuple[Needle, ...]:
 
 def _leaf_needles(field: str, value: Any, min_chars: int) -> tuple[Needle, ...]:
     if value is None or isinstance(value, bool):
-        key = field.rsplit(".", 1)[-1]
-        pattern = rf"(?i)(?<!\w){re.escape(key)}\W{{1,4}}{_WORDS[value]}(?!\w)"
-        phrase = flag_phrase(key, min_chars) if value is not None else None
-        flag = (Needle(field, "flag", (phrase, value)),) if phrase else ()
-        return (Needle(field, "pattern", pattern), *flag)
+        key = re.escape(field.rsplit(".", 1)[-1])
+        return (Needle(field, "pattern", rf"(?i)(?<!\w){key}\W{{1,4}}{_WORDS[value]}(?!\w)"),)
     text = value if isinstance(value, str) else repr(value)
     text = text.strip()
     if _NUMERIC.match(text):
@@ -141,7 +139,7 @@ def _leaf_needles(field: str, value: Any, min_chars: int) -> tuple[Needle, ...]:
         # The common case: one line, one needle (or none when too short).
         folded = collapse(text)
         found: tuple[Needle, ...] = (
-            (Needle(field, "text", folded),) if text_width(folded) >= min_chars else ()
+            (Needle(field, "text", folded),) if len(folded) >= min_chars else ()
         )
         stamp = ISO_DATETIME.match(text) if text[:1].isdigit() else None
         if stamp is not None:  # the datetime as written, or its date
@@ -155,7 +153,7 @@ def _leaf_needles(field: str, value: Any, min_chars: int) -> tuple[Needle, ...]:
     out = []
     for piece in dict.fromkeys([text, *lines]):
         folded = collapse(piece)
-        if text_width(folded) >= min_chars:
+        if len(folded) >= min_chars:
             out.append(Needle(field, "text", folded))
     return tuple(out)
 
@@ -225,8 +223,6 @@ class Grounder:
                 hit = needle.value in folded
             elif needle.kind == "number":
                 hit = needle.value in numbers
-            elif needle.kind == "flag":
-                hit = flag_stated(folded, *needle.value)
             elif needle.kind == "date":
                 hit = any(v in folded and _bounded_date(folded, v) for v in needle.value)
             else:

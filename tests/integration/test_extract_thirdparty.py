@@ -148,11 +148,17 @@ CASES: dict[str, Case] = {
             # real defects: "not confirmed" for confirmed: true; 11 May for 2024-05-01T09:00
             "line-000028": {"ungrounded_lax"},
             "line-000029": {"ungrounded_lax"},
+            # Correct answers verify cannot ground (docs/formats.md, "How an answer's
+            # sentences are grounded"): "confirmed" for confirmed: true, and the
+            # two-character names 서울 and 東京. A boolean is not read from its key's words
+            # and two wide characters are below the minimum: either reading grounded
+            # wrong answers too (tests/unit/test_groundforms.py).
+            "line-000023": {"ungrounded_lax"},
+            "line-000027": {"ungrounded_lax"},
         },
-        # 20: times next to kana; 23: developer role, "confirmed" for confirmed: true;
-        # 24: "not in stock" for in_stock: false; 25, 26: ISO datetimes restated as
-        # dates; 27: two-character Han and Hangul names
-        _lines(1, 2, 3, 5, 6, 7, 9, 10, 11, 12, 13, 18, 19, 20, 23, 24, 25, 26, 27),
+        # 20: times next to kana; 24: "not in stock", grounded by its restock date;
+        # 25, 26: ISO datetimes restated as dates
+        _lines(1, 2, 3, 5, 6, 7, 9, 10, 11, 12, 13, 18, 19, 20, 24, 25, 26),
     ),
     "chat_text_calls": Case(
         [],

@@ -96,6 +96,18 @@ def test_a_function_call_repeating_a_tool_call_is_dropped_with_a_note() -> None:
     )
 
 
+def test_a_repeated_call_is_found_by_value_with_an_integer_over_64_bits() -> None:
+    """orjson reads no integer over 64 bits: the string must still equal its object."""
+    big = 12345678901234567890123
+    legacy = {"name": "check_stock", "arguments": f'{{"n": {big}}}'}
+    item = _record({"tool_calls": [_call("check_stock", {"n": big})], "function_call": legacy})
+    source = ingest(item)
+    assert len(item["messages"][1]["tool_calls"]) == 1
+    assert "function_call repeating one of the message's tool_calls dropped" in (
+        _conversion_note(source.notes)
+    )
+
+
 def test_a_distinct_function_call_beside_tool_calls_is_kept_as_one_more_call() -> None:
     legacy = {"name": "get_server_time", "arguments": "{}"}
     item = _record(

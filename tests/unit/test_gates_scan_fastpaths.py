@@ -18,23 +18,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.gates import grounding, privacy, safety
-from pipeline.groundforms import date_spellings, flag_phrase, text_width
+from pipeline.groundforms import date_spellings
 
 # --- grounding: the needles of a result -------------------------------------------
 
 
-def _reference_leaves(
-    value: Any, key: str, name: str | None = None
-) -> Iterator[tuple[str, Any, str | None]]:
-    """(field, leaf, the leaf's own name: its key in the object holding it, if any)."""
+def _reference_leaves(value: Any, key: str) -> Iterator[tuple[str, Any]]:
     if isinstance(value, dict):
-        for child_name, child in value.items():
-            yield from _reference_leaves(child, key, str(child_name))
+        for child in value.values():
+            yield from _reference_leaves(child, key)
     elif isinstance(value, list):
         for child in value:
             yield from _reference_leaves(child, key)
     else:
-        yield key, value, name
+        yield key, value
 
 
 def reference_needles(key: str, value: Any) -> Iterator[grounding.Needle]:
@@ -72,7 +69,7 @@ def reference_needles(key: str, value: Any) -> Iterator[grounding.Needle]:
         return
     pieces = [text, *text.split("\n")] if "\n" in text else [text]
     for piece in dict.fromkeys(grounding.collapse(p) for p in pieces):
-        if text_width(piece) >= grounding.MIN_STRING:  # a CJK character counts two
+        if len(piece) >= grounding.MIN_STRING:
             yield grounding.Needle(key, "text", (piece,))
     stamp = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(?::\d{2})?Z?", text)
     if stamp:  # an ISO datetime: also its date
@@ -88,13 +85,10 @@ def reference_leaf_needles(key: str, value: Any) -> list[grounding.Needle]:
         if isinstance(parsed, list | dict):
             return [
                 needle
-                for inner_key, inner, _ in _reference_leaves(parsed, key)
+                for inner_key, inner in _reference_leaves(parsed, key)
                 for needle in reference_needles(inner_key, inner)
             ]
     return list(reference_needles(grounding.field_key(key), value))
-
-
-FLAGS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 
 
 def reference_result_needles(results: list[Any]) -> list[grounding.Needle]:
@@ -105,15 +99,8 @@ def reference_result_needles(results: list[Any]) -> list[grounding.Needle]:
             continue
         top = result.items() if isinstance(result, dict) else [("", result)]
         for name, child in top:
-            own = str(name) if isinstance(result, dict) else None
-            for key, value, leaf_name in _reference_leaves(child, str(name), own):
-                found = [] if isinstance(value, bool) else reference_leaf_needles(key, value)
-                flag = value if isinstance(value, bool) else FLAGS.get(value)
-                if flag is not None and leaf_name is not None and flag_phrase(leaf_name):
-                    # A boolean (or "true"/"false" text): its own name's words, its polarity.
-                    kind = "true" if flag else "false"
-                    found.append(grounding.Needle(key, kind, (flag_phrase(leaf_name),)))
-                for needle in found:
+            for key, value in _reference_leaves(child, str(name)):
+                for needle in reference_leaf_needles(key, value):
                     needles.setdefault((needle.key, needle.kind, needle.variants), needle)
     return list(needles.values())
 
@@ -134,7 +121,7 @@ RESULTS: list[Any] = [
 def test_result_needles_equal_the_definition_on_samples() -> None:
     needles = grounding.result_needles(RESULTS)
     assert needles == reference_result_needles(RESULTS)
-    assert {n.kind for n in needles} == {"text", "number", "date", "url", "one", "true", "false"}
+    assert {n.kind for n in needles} == {"text", "number", "date", "url", "one"}
 
 
 scalars = st.one_of(

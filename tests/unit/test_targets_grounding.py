@@ -135,16 +135,13 @@ def _needles_written_out(
     import re
     from decimal import Decimal
 
-    from pipeline.groundforms import date_spellings, flag_phrase, text_width
+    from pipeline.groundforms import date_spellings
     from pipeline.targets.grounding import collapse
 
     if value is None or isinstance(value, bool):
         key = field.rsplit(".", 1)[-1]
         word = {None: "(?:null|none)", True: "true", False: "false"}[value]
-        out = [(field, "pattern", rf"(?i)(?<!\w){re.escape(key)}\W{{1,4}}{word}(?!\w)")]
-        # A boolean is also stated by its key's words (`pipeline.groundforms`).
-        phrase = flag_phrase(key, min_chars) if value is not None else None
-        return [*out, (field, "flag", (phrase, value))] if phrase else out
+        return [(field, "pattern", rf"(?i)(?<!\w){re.escape(key)}\W{{1,4}}{word}(?!\w)")]
     text = (value if isinstance(value, str) else repr(value)).strip()
     if re.match(r"^[-−]?\d+(?:\.\d+)?$", text):
         number = Decimal(text.replace("−", "-"))
@@ -165,8 +162,7 @@ def _needles_written_out(
         lines += [line[:-1] for line in lines if line.endswith(".")]
     out = []
     for piece in dict.fromkeys([text, *lines]):
-        # A wide (CJK) character counts two.
-        if text_width(collapse(piece)) >= min_chars:
+        if len(collapse(piece)) >= min_chars:
             out.append((field, "text", collapse(piece)))
     stamp = re.match(r"^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2})?Z?$", text)
     if stamp:  # an ISO datetime: also its date, spelled as a date is
