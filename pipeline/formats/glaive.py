@@ -12,8 +12,9 @@ dropped, with a note counting them, and a speaker line right after one starts
 a turn even without a blank line. An assistant call is ``<functioncall> {"name": N,
 "arguments": '{...}'}``: the arguments are JSON *inside single quotes*, which
 is no JSON at all, so the call is read by its shape (or as plain JSON when it
-is JSON). A call that reads neither way, or a transcript that does not start
-with a known speaker, is a reject naming ``chat``.
+is JSON). A call that reads neither way, a transcript that does not start
+with a known speaker, or a ``FUNCTION RESPONSE`` with no call before it, is a
+reject naming ``chat``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import json
 import re
 from typing import Any
 
-from pipeline.formats.openai import FormatError
+from pipeline.formats.openai import FormatError, answers_a_call
 from pipeline.formats.textcalls import TextCall, json_value, object_call, skip_ws
 from pipeline.formats.textturns import tool_call
 from pipeline.text import normalize
@@ -156,6 +157,12 @@ def from_glaive(
         if role == "assistant":
             messages.append(_assistant(chat, start, end, pairs))
         else:
+            if role == "tool" and not answers_a_call(messages):
+                # Rows whose call is in another syntax ("AI to= f: {...}") stay prose.
+                raise FormatError(
+                    f"chat: the FUNCTION RESPONSE turn at char {speaker.start()}",
+                    "a function response with no call before it to answer",
+                )
             # The end token is markup: the chat template writes its own.
             messages.append({"role": role, "content": _content(chat[start:end])})
     item["messages"] = messages

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pipeline.formats.openai import FormatError, messages_from_conversations
+from pipeline.formats.openai import FormatError, answers_a_call, messages_from_conversations
 from pipeline.formats.textcalls import (
     TextCall,
     TypeOf,
@@ -128,9 +128,12 @@ def from_llamafactory(
             raise FormatError(where, "expected an object")
         if role != "function_call":
             try:
-                messages.extend(messages_from_conversations([turn]))
+                converted = messages_from_conversations([turn])
             except FormatError as exc:
                 raise FormatError(where, exc.reason) from exc
+            if any(m["role"] == "tool" for m in converted) and not answers_a_call(messages):
+                raise FormatError(where, "an observation turn with no function_call before it")
+            messages.extend(converted)
             fields.append(f"{where}.value")
             continue
         value = turn.get("value", turn.get("content"))

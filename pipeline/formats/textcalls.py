@@ -396,7 +396,7 @@ class _Offsets:
         return self.starts[line - 1] + len(row.encode()[:col].decode())
 
 
-def _pythonic_call(text: str, node: ast.AST, at: _Offsets) -> TextCall | None:
+def _pythonic_call(text: str, node: ast.AST, at: _Offsets, spaced: bool = False) -> TextCall | None:
     if not isinstance(node, ast.Call) or node.args:
         return None
     name = _dotted(node.func)
@@ -412,8 +412,40 @@ def _pythonic_call(text: str, node: ast.AST, at: _Offsets) -> TextCall | None:
             return None
     func_end = at(node.func.end_lineno, node.func.end_col_offset)
     start, end = at(node.lineno, node.col_offset), at(node.end_lineno, node.end_col_offset)
+    if spaced:
+        # The name as written: its spaces were read as "_" to parse it.
+        name = text[start:func_end]
     paren = text.index("(", func_end)
     return TextCall(name, arguments, (start, func_end), (paren + 1, end - 1), (start, end))
+
+
+# ToolACE names many APIs in words: "[Market Trends API(trend_type='INDEXES')]" is no
+# Python. A space inside a name right before its "(" is read as "_" (the same length,
+# so every offset holds) and the name is taken back as written; a text whose masking
+# touched anything but the calls' names (a string argument that looks alike) is not read.
+_SPACED_NAME = re.compile(r"(?<=[\[,])(\s*)([^\W\d][\w.]*(?: [\w.]+)+)(?=\()")
+
+
+def _mask_spaced_names(snippet: str) -> str:
+    return _SPACED_NAME.sub(lambda m: m.group(1) + m.group(2).replace(" ", "_"), snippet)
+
+
+def _parse_list(snippet: str) -> tuple[ast.AST, bool] | None:
+    """The snippet's expression, and whether spaced names were masked to read it."""
+    for text, spaced in ((snippet, False), (_mask_spaced_names(snippet), True)):
+        if spaced and text == snippet:
+            return None
+        try:
+            return ast.parse(text, mode="eval").body, spaced
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+    return None
+
+
+def _only_names_masked(snippet: str, base: int, calls: tuple[TextCall, ...]) -> bool:
+    masked = _mask_spaced_names(snippet)
+    changed = (base + i for i, (a, b) in enumerate(zip(snippet, masked, strict=True)) if a != b)
+    return all(any(c.name_span[0] <= i < c.name_span[1] for c in calls) for i in changed)
 
 
 def parse_pythonic(text: str, _types: TypeOf = _no_types, limit: int = 256) -> TextCalls | None:
@@ -427,19 +459,20 @@ def parse_pythonic(text: str, _types: TypeOf = _no_types, limit: int = 256) -> T
     while end >= 0 and tries < limit:
         tries += 1
         snippet = text[start : end + 1]
-        try:
-            tree = ast.parse(snippet, mode="eval")
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
+        parsed = _parse_list(snippet)
+        if parsed is None:
             end = text.find("]", end + 1)
             continue
-        body = tree.body
+        body, spaced = parsed
         if not isinstance(body, ast.List) or not body.elts:
             return None
         at = _Offsets(snippet, start)
-        calls = [_pythonic_call(text, elt, at) for elt in body.elts]
+        calls = [_pythonic_call(text, elt, at, spaced) for elt in body.elts]
         if any(c is None for c in calls):
             return None
         found = tuple(c for c in calls if c is not None)
+        if spaced and not _only_names_masked(snippet, start, found):
+            return None
         return TextCalls("pythonic", found, _prose(text, [(0, end + 1)]), ((0, end + 1),))
     return None
 

@@ -70,6 +70,32 @@ CALL = json.dumps({"name": "f", "arguments": {"x": 1}})
             "tools",
             "a string that is not a JSON list of tools",
         ),
+        (
+            # A result no call asked for would ground the answer on output never requested.
+            {
+                "conversations": [
+                    {"from": "human", "value": "Is the pool open?"},
+                    {"from": "gpt", "value": "One moment."},
+                    {"from": "observation", "value": '{"open": true}'},
+                    {"from": "function_call", "value": CALL},
+                ]
+            },
+            "auto",
+            "conversations[2]",
+            "an observation turn with no function_call before it",
+        ),
+        (
+            # Glaive rows that write the call in another syntax ("AI to= f: {...}").
+            {
+                "system": "SYSTEM: No functions.",
+                "chat": "USER: Is the pool open?\n\n\nASSISTANT: One moment.\n"
+                'AI to= pool_status: {"pool": "north"} <|endoftext|>\n\n\n'
+                'FUNCTION RESPONSE: {"open": true}\n\n\nASSISTANT: It is open. <|endoftext|>',
+            },
+            "auto",
+            "chat: the FUNCTION RESPONSE turn at char 103",
+            "a function response with no call before it to answer",
+        ),
     ],
 )
 def test_malformed_published_records_name_field_and_reason(

@@ -142,6 +142,14 @@ CASES: list[tuple[str, str, list[tuple[str, dict[str, Any]]], str]] = [
         [("f", {"note": 'it\'s "ok" 日本', "x": None, "y": [True, False]}), ("g", {})],
         "More [text] here.",
     ),
+    (
+        # ToolACE names APIs in words: each name is read as written.
+        "pythonic",
+        "[Pool Status API(pool=\"north\", note='a b(c)'), Lane_Count(pool='south')]",
+        [("Pool Status API", {"pool": "north", "note": "a b(c)"}),
+         ("Lane_Count", {"pool": "south"})],
+        "",
+    ),
 ]  # fmt: skip
 
 
@@ -191,6 +199,11 @@ def test_prose_with_braces_or_brackets_is_neither_a_call_nor_call_like(text: str
 def test_call_like_text_that_no_parser_reads_is_reported(text: str) -> None:
     assert parse_text_calls(text, "auto", _types) is None
     assert call_like(text) is not None
+
+
+def test_a_spaced_name_is_not_read_when_reading_it_would_touch_an_argument() -> None:
+    # Masking the spaces of names must never rewrite a string argument that looks alike.
+    assert parse_pythonic("[Pool Status API(note='x, Big Pool(')]") is None
 
 
 def test_a_forced_format_reads_only_its_own_syntax() -> None:
