@@ -12,12 +12,16 @@ with the pseudo-tool ``Finish`` (``return_type`` ``give_answer`` with a
 * The API list becomes ``tools`` (read as JSON, else with a bounded
   ``ast.literal_eval``: never evaluated), without ``Finish``: the answer is
   the final assistant text, so Finish is no tool the student should call.
+* The system message keeps only what is not the ReAct protocol or the API list
+  (none when nothing is left): the target never writes ReAct markup or calls
+  Finish, so the student must not be told to (``react_system``).
 * The Thought becomes the assistant content before the call (the ``Thought:``
   label is ReAct markup the student's template does not write).
 * ``Action Input`` that is a JSON object becomes the arguments; anything else
   is kept as written (a string) and judged an invalid call, never repaired.
 * A ``function`` turn becomes a tool message with the ``tool_call_id`` of the
-  call it answers; one with no call to answer is a reject.
+  call it answers; one with no call to answer is a reject, and so is any other
+  turn while a call waits for its result (a record may only end on a call).
 * ``Finish`` ``give_answer`` becomes the final assistant message (its text is
   ``final_answer``; the Thought before it speaks of calling Finish and is
   left in ``conversations``). A trajectory that gave up is a reject: no
@@ -29,10 +33,11 @@ from __future__ import annotations
 import ast
 import json
 import re
-from typing import Any, TypeGuard
+from typing import Any
 
 from pipeline.formats.openai import FormatError, messages_from_conversations
 from pipeline.formats.published import openai_tools, source_record
+from pipeline.formats.react_system import LITERAL_MAX, system_list, without_protocol
 from pipeline.formats.textcalls import TextCall, json_value, skip_ws
 from pipeline.text import normalize
 
@@ -40,12 +45,10 @@ FINISH = "Finish"
 _ACTION = re.compile(r"^[ \t]*(?P<tag>Action[ \t]*:)[ \t]*(?P<name>[^\n]*?)[ \t]*$", re.M)
 _INPUT = re.compile(r"^[ \t]*Action Input[ \t]*:[ \t]*", re.M)
 _THOUGHT = re.compile(r"^\s*Thought[ \t]*:[ \t]*")
-_LIST_START = re.compile(r"\[\s*\{")
 _ASSISTANT = ("assistant", "gpt")
 _FUNCTION = ("function", "tool", "observation")
-# The bound systemtools puts on a Python-literal tool list: literal_eval builds the
-# whole value (a 6 MB block took 1.4 GB).
-_LITERAL_MAX = 100_000
+_FINISH_ACTION = re.compile(r"^[ \t]*Action[ \t]*:[ \t]*Finish[ \t]*$", re.M)
+_APIS = "Specifically, you have access to the following APIs:"
 
 
 def _role(turn: Any) -> Any:
@@ -56,9 +59,24 @@ def _value(turn: Any) -> Any:
     return turn.get("value", turn.get("content")) if isinstance(turn, dict) else None
 
 
+def _agentic(turns: list[Any]) -> bool:
+    """A function turn, a system turn listing APIs, or a Finish action: what a plain chat
+    whose assistant *shows* a ReAct step (as text to read) does not have."""
+    for turn in turns:
+        role, value = _role(turn), _value(turn)
+        if role in _FUNCTION:
+            return True
+        if isinstance(value, str) and role == "system" and _APIS in value:
+            return True
+        if isinstance(value, str) and role in _ASSISTANT and _FINISH_ACTION.search(value):
+            return True
+    return False
+
+
 def is_react(item: dict[str, Any]) -> bool:
     """ShareGPT conversations whose assistant turns carry ``Action:`` / ``Action Input:``
-    lines (and no LLaMA-Factory ``function_call`` turn)."""
+    lines, with a function turn, an API list or a Finish (and no LLaMA-Factory
+    ``function_call`` turn)."""
     turns = item.get("conversations")
     if "messages" in item or not isinstance(turns, list):
         return False
@@ -69,67 +87,8 @@ def is_react(item: dict[str, Any]) -> bool:
         if _role(turn) in _ASSISTANT and isinstance(value, str):
             action = _ACTION.search(value)
             if action is not None and _INPUT.search(value, action.end()) is not None:
-                return True
+                return _agentic(turns)
     return False
-
-
-def _literal_end(text: str, start: int) -> int | None:
-    """The end of the bracketed Python literal opening at ``text[start]`` (quotes and
-    escapes respected), or None when it does not close."""
-    depth, quote, pos = 0, "", start
-    while pos < len(text):
-        char = text[pos]
-        if quote:
-            if char == "\\":
-                pos += 1
-            elif char == quote:
-                quote = ""
-        elif char in "'\"":
-            quote = char
-        elif char in "[{(":
-            depth += 1
-        elif char in "]})":
-            depth -= 1
-            if depth == 0:
-                return pos + 1
-        pos += 1
-    return None
-
-
-def _definitions(value: Any) -> TypeGuard[list[dict[str, Any]]]:
-    return (
-        isinstance(value, list)
-        and bool(value)
-        and all(isinstance(v, dict) and isinstance(v.get("name"), str) for v in value)
-    )
-
-
-def api_list(text: str, where: str) -> list[dict[str, Any]] | None:
-    """The first list of function definitions in a system text (JSON, or a Python
-    literal as ToolBench writes it); None when the text holds no list at all."""
-    seen = False
-    for start in _LIST_START.finditer(text):
-        end = _literal_end(text, start.start())
-        if end is None:
-            continue
-        seen = True
-        chunk = text[start.start() : end]
-        found = json_value(chunk, 0)
-        value = found[0] if found is not None and found[1] == len(chunk) else None
-        if value is None and len(chunk) <= _LITERAL_MAX:
-            try:
-                value = ast.literal_eval(chunk)
-            except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-                value = None
-        if _definitions(value):
-            return value
-    if seen:
-        raise FormatError(
-            where,
-            "the API list is neither a JSON nor a Python-literal list of function definitions"
-            f" (a literal over {_LITERAL_MAX} characters is not read)",
-        )
-    return None
 
 
 def _spelled(text: str) -> Any:
@@ -137,7 +96,7 @@ def _spelled(text: str) -> Any:
     found = json_value(text, 0)
     if found is not None and found[1] == len(text):
         return found[0]
-    if len(text) > _LITERAL_MAX:
+    if len(text) > LITERAL_MAX:
         return None
     try:
         return ast.literal_eval(text)
@@ -179,6 +138,10 @@ class _Reader:
         self.calls = 0
         self.kept_raw = 0
         self.decoded = 0
+
+    def unanswered(self) -> str:
+        # Only a record that ends on its call (a "Step N" record) may leave it unanswered.
+        return f"{self.pending} has no function turn answering it"
 
     def add(self, message: dict[str, Any], field: str | None) -> None:
         self.messages.append(message)
@@ -274,11 +237,14 @@ def from_react(
         raise FormatError("conversations", "expected a list")
     reader = _Reader(notes)
     listed: list[dict[str, Any]] | None = None
+    seen_list = False
     for i, turn in enumerate(turns):
         role, value = _role(turn), _value(turn)
         if not isinstance(turn, dict) or not isinstance(value, str):
             raise FormatError(f"conversations[{i}]", "expected an object with a string 'value'")
         text = normalize(value)
+        if reader.pending is not None and role not in _FUNCTION:
+            raise FormatError(f"conversations[{i}]", reader.unanswered())
         if role in _ASSISTANT:
             reader.assistant(text, i)
         elif role in _FUNCTION:
@@ -288,9 +254,19 @@ def from_react(
                 message = messages_from_conversations([{"from": role, "value": value}])[0]
             except FormatError as exc:
                 raise FormatError(f"conversations[{i}]", exc.reason) from exc
-            if message["role"] == "system" and listed is None and "tools" not in item:
-                listed = api_list(text, f"conversations[{i}].value")
-            reader.add(message, f"conversations[{i}].value")
+            where = f"conversations[{i}].value"
+            found = None
+            if message["role"] == "system" and not seen_list:
+                found = system_list(text, where, has_tools="tools" in item)
+            if found is None:
+                reader.add(message, where)
+                continue
+            seen_list = True
+            listed = None if "tools" in item else found[0]
+            kept = without_protocol(text, found, where, notes)
+            if kept:
+                # Not the turn's text any more: no source field to index.
+                reader.add({**message, "content": kept}, None)
     item["messages"] = reader.messages
     if listed is not None:
         tools = [{"type": "function", "function": f} for f in listed if f["name"] != FINISH]

@@ -3,14 +3,17 @@ messages or the record is refused naming the turn; the detector claims no other 
 
 from __future__ import annotations
 
+import ast
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from pipeline.formats import FormatError, ingest, parse_call
-from pipeline.formats.react import api_list, is_react, tool_result
+from pipeline.formats.react import is_react, tool_result
+from pipeline.formats.react_system import CANDIDATES_MAX, LITERAL_BUDGET, api_list
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "thirdparty"
 CLOCK = {
@@ -25,9 +28,19 @@ FINISH = {
     "parameters": {"type": "object", "properties": {"return_type": {"type": "string"}},
                    "required": ["return_type"]},
 }  # fmt: skip
-SYSTEM = "You are AutoGPT...\nSpecifically, you have access to the following APIs: " + repr(
-    [CLOCK, FINISH]
+# ToolBench's system prompt as ToolLLaMA's data has it: the AutoGPT boilerplate teaching
+# ReAct, the fixed task description, then the API list as a Python repr.
+PROTOCOL = (
+    "You are AutoGPT, you can use many tools(functions) to do the following task.\n"
+    "Your output should follow this format:\nThought:\nAction\nAction Input:\n\n"
+    'Remember: \n1.the state change is irreversible; to restart, say "I give up and restart".\n'
+    "Let's Begin!\nTask description: You should use functions to help handle the real time"
+    ' user querys. Remember:\n1.ALWAYS call "Finish" function at the end of the task. If you'
+    " can't handle the task, use function Finish->give_up_and_restart.\n2.Do not use origin"
+    " tool names, use only subfunctions' names.\nYou have access of the following tools:\n"
+    "1.clock: Time of the cities of the world.\n\n"
 )
+SYSTEM = PROTOCOL + "Specifically, you have access to the following APIs: " + repr([CLOCK, FINISH])
 
 
 def _action(name: str, args: str, thought: str = "I need the time.") -> dict[str, str]:
@@ -66,8 +79,10 @@ def test_a_toolbench_trajectory_becomes_calls_results_and_the_final_answer() -> 
     source = ingest(item)
     assert source.parsed.format == "react"
     roles = [m["role"] for m in item["messages"]]
-    assert roles == ["system", "user", "assistant", "tool", "assistant"]
-    call_turn, tool, answer = item["messages"][2:]
+    # The system turn held only the ReAct protocol and the API list: no system message.
+    assert roles == ["user", "assistant", "tool", "assistant"]
+    assert item["conversations"][0]["value"] == SYSTEM
+    call_turn, tool, answer = item["messages"][1:]
     # The Thought is the text before the call, without its ReAct label.
     assert call_turn["content"] == "I need the time."
     [call] = call_turn["tool_calls"]
@@ -95,7 +110,7 @@ def test_a_toolbench_trajectory_becomes_calls_results_and_the_final_answer() -> 
 def test_an_action_input_that_is_no_json_is_kept_as_written_and_judged() -> None:
     item = _record(_action("city_time_for_clock", "{'city': 'Lisbon'}"), RESULT, _finish())
     source = ingest(item)
-    call = item["messages"][2]["tool_calls"][0]["function"]
+    call = item["messages"][1]["tool_calls"][0]["function"]
     assert call["arguments"] == "{'city': 'Lisbon'}"  # not repaired
     block = source.parsed.of("call")[0]
     assert not parse_call(source.parsed.text, block.start, block.end).json_valid
@@ -105,7 +120,7 @@ def test_an_action_input_that_is_no_json_is_kept_as_written_and_judged() -> None
 def test_an_unknown_action_is_kept_as_a_call_for_verify_to_judge() -> None:
     item = _record(_action("hotel_search", '{"city": "Graz"}'), RESULT, _finish())
     ingest(item)
-    assert item["messages"][2]["tool_calls"][0]["function"]["name"] == "hotel_search"
+    assert item["messages"][1]["tool_calls"][0]["function"]["name"] == "hotel_search"
 
 
 @pytest.mark.parametrize(
@@ -124,6 +139,15 @@ def test_an_unknown_action_is_kept_as_a_call_for_verify_to_judge() -> None:
          "conversations[2].value", "Action Input"),
         (({"from": "critic", "value": "Action: a\nAction Input: {}"}, _finish()),
          "conversations[2]", "role"),
+        # A call must be answered by the turn right after it, unless the record ends on it.
+        ((_action("city_time_for_clock", '{"city": "Oslo"}'),
+          _action("city_time_for_clock", '{"city": "Rome"}'), RESULT, _finish()),
+         "conversations[3]", "call_0 has no function turn answering it"),
+        ((_action("city_time_for_clock", '{"city": "Oslo"}'), {"from": "user", "value": "Rome?"},
+          _action("city_time_for_clock", '{"city": "Rome"}'), RESULT, _finish()),
+         "conversations[3]", "call_0 has no function turn answering it"),
+        ((_action("city_time_for_clock", '{"city": "Oslo"}'), _finish()),
+         "conversations[3]", "call_0 has no function turn answering it"),
     ],
 )  # fmt: skip
 def test_broken_trajectories_are_refused_naming_the_turn(
@@ -161,6 +185,86 @@ def test_the_api_list_is_read_as_json_or_a_bounded_python_literal() -> None:
         api_list("APIs: [{'name': '" + "x" * 100_001 + "'}]", "f")
 
 
+@pytest.mark.parametrize(("spelled", "kind"), [("{'x', 'y'}", "set"), ("set()", "set"),
+                                              ("b'x'", "bytes"), ("1j", "complex")])  # fmt: skip
+def test_an_api_list_holding_what_json_cannot_is_a_reject(spelled: str, kind: str) -> None:
+    # literal_eval reads a set as readily as a list: written out, it crashed the extractor.
+    listed = repr([CLOCK]).replace("'required': ['city']", f"'required': ['city'], 'x': {spelled}")
+    item = _record(_action("city_time_for_clock", '{"city": "Oslo"}'), RESULT, _finish())
+    item["conversations"][0]["value"] = (
+        "Specifically, you have access to the following APIs: " + listed
+    )
+    with pytest.raises(FormatError) as caught:
+        ingest(item)
+    assert caught.value.field == "conversations[0].value"
+    assert caught.value.reason == f"the API list holds a value JSON cannot: {kind}"
+
+
+HOSTILE = {
+    "unclosed": "APIs: " + "[{" * 100_000,
+    "nested": "[{'a': " * 28_000 + "1" + "}]" * 28_000,
+    "side by side": "[{'a': 1}] " * 20_000,
+}
+
+
+@pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
+def test_a_hostile_system_text_costs_linear_work(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each "[{" used to be scanned to the end of the text and literal_eval'd: "[{" * 4000
+    # took 3 s, and a line may hold 16 MB. The call runs in a thread so that a relapse
+    # fails here instead of hanging the suite.
+    given: list[int] = []
+    literal_eval = ast.literal_eval
+    monkeypatch.setattr(ast, "literal_eval", lambda s: given.append(len(s)) or literal_eval(s))
+    outcome: list[object] = []
+
+    def read() -> None:
+        try:
+            outcome.append(api_list(text, "f"))
+        except FormatError as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=read, daemon=True)
+    worker.start()
+    worker.join(timeout=2.0)
+    assert not worker.is_alive() and len(text) >= 200_000
+    assert outcome[0] is None or isinstance(outcome[0], FormatError)
+    assert sum(given) <= LITERAL_BUDGET
+
+
+@pytest.mark.parametrize("junk", ["[{" * 50_000, "[{'a': 1}] " * 500, "[{'a': [{'b': 2}]}] "])
+def test_a_valid_list_after_junk_is_still_found(junk: str) -> None:
+    assert api_list("APIs: " + junk + repr([CLOCK]), "f") == [CLOCK]
+
+
+def test_past_the_candidate_cap_no_list_is_read() -> None:
+    with pytest.raises(FormatError, match="API list"):
+        api_list("[{'a': 1}]" * CANDIDATES_MAX + repr([CLOCK]), "f")
+
+
+def test_the_system_message_keeps_only_what_is_not_protocol_or_api_list() -> None:
+    tools_block = "1.clock: Time of the cities of the world.\n\n"
+    assert tools_block in SYSTEM
+    own = SYSTEM.replace(tools_block, tools_block + "Answer in German, in one sentence.\n")
+    item = _record(_action("city_time_for_clock", '{"city": "Oslo"}'), RESULT, _finish())
+    item["conversations"][0]["value"] = own
+    source = ingest(item)
+    assert item["messages"][0] == {
+        "role": "system",
+        "content": "Answer in German, in one sentence.",
+    }
+    assert item["conversations"][0]["value"] == own  # the original is kept
+    assert any("ReAct protocol and the API list left out" in n for n in source.notes)
+    assert "Finish" not in item["teacher_text"] and "Thought" not in item["teacher_text"]
+    # A prompt of a set distilled from ToolBench: its own words around the list stay.
+    plain = "You help travellers.\nSpecifically, you have access to the following APIs: "
+    item["conversations"][0]["value"] = plain + json.dumps([CLOCK]) + "\nBe brief."
+    del item["messages"], item["tools"]
+    ingest(item)
+    assert item["messages"][0]["content"] == "You help travellers.\n\nBe brief."
+
+
 @pytest.mark.parametrize(
     ("given", "expected"),
     [
@@ -187,6 +291,17 @@ def test_detection_claims_react_transcripts_only() -> None:
     assert not is_react({"messages": [], "conversations": _record(_finish())["conversations"]})
     llamafactory = [*_record(_finish())["conversations"], {"from": "function_call", "value": "{}"}]
     assert not is_react({"conversations": llamafactory})
+
+
+def test_a_chat_that_shows_a_react_step_is_no_react_transcript() -> None:
+    shown = {"from": "gpt", "value": "Here is one:\nThought: look it up\nAction: search\n"
+             "Action Input: weather in Paris"}  # fmt: skip
+    chat = [{"from": "human", "value": "Show me a ReAct step."}, shown]
+    assert not is_react({"conversations": chat})
+    # A function turn, an API list or a Finish is what makes it a transcript.
+    assert is_react({"conversations": [*chat, RESULT]})
+    assert is_react({"conversations": [{"from": "system", "value": SYSTEM}, *chat]})
+    assert is_react({"conversations": [*chat, _finish()]})
 
 
 def test_no_other_published_shape_is_read_as_react() -> None:
