@@ -399,3 +399,20 @@ def test_forcing_react_on_another_shape_names_the_field() -> None:
     with pytest.raises(FormatError) as caught:
         ingest({"messages": [{"role": "user", "content": "hi"}]}, "react")
     assert caught.value.field == "conversations"
+
+
+def test_an_api_list_nested_past_the_record_bound_is_a_reject() -> None:
+    # 600 levels of JSON: its scanner reads them, but walking them recursively raised a
+    # RecursionError out of the reader, which would have stopped the whole extract run.
+    deep = json.dumps([dict(CLOCK, x=json.loads("[" * 600 + "]" * 600))])
+    item = _record(_action("city_time_for_clock", '{"city": "Oslo"}'), RESULT, _finish())
+    item["conversations"][0]["value"] = (
+        "Specifically, you have access to the following APIs: " + deep
+    )
+    with pytest.raises(FormatError) as caught:
+        ingest(item)
+    assert caught.value.field == "conversations[0].value"
+    assert (
+        caught.value.reason
+        == "the API list holds a value JSON cannot: nesting deeper than 64 levels"
+    )
