@@ -215,7 +215,17 @@ def parse_line(raw: bytes) -> tuple[Any, str | None]:
         return None, f"invalid JSON ({exc.msg} at char {exc.pos})"
 
 
-def nesting_exceeds(value: Any, raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+def too_deep(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
+    """`nesting_exceeds` for a value decoded from a string inside a record (a tool list
+    in system text, call arguments): the line's own check never saw its brackets."""
+    try:
+        raw = orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        return True  # past orjson's 254 levels: it could not be written either
+    return nesting_exceeds(value, raw, limit)
+
+
+def nesting_exceeds(value: Any, raw: bytes | str, limit: int = MAX_JSON_DEPTH) -> bool:
     """Whether some value of a parsed line sits inside more than `limit` containers.
 
     A line with no more brackets than the limit cannot, and one count settles
@@ -225,9 +235,14 @@ def nesting_exceeds(value: Any, raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool
     """
     # Objects first: most lines with many brackets have more than `limit` braces
     # alone, and then the second count (a pass over the line) is not needed.
-    braces = raw.count(b"{")
-    if braces <= limit and braces + raw.count(b"[") <= limit:
-        return False
+    if isinstance(raw, str):  # a call's text: the same count, no bytes to make
+        braces = raw.count("{")
+        if braces <= limit and braces + raw.count("[") <= limit:
+            return False
+    else:
+        braces = raw.count(b"{")
+        if braces <= limit and braces + raw.count(b"[") <= limit:
+            return False
     try:
         indented = orjson.dumps(value, option=orjson.OPT_INDENT_2)
     except orjson.JSONEncodeError:

@@ -51,6 +51,7 @@ from pipeline.formats.seed import parse_seed
 from pipeline.formats.systemtools import tools_from_system
 from pipeline.formats.textcalls import TEXT_FORMATS, TypeOf, call_like
 from pipeline.formats.textturns import text_turns, turn_messages
+from pipeline.records import MAX_JSON_DEPTH, too_deep
 from pipeline.text import normalize
 
 FORMATS = ("auto", "seed", "hermes", "openai", *RECORD_FORMATS, *TEXT_FORMATS)
@@ -224,6 +225,10 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
         item["tools"] = openai_tools(item["tools"], notes)
     text = item.get("teacher_text")
     has_text = isinstance(text, str) and bool(text.strip())
+    if too_deep(item.get("tools")):
+        # Tools read out of a string (system text, a JSON-string column) escaped the
+        # line's own nesting check; past it, reading them would recurse out of the run.
+        raise FormatError("tools", f"the tool definitions nest deeper than {MAX_JSON_DEPTH} levels")
     schemas = ToolSchemas(item.get("tools"))  # the tools are final from here on
     types = schemas.property_type
     text_fmt = None

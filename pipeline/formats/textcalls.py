@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.formats.scan import scan_object
+from pipeline.records import nesting_exceeds
 
 TEXT_FORMATS = ("llama3_json", "mistral", "qwen_xml", "pythonic")
 NAME = re.compile(r"[^\W\d][\w.\-]*\Z")
@@ -107,9 +108,11 @@ def _prose(text: str, regions: list[Span]) -> str:
 
 def json_value(text: str, pos: int) -> tuple[Any, int] | None:
     try:
-        return _DECODER.raw_decode(text, pos)
+        value, end = _DECODER.raw_decode(text, pos)
     except (ValueError, RecursionError):  # RecursionError: nested deeper than Python recurses
         return None
+    # Deeper than a record may nest, it would crash whoever writes or renders it.
+    return None if nesting_exceeds(value, text[pos:end]) else (value, end)
 
 
 def object_call(

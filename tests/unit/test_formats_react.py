@@ -401,18 +401,30 @@ def test_forcing_react_on_another_shape_names_the_field() -> None:
     assert caught.value.field == "conversations"
 
 
-def test_an_api_list_nested_past_the_record_bound_is_a_reject() -> None:
-    # 600 levels of JSON: its scanner reads them, but walking them recursively raised a
-    # RecursionError out of the reader, which would have stopped the whole extract run.
-    deep = json.dumps([dict(CLOCK, x=json.loads("[" * 600 + "]" * 600))])
+@pytest.mark.parametrize(
+    ("listed", "reason"),
+    [
+        # A Python literal 150 levels deep: literal_eval reads it, and walking it
+        # recursively raised a RecursionError out of the reader (the whole run stopped).
+        (
+            repr([dict(CLOCK, x=[])]).replace("'x': []", "'x': " + "[" * 150 + "]" * 150),
+            "the API list holds a value JSON cannot: nesting deeper than 64 levels",
+        ),
+        # JSON 600 levels deep: no reader hands on a value past a record's bound.
+        (
+            json.dumps([dict(CLOCK, x=json.loads("[" * 600 + "]" * 600))]),
+            "the API list is neither a JSON nor a Python-literal list of function definitions"
+            " (a literal over 100000 characters is not read)",
+        ),
+    ],
+    ids=["literal", "json"],
+)
+def test_an_api_list_nested_past_the_record_bound_is_a_reject(listed: str, reason: str) -> None:
     item = _record(_action("city_time_for_clock", '{"city": "Oslo"}'), RESULT, _finish())
     item["conversations"][0]["value"] = (
-        "Specifically, you have access to the following APIs: " + deep
+        "Specifically, you have access to the following APIs: " + listed
     )
     with pytest.raises(FormatError) as caught:
         ingest(item)
     assert caught.value.field == "conversations[0].value"
-    assert (
-        caught.value.reason
-        == "the API list holds a value JSON cannot: nesting deeper than 64 levels"
-    )
+    assert caught.value.reason == reason
