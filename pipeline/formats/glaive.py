@@ -23,8 +23,9 @@ import json
 import re
 from typing import Any
 
+from pipeline.formats.callspans import TextCall, json_value, skip_ws
 from pipeline.formats.openai import FormatError, answers_a_call
-from pipeline.formats.textcalls import TextCall, json_value, object_call, skip_ws
+from pipeline.formats.textcalls import object_call
 from pipeline.formats.textturns import tool_call
 from pipeline.text import normalize
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.formats.base import Parsed
+from pipeline.formats.callspans import TypeOf
 from pipeline.formats.glaive import from_glaive, is_glaive
 from pipeline.formats.hermes import parse_hermes, repr_calls_in_messages
 from pipeline.formats.messageshapes import current_shapes
@@ -49,7 +50,7 @@ from pipeline.formats.react import from_react, is_react
 from pipeline.formats.schema import ToolSchemas
 from pipeline.formats.seed import parse_seed
 from pipeline.formats.systemtools import tools_from_system
-from pipeline.formats.textcalls import TEXT_FORMATS, TypeOf, call_like
+from pipeline.formats.textcalls import TEXT_FORMATS, call_like
 from pipeline.formats.textturns import text_turns, turn_messages
 from pipeline.text import normalize
 

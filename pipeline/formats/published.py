@@ -22,15 +22,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pipeline.formats.callspans import TextCall, TypeOf, json_value, skip_ws
 from pipeline.formats.openai import FormatError, answers_a_call, messages_from_conversations
-from pipeline.formats.textcalls import (
-    TextCall,
-    TypeOf,
-    json_array_items,
-    json_value,
-    object_call,
-    skip_ws,
-)
+from pipeline.formats.textcalls import json_array_items, object_call
 from pipeline.formats.textturns import text_turns, tool_call, turn_messages
 from pipeline.spans import TextIndex
 from pipeline.text import normalize

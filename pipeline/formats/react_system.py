@@ -15,8 +15,8 @@ import re
 from collections.abc import Iterator
 from typing import Any, TypeGuard
 
+from pipeline.formats.callspans import json_value
 from pipeline.formats.openai import FormatError
-from pipeline.formats.textcalls import json_value
 
 _LIST_START = re.compile(r"\[\s*\{")
 # The bound systemtools puts on a Python-literal tool list: literal_eval builds the

@@ -23,7 +23,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from pipeline.formats.textcalls import TextCall, TypeOf, json_value, parse_text_calls
+from pipeline.formats.callspans import TextCall, TypeOf, json_value
+from pipeline.formats.textcalls import parse_text_calls
 
 SegmentKind = Literal["text", "call", "result"]
 # Tool results, in the three published spellings (the content is group "r1".."r3").
