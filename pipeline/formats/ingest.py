@@ -110,12 +110,17 @@ def _text_calls_format(text: str, fmt: str) -> str | None:
 
 
 def _from_teacher_text(
-    item: dict[str, Any], text: str, fmt: str, types: TypeOf, sources: dict[int, Any]
+    item: dict[str, Any],
+    text: str,
+    fmt: str,
+    types: TypeOf,
+    sources: dict[int, Any],
+    names: frozenset[str],
 ) -> tuple[str, list[str]] | None:
     """A bare teacher text holding text-format calls becomes the assistant and tool
     turns it holds, in its order: (the format, the control tokens dropped)."""
     which = _text_calls_format(text, fmt)
-    found = text_turns(text, which, types) if which else None
+    found = text_turns(text, which, types, names) if which else None
     if found is None:
         return None
     given = item.get("messages")
@@ -227,6 +232,7 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
     has_text = isinstance(text, str) and bool(text.strip())
     schemas = ToolSchemas(item.get("tools"))  # the tools are final from here on
     types = schemas.property_type
+    names = frozenset(schemas.schemas)  # the authority on names Python cannot read
     text_fmt = None
     # Calls in a published text format are read from the messages when the record
     # has assistant turns, and from the bare teacher text when it has none.
@@ -235,9 +241,9 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
         assert isinstance(text, str)
         if _has_assistant(messages):
             which = _text_calls_format(text, fmt)
-            from_messages = which is not None and text_turns(text, which, types) is not None
+            from_messages = which is not None and text_turns(text, which, types, names) is not None
         else:
-            built = _from_teacher_text(item, text, fmt, types, sources)
+            built = _from_teacher_text(item, text, fmt, types, sources, names)
             if built is not None:
                 text_fmt, markup = built
                 _note_markup(notes, "teacher_text", markup)
@@ -252,7 +258,7 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
         if text_fmt is None and fmt not in ("openai", "seed", "hermes"):
             before = copy.deepcopy(messages)
             messages, found, markup = convert_contents(
-                messages, fields, "auto" if fmt in RECORD_FORMATS else fmt, types, sources
+                messages, fields, "auto" if fmt in RECORD_FORMATS else fmt, types, sources, names
             )
             if found:
                 messages = normalise_messages(messages)

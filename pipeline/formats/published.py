@@ -196,6 +196,7 @@ def convert_contents(
     fmt: str,
     types: TypeOf,
     sources: dict[int, dict[str, Any]],
+    names: frozenset[str] = frozenset(),
 ) -> tuple[list[dict[str, Any]], list[str], list[str]]:
     """Calls written in assistant contents become tool calls, and results and the
     answer written after them their own turns (`pipeline.formats.textturns`).
@@ -211,7 +212,7 @@ def convert_contents(
         content = message.get("content")
         turns = None
         if message.get("role") == "assistant" and not message.get("tool_calls"):
-            turns = text_turns(content, fmt, types) if isinstance(content, str) else None
+            turns = text_turns(content, fmt, types, names) if isinstance(content, str) else None
         if turns is None or not isinstance(content, str):
             out.append(message)
             continue

@@ -221,6 +221,13 @@ _CALL_LIKE = (
     # `[name(` with a keyword or a closing bracket, or `[name(...)]` written tight.
     re.compile(r"\[\s*[^\W\d][\w.]*\s*\(\s*(?:\)|[^\W\d]\w*\s*=)"),
     re.compile(r"\[\s*[^\W\d][\w.]*\((?:[^()\[\]]|\([^()]*\))*\)\s*[,\]]"),
+    # A name in words, with or without parenthesised words, before `(` and a keyword:
+    # ToolACE's "[Directional Movement Index (DX)(symbol=..." when no declared name
+    # reads it. Each part starts with a space or "(", so the match is linear.
+    re.compile(
+        r"\[\s*[^\W\d][\w.\-]*(?:[ ]+[\w.\-/&+]+|[ ]*\([\w.\-/&+ ]*\))+"
+        r"\s*\(\s*(?:\)|[^\W\d]\w*\s*=)"
+    ),
 )
 _NAME_KEY = re.compile(r"""\{\s*["']name["']\s*:""")
 _ARGS_KEY = re.compile(r"""["'](?:arguments|parameters)["']\s*:""")
@@ -246,13 +253,19 @@ def call_like(text: str) -> str | None:
     return text[first : first + 60]
 
 
-def parse_text_calls(text: str, fmt: str, types: TypeOf = no_types) -> TextCalls | None:
+def parse_text_calls(
+    text: str, fmt: str, types: TypeOf = no_types, names: frozenset[str] = frozenset()
+) -> TextCalls | None:
     """Calls in `text` in format `fmt` (one of TEXT_FORMATS), or in the first format that
-    reads it completely when `fmt` is ``auto``."""
+    reads it completely when `fmt` is ``auto``. `names` are the record's declared tool
+    names, which the pythonic reader needs for names Python cannot read."""
     formats = TEXT_FORMATS if fmt == "auto" else (fmt,)
     for name in ("mistral", "qwen_xml", "llama3_json", "pythonic"):
         if name in formats:
-            found = PARSERS[name](text, types)
+            if name == "pythonic":
+                found = parse_pythonic(text, types, names=names)
+            else:
+                found = PARSERS[name](text, types)
             if found is not None:
                 return found
     return None
