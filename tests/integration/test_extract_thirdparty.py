@@ -76,9 +76,12 @@ CASES: dict[str, Case] = {
             # <|endoftext|> closing a call in mid-turn, and before the next speaker's line
             "line-000024": [("get_stock_quote", {"symbol": "ACME"}),
                             ("get_stock_quote", {"symbol": "INITECH"})],
+            # stray "ASSISTANT:" labels (alone, repeated, an empty turn): dropped
+            "line-000025": [("get_forecast", {"city": "Tromsø"})],
+            "line-000026": [],
         },
         {"line-000015": {"schema_invalid"}, "line-000020": {"schema_invalid"}},
-        _lines(1, 2, 3, 4, 5, 6, 7, 11, 12, 13, 14, 16, 17, 24),
+        _lines(1, 2, 3, 4, 5, 6, 7, 11, 12, 13, 14, 16, 17, 24, 25, 26),
     ),
     "hermes_fc_v1": Case(
         [(20, "conversations[2]")],
