@@ -35,10 +35,10 @@ import json
 import re
 from typing import Any
 
+from pipeline.formats.callspans import TextCall, json_value, skip_ws
 from pipeline.formats.openai import FormatError, messages_from_conversations
 from pipeline.formats.published import openai_tools, source_record
 from pipeline.formats.react_system import LITERAL_MAX, system_list, without_protocol
-from pipeline.formats.textcalls import TextCall, json_value, skip_ws
 from pipeline.text import normalize
 
 FINISH = "Finish"

@@ -15,8 +15,8 @@ import re
 from collections.abc import Iterator
 from typing import Any, TypeGuard
 
+from pipeline.formats.callspans import json_value
 from pipeline.formats.openai import FormatError
-from pipeline.formats.textcalls import json_value
 from pipeline.records import MAX_JSON_DEPTH
 
 _LIST_START = re.compile(r"\[\s*\{")

@@ -12,7 +12,8 @@ import ast
 import re
 from typing import Any
 
-from pipeline.formats.textcalls import json_array_items, json_value, skip_ws
+from pipeline.formats.callspans import json_value, skip_ws
+from pipeline.formats.textcalls import json_array_items
 
 _TOOLS_OPEN, _TOOLS_CLOSE = "<tools>", "</tools>"
 _LIST_START = re.compile(r"\[\s*\{")

@@ -76,9 +76,12 @@ CASES: dict[str, Case] = {
             # <|endoftext|> closing a call in mid-turn, and before the next speaker's line
             "line-000024": [("get_stock_quote", {"symbol": "ACME"}),
                             ("get_stock_quote", {"symbol": "INITECH"})],
+            # stray "ASSISTANT:" labels (alone, repeated, an empty turn): dropped
+            "line-000025": [("get_forecast", {"city": "Tromsø"})],
+            "line-000026": [],
         },
         {"line-000015": {"schema_invalid"}, "line-000020": {"schema_invalid"}},
-        _lines(1, 2, 3, 4, 5, 6, 7, 11, 12, 13, 14, 16, 17, 24),
+        _lines(1, 2, 3, 4, 5, 6, 7, 11, 12, 13, 14, 16, 17, 24, 25, 26),
     ),
     "hermes_fc_v1": Case(
         [(20, "conversations[2]")],
@@ -103,13 +106,18 @@ CASES: dict[str, Case] = {
             "line-000006": [("CropAdvisor.suggest", {
                 "soil": {"ph": 6.5, "texture": "loam", "nutrients": {"n": 40, "p": 20, "k": 35}},
                 "climate": "temperate"})],
+            # a name holding parentheses, declared (read) and undeclared (call-like)
+            "line-000021": [("Directional Movement Index (DX)",
+                             {"symbol": "AAPL", "interval": "1d"})],
+            "line-000022": [],
         },
         {
             "line-000010": {"schema_invalid"},
             "line-000013": {"call_like_text"},
             "line-000014": {"schema_invalid"},
+            "line-000022": {"call_like_text"},
         },
-        _lines(1, 2, 3, 4, 6, 7, 8, 9, 17, 18, 19, 20),  # 9: CJK numbers; 18: a quoted verse
+        _lines(1, 2, 3, 4, 6, 7, 8, 9, 17, 18, 19, 20, 21),  # 9: CJK numbers; 18: a quoted verse
     ),
     "apigen_mt": Case(
         [(9, "conversations[1].value"), (11, "conversations[1]"), (12, "tools")],
