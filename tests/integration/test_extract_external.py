@@ -119,3 +119,26 @@ def test_the_export_loads_with_datasets(tmp_path: Path, qwen_dir: Path) -> None:
     for row in data:
         assert len(row["input_ids"]) == len(row["tool_args_mask"]) == len(row["integration_mask"])
         json.loads(row["tools"])
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".bz2", ".xz"])
+def test_a_compressed_file_extracts_as_its_plain_text_does(
+    tmp_path: Path, qwen_dir: Path, suffix: str
+) -> None:
+    import bz2
+    import gzip
+    import lzma
+
+    pack = {".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress}[suffix]
+    plain = (FIXTURES / "openai.jsonl").read_bytes()
+    # A misleading name: the reader goes by the bytes, not the suffix.
+    packed = tmp_path / f"openai{suffix}.jsonl"
+    packed.write_bytes(pack(plain))
+    outputs = {}
+    for name, source in (("plain", FIXTURES / "openai.jsonl"), ("packed", packed)):
+        out = tmp_path / f"{name}.jsonl"
+        args = ["--params", str(tmp_path / "none.yaml"), "--in", str(source), "--out", str(out)]
+        assert extract.main([*args, "--tokenizer", str(qwen_dir)]) == 0
+        outputs[name] = (out.read_bytes(), (tmp_path / f"{name}.rejects.jsonl").read_bytes())
+    assert outputs["plain"] == outputs["packed"]
+    assert outputs["plain"][0].count(b"\n") == plain.count(b"\n") + 1  # every item and the header
