@@ -169,7 +169,11 @@ def quoted(folded: str, core: str) -> bool:
     not 5). After it, the clause must end: no word follows, after at most one
     space, in any script ("... all guests only on weekends" restricts the
     sentence it quotes); punctuation, a closing quote or the end may. And no
-    decimal or percent glued to a trailing number (4.5 and 4% are not 4).
+    decimal or percent glued to a trailing number (4.5 and 4% are not 4). On
+    either side, a hyphen or an apostrophe between a word and the sentence makes
+    its first or last word part of a longer one: "Non-refundable tickets ..."
+    does not quote "Refundable tickets ...", nor "... the owner's dog" "... the
+    owner".
     """
     start = folded.find(core)
     while start >= 0:
@@ -179,15 +183,24 @@ def quoted(folded: str, core: str) -> bool:
     return False
 
 
+# Characters that join two words into one ("non-refundable", "owner's").
+_JOINERS = "-\u2010\u2011'\u2019"
+
+
 def _whole_at(folded: str, start: int, end: int, core: str) -> bool:
     before = folded[start - 1] if start else ""
     if _edge(before) and _edge(core[0]):
+        return False
+    joined = before in _JOINERS and start > 1 and _word_char(folded[start - 2])
+    if before and joined and _word_char(core[0]):
         return False
     if before and core[0].isdigit() and before in ".,-−+":
         return False
     after = folded[end : end + 2]
     glued = after[:1]
     if glued and core[-1].isdigit() and (glued in "%‰" or (glued in ".," and after[1:2].isdigit())):
+        return False
+    if glued and glued in _JOINERS and _word_char(core[-1]) and _word_char(after[1:2]):
         return False
     follow = after[1:2] if after[:1] == " " else after[:1]
     return not _word_char(follow)
