@@ -19,14 +19,18 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.records import AtomicWriter
-from pipeline.targets.build import ExportRow
+
+if TYPE_CHECKING:
+    # A type only: at run time verify (which reads SCHEMA for the card) does not
+    # load the extractor through this module.
+    from pipeline.targets.build import ExportRow
 
 MASKS = ("assistant_mask", "tool_name_mask", "tool_args_mask", "integration_mask")
 # The `ExportRow` field of each mask column, in the same order.
