@@ -23,7 +23,8 @@ import json
 import re
 from typing import Any
 
-from pipeline.formats.openai import FormatError, answers_a_call
+from pipeline.formats.openai import FormatError
+from pipeline.formats.rounds import beyond, round_so_far
 from pipeline.formats.textcalls import TextCall, json_value, object_call, skip_ws
 from pipeline.formats.textturns import tool_call
 from pipeline.text import normalize
@@ -157,11 +158,13 @@ def from_glaive(
         if role == "assistant":
             messages.append(_assistant(chat, start, end, pairs))
         else:
-            if role == "tool" and not answers_a_call(messages):
+            made, answered = round_so_far(messages)
+            if role == "tool" and made <= answered:
                 # Rows whose call is in another syntax ("AI to= f: {...}") stay prose.
+                no_call = "a function response with no call before it to answer"
                 raise FormatError(
                     f"chat: the FUNCTION RESPONSE turn at char {speaker.start()}",
-                    "a function response with no call before it to answer",
+                    beyond(made) if made else no_call,
                 )
             # The end token is markup: the chat template writes its own.
             messages.append({"role": role, "content": _content(chat[start:end])})

@@ -46,6 +46,7 @@ from pipeline.formats.published import (
     source_record,
 )
 from pipeline.formats.react import from_react, is_react
+from pipeline.formats.rounds import given_turns, refuse_unanswered
 from pipeline.formats.schema import ToolSchemas
 from pipeline.formats.seed import parse_seed
 from pipeline.formats.systemtools import tools_from_system
@@ -248,9 +249,10 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
         if not _has_assistant(messages):
             raise FormatError("messages", "no assistant message to render as teacher text")
         assert messages is not None
+        given, origins = messages, given_turns(messages, from_text=text_fmt is not None)
         if text_fmt is None and fmt not in ("openai", "seed", "hermes"):
             before = copy.deepcopy(messages)
-            messages, found, markup = convert_contents(
+            messages, found, markup, origins = convert_contents(
                 messages, fields, "auto" if fmt in RECORD_FORMATS else fmt, types, sources
             )
             if found:
@@ -263,6 +265,10 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
                     item["messages_original"] = before
                     notes.append("the given messages were kept as messages_original")
                 notes.append(f"calls in assistant text converted ({', '.join(sorted(set(found)))})")
+        if record_fmt is None:
+            # Record formats check each result as they build the turns; the rest
+            # once their calls are known, i.e. after text-call conversion.
+            refuse_unanswered(messages, origins, given, fields)
         rendered = render_teacher(messages)
         if isinstance(text, str) and text != rendered:
             item["teacher_text_original"] = text
