@@ -13,7 +13,7 @@ messages first (`pipeline.formats.published`; docs/formats.md). Nothing is
 dropped from the record: fields the extractor derives (rendered teacher text,
 messages built from the text) are added and listed in the returned notes, and
 what a conversion replaced is kept (``teacher_text_original``,
-``messages_original``).
+``messages_original``, ``tools_original``).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.formats.base import Parsed
+from pipeline.formats.declarations import declared_once
 from pipeline.formats.glaive import from_glaive, is_glaive
 from pipeline.formats.hermes import parse_hermes, repr_calls_in_messages
 from pipeline.formats.messageshapes import current_shapes
@@ -223,6 +224,7 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
             notes.append(note)
     if record_fmt is None and isinstance(item.get("tools"), list):
         item["tools"] = openai_tools(item["tools"], notes)
+    declared_once(item, notes)
     text = item.get("teacher_text")
     has_text = isinstance(text, str) and bool(text.strip())
     schemas = ToolSchemas(item.get("tools"))  # the tools are final from here on
