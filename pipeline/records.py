@@ -11,15 +11,19 @@ place only when complete.
 
 from __future__ import annotations
 
+import bz2
 import contextlib
 import errno
+import gzip
 import itertools
+import lzma
 import os
 import tempfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, Any, NamedTuple, cast
 
 import orjson
 
@@ -130,11 +134,50 @@ def _preview(raw: bytes) -> str:
     return raw[:200].decode("utf-8", errors="replace")
 
 
-def _read_lines(handle: IO[bytes], max_line_bytes: int) -> Iterator[tuple[int, bytes, bool]]:
+# Compressed JSONL is read as it is: corpora ship as .jsonl.gz (the earlier version's
+# own file does) and a user should not have to unpack one first. Known by its magic
+# bytes, not its name, so a renamed file reads too. zstd has no reader in this
+# Python's standard library: it gets a clear error instead of lines of garbage.
+_MAGIC = (
+    (b"\x1f\x8b", "gzip"),
+    (b"BZh", "bzip2"),
+    (b"\xfd7zXZ\x00", "xz"),
+    (b"\x28\xb5\x2f\xfd", "zstd"),
+)
+# What a damaged or truncated compressed stream raises while it is read.
+_STREAM_ERRORS = (EOFError, OSError, lzma.LZMAError, zlib.error)
+
+
+def open_input(path: str | os.PathLike[str]) -> IO[bytes]:
+    """A binary handle on `path`'s bytes, decompressed if it is gzip, bzip2 or xz."""
+    try:
+        raw = open(path, "rb")  # noqa: SIM115 (returned to the caller, who closes it)
+    except OSError as exc:
+        raise RecordError(path, 0, "<file>", f"cannot open: {exc.strerror}") from exc
+    kind = next((k for magic, k in _MAGIC if raw.peek(len(magic)).startswith(magic)), None)
+    if kind == "gzip":
+        return cast("IO[bytes]", gzip.GzipFile(fileobj=raw, mode="rb"))
+    if kind == "bzip2":
+        return cast("IO[bytes]", bz2.BZ2File(raw, mode="rb"))
+    if kind == "xz":
+        return cast("IO[bytes]", lzma.LZMAFile(raw, mode="rb"))
+    if kind is not None:
+        raw.close()
+        raise RecordError(path, 0, "<file>", f"{kind}-compressed: decompress it first")
+    return raw
+
+
+def _read_lines(
+    handle: IO[bytes], max_line_bytes: int, path: str | os.PathLike[str] = "<input>"
+) -> Iterator[tuple[int, bytes, bool]]:
     """Yield (line number, bytes without EOL, oversized) with at most one capped line in memory."""
     lineno = 0
     while True:
-        raw = handle.readline(max_line_bytes + 1)
+        try:
+            raw = handle.readline(max_line_bytes + 1)
+        except _STREAM_ERRORS as exc:
+            # Only a compressed stream fails here: the line it was reading is lost.
+            raise RecordError(path, lineno + 1, "<file>", f"cannot decompress: {exc}") from exc
         if not raw:
             return
         lineno += 1
@@ -142,7 +185,10 @@ def _read_lines(handle: IO[bytes], max_line_bytes: int) -> Iterator[tuple[int, b
         if oversized:
             # Drain the rest of the long line in bounded pieces.
             while raw and not raw.endswith(b"\n"):
-                raw = handle.readline(max_line_bytes + 1)
+                try:
+                    raw = handle.readline(max_line_bytes + 1)
+                except _STREAM_ERRORS as exc:
+                    raise RecordError(path, lineno, "<file>", f"cannot decompress: {exc}") from exc
             yield lineno, b"", True
             continue
         if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
@@ -169,7 +215,17 @@ def parse_line(raw: bytes) -> tuple[Any, str | None]:
         return None, f"invalid JSON ({exc.msg} at char {exc.pos})"
 
 
-def nesting_exceeds(value: Any, raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+def too_deep(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
+    """`nesting_exceeds` for a value decoded from a string inside a record (a tool list
+    in system text, call arguments): the line's own check never saw its brackets."""
+    try:
+        raw = orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        return True  # past orjson's 254 levels: it could not be written either
+    return nesting_exceeds(value, raw, limit)
+
+
+def nesting_exceeds(value: Any, raw: bytes | str, limit: int = MAX_JSON_DEPTH) -> bool:
     """Whether some value of a parsed line sits inside more than `limit` containers.
 
     A line with no more brackets than the limit cannot, and one count settles
@@ -179,9 +235,14 @@ def nesting_exceeds(value: Any, raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool
     """
     # Objects first: most lines with many brackets have more than `limit` braces
     # alone, and then the second count (a pass over the line) is not needed.
-    braces = raw.count(b"{")
-    if braces <= limit and braces + raw.count(b"[") <= limit:
-        return False
+    if isinstance(raw, str):  # a call's text: the same count, no bytes to make
+        braces = raw.count("{")
+        if braces <= limit and braces + raw.count("[") <= limit:
+            return False
+    else:
+        braces = raw.count(b"{")
+        if braces <= limit and braces + raw.count(b"[") <= limit:
+            return False
     try:
         indented = orjson.dumps(value, option=orjson.OPT_INDENT_2)
     except orjson.JSONEncodeError:
@@ -305,11 +366,8 @@ class RecordReader:
         self.path = Path(path)
         self.max_line_bytes = max_line_bytes
         self.require_header = require_header
-        try:
-            self._handle: IO[bytes] = self.path.open("rb")
-        except OSError as exc:
-            raise RecordError(self.path, 0, "<file>", f"cannot open: {exc.strerror}") from exc
-        self._lines = _read_lines(self._handle, max_line_bytes)
+        self._handle: IO[bytes] = open_input(self.path)
+        self._lines = _read_lines(self._handle, max_line_bytes, self.path)
         self._pending: tuple[int, bytes, bool] | None = None
         self.header: dict[str, Any] = self._read_header()
         self.legacy = header_version(self.header) == LEGACY_VERSION

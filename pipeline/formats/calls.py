@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 
 from pipeline.formats.scan import scan_object, scan_valid_object
+from pipeline.records import MAX_JSON_DEPTH, nesting_exceeds
 
 # The opening tag of a Qwen3-Coder XML call: ``<function=NAME>``.
 _XML_NAME = re.compile(r"\s*<function=([^\W\d][\w.\-]*)>")
@@ -55,6 +56,11 @@ def _strict(raw: str, errors: list[str]) -> tuple[bool, str | None, Any, str | N
         obj = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         errors.append(f"invalid JSON: {exc.msg} at char {exc.pos}")
+        return False, None, None, None
+    if nesting_exceeds(obj, raw):
+        # Past the bound no record may hold (the writer, the template and the schema
+        # validators all recurse): judged a broken call, never handed on.
+        errors.append(f"invalid JSON: nested deeper than {MAX_JSON_DEPTH} levels")
         return False, None, None, None
     if not isinstance(obj, dict):
         errors.append(f"call is a JSON {type(obj).__name__}, not an object")

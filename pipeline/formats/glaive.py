@@ -15,6 +15,14 @@ is no JSON at all, so the call is read by its shape (or as plain JSON when it
 is JSON). A call that reads neither way, a transcript that does not start
 with a known speaker, or a ``FUNCTION RESPONSE`` with no call before it, is a
 reject naming ``chat``.
+
+Some rows carry a stray ``ASSISTANT:`` where their source wrote ``AI:``: a label
+alone on its line inside an assistant turn, one repeated on the line right
+after the turn's own, or a label with nothing after it before the next
+``ASSISTANT:`` turn. Left in, the student would learn to write the label: the
+label lines are dropped from the turn's text, and the empty turn is merged
+away, each with a note. Only a whole label at a line start is one; the word
+inside text ("I typed ASSISTANT: there") stays.
 """
 
 from __future__ import annotations
@@ -23,9 +31,10 @@ import json
 import re
 from typing import Any
 
+from pipeline.formats.callspans import TextCall, json_value, skip_ws
 from pipeline.formats.openai import FormatError
 from pipeline.formats.rounds import beyond, round_so_far
-from pipeline.formats.textcalls import TextCall, json_value, object_call, skip_ws
+from pipeline.formats.textcalls import object_call
 from pipeline.formats.textturns import tool_call
 from pipeline.text import normalize
 
@@ -36,6 +45,9 @@ _END = "<|endoftext|>"
 # The marker with the spaces Glaive writes before it ("... 0.923. <|endoftext|>").
 _MARKER = re.compile(r"[ \t]*<\|endoftext\|>")
 _SYSTEM = "SYSTEM:"
+# A label alone on its line (with its newline), and labels repeated at a turn's start.
+_ALONE = re.compile(r"^ASSISTANT:[ \t]*(?:\n|\Z)", re.MULTILINE)
+_REPEATED = re.compile(r"(?:[ \t]*\n)+ASSISTANT:[ \t]*")
 # {"name": "N", "arguments": '{...}'}: the quoted arguments run to the last quote.
 _QUOTED = re.compile(
     r'\{\s*"name"\s*:\s*("(?:[^"\\]|\\.)*")\s*,\s*"arguments"\s*:\s*\'(.*)\'\s*\}', re.S
@@ -97,12 +109,26 @@ def _call_end(text: str, start: int, end: int) -> int:
         end = start + len(stripped) - len(_END)
 
 
-def _assistant(text: str, start: int, end: int, sources: list[Any]) -> dict[str, Any]:
+def _answer(piece: str, strays: list[int]) -> str:
+    """An assistant turn's text without end markers and stray labels (counted in `strays`)."""
+    piece, pos = _MARKER.sub("", piece), 0
+    while repeated := _REPEATED.match(piece, pos):  # by position: no copy per label
+        pos = repeated.end()
+        strays[0] += 1
+    piece, alone = _ALONE.subn("", piece[pos:])
+    strays[0] += alone
+    return piece.strip()
+
+
+def _assistant(
+    text: str, start: int, end: int, sources: list[Any], strays: list[int]
+) -> dict[str, Any]:
     where = f"chat: the ASSISTANT turn at char {start}"
     tag = text.find(_CALL_TAG, start, end)
     if tag < 0:
-        return {"role": "assistant", "content": _content(text[start:end])}
-    message: dict[str, Any] = {"role": "assistant", "content": _content(text[start:tag]) or None}
+        return {"role": "assistant", "content": _answer(text[start:end], strays)}
+    content = _answer(text[start:tag], strays) or None
+    message: dict[str, Any] = {"role": "assistant", "content": content}
     message["tool_calls"] = []
     while tag >= 0:
         after = tag + len(_CALL_TAG)
@@ -151,12 +177,18 @@ def from_glaive(
         raise FormatError("chat", "expected a transcript starting with USER: or ASSISTANT:")
     pairs: list[tuple[dict[str, Any], TextCall]] = []
     ends = chat.count(_END, speakers[0].start())
+    strays, merged = [0], 0
     for k, speaker in enumerate(speakers):
         start = speaker.end()
         end = speakers[k + 1].start() if k + 1 < len(speakers) else len(chat)
         role = _ROLES[speaker.group(1)]
         if role == "assistant":
-            messages.append(_assistant(chat, start, end, pairs))
+            message = _assistant(chat, start, end, pairs, strays)
+            following = speakers[k + 1].group(1) if k + 1 < len(speakers) else None
+            if not message["content"] and "tool_calls" not in message and following == "ASSISTANT":
+                merged += 1  # a label with nothing after it: the next turn is the answer
+                continue
+            messages.append(message)
         else:
             made, answered = round_so_far(messages)
             if role == "tool" and made <= answered:
@@ -170,6 +202,10 @@ def from_glaive(
             messages.append({"role": role, "content": _content(chat[start:end])})
     item["messages"] = messages
     notes.append("messages built from the Glaive system and chat texts")
+    if strays[0]:
+        notes.append(f"stray speaker labels dropped from assistant turns: ASSISTANT: x{strays[0]}")
+    if merged:
+        notes.append(f"empty assistant turns merged into the next assistant turn: x{merged}")
     if ends:
         notes.append(
             f"template control tokens dropped from chat (markup, not content): {_END} x{ends}"

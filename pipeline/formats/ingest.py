@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.formats.base import Parsed
+from pipeline.formats.callspans import TypeOf
 from pipeline.formats.declarations import declared_once
 from pipeline.formats.glaive import from_glaive, is_glaive
 from pipeline.formats.hermes import parse_hermes, repr_calls_in_messages
@@ -51,8 +52,9 @@ from pipeline.formats.rounds import given_turns, refuse_unanswered
 from pipeline.formats.schema import ToolSchemas
 from pipeline.formats.seed import parse_seed
 from pipeline.formats.systemtools import tools_from_system
-from pipeline.formats.textcalls import TEXT_FORMATS, TypeOf, call_like
+from pipeline.formats.textcalls import TEXT_FORMATS, call_like
 from pipeline.formats.textturns import text_turns, turn_messages
+from pipeline.records import MAX_JSON_DEPTH, too_deep
 from pipeline.text import normalize
 
 FORMATS = ("auto", "seed", "hermes", "openai", *RECORD_FORMATS, *TEXT_FORMATS)
@@ -111,12 +113,17 @@ def _text_calls_format(text: str, fmt: str) -> str | None:
 
 
 def _from_teacher_text(
-    item: dict[str, Any], text: str, fmt: str, types: TypeOf, sources: dict[int, Any]
+    item: dict[str, Any],
+    text: str,
+    fmt: str,
+    types: TypeOf,
+    sources: dict[int, Any],
+    names: frozenset[str],
 ) -> tuple[str, list[str]] | None:
     """A bare teacher text holding text-format calls becomes the assistant and tool
     turns it holds, in its order: (the format, the control tokens dropped)."""
     which = _text_calls_format(text, fmt)
-    found = text_turns(text, which, types) if which else None
+    found = text_turns(text, which, types, names) if which else None
     if found is None:
         return None
     given = item.get("messages")
@@ -227,8 +234,13 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
     declared_once(item, notes)
     text = item.get("teacher_text")
     has_text = isinstance(text, str) and bool(text.strip())
+    if too_deep(item.get("tools")):
+        # Tools read out of a string (system text, a JSON-string column) escaped the
+        # line's own nesting check; past it, reading them would recurse out of the run.
+        raise FormatError("tools", f"the tool definitions nest deeper than {MAX_JSON_DEPTH} levels")
     schemas = ToolSchemas(item.get("tools"))  # the tools are final from here on
     types = schemas.property_type
+    names = frozenset(schemas.schemas)  # the authority on names Python cannot read
     text_fmt = None
     # Calls in a published text format are read from the messages when the record
     # has assistant turns, and from the bare teacher text when it has none.
@@ -237,9 +249,9 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
         assert isinstance(text, str)
         if _has_assistant(messages):
             which = _text_calls_format(text, fmt)
-            from_messages = which is not None and text_turns(text, which, types) is not None
+            from_messages = which is not None and text_turns(text, which, types, names) is not None
         else:
-            built = _from_teacher_text(item, text, fmt, types, sources)
+            built = _from_teacher_text(item, text, fmt, types, sources, names)
             if built is not None:
                 text_fmt, markup = built
                 _note_markup(notes, "teacher_text", markup)
@@ -255,7 +267,7 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
         if text_fmt is None and fmt not in ("openai", "seed", "hermes"):
             before = copy.deepcopy(messages)
             messages, found, markup, origins = convert_contents(
-                messages, fields, "auto" if fmt in RECORD_FORMATS else fmt, types, sources
+                messages, fields, "auto" if fmt in RECORD_FORMATS else fmt, types, sources, names
             )
             if found:
                 messages = normalise_messages(messages)

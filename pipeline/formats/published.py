@@ -22,16 +22,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pipeline.formats.callspans import TextCall, TypeOf, json_value, skip_ws
 from pipeline.formats.openai import FormatError, messages_from_conversations
 from pipeline.formats.rounds import beyond, round_so_far
-from pipeline.formats.textcalls import (
-    TextCall,
-    TypeOf,
-    json_array_items,
-    json_value,
-    object_call,
-    skip_ws,
-)
+from pipeline.formats.textcalls import json_array_items, object_call
 from pipeline.formats.textturns import text_turns, tool_call, turn_messages
 from pipeline.spans import TextIndex
 from pipeline.text import normalize
@@ -205,6 +199,7 @@ def convert_contents(
     fmt: str,
     types: TypeOf,
     sources: dict[int, dict[str, Any]],
+    names: frozenset[str] = frozenset(),
 ) -> tuple[list[dict[str, Any]], list[str], list[str], list[int]]:
     """Calls written in assistant contents become tool calls, and results and the
     answer written after them their own turns (`pipeline.formats.textturns`).
@@ -222,7 +217,7 @@ def convert_contents(
         content = message.get("content")
         turns = None
         if message.get("role") == "assistant" and not message.get("tool_calls"):
-            turns = text_turns(content, fmt, types) if isinstance(content, str) else None
+            turns = text_turns(content, fmt, types, names) if isinstance(content, str) else None
         if turns is None or not isinstance(content, str):
             out.append(message)
             origins.append(i)

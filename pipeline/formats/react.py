@@ -35,10 +35,10 @@ import json
 import re
 from typing import Any
 
+from pipeline.formats.callspans import TextCall, json_value, skip_ws
 from pipeline.formats.openai import FormatError, messages_from_conversations
 from pipeline.formats.published import openai_tools, source_record
 from pipeline.formats.react_system import LITERAL_MAX, system_list, without_protocol
-from pipeline.formats.textcalls import TextCall, json_value, skip_ws
 from pipeline.text import normalize
 
 FINISH = "Finish"
@@ -134,7 +134,7 @@ class _Reader:
         self.fields: list[str | None] = []
         self.sources: dict[int, dict[str, Any]] = {}
         self.pending: str | None = None  # id of the call the next function turn answers
-        self.finished = False
+        self.finished = False  # the last message is Finish's answer
         self.calls = 0
         self.kept_raw = 0
         self.decoded = 0
@@ -146,10 +146,12 @@ class _Reader:
     def add(self, message: dict[str, Any], field: str | None) -> None:
         self.messages.append(message)
         self.fields.append(field)
+        # Only the turn right after Finish may be its acknowledgement (finish() sets it again).
+        self.finished = False
 
     def function(self, value: str, i: int) -> None:
         if self.pending is None:
-            if self.finished and self.messages[-1]["role"] == "assistant":
+            if self.finished:
                 # The environment's acknowledgement of Finish: no tool answered.
                 self.notes.append(f"conversations[{i}]: the function turn after Finish dropped")
                 return

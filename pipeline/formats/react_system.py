@@ -15,8 +15,9 @@ import re
 from collections.abc import Iterator
 from typing import Any, TypeGuard
 
+from pipeline.formats.callspans import json_value
 from pipeline.formats.openai import FormatError
-from pipeline.formats.textcalls import json_value
+from pipeline.records import MAX_JSON_DEPTH
 
 _LIST_START = re.compile(r"\[\s*\{")
 # The bound systemtools puts on a Python-literal tool list: literal_eval builds the
@@ -87,20 +88,37 @@ def _definitions(value: Any) -> TypeGuard[list[dict[str, Any]]]:
 
 
 def _not_json(value: Any) -> str | None:
-    """The first thing in a literal_eval value JSON cannot hold, named; None if none."""
-    if value is None or isinstance(value, bool | str):
-        return None
-    if isinstance(value, int):
-        return None if -(2**63) <= value < 2**64 else "an integer over 64 bits"
-    if isinstance(value, float):
-        return None if value == value and abs(value) != float("inf") else repr(value)
-    if isinstance(value, list | tuple):
-        return next((r for r in map(_not_json, value) if r is not None), None)
-    if isinstance(value, dict):
-        if not all(isinstance(k, str) for k in value):
-            return "a key that is not a string"
-        return next((r for r in map(_not_json, value.values()) if r is not None), None)
-    return type(value).__name__
+    """The first thing in a literal_eval value JSON cannot hold, named; None if none.
+
+    A walk with its own stack: an API list nested hundreds of levels deep must be a
+    reject, not a RecursionError out of the reader. Deeper than a record may be
+    (``MAX_JSON_DEPTH``) is itself a thing the writer cannot hold."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if node is None or isinstance(node, bool | str):
+            continue
+        if isinstance(node, int):
+            if not -(2**63) <= node < 2**64:
+                return "an integer over 64 bits"
+            continue
+        if isinstance(node, float):
+            if node != node or abs(node) == float("inf"):
+                return repr(node)
+            continue
+        if depth >= MAX_JSON_DEPTH:
+            return f"nesting deeper than {MAX_JSON_DEPTH} levels"
+        if isinstance(node, dict):
+            if not all(isinstance(k, str) for k in node):
+                return "a key that is not a string"
+            children = list(node.values())
+        elif isinstance(node, list | tuple):
+            children = list(node)
+        else:
+            return type(node).__name__
+        # Reversed onto the stack: the first unfit thing in reading order is named.
+        stack.extend((child, depth + 1) for child in reversed(children))
+    return None
 
 
 def find_api_list(text: str, where: str) -> tuple[list[dict[str, Any]], int, int] | None:

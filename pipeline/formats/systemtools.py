@@ -12,7 +12,8 @@ import ast
 import re
 from typing import Any
 
-from pipeline.formats.textcalls import json_array_items, json_value, skip_ws
+from pipeline.formats.callspans import json_value, skip_ws
+from pipeline.formats.textcalls import json_array_items
 
 _TOOLS_OPEN, _TOOLS_CLOSE = "<tools>", "</tools>"
 _LIST_START = re.compile(r"\[\s*\{")
@@ -31,15 +32,25 @@ def tools_from_system(item: dict[str, Any], messages: list[dict[str, Any]]) -> s
         # Hermes prompts first name the tags in prose ("within <tools></tools> XML
         # tags"): the first block that holds tools is the list.
         start = content.find(_TOOLS_OPEN)
+        unread = False
         while start >= 0:
             end = content.find(_TOOLS_CLOSE, start)
             if end < 0:
                 break
-            tools = _tool_list(content[start + len(_TOOLS_OPEN) : end])
+            block = content[start + len(_TOOLS_OPEN) : end]
+            tools = _tool_list(block)
             if tools:
                 item["tools"] = tools
                 return f"tools read from the system prompt's <tools> block ({len(tools)} tools)"
+            unread = unread or bool(block.strip())
             start = content.find(_TOOLS_OPEN, end)
+        if unread:
+            # The student still sees the block as system text; only no call can be
+            # checked against it, which a reader of the item should be told.
+            return (
+                "the system prompt's <tools> block is no readable tool list (not a list of"
+                " tool objects, broken, or nested too deep): its calls have no schema"
+            )
     for message in messages:
         content = message.get("content")
         if message.get("role") == "system" and isinstance(content, str):

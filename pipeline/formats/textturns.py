@@ -23,7 +23,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from pipeline.formats.textcalls import TextCall, TypeOf, json_value, parse_text_calls
+from pipeline.formats.callspans import TextCall, TypeOf, json_value
+from pipeline.formats.textcalls import parse_text_calls
 
 SegmentKind = Literal["text", "call", "result"]
 # Tool results, in the three published spellings (the content is group "r1".."r3").
@@ -68,13 +69,13 @@ def _shift(call: TextCall, by: int) -> TextCall:
 
 
 def _piece(
-    text: str, start: int, end: int, fmt: str, types: TypeOf
+    text: str, start: int, end: int, fmt: str, types: TypeOf, names: frozenset[str]
 ) -> tuple[str | None, list[Segment]]:
     """(format found or None, segments) of ``text[start:end]``, a piece without results."""
     piece = text[start:end]
     if not piece.strip():
         return None, []
-    found = parse_text_calls(piece, fmt, types)
+    found = parse_text_calls(piece, fmt, types, names)
     if found is None:
         return None, [Segment("text", piece.strip())]
     segments: list[Segment] = []
@@ -109,16 +110,18 @@ def _mistral_result(raw: str) -> str:
     return content if isinstance(content, str) else json.dumps(content, ensure_ascii=False)
 
 
-def text_turns(text: str, fmt: str, types: TypeOf) -> TextTurns | None:
+def text_turns(
+    text: str, fmt: str, types: TypeOf, names: frozenset[str] = frozenset()
+) -> TextTurns | None:
     """The ordered segments of `text` when it holds calls in `fmt` (or any text format
-    for ``auto``); None when it holds none."""
+    for ``auto``); None when it holds none. `names`: the declared tool names."""
     segments: list[Segment] = []
     markup: list[str] = []
     found_fmt: str | None = None
     pos = 0
     for cut in [*_CUT.finditer(text), None]:
         end = cut.start() if cut is not None else len(text)
-        piece_fmt, found = _piece(text, pos, end, found_fmt or fmt, types)
+        piece_fmt, found = _piece(text, pos, end, found_fmt or fmt, types, names)
         found_fmt = found_fmt or piece_fmt
         segments += found
         if cut is None:

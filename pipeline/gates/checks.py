@@ -69,12 +69,15 @@ def caws_parses(line: str) -> bool:
 
 
 # Call syntax of the published formats (Mistral tag, Qwen XML, Llama python tag, a
-# bracketed pythonic call list), and a JSON object with a name and its arguments.
-# Verify's own reading, independent of the extractor's parsers.
+# bracketed pythonic call list, also one whose name is words with parenthesised words,
+# as ToolACE's "[Directional Movement Index (DX)(symbol=..."), and a JSON object with a
+# name and its arguments. Verify's own reading, independent of the extractor's parsers.
 CALL_LIKE = re.compile(
     r"\[TOOL_CALLS\]|<function=|<\|python_tag\|>"
     r"|\[\s*[^\W\d][\w.]*\s*\(\s*(?:\)|[^\W\d]\w*\s*=)"
     r"|\[\s*[^\W\d][\w.]*\((?:[^()\[\]]|\([^()]*\))*\)\s*[,\]]"
+    r"|\[\s*[^\W\d][\w.\-]*(?:[ ]+[\w.\-/&+]+|[ ]*\([\w.\-/&+ ]*\))+"
+    r"\s*\(\s*(?:\)|[^\W\d]\w*\s*=)"
 )
 CALL_LIKE_JSON = re.compile(r"""\{\s*["']name["']\s*:""")
 CALL_LIKE_ARGS = re.compile(r"""["'](?:arguments|parameters)["']\s*:""")

@@ -26,6 +26,10 @@ Matching, on the span text:
   2024, 31 décembre 2024; casefolded); an ISO datetime as written, or its date so;
 - URLs: host (without www.) plus the first path segment;
 - multi-line strings: as a whole and line by line;
+- long strings (a description of several sentences): also by any one of their
+  sentences quoted whole, its end mark aside (`pipeline.groundforms.quote_cores`
+  for the constants, `quoted` for the edges); a fragment of a sentence does not
+  ground, since the words it leaves out may be the ones that negate it;
 - booleans and nulls ground nothing (a boolean read from its key's words in its
   polarity was tried and dropped: "confirmed with no fees" grounded `confirmed:
   false`, "non-refundable" `refundable: true`; a verifier that grounds a wrong
@@ -46,7 +50,7 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from pipeline.groundforms import ISO_DATETIME, date_spellings
+from pipeline.groundforms import ISO_DATETIME, collapse, date_spellings, quote_cores, quoted
 from pipeline.text import UNSPACED
 
 STRICT_KEYS = frozenset(
@@ -74,13 +78,10 @@ class Needle(NamedTuple):
     dedup key and costs one C-level allocation: an item builds a dozen or more."""
 
     key: str
-    kind: str  # "text" | "number" | "date" | "url" | "one" (a count of one in words)
+    # "text" | "number" | "date" | "url" | "one" (a count of one in words) | "quote"
+    # (the sentences of a long string, any one of which grounds quoted whole)
+    kind: str
     variants: tuple[str, ...]
-
-
-def collapse(text: str) -> str:
-    # str.split() splits on exactly what \s matches (str.isspace), and faster than a regex.
-    return " ".join(text.casefold().split())
 
 
 def _group(digits: str, separator: str) -> str:
@@ -126,6 +127,11 @@ def _leaves(value: Any, key: str) -> Iterator[tuple[str, Any]]:
         yield key, value
 
 
+def _quote(key: str, text: str) -> tuple[Needle, ...]:
+    cores = quote_cores(text)
+    return (Needle(key, "quote", cores),) if cores else ()
+
+
 def _needles(key: str, value: Any) -> tuple[Needle, ...]:
     """The needles of one scalar leaf (a tuple built at once: no generator per leaf)."""
     if value is None or isinstance(value, bool):
@@ -159,12 +165,13 @@ def _needles(key: str, value: Any) -> tuple[Needle, ...]:
         stamp = ISO_DATETIME.match(text) if text[:1].isdigit() else None
         if stamp is not None:  # the datetime as written, or its date
             return (*whole, Needle(key, "date", date_spellings(*stamp.groups())))
-        return whole
+        return (*whole, *_quote(key, text))
     # Case-folded once, then cut into lines: folding maps each character on its own
     # and never makes or takes a newline, so each line folds to the same text.
     folded = text.casefold()
     pieces = dict.fromkeys([" ".join(p.split()) for p in (folded, *folded.split("\n"))])
-    return tuple(Needle(key, "text", (p,)) for p in pieces if len(p) >= MIN_STRING)
+    lines = tuple(Needle(key, "text", (p,)) for p in pieces if len(p) >= MIN_STRING)
+    return (*lines, *_quote(key, text))
 
 
 def parse_content(content: Any) -> Any:
@@ -311,6 +318,8 @@ def matches(needle: Needle, span_text: str, collapsed: str) -> bool:
         return needle.variants[0] in collapsed
     if needle.kind == "one":
         return _ONE.search(collapsed) is not None
+    if needle.kind == "quote":
+        return any(quoted(collapsed, v) for v in needle.variants)
     return _bounded_find(collapsed, needle.variants[0], True, False)
 
 
@@ -324,6 +333,7 @@ class NeedleIndex(NamedTuple):
     one: tuple[str, ...]  # keys grounded by a count of one in words
     # Dates with the month's name: bounded like numbers, in the collapsed text.
     named_dates: tuple[tuple[str, str], ...] = ()
+    quotes: tuple[tuple[str, str], ...] = ()  # sentences of long strings, `quoted`
 
 
 def index_needles(needles: list[Needle]) -> NeedleIndex:
@@ -332,6 +342,7 @@ def index_needles(needles: list[Needle]) -> NeedleIndex:
     texts: list[tuple[str, str]] = []
     one: list[str] = []
     named: list[tuple[str, str]] = []
+    quotes: list[tuple[str, str]] = []
     for key, kind, variants in needles:
         if kind == "number":
             numbers.extend(zip(repeat(key), variants))  # pairs made in C, no frame each
@@ -342,9 +353,13 @@ def index_needles(needles: list[Needle]) -> NeedleIndex:
             urls.append((key, variants[0]))
         elif kind == "one":
             one.append(key)
+        elif kind == "quote":
+            quotes.extend(zip(repeat(key), variants))
         else:
             texts.append((key, variants[0]))
-    return NeedleIndex(tuple(numbers), tuple(urls), tuple(texts), tuple(one), tuple(named))
+    return NeedleIndex(
+        tuple(numbers), tuple(urls), tuple(texts), tuple(one), tuple(named), tuple(quotes)
+    )
 
 
 def grounded_keys(span_text: str, needles: list[Needle] | NeedleIndex) -> list[str]:
@@ -378,12 +393,20 @@ def grounded_keys(span_text: str, needles: list[Needle] | NeedleIndex) -> list[s
             and _bounded_find(collapsed, variant, False, True)
         ):
             found.add(key)
+    # Last, and only for keys no value of theirs grounded whole: most spans stop here.
+    for key, core in index.quotes:
+        if key not in found and core in collapsed and quoted(collapsed, core):
+            found.add(key)
     return sorted(found)
 
 
 def stated(answer: str, value: Any) -> bool:
-    """Whether the answer states a response value (numbers in any locale spelling)."""
-    return bool(grounded_keys(answer, result_needles([{"v": value}])))
+    """Whether the answer states a response value (numbers in any locale spelling).
+
+    The value itself, not one of its sentences: the intents that ask (a count, a
+    date, a program's output) want the value they name."""
+    needles = [n for n in result_needles([{"v": value}]) if n.kind != "quote"]
+    return bool(grounded_keys(answer, needles))
 
 
 def f1(grounded: int, spans: int) -> float:

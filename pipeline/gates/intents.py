@@ -83,7 +83,8 @@ def _values_stated(session: Session) -> int:
         own = set()
         for leaf in _leaf_values(turn.response):
             for needle in leaf_needles("v", leaf):
-                if needle.kind == "url":
+                # Neither addresses nor a long value's sentences: values count stated whole.
+                if needle.kind in ("url", "quote"):
                     continue
                 look = (needle.kind, needle.variants)
                 if look not in seen:

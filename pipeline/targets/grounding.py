@@ -12,8 +12,11 @@ Booleans and null carry no information on their own: they ground a sentence
 only next to their key (``tls = false``); a boolean read from its key's words
 ("Your booking is confirmed." for ``confirmed: true``) was tried and dropped,
 since a reading of polarity grounds wrong answers too ("confirmed with no
-fees" for ``false``, "non-refundable" for ``refundable: true``). The date
-spellings are `pipeline.groundforms`', shared with verify.
+fees" for ``false``, "non-refundable" for ``refundable: true``). A long string
+(a description of several sentences) also grounds a sentence that quotes one
+of its sentences whole, end mark aside; a fragment does not. The date
+spellings, the sentence quotes and the text normalisation (`collapse`) are
+`pipeline.groundforms`', shared with verify.
 
 Numbers are compared as values, not as text: each number written in the
 sentence is read once, in every way a locale could mean it (``1.234`` is 1234
@@ -31,7 +34,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from pipeline.groundforms import ISO_DATETIME, date_spellings
+from pipeline.groundforms import ISO_DATETIME, collapse, date_spellings, quote_cores, quoted
 from pipeline.text import UNSPACED
 
 _URL = re.compile(r"^https?://([^/\s?#]+)(/[^/\s?#]*)?", re.IGNORECASE)
@@ -50,14 +53,11 @@ class Needle(NamedTuple):
     frozen dataclass it was hashed and compared in Python: a tenth of extract)."""
 
     field: str
-    # "text" (casefolded substring), "number" (a value), "pattern" (regex) or "date"
-    # (word-bounded casefolded spellings)
+    # "text" (casefolded substring), "number" (a value), "pattern" (regex), "date"
+    # (word-bounded casefolded spellings) or "quote" (a sentence of a long string,
+    # found whole: `groundforms.quoted`)
     kind: str
     value: Any
-
-
-def collapse(text: str) -> str:
-    return " ".join(text.casefold().split())
 
 
 def _as_decimal(text: str) -> Decimal | None:
@@ -145,7 +145,7 @@ def _leaf_needles(field: str, value: Any, min_chars: int) -> tuple[Needle, ...]:
         if stamp is not None:  # the datetime as written, or its date
             y, m, d = stamp.groups()
             found += _dates(field, f"{y}-{m}-{d}", y, m, d)
-        return found
+        return found + _quotes(field, text)
     lines = [line.strip() for line in text.split("\n")]
     # A quoted line may leave its full stop outside the quote (Spanish «...».), so a
     # line is also looked for without it.
@@ -155,7 +155,12 @@ def _leaf_needles(field: str, value: Any, min_chars: int) -> tuple[Needle, ...]:
         folded = collapse(piece)
         if len(folded) >= min_chars:
             out.append(Needle(field, "text", folded))
-    return tuple(out)
+    return (*out, *_quotes(field, text))
+
+
+def _quotes(field: str, text: str) -> tuple[Needle, ...]:
+    """One needle per sentence (a plain `in` tests each before `quoted` runs)."""
+    return tuple(Needle(field, "quote", core) for core in quote_cores(text))
 
 
 _cached_leaf_needles = lru_cache(maxsize=65536, typed=True)(_leaf_needles)
@@ -221,6 +226,8 @@ class Grounder:
                 continue
             if needle.kind == "text":
                 hit = needle.value in folded
+            elif needle.kind == "quote":
+                hit = needle.value in folded and quoted(folded, needle.value)
             elif needle.kind == "number":
                 hit = needle.value in numbers
             elif needle.kind == "date":

@@ -26,6 +26,7 @@ from pipeline.records import (
     Reject,
     dumps,
     make_header,
+    open_input,
 )
 from pipeline.student import TokenizerError, fingerprint
 from pipeline.targets.build import STAT_KEYS, Extractor, Settings
@@ -85,7 +86,7 @@ class ExternalReader(RecordReader):
 
 
 def _count_items(path: str) -> int:
-    with open(path, "rb") as handle:
+    with open_input(path) as handle:
         return sum(1 for line in handle if line.strip() and not line.startswith(b'{"__header__"'))
 
 

@@ -119,3 +119,120 @@ def test_the_export_loads_with_datasets(tmp_path: Path, qwen_dir: Path) -> None:
     for row in data:
         assert len(row["input_ids"]) == len(row["tool_args_mask"]) == len(row["integration_mask"])
         json.loads(row["tools"])
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".bz2", ".xz"])
+def test_a_compressed_file_extracts_as_its_plain_text_does(
+    tmp_path: Path, qwen_dir: Path, suffix: str
+) -> None:
+    import bz2
+    import gzip
+    import lzma
+
+    pack = {".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress}[suffix]
+    plain = (FIXTURES / "openai.jsonl").read_bytes()
+    # A misleading name: the reader goes by the bytes, not the suffix.
+    packed = tmp_path / f"openai{suffix}.jsonl"
+    packed.write_bytes(pack(plain))
+    outputs = {}
+    for name, source in (("plain", FIXTURES / "openai.jsonl"), ("packed", packed)):
+        out = tmp_path / f"{name}.jsonl"
+        args = ["--params", str(tmp_path / "none.yaml"), "--in", str(source), "--out", str(out)]
+        assert extract.main([*args, "--tokenizer", str(qwen_dir)]) == 0
+        outputs[name] = (out.read_bytes(), (tmp_path / f"{name}.rejects.jsonl").read_bytes())
+    assert outputs["plain"] == outputs["packed"]
+    assert outputs["plain"][0].count(b"\n") == plain.count(b"\n") + 1  # every item and the header
+
+
+def _deep(levels: int) -> Any:
+    return json.loads("[" * levels + "]" * levels)
+
+
+def _hermes(system: str, call: str) -> dict[str, Any]:
+    turns = [("human", "hi"), ("gpt", f"<tool_call>\n{call}\n</tool_call>")]
+    turns += [("tool", "<tool_response>\nok\n</tool_response>"), ("gpt", "done")]
+    head = [{"from": "system", "value": system}] if system else []
+    return {"conversations": head + [{"from": f, "value": v} for f, v in turns]}
+
+
+def _openai(content: str | None, arguments: str | None) -> dict[str, Any]:
+    tool = {"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}
+    assistant: dict[str, Any] = {"role": "assistant", "content": content}
+    if arguments is not None:
+        fn = {"name": "f", "arguments": arguments}
+        assistant["tool_calls"] = [{"id": "c1", "type": "function", "function": fn}]
+    messages = [{"role": "user", "content": "hi"}, assistant]
+    messages += [{"role": "tool", "tool_call_id": "c1", "content": "ok"}]
+    messages += [{"role": "assistant", "content": "done"}]
+    return {"messages": messages, "tools": [tool]}
+
+
+def _unanswered(record: dict[str, Any]) -> dict[str, Any]:
+    """`record` ending on its assistant's turn (the user's turn and that one)."""
+    return {**record, "messages": record["messages"][:2]}
+
+
+_TOO_DEEP = "nested deeper than 64 levels"
+# Values decoded from a string inside a record escape the line's nesting check; 600
+# levels crashed the whole run (orjson and the schema reader give up near 254).
+DEEP_RECORDS = {
+    "openai arguments": (_openai(None, json.dumps({"x": _deep(600)})), "invalid call"),
+    "hermes call": (
+        _hermes("", json.dumps({"name": "f", "arguments": {"x": _deep(600)}})),
+        "invalid call",
+    ),
+    "hermes tools": (
+        _hermes(
+            "<tools>" + json.dumps({"name": "f", "parameters": {"x": _deep(600)}}) + "</tools>",
+            '{"name": "f", "arguments": {}}',
+        ),
+        "tools unread",
+    ),
+    "hermes literal tools": (
+        _hermes(
+            "<tools>[{'name': 'f', 'parameters': {'x': " + "[" * 150 + "]" * 150 + "}}]</tools>",
+            '{"name": "f", "arguments": {}}',
+        ),
+        "reject tools",
+    ),
+    "mistral text call": (
+        # Without the tool turn: a result after a call read by no format answers no call.
+        _unanswered(
+            _openai(
+                "[TOOL_CALLS]" + json.dumps([{"name": "f", "arguments": {"x": _deep(600)}}]), None
+            )
+        ),
+        "call-like",
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(DEEP_RECORDS))
+def test_values_nested_past_the_bound_inside_strings_never_stop_the_run(
+    tmp_path: Path, qwen_dir: Path, shape: str
+) -> None:
+    record, expected = DEEP_RECORDS[shape]
+    source, out = tmp_path / "deep.jsonl", tmp_path / "deep.out.jsonl"
+    source.write_text(json.dumps(record) + "\n")
+    args = ["--params", str(tmp_path / "none.yaml"), "--in", str(source), "--out", str(out)]
+    assert extract.main([*args, "--tokenizer", str(qwen_dir)]) == 0
+    rejects = [json.loads(line) for line in (tmp_path / "deep.out.rejects.jsonl").open()]
+    items = list(RecordReader(out).items())
+    assert len(items) + len(rejects) == 1
+    if expected == "reject tools":
+        assert [(r["field"], r["reason"]) for r in rejects] == [
+            ("tools", "the tool definitions nest deeper than 64 levels")
+        ]
+        return
+    (item,) = items
+    targets = item["targets"]
+    if expected == "invalid call":
+        (call,) = targets["calls"]
+        assert call["json_valid"] is False
+        assert f"invalid JSON: {_TOO_DEEP}" in call["errors"]
+    elif expected == "tools unread":
+        assert "tools" not in item
+        assert any("<tools> block is no readable tool list" in n for n in targets["notes"])
+    else:
+        assert targets["calls"] == []
+        assert any(n.startswith("call_like_text: messages[1].content") for n in targets["notes"])

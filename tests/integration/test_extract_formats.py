@@ -19,8 +19,10 @@ import orjson
 import pytest
 
 from pipeline import extract, verify
+from pipeline.formats.pythonic import parse_pythonic
+from pipeline.formats.qwenxml import parse_qwen_xml
 from pipeline.formats.schema import ToolSchemas
-from pipeline.formats.textcalls import parse_mistral, parse_pythonic, parse_qwen_xml
+from pipeline.formats.textcalls import parse_mistral
 from pipeline.records import RecordReader
 from pipeline.text import normalize
 

@@ -7,7 +7,8 @@ Per file: extract exits 0 and verify 1 (each file holds a few broken records), n
 traceback; every input line is an item or a reject naming its line and field;
 hand-checked records carry exactly their calls; every broken record kept is flagged
 with the reason it deserves; and correct records that once raised false alarms
-(CJK numbers, prices, xLAM rows without results, quoted verse) have no reason at all.
+(CJK numbers, prices, xLAM rows without results, quoted verse, one sentence of a
+description quoted whole) have no reason at all.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ TB_TRAIN = (
     "Step 8: I need a train from Vienna to Salzburg on 2024-06-14 with at most one change,"
     " and the platform it leaves from."
 )
+TB_LIFT = "Step 3: Can I take the lift to the upper floors of the Kunsthaus Graz?"
+TB_LIFT_WRONG = "Step 3: Is there a lift to the upper floors of the Kunsthaus Graz right now?"
 CASES: dict[str, Case] = {
     "xlam_60k": Case(
         [(26, "answers"), (29, "answers"), (30, "answers"), (31, "<line>")],
@@ -64,9 +67,9 @@ CASES: dict[str, Case] = {
         _all_but(range(25), 21),
     ),
     "glaive_v2": Case(
-        # 25: two FUNCTION RESPONSEs for one call
+        # 27: two FUNCTION RESPONSEs for one call
         [(19, "chat: the ASSISTANT turn at char 35"), (21, "chat"), (23, "teacher_text"),
-         (25, "chat: the FUNCTION RESPONSE turn at char 194")],
+         (27, "chat: the FUNCTION RESPONSE turn at char 194")],
         {
             "line-000006": [("get_stock_quote", {"symbol": "ACME"}),
                             ("get_stock_quote", {"symbol": "GLOBX"})],
@@ -78,9 +81,12 @@ CASES: dict[str, Case] = {
             # <|endoftext|> closing a call in mid-turn, and before the next speaker's line
             "line-000024": [("get_stock_quote", {"symbol": "ACME"}),
                             ("get_stock_quote", {"symbol": "INITECH"})],
+            # stray "ASSISTANT:" labels (alone, repeated, an empty turn): dropped
+            "line-000025": [("get_forecast", {"city": "Tromsø"})],
+            "line-000026": [],
         },
         {"line-000015": {"schema_invalid"}, "line-000020": {"schema_invalid"}},
-        _lines(1, 2, 3, 4, 5, 6, 7, 11, 12, 13, 14, 16, 17, 24),
+        _lines(1, 2, 3, 4, 5, 6, 7, 11, 12, 13, 14, 16, 17, 24, 25, 26),
     ),
     "hermes_fc_v1": Case(
         # 25: a tool turn after an answer without a call; 26: three for two calls
@@ -102,20 +108,25 @@ CASES: dict[str, Case] = {
         {f"{n:08x}-hfc" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 14, 15, 16, 21, 22, 24, 27)},
     ),
     "toolace": Case(
-        [(15, "conversations[1]")],
+        # 22: an undeclared name holding parentheses is read by no format (call-like
+        # text), so the tool turn after it answers no call
+        [(15, "conversations[1]"), (22, "conversations[2]")],
         {
             "line-000003": [("League.standings", {"league": league, "season": 2023, "top": 3})
                             for league in ("Eredivisie", "Bundesliga")],
             "line-000006": [("CropAdvisor.suggest", {
                 "soil": {"ph": 6.5, "texture": "loam", "nutrients": {"n": 40, "p": 20, "k": 35}},
                 "climate": "temperate"})],
+            # a name holding parentheses, declared: read
+            "line-000021": [("Directional Movement Index (DX)",
+                             {"symbol": "AAPL", "interval": "1d"})],
         },
         {
             "line-000010": {"schema_invalid"},
             "line-000013": {"call_like_text"},
             "line-000014": {"schema_invalid"},
         },
-        _lines(1, 2, 3, 4, 6, 7, 8, 9, 17, 18, 19, 20),  # 9: CJK numbers; 18: a quoted verse
+        _lines(1, 2, 3, 4, 6, 7, 8, 9, 17, 18, 19, 20, 21),  # 9: CJK numbers; 18: a quoted verse
     ),
     "apigen_mt": Case(
         [(9, "conversations[1].value"), (11, "conversations[1]"), (12, "tools")],
@@ -203,12 +214,15 @@ CASES: dict[str, Case] = {
         {
             "Step 4: What time is it in Nairobi?": {"json_invalid", "invalid_trained_call"},
             "Step 4: Find me a hotel in Graz for 2024-06-14.": {"schema_invalid"},
+            # A real defect: one sentence of the place's description, its negation dropped.
+            TB_LIFT_WRONG: {"ungrounded_lax"},
         },
-        # Answers grounded in stringified RapidAPI responses (a Python dict repr, JSON text).
+        # Answers grounded in stringified RapidAPI responses (a Python dict repr, JSON text);
+        # TB_LIFT quotes one sentence of a three-sentence description, whole.
         {TB_TRAIN, "Step 4: What time is it in Lisbon right now?",
          "Step 2: Which timezones does the clock service know?",
          "Step 6: Ich brauche Rezepte mit Kürbis und Linsen, bitte höchstens zwei.",
-         "Step 4: How long do pasta recipes with spinach take? Give me three."},
+         "Step 4: How long do pasta recipes with spinach take? Give me three.", TB_LIFT},
     ),
 }  # fmt: skip
 

@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.formats import FormatError, ingest, parse_call
 from pipeline.formats.react import is_react, tool_result
-from pipeline.formats.react_system import CANDIDATES_MAX, LITERAL_BUDGET, api_list
+from pipeline.formats.react_system import CANDIDATES_MAX, LITERAL_BUDGET, LITERAL_MAX, api_list
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "thirdparty"
 CLOCK = {
@@ -61,6 +61,8 @@ def _finish(
 
 RESULT = {"from": "function", "value": json.dumps(
     {"error": "", "response": "{'city': 'Lisbon', 'local_time': '14:05'}"})}  # fmt: skip
+# The environment's reply to Finish: it answers no call.
+ACK = {"from": "function", "value": '{"response":"successfully giving the final answer."}'}
 
 
 TWO_ACTIONS = "Thought: x\nAction: a\nAction Input: {}\nAction: b\nAction Input: {}"
@@ -148,10 +150,21 @@ def test_an_unknown_action_is_kept_as_a_call_for_verify_to_judge() -> None:
          "conversations[3]", "call_0 has no function turn answering it"),
         ((_action("city_time_for_clock", '{"city": "Oslo"}'), _finish()),
          "conversations[3]", "call_0 has no function turn answering it"),
+        (({"from": "assistant", "value": "Thought: x\nAction: \nAction Input: {}"},),
+         "conversations[2].value", "an Action without a name"),
+        ((_action("city_time_for_clock", '{"city": "Oslo"}'), RESULT, "Oslo?", _finish()),
+         "conversations[4]", "an object with a string 'value'"),
+        ((_action("city_time_for_clock", '{"city": "Oslo"}'), RESULT,
+          {"from": "user", "value": ["Oslo?"]}, _finish()),
+         "conversations[4]", "an object with a string 'value'"),
+        # Only the turn right after Finish is its acknowledgement: a later one answers nothing.
+        ((_action("city_time_for_clock", '{"city": "Oslo"}'), RESULT, _finish(),
+          {"from": "assistant", "value": "Anything else?"}, ACK),
+         "conversations[6]", "no call before it"),
     ],
 )  # fmt: skip
 def test_broken_trajectories_are_refused_naming_the_turn(
-    turns: tuple[dict[str, str], ...], field: str, reason: str
+    turns: tuple[Any, ...], field: str, reason: str
 ) -> None:
     with pytest.raises(FormatError) as caught:
         ingest(_record(*turns))
@@ -160,11 +173,55 @@ def test_broken_trajectories_are_refused_naming_the_turn(
 
 
 def test_the_environment_acknowledging_finish_is_no_tool_result() -> None:
-    done = {"from": "function", "value": '{"response":"successfully giving the final answer."}'}
-    item = _record(_action("city_time_for_clock", '{"city": "Lisbon"}'), RESULT, _finish(), done)
+    item = _record(_action("city_time_for_clock", '{"city": "Lisbon"}'), RESULT, _finish(), ACK)
     source = ingest(item)
     assert [m["role"] for m in item["messages"]][-2:] == ["tool", "assistant"]
-    assert any("function turn after Finish dropped" in n for n in source.notes)
+    assert "conversations[5]: the function turn after Finish dropped" in source.notes
+
+
+@pytest.mark.parametrize(("thought", "noted"), [("I can answer now.", True), ("", False)])
+def test_only_a_thought_before_finish_is_noted_as_left_out(thought: str, noted: bool) -> None:
+    answer = json.dumps({"return_type": "give_answer", "final_answer": "It is 14:05."})
+    item = _record(_action("city_time_for_clock", "{}"), RESULT, _action("Finish", answer, thought))
+    source = ingest(item)
+    assert item["messages"][-1] == {"role": "assistant", "content": "It is 14:05."}
+    note = "conversations[4].value: the Thought before Finish left out of the answer"
+    assert (note in source.notes) == noted
+
+
+def test_an_assistant_turn_without_an_action_is_its_text() -> None:
+    # A reply with no call (here the answer, with no Finish): read as written, not refused.
+    answer = {"from": "assistant", "value": "\nIt is 14:05 in Lisbon.\n"}
+    item = _record(_action("city_time_for_clock", '{"city": "Lisbon"}'), RESULT, answer)
+    ingest(item)
+    assert item["messages"][-1] == {"role": "assistant", "content": "It is 14:05 in Lisbon."}
+    assert item["teacher_text"].endswith("</tool_response>\nIt is 14:05 in Lisbon.")
+
+
+def test_a_record_with_its_own_tools_keeps_them_over_the_api_list() -> None:
+    item = _record(_action("city_time_for_clock", '{"city": "Lisbon"}'), RESULT, _finish())
+    item["tools"] = [CLOCK]
+    source = ingest(item)
+    assert item["tools"] == [{"type": "function", "function": CLOCK}]
+    assert not any("ToolBench API list" in n for n in source.notes)
+    # The protocol and the list still leave the system message (nothing else was in it).
+    assert [m["role"] for m in item["messages"]] == ["user", "assistant", "tool", "assistant"]
+    # A list that does not read is then no reject (it is not used): the turn stays whole.
+    broken = "Specifically, you have access to the following APIs: [{'name': 'f', 'x': {1}}]"
+    item = _record(_action("city_time_for_clock", '{"city": "Lisbon"}'), RESULT, _finish())
+    item["tools"], item["conversations"][0]["value"] = [CLOCK], broken
+    ingest(item)
+    assert item["messages"][0] == {"role": "system", "content": broken}
+
+
+def test_a_trajectory_without_an_api_list_gets_no_tools_invented() -> None:
+    item = _record(_action("city_time_for_clock", '{"city": "Lisbon"}'), RESULT, _finish())
+    item["conversations"][0]["value"] = "You help travellers."
+    source = ingest(item)
+    assert item["messages"][0] == {"role": "system", "content": "You help travellers."}
+    assert "tools" not in item and not any(n.startswith("tools") for n in source.notes)
+    # The call is kept for verify to judge against no tool, as any unknown name.
+    assert item["messages"][2]["tool_calls"][0]["function"]["name"] == "city_time_for_clock"
 
 
 def test_a_step_record_ending_on_a_call_is_read() -> None:
@@ -185,8 +242,11 @@ def test_the_api_list_is_read_as_json_or_a_bounded_python_literal() -> None:
         api_list("APIs: [{'name': '" + "x" * 100_001 + "'}]", "f")
 
 
-@pytest.mark.parametrize(("spelled", "kind"), [("{'x', 'y'}", "set"), ("set()", "set"),
-                                              ("b'x'", "bytes"), ("1j", "complex")])  # fmt: skip
+@pytest.mark.parametrize(("spelled", "kind"), [
+    ("{'x', 'y'}", "set"), ("set()", "set"), ("b'x'", "bytes"), ("1j", "complex"),
+    ("18446744073709551616", "an integer over 64 bits"), ("1e999", "inf"),
+    ("{1: 'a'}", "a key that is not a string"),
+])  # fmt: skip
 def test_an_api_list_holding_what_json_cannot_is_a_reject(spelled: str, kind: str) -> None:
     # literal_eval reads a set as readily as a list: written out, it crashed the extractor.
     listed = repr([CLOCK]).replace("'required': ['city']", f"'required': ['city'], 'x': {spelled}")
@@ -277,12 +337,32 @@ def test_the_system_message_keeps_only_what_is_not_protocol_or_api_list() -> Non
         ('{"error": "", "response": "plain text"}', None),
         ('{"error": "", "response": "{1, 2}"}', None),
         ('{"error": "", "response": "[float(\'nan\')]"}', None),
+        ('{"error": "", "response": "[{1, 2}]"}', None),
+        ('{"error": "", "response": "[1e999]"}', None),
         ('{"response": "[1]"}', None),
         ("not json", None),
     ],
 )  # fmt: skip
 def test_tool_results_lose_only_the_stringification(given: str, expected: str | None) -> None:
     assert tool_result(given) == (expected if expected is not None else given)
+
+
+def test_a_stringified_response_over_the_literal_bound_is_not_evaluated(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # literal_eval builds the whole value: past LITERAL_MAX a Python repr stays as given,
+    # while JSON of the same size (read by the linear JSON reader) is still written out.
+    listed = ["x"] * (LITERAL_MAX // 4)
+    python = json.dumps({"error": "", "response": repr(listed)})
+    assert len(repr(listed)) > LITERAL_MAX
+
+    def refuse(text: str) -> None:
+        raise AssertionError(f"literal_eval given {len(text)} characters")
+
+    monkeypatch.setattr(ast, "literal_eval", refuse)
+    assert tool_result(python) == python
+    spelled = json.dumps({"error": "", "response": json.dumps(listed)})
+    assert json.loads(tool_result(spelled))["response"] == listed
 
 
 def test_detection_claims_react_transcripts_only() -> None:
@@ -319,3 +399,32 @@ def test_forcing_react_on_another_shape_names_the_field() -> None:
     with pytest.raises(FormatError) as caught:
         ingest({"messages": [{"role": "user", "content": "hi"}]}, "react")
     assert caught.value.field == "conversations"
+
+
+@pytest.mark.parametrize(
+    ("listed", "reason"),
+    [
+        # A Python literal 150 levels deep: literal_eval reads it, and walking it
+        # recursively raised a RecursionError out of the reader (the whole run stopped).
+        (
+            repr([dict(CLOCK, x=[])]).replace("'x': []", "'x': " + "[" * 150 + "]" * 150),
+            "the API list holds a value JSON cannot: nesting deeper than 64 levels",
+        ),
+        # JSON 600 levels deep: no reader hands on a value past a record's bound.
+        (
+            json.dumps([dict(CLOCK, x=json.loads("[" * 600 + "]" * 600))]),
+            "the API list is neither a JSON nor a Python-literal list of function definitions"
+            " (a literal over 100000 characters is not read)",
+        ),
+    ],
+    ids=["literal", "json"],
+)
+def test_an_api_list_nested_past_the_record_bound_is_a_reject(listed: str, reason: str) -> None:
+    item = _record(_action("city_time_for_clock", '{"city": "Oslo"}'), RESULT, _finish())
+    item["conversations"][0]["value"] = (
+        "Specifically, you have access to the following APIs: " + listed
+    )
+    with pytest.raises(FormatError) as caught:
+        ingest(item)
+    assert caught.value.field == "conversations[0].value"
+    assert caught.value.reason == reason

@@ -15,15 +15,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.formats.callspans import TextCall, TextCalls
+from pipeline.formats.pythonic import parse_pythonic
+from pipeline.formats.qwenxml import convert_value, parse_qwen_xml
 from pipeline.formats.textcalls import (
-    TextCall,
-    TextCalls,
     call_like,
-    convert_value,
     parse_llama3,
     parse_mistral,
-    parse_pythonic,
-    parse_qwen_xml,
     parse_text_calls,
 )
 

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.formats.pythonic import parse_pythonic
+from pipeline.formats.qwenxml import convert_value, parse_qwen_xml
 from pipeline.formats.textcalls import (
     call_like,
-    convert_value,
     json_array_items,
     parse_llama3,
     parse_mistral,
-    parse_pythonic,
-    parse_qwen_xml,
     parse_text_calls,
 )
 

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.gates import grounding, privacy, safety
-from pipeline.groundforms import date_spellings
+from pipeline.groundforms import date_spellings, quote_cores
 
 # --- grounding: the needles of a result -------------------------------------------
 
@@ -36,7 +36,8 @@ def _reference_leaves(value: Any, key: str) -> Iterator[tuple[str, Any]]:
 
 def reference_needles(key: str, value: Any) -> Iterator[grounding.Needle]:
     """The definition of one scalar leaf's needles, as it was first written (and with
-    the readings of `pipeline.groundforms` since)."""
+    the readings of `pipeline.groundforms` since: dates by name, a long string's
+    sentences)."""
     number, date = re.compile(r"-?\d+(?:\.\d+)?"), re.compile(r"(\d{4})-(\d{2})-(\d{2})")
     if value is None or isinstance(value, bool):
         return
@@ -74,6 +75,8 @@ def reference_needles(key: str, value: Any) -> Iterator[grounding.Needle]:
     stamp = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(?::\d{2})?Z?", text)
     if stamp:  # an ISO datetime: also its date
         yield grounding.Needle(key, "date", date_spellings(*stamp.groups()))
+    elif quote_cores(text):  # any other long string: also its sentences, quoted whole
+        yield grounding.Needle(key, "quote", quote_cores(text))
 
 
 def reference_leaf_needles(key: str, value: Any) -> list[grounding.Needle]:
@@ -115,13 +118,18 @@ RESULTS: list[Any] = [
     {"call#1.results#0.title": "Kernels", "values.port": "8080", "raw": '[{"a": "nested text"}]'},
     "plain text result",
     ["a list", 3, {"deep": "2024-01-02"}],
+    {
+        "description": "The pier opened in 1902 and was rebuilt twice. Its cafe was not "
+        "closed during the storm of 2019. Entry is free for children under 12."
+    },
+    {"log": "Build 88 started on runner 4 of the pool.\nAll 212 tests passed on the first try."},
 ]
 
 
 def test_result_needles_equal_the_definition_on_samples() -> None:
     needles = grounding.result_needles(RESULTS)
     assert needles == reference_result_needles(RESULTS)
-    assert {n.kind for n in needles} == {"text", "number", "date", "url", "one"}
+    assert {n.kind for n in needles} == {"text", "number", "date", "url", "one", "quote"}
 
 
 scalars = st.one_of(
@@ -151,6 +159,11 @@ scalars = st.one_of(
             '{"k": [1, "inner text"]}',
             "[not json",
             "",
+            "A first sentence of the value here. Then a second one, long enough to count!",
+            "Zeile eins ist kurz.\nDie zweite Zeile ist lang genug, um gezählt zu werden.\nEnde",
+            "東京タワーは一九五八年に完成した電波塔です。展望台は毎日午前九時から営業しています。",
+            "Cut after an unknown abbr. which the next piece continues in lowercase, as here.",
+            "2024-05-01T14:30:00Z was when the sensor first reported, and it was not moved.",
         ]
     ),
     st.text(max_size=12),
@@ -308,11 +321,24 @@ def test_argument_walks_equal_the_definitions(arguments: Any) -> None:
 def test_needle_index_grounds_as_the_needle_list() -> None:
     needles = grounding.result_needles(RESULTS)
     index = grounding.index_needles(needles)
-    for span in ["It appears once, in src/a.py on line 12.", "see example.org/docs", "nothing"]:
+    spans = [
+        "It appears once, in src/a.py on line 12.",
+        "see example.org/docs",
+        "nothing",
+        "Its cafe was not closed during the storm of 2019, it says.",  # a quote
+        "Its cafe was closed during the storm of 2019.",  # the negation dropped: none
+        "All 212 tests passed on the first try",
+    ]
+    for span in spans:
         assert grounding.grounded_keys(span, index) == grounding.grounded_keys(span, needles)
         assert grounding.grounded_keys(span, index) == sorted(
             {n.key for n in needles if grounding.matches(n, span, grounding.collapse(span))}
         )
+    assert [grounding.grounded_keys(span, index) for span in spans[3:]] == [
+        ["description"],
+        [],
+        ["log"],
+    ]
 
 
 def reference_strings(value: Any) -> Iterator[str]:

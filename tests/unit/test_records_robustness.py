@@ -3,7 +3,10 @@ traceback, and nothing lost (non-blank input lines = items + rejects)."""
 
 from __future__ import annotations
 
+import bz2
 import errno
+import gzip
+import lzma
 import os
 from functools import partial
 from pathlib import Path
@@ -13,7 +16,7 @@ import orjson
 import pytest
 from fixture_items import record_header
 
-from pipeline import records
+from pipeline import SCHEMA_VERSION, records
 from pipeline.params import params_from_dict
 from pipeline.records import (
     MAX_JSON_DEPTH,
@@ -322,3 +325,41 @@ def test_read_errors_inside_a_write_keep_their_own_type(tmp_path: Path) -> None:
         write_records(tmp_path / "o.jsonl", header(), failing_items())
     assert not isinstance(info.value, RecordError)
     assert list(tmp_path.iterdir()) == []
+
+
+def _lines_file(tmp_path: Path) -> bytes:
+    header = {"__header__": True, "schema_version": SCHEMA_VERSION}
+    items = [{"id": f"i-{n}", "prompt": "p" * n} for n in range(200)]
+    return b"".join(orjson.dumps(v) + b"\n" for v in [header, *items])
+
+
+@pytest.mark.parametrize(
+    "pack", [gzip.compress, bz2.compress, lzma.compress], ids=["gzip", "bzip2", "xz"]
+)
+def test_compressed_input_reads_as_its_plain_text(tmp_path: Path, pack: Any) -> None:
+    data = _lines_file(tmp_path)
+    plain, packed = tmp_path / "plain.jsonl", tmp_path / "packed.jsonl"
+    plain.write_bytes(data)
+    packed.write_bytes(pack(data))
+    expected = list(RecordReader(plain).items())
+    assert list(RecordReader(packed).items()) == expected
+    assert len(expected) == 200
+
+
+def test_a_truncated_gzip_names_the_file_and_the_line(tmp_path: Path) -> None:
+    packed = tmp_path / "cut.jsonl.gz"
+    packed.write_bytes(gzip.compress(_lines_file(tmp_path))[:-40])
+    reader = RecordReader(packed)
+    with pytest.raises(RecordError) as caught:
+        list(reader.items())
+    assert caught.value.path == str(packed)
+    assert caught.value.field == "<file>"
+    assert caught.value.line > 1
+    assert "cannot decompress" in caught.value.reason
+
+
+def test_zstd_input_is_refused_with_a_reason(tmp_path: Path) -> None:
+    packed = tmp_path / "set.jsonl.zst"
+    packed.write_bytes(b"\x28\xb5\x2f\xfd" + b"\x00" * 32)
+    with pytest.raises(RecordError, match=r"set\.jsonl\.zst:0: <file>: zstd-compressed"):
+        RecordReader(packed)
