@@ -13,7 +13,7 @@ messages first (`pipeline.formats.published`; docs/formats.md). Nothing is
 dropped from the record: fields the extractor derives (rendered teacher text,
 messages built from the text) are added and listed in the returned notes, and
 what a conversion replaced is kept (``teacher_text_original``,
-``messages_original``).
+``messages_original``, ``tools_original``).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from typing import Any
 
 from pipeline.formats.base import Parsed
 from pipeline.formats.callspans import TypeOf
+from pipeline.formats.declarations import declared_once
 from pipeline.formats.glaive import from_glaive, is_glaive
 from pipeline.formats.hermes import parse_hermes, repr_calls_in_messages
 from pipeline.formats.messageshapes import current_shapes
@@ -47,6 +48,7 @@ from pipeline.formats.published import (
     source_record,
 )
 from pipeline.formats.react import from_react, is_react
+from pipeline.formats.rounds import given_turns, refuse_unanswered
 from pipeline.formats.schema import ToolSchemas
 from pipeline.formats.seed import parse_seed
 from pipeline.formats.systemtools import tools_from_system
@@ -229,6 +231,7 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
             notes.append(note)
     if record_fmt is None and isinstance(item.get("tools"), list):
         item["tools"] = openai_tools(item["tools"], notes)
+    declared_once(item, notes)
     text = item.get("teacher_text")
     has_text = isinstance(text, str) and bool(text.strip())
     if too_deep(item.get("tools")):
@@ -260,9 +263,10 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
         if not _has_assistant(messages):
             raise FormatError("messages", "no assistant message to render as teacher text")
         assert messages is not None
+        given, origins = messages, given_turns(messages, from_text=text_fmt is not None)
         if text_fmt is None and fmt not in ("openai", "seed", "hermes"):
             before = copy.deepcopy(messages)
-            messages, found, markup = convert_contents(
+            messages, found, markup, origins = convert_contents(
                 messages, fields, "auto" if fmt in RECORD_FORMATS else fmt, types, sources, names
             )
             if found:
@@ -275,6 +279,10 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
                     item["messages_original"] = before
                     notes.append("the given messages were kept as messages_original")
                 notes.append(f"calls in assistant text converted ({', '.join(sorted(set(found)))})")
+        if record_fmt is None:
+            # Record formats check each result as they build the turns; the rest
+            # once their calls are known, i.e. after text-call conversion.
+            refuse_unanswered(messages, origins, given, fields)
         rendered = render_teacher(messages)
         if isinstance(text, str) and text != rendered:
             item["teacher_text_original"] = text
