@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any, Literal
 
 from pipeline.formats.callspans import TextCall, TypeOf, json_value
@@ -58,8 +59,16 @@ _CONTROLS = frozenset(
         "<|assistant|>",
     )
 )
-# No marker is a prefix of another, so the first one found is the one written.
-_MARK = re.compile("|".join(re.escape(m) for m in sorted([*_RESULTS, *_CONTROLS])))
+
+
+@lru_cache(maxsize=64)
+def _marks(unclosed: frozenset[str]) -> re.Pattern[str]:
+    """Every marker but the result openings known to be unclosed from here on. No marker
+    is a prefix of another, so the first one found is the one written."""
+    markers = sorted({*_RESULTS, *_CONTROLS} - unclosed)
+    return re.compile("|".join(re.escape(m) for m in markers))
+
+
 # Kimi's template heads each result with the id of the call it answers.
 _KIMI_RETURN = re.compile(r"## Return of [^\n]*\n")
 
@@ -67,8 +76,8 @@ _KIMI_RETURN = re.compile(r"## Return of [^\n]*\n")
 class _Finder:
     """`str.find` that remembers its last answer per needle: asked again from further
     on, it scans again only when the remembered place was passed. A needle missing
-    after one place is missing after every later one, so unclosed markers cost one
-    scan in all, not one scan each (200 KB of them took half a minute)."""
+    after one place is missing after every later one, so Llama ipython turns closed
+    by ``<|eot_id|>`` in a text without ``<|eom_id|>`` cost one scan for it in all."""
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -93,11 +102,14 @@ class _Cut:
 
 
 def _cuts(text: str) -> list[_Cut]:
-    """The tool results and control tokens of `text`, in order."""
+    """The tool results and control tokens of `text`, in order, in one forward pass (a
+    lazy regex rescanned to the end from every unclosed opening: 200 KB of
+    ``<tool_response>`` took half a minute)."""
     cuts: list[_Cut] = []
     finder = _Finder(text)
+    unclosed: frozenset[str] = frozenset()
     pos = 0
-    while (mark := _MARK.search(text, pos)) is not None:
+    while (mark := _marks(unclosed).search(text, pos)) is not None:
         marker = mark.group()
         if marker in _CONTROLS:
             cuts.append(_Cut(mark.start(), mark.end(), marker, None))
@@ -113,7 +125,10 @@ def _cuts(text: str) -> list[_Cut]:
             cuts.append(_Cut(mark.start(), len(text), marker, text[mark.end() :]))
             pos = len(text)
         else:
-            pos = mark.start() + 1  # not closed: not a result, and part of the text
+            # Not closed: not a result, and part of the text. Its closing token is not
+            # in the rest of the text, so no later one of its kind closes either.
+            unclosed |= {marker}
+            pos = mark.start() + 1
     return cuts
 
 

@@ -190,6 +190,8 @@ def test_deepseek_tokens_are_the_tokenizers_own_characters() -> None:
         SECTION_B + KB + "functions.f:0" + '{"a": 1}' + KE + SECTION_E,  # no argument token
         SECTION_B + kimi("functions.f:0", '{"a": 1}') + SECTION_E + KE,  # a stray token
         glm("f", ("a", "1")).replace("</tool_call>", ""),  # block not closed
+        "<tool_call>f\n<arg_key>a</tool_call>",  # a key not closed
+        DS_CALLS_BEGIN + DS_CALL_BEGIN + "f" + DS_CALLS_END,  # no separator
         "<tool_call>f\n<arg_key>a</arg_key>\n</tool_call>",  # a key without a value
         glm("f", ("a", "1"), ("a", "2")),  # a repeated key
         glm("f", ("", "1")),  # an empty key
@@ -287,7 +289,7 @@ HOSTILE = [
     "[TOOL_RESULTS]" * 14_000,
     deepseek_token("tool output begin") * 8_000,
     "<|im_system|>tool<|im_middle|>" * 6_000,
-    "<|start_header_id|>ipython<|end_header_id|>a<|eot_id|>" * 3_000,
+    ("<|start_header_id|>ipython<|end_header_id|>" + "a" * 100 + "<|eot_id|>") * 1_000,
 ]
 
 
