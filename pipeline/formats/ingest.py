@@ -5,8 +5,9 @@
 assistant turns carry ``Action:`` / ``Action Input:`` lines react; a teacher text
 with ``TOOL_CALL:`` / ``TOOL_RESULT:`` / ``Integration:`` lines (before any
 hermes tag) is seed; a teacher text or an assistant content that parses
-completely as Llama 3 JSON, Mistral, Qwen XML or pythonic calls is that format
-(`pipeline.formats.textcalls`); any other teacher text is hermes, and a record
+completely as Llama 3 JSON, Mistral, Qwen XML, pythonic, DeepSeek, Kimi K2 or
+GLM-4.5 calls is that format (`pipeline.formats.textcalls`,
+`pipeline.formats.nativecalls`); any other teacher text is hermes, and a record
 without teacher text but with assistant messages (or ShareGPT
 ``conversations``) is openai. Published formats are converted to OpenAI
 messages first (`pipeline.formats.published`; docs/formats.md). Nothing is
@@ -30,6 +31,7 @@ from pipeline.formats.declarations import declared_once
 from pipeline.formats.glaive import from_glaive, is_glaive
 from pipeline.formats.hermes import parse_hermes, repr_calls_in_messages
 from pipeline.formats.messageshapes import current_shapes
+from pipeline.formats.nativecalls import glm_shaped
 from pipeline.formats.openai import (
     FormatError,
     messages_from_blocks,
@@ -105,9 +107,11 @@ def _text_calls_format(text: str, fmt: str) -> str | None:
         return fmt
     if fmt != "auto":
         return None
-    # A seed or hermes marker decides for those formats, except Qwen's XML calls,
-    # which sit inside hermes-like <tool_call> tags.
-    if "<function=" in text or (_seed_marker(text) is None and _HERMES.search(text) is None):
+    # A seed or hermes marker decides for those formats, except Qwen's XML calls and
+    # GLM's, which sit inside hermes-like <tool_call> tags.
+    if "<function=" in text or glm_shaped(text):
+        return "auto"
+    if _seed_marker(text) is None and _HERMES.search(text) is None:
         return "auto"
     return None
 
