@@ -105,6 +105,23 @@ QUOTE_MIN_WORDS = 5
 QUOTE_MIN_UNSPACED = 15
 _UNSPACED_CHAR = re.compile(f"[{UNSPACED}]")
 _SENTENCE_END = ".!?。！？"
+# A question is no statement: in Spanish and French a yes/no question has the
+# statement's word order ("¿El museo abre los lunes?"), and a search result that
+# echoes the user's question would ground the answer asserting it.
+_QUESTION = "?？¿"
+# Words that take a statement back or narrow it. A value holding one in another
+# sentence may retract the sentence an answer quotes ("Free parking is available.
+# This offer was discontinued."): its sentences are then not quoted at all (the
+# answer is judged by the whole-value needles alone, the safer error).
+_RETRACTS = re.compile(
+    r"\b(?:not|no|never|none|nor|cannot|n't|no longer|discontinued|cancell?ed|withdrawn"
+    r"|revoked|rejected|denied|declined|however|but|except|unless|instead|although|false"
+    r"|nunca|ya no|sin embargo|pero|excepto|salvo|cancelad[oa]s?|rechazad[oa]s?|aunque"
+    r"|tampoco|ningun[oa]?|ningún|ne|n'|pas|plus|jamais|aucune?|cependant|mais|sauf"
+    r"|annul[ée]e?s?|refus[ée]e?s?|toutefois|nicht|keine?[nmrs]?|nie|niemals|jedoch|aber"
+    r"|außer|eingestellt|abgelehnt|storniert|nein)\b"
+    r"|[不没沒未無无非否但]|ない|ません|않|없|아니"
+)
 # A list's bullet (with its space: "-5" keeps its sign) and quotes and brackets
 # around a sentence are not part of it.
 _LEAD = re.compile(r"^(?:[-*•·]\s+)?[\"'“‘„«‹(\[¿¡\s]*")
@@ -137,9 +154,15 @@ def quote_cores(text: str) -> tuple[str, ...]:
         else:
             pieces.append([start, end])
     cores: dict[str, None] = {}
-    for start, end in pieces:
+    retracting = [_RETRACTS.search(text[start:end].casefold()) is not None for start, end in pieces]
+    retractions = sum(retracting)
+    for (start, end), retracts in zip(pieces, retracting, strict=True):
+        if retractions > retracts:
+            continue  # another sentence of the value may take this one back
         piece = text[start:end].rstrip(_CLOSERS)
         if not piece or piece[-1] not in _SENTENCE_END or piece.endswith(".."):
+            continue
+        if piece[-1] in _QUESTION or _QUESTION[2] in _LEAD.match(piece).group(0):
             continue
         piece = piece.rstrip(_SENTENCE_END + _CLOSERS)
         core = collapse(_LEAD.sub("", piece, count=1))
@@ -168,7 +191,8 @@ def quoted(folded: str, core: str) -> bool:
     of grounding), and no sign or decimal glued to a leading number (-5, 1.5 are
     not 5). After it, the clause must end: no word follows, after at most one
     space, in any script ("... all guests only on weekends" restricts the
-    sentence it quotes); punctuation, a closing quote or the end may. And no
+    sentence it quotes); punctuation, a closing quote or the end may (what a
+    clause after a comma says is not judged: "..., but only on weekends"). And no
     decimal or percent glued to a trailing number (4.5 and 4% are not 4). On
     either side, a hyphen or an apostrophe between a word and the sentence makes
     its first or last word part of a longer one: "Non-refundable tickets ..."
@@ -176,11 +200,19 @@ def quoted(folded: str, core: str) -> bool:
     owner".
     """
     start = folded.find(core)
-    while start >= 0:
+    # Overlapping occurrences are tried a bounded number of times: a hostile answer
+    # repeating the core's prefix would make the search quadratic. Past the bound the
+    # sentence is not quoted: a missed grounding is the safe side.
+    for _ in range(QUOTE_TRIES):
+        if start < 0:
+            return False
         if _whole_at(folded, start, start + len(core), core):
             return True
         start = folded.find(core, start + 1)
     return False
+
+
+QUOTE_TRIES = 64
 
 
 # Characters that join two words into one ("non-refundable", "owner's").
@@ -196,10 +228,22 @@ def _whole_at(folded: str, start: int, end: int, core: str) -> bool:
         return False
     if before and core[0].isdigit() and before in ".,-−+":
         return False
+    if before == " " and core[0].isdigit() and start > 1 and folded[start - 2].isdigit():
+        return False  # a thousands group: "1 500 rooms" is not "500 rooms"
+    if (
+        before
+        and _UNSPACED_CHAR.match(core[0])
+        and (_word_char(before) or before in "不没沒未無无非否")
+    ):
+        # Unspaced scripts have no word edge: a sentence quoted inside a longer one
+        # could be negated by the character before it (不支持 ... against 支持 ...).
+        return False
     after = folded[end : end + 2]
     glued = after[:1]
-    if glued and core[-1].isdigit() and (glued in "%‰" or (glued in ".," and after[1:2].isdigit())):
+    if glued and core[-1].isdigit() and glued in "%‰":
         return False
+    if glued in ".," and after[1:2].isdigit():
+        return False  # 4.5 is not 4, and "Lisbon.5" is no end of a sentence
     if glued and glued in _JOINERS and _word_char(core[-1]) and _word_char(after[1:2]):
         return False
     follow = after[1:2] if after[:1] == " " else after[:1]

@@ -32,11 +32,23 @@ MUSEUM = {
 }
 
 
+# The same page with no sentence that could take another back.
+PLAIN = {
+    "description": "The museum opened in 1998 on the old harbour front. The east wing was "
+    "rebuilt after the fire of 2021. Guided tours run every day at 10.30 and 14.00 for "
+    "groups of 12 people."
+}
+
+
 def test_a_long_value_is_cut_into_its_sentences() -> None:
-    assert quote_cores(MUSEUM["description"]) == (
+    assert quote_cores(PLAIN["description"]) == (
         "the museum opened in 1998 on the old harbour front",
-        "the east wing was not damaged by the fire of 2021",
+        "the east wing was rebuilt after the fire of 2021",
         "guided tours run every day at 10.30 and 14.00 for groups of 12 people",
+    )
+    # A sentence with a negation may take the others back: only it is quoted.
+    assert quote_cores(MUSEUM["description"]) == (
+        "the east wing was not damaged by the fire of 2021",
     )
 
 
@@ -56,7 +68,8 @@ def test_a_long_value_is_cut_into_its_sentences() -> None:
     ],
 )
 def test_a_whole_sentence_quoted_grounds(sentence: str) -> None:
-    assert both(MUSEUM, sentence) == (True, True)
+    value = MUSEUM if "not damaged" in sentence.casefold() else PLAIN
+    assert both(value, sentence) == (True, True)
 
 
 OPEN_HOURS = "展望台は毎日午前九時から午後十一時まで営業しています。"
@@ -251,3 +264,71 @@ def test_a_traceback_line_quoted_grounds() -> None:
         False,
         False,
     )
+
+
+# --- found by review: answers the quote rule grounded wrongly ------------------------
+
+
+@pytest.mark.parametrize(
+    ("result", "answer"),
+    [
+        # A question echoed by a search that found nothing is no statement.
+        (
+            {"query": "¿El museo del Louvre abre todos los lunes por la mañana durante los "
+             "meses de verano?", "results": []},
+            "El museo del Louvre abre todos los lunes por la mañana durante los meses de verano.",
+        ),
+        (
+            {"faq": "L'hôtel propose un parking gratuit à tous les clients ? Non, seulement "
+             "aux clients des suites, sur réservation."},
+            "L'hôtel propose un parking gratuit à tous les clients.",
+        ),
+        # The next sentence (or bullet) of the value takes the quoted one back.
+        (
+            {"description": "Free parking is available for all hotel guests at the main "
+             "entrance. This offer was discontinued last spring and no longer applies."},
+            "Free parking is available for all hotel guests at the main entrance.",
+        ),
+        (
+            {"status": "- The refund will be issued within five business days.\n- The refund "
+             "request was rejected by the bank on Monday."},
+            "The refund will be issued within five business days.",
+        ),
+        # A thousands group before a leading number, a decimal after a sentence's end.
+        (
+            {"info": "500 chambres sont encore disponibles pour le week-end du congrès. Le "
+             "parking est payant pour tous les visiteurs."},
+            "1 500 chambres sont encore disponibles pour le week-end du congrès.",
+        ),
+        (
+            {"info": "500 chambres sont encore disponibles pour le week-end du congrès. Le "
+             "parking est payant pour tous les visiteurs."},
+            "1\u202f500 chambres sont encore disponibles pour le week-end du congrès.",
+        ),
+        (
+            {"route": "The train leaves every morning from the central station to Lisbon. "
+             "Seats can be booked online up to two months ahead."},
+            "The train leaves every morning from the central station to Lisbon.5 times a day.",
+        ),
+        # A negation glued before a sentence of an unspaced script.
+        (
+            {"desc": "支持所有客户在周末免费取消预订服务，无需额外费用。我们的客服团队全天候为您"
+             "提供帮助和支持，欢迎随时联系。"},
+            "不支持所有客户在周末免费取消预订服务，无需额外费用。",
+        ),
+    ],
+    ids=["question-es", "question-fr", "retracted", "retracted-bullet", "thousands",
+         "thousands-nnbsp", "decimal-after", "cjk-negation"],
+)  # fmt: skip
+def test_review_cases_stay_ungrounded(result: dict[str, Any], answer: str) -> None:
+    assert both(result, answer) == (False, False)
+
+
+def test_a_hostile_answer_repeating_the_core_costs_linear_time() -> None:
+    import time
+
+    value = {"v": "go " * 16000 + "go. Second sentence of the value is right here now."}
+    answer = "go " * 32000 + "stop."
+    began = time.perf_counter()
+    both(value, answer)
+    assert time.perf_counter() - began < 1.0
