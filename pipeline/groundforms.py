@@ -162,7 +162,8 @@ def quote_cores(text: str) -> tuple[str, ...]:
         piece = text[start:end].rstrip(_CLOSERS)
         if not piece or piece[-1] not in _SENTENCE_END or piece.endswith(".."):
             continue
-        if piece[-1] in _QUESTION or _QUESTION[2] in _LEAD.match(piece).group(0):
+        lead = _LEAD.match(piece)  # always matches (every part is optional)
+        if piece[-1] in _QUESTION or (lead is not None and "¿" in lead.group(0)):
             continue
         piece = piece.rstrip(_SENTENCE_END + _CLOSERS)
         core = collapse(_LEAD.sub("", piece, count=1))
