@@ -102,6 +102,9 @@ class ExtractParams:
         "mistral",
         "qwen_xml",
         "pythonic",
+        "deepseek",
+        "kimi_k2",
+        "glm45",
     ] = "auto"
     inp: str = "data/generated.jsonl"
     out: str = "data/extracted.jsonl"

@@ -32,7 +32,8 @@ import re
 from typing import Any
 
 from pipeline.formats.callspans import TextCall, json_value, skip_ws
-from pipeline.formats.openai import FormatError, answers_a_call
+from pipeline.formats.openai import FormatError
+from pipeline.formats.rounds import beyond, round_so_far
 from pipeline.formats.textcalls import object_call
 from pipeline.formats.textturns import tool_call
 from pipeline.text import normalize
@@ -189,11 +190,13 @@ def from_glaive(
                 continue
             messages.append(message)
         else:
-            if role == "tool" and not answers_a_call(messages):
+            made, answered = round_so_far(messages)
+            if role == "tool" and made <= answered:
                 # Rows whose call is in another syntax ("AI to= f: {...}") stay prose.
+                no_call = "a function response with no call before it to answer"
                 raise FormatError(
                     f"chat: the FUNCTION RESPONSE turn at char {speaker.start()}",
-                    "a function response with no call before it to answer",
+                    beyond(made) if made else no_call,
                 )
             # The end token is markup: the chat template writes its own.
             messages.append({"role": role, "content": _content(chat[start:end])})

@@ -5,15 +5,16 @@
 assistant turns carry ``Action:`` / ``Action Input:`` lines react; a teacher text
 with ``TOOL_CALL:`` / ``TOOL_RESULT:`` / ``Integration:`` lines (before any
 hermes tag) is seed; a teacher text or an assistant content that parses
-completely as Llama 3 JSON, Mistral, Qwen XML or pythonic calls is that format
-(`pipeline.formats.textcalls`); any other teacher text is hermes, and a record
+completely as Llama 3 JSON, Mistral, Qwen XML, pythonic, DeepSeek, Kimi K2 or
+GLM-4.5 calls is that format (`pipeline.formats.textcalls`,
+`pipeline.formats.nativecalls`); any other teacher text is hermes, and a record
 without teacher text but with assistant messages (or ShareGPT
 ``conversations``) is openai. Published formats are converted to OpenAI
 messages first (`pipeline.formats.published`; docs/formats.md). Nothing is
 dropped from the record: fields the extractor derives (rendered teacher text,
 messages built from the text) are added and listed in the returned notes, and
 what a conversion replaced is kept (``teacher_text_original``,
-``messages_original``).
+``messages_original``, ``tools_original``).
 """
 
 from __future__ import annotations
@@ -26,9 +27,11 @@ from typing import Any
 
 from pipeline.formats.base import Parsed
 from pipeline.formats.callspans import TypeOf
+from pipeline.formats.declarations import declared_once
 from pipeline.formats.glaive import from_glaive, is_glaive
 from pipeline.formats.hermes import parse_hermes, repr_calls_in_messages
 from pipeline.formats.messageshapes import current_shapes
+from pipeline.formats.nativecalls import glm_shaped
 from pipeline.formats.openai import (
     FormatError,
     messages_from_blocks,
@@ -47,6 +50,7 @@ from pipeline.formats.published import (
     source_record,
 )
 from pipeline.formats.react import from_react, is_react
+from pipeline.formats.rounds import given_turns, refuse_unanswered
 from pipeline.formats.schema import ToolSchemas
 from pipeline.formats.seed import parse_seed
 from pipeline.formats.systemtools import tools_from_system
@@ -103,9 +107,11 @@ def _text_calls_format(text: str, fmt: str) -> str | None:
         return fmt
     if fmt != "auto":
         return None
-    # A seed or hermes marker decides for those formats, except Qwen's XML calls,
-    # which sit inside hermes-like <tool_call> tags.
-    if "<function=" in text or (_seed_marker(text) is None and _HERMES.search(text) is None):
+    # A seed or hermes marker decides for those formats, except Qwen's XML calls and
+    # GLM's, which sit inside hermes-like <tool_call> tags.
+    if "<function=" in text or glm_shaped(text):
+        return "auto"
+    if _seed_marker(text) is None and _HERMES.search(text) is None:
         return "auto"
     return None
 
@@ -229,6 +235,7 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
             notes.append(note)
     if record_fmt is None and isinstance(item.get("tools"), list):
         item["tools"] = openai_tools(item["tools"], notes)
+    declared_once(item, notes)
     text = item.get("teacher_text")
     has_text = isinstance(text, str) and bool(text.strip())
     if too_deep(item.get("tools")):
@@ -260,9 +267,10 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
         if not _has_assistant(messages):
             raise FormatError("messages", "no assistant message to render as teacher text")
         assert messages is not None
+        given, origins = messages, given_turns(messages, from_text=text_fmt is not None)
         if text_fmt is None and fmt not in ("openai", "seed", "hermes"):
             before = copy.deepcopy(messages)
-            messages, found, markup = convert_contents(
+            messages, found, markup, origins = convert_contents(
                 messages, fields, "auto" if fmt in RECORD_FORMATS else fmt, types, sources, names
             )
             if found:
@@ -275,6 +283,10 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
                     item["messages_original"] = before
                     notes.append("the given messages were kept as messages_original")
                 notes.append(f"calls in assistant text converted ({', '.join(sorted(set(found)))})")
+        if record_fmt is None:
+            # Record formats check each result as they build the turns; the rest
+            # once their calls are known, i.e. after text-call conversion.
+            refuse_unanswered(messages, origins, given, fields)
         rendered = render_teacher(messages)
         if isinstance(text, str) and text != rendered:
             item["teacher_text_original"] = text

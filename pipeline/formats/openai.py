@@ -160,17 +160,6 @@ def messages_from_conversations(conversations: Any) -> list[dict[str, Any]]:
     return messages
 
 
-def answers_a_call(messages: list[dict[str, Any]]) -> bool:
-    """Whether a tool message added after `messages` answers a call: the last turn
-    that is not itself a result is an assistant turn with calls. A result with no
-    call before it would be trained around as if the model had called (its answer
-    grounded on output nothing asked for), so the record formats refuse it."""
-    for message in reversed(messages):
-        if message.get("role") != "tool":
-            return message.get("role") == "assistant" and bool(message.get("tool_calls"))
-    return False
-
-
 def messages_from_blocks(prompt: str | None, parsed: Parsed) -> list[dict[str, Any]]:
     """OpenAI messages for a teacher text that came without them.
 

@@ -23,7 +23,8 @@ import json
 from typing import Any
 
 from pipeline.formats.callspans import TextCall, TypeOf, json_value, skip_ws
-from pipeline.formats.openai import FormatError, answers_a_call, messages_from_conversations
+from pipeline.formats.openai import FormatError, messages_from_conversations
+from pipeline.formats.rounds import beyond, round_so_far
 from pipeline.formats.textcalls import json_array_items, object_call
 from pipeline.formats.textturns import text_turns, tool_call, turn_messages
 from pipeline.spans import TextIndex
@@ -125,8 +126,10 @@ def from_llamafactory(
                 converted = messages_from_conversations([turn])
             except FormatError as exc:
                 raise FormatError(where, exc.reason) from exc
-            if any(m["role"] == "tool" for m in converted) and not answers_a_call(messages):
-                raise FormatError(where, "an observation turn with no function_call before it")
+            made, answered = round_so_far(messages)
+            if converted[0]["role"] == "tool" and made <= answered:
+                no_call = "an observation turn with no function_call before it"
+                raise FormatError(where, beyond(made) if made else no_call)
             messages.extend(converted)
             fields.append(f"{where}.value")
             continue
@@ -202,17 +205,19 @@ def convert_contents(
     types: TypeOf,
     sources: dict[int, dict[str, Any]],
     names: frozenset[str] = frozenset(),
-) -> tuple[list[dict[str, Any]], list[str], list[str]]:
+) -> tuple[list[dict[str, Any]], list[str], list[str], list[int]]:
     """Calls written in assistant contents become tool calls, and results and the
     answer written after them their own turns (`pipeline.formats.textturns`).
 
-    Returns (the new message list, the formats found, the control tokens dropped).
-    A message that already has ``tool_calls`` is left alone: its content is then
-    prose next to structured calls.
+    Returns (the new message list, the formats found, the control tokens dropped,
+    the index of the given message each new one came from). A message that already
+    has ``tool_calls`` is left alone: its content is then prose next to structured
+    calls.
     """
     found: list[str] = []
     markup: list[str] = []
     out: list[dict[str, Any]] = []
+    origins: list[int] = []
     for i, message in enumerate(messages):
         content = message.get("content")
         turns = None
@@ -220,6 +225,7 @@ def convert_contents(
             turns = text_turns(content, fmt, types, names) if isinstance(content, str) else None
         if turns is None or not isinstance(content, str):
             out.append(message)
+            origins.append(i)
             continue
         given = fields[i] if i < len(fields) else None
         field = given if given is not None else f"messages[{i}].content"
@@ -227,7 +233,8 @@ def convert_contents(
         for entry, call in entries:
             sources[id(entry)] = source_record(turns.format, field, content, call)
         out += new
+        origins += [i] * len(new)
         found.append(turns.format)
         markup += [m for m in turns.markup if m not in markup]
     # Nothing converted: the very list given, so a caller's messages stay its own.
-    return (out if found else messages), found, markup
+    return (out if found else messages), found, markup, origins

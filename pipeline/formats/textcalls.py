@@ -20,6 +20,8 @@ these formats is reported by `call_like` instead of passing silently.
 * ``pythonic``: ``[f(a=1), g(b="x")]`` (ToolACE, BFCL, Llama 3.2), read with
   ``ast.parse`` and only literal nodes accepted; nothing is ever evaluated
   (`pipeline.formats.pythonic`).
+* ``deepseek``, ``kimi_k2``, ``glm45``: the special-token syntax of DeepSeek
+  V3/R1/V3.1, Kimi K2 and GLM-4.5 (`pipeline.formats.nativecalls`).
 
 What every reader returns (`TextCall`, `TextCalls`) and the helpers they share
 are in `pipeline.formats.callspans`.
@@ -43,11 +45,18 @@ from pipeline.formats.callspans import (
     prose,
     skip_ws,
 )
+from pipeline.formats.nativecalls import (
+    DS_TOOL_PREFIX,
+    GLM_BLOCK,
+    KIMI_TOOL_PREFIX,
+    NATIVE_FORMATS,
+    NATIVE_PARSERS,
+)
 from pipeline.formats.pythonic import parse_pythonic
 from pipeline.formats.qwenxml import parse_qwen_xml
 from pipeline.formats.scan import scan_object
 
-TEXT_FORMATS = ("llama3_json", "mistral", "qwen_xml", "pythonic")
+TEXT_FORMATS = ("llama3_json", "mistral", "qwen_xml", "pythonic", *NATIVE_FORMATS)
 MISTRAL_TAG = "[TOOL_CALLS]"
 _MISTRAL_NAMED = re.compile(r"\s*([^\W\d][\w.\-]*)(?:\[CALL_ID\][A-Za-z0-9_\-]*)?\[ARGS\]")
 
@@ -220,7 +229,10 @@ PARSERS: dict[str, Callable[[str, TypeOf], TextCalls | None]] = {
     "qwen_xml": parse_qwen_xml,
     "llama3_json": parse_llama3,
     "pythonic": parse_pythonic,
+    **NATIVE_PARSERS,
 }
+# `auto` tries the formats with unmistakable tokens first.
+AUTO_ORDER = (*NATIVE_FORMATS, "mistral", "qwen_xml", "llama3_json", "pythonic")
 
 # What a call looks like in any format, read or not (the `call_like_text` check).
 _CALL_LIKE = (
@@ -237,19 +249,31 @@ _CALL_LIKE = (
         r"\[\s*[^\W\d][\w.\-]*(?:[ ]+[\w.\-/&+]+|[ ]*\([\w.\-/&+ ]*\))+"
         r"\s*\(\s*(?:\)|[^\W\d]\w*\s*=)"
     ),
+    # DeepSeek's and Kimi's tool tokens, GLM's call blocks and argument tags.
+    re.compile(re.escape(DS_TOOL_PREFIX)),
+    re.compile(re.escape(KIMI_TOOL_PREFIX)),
+    GLM_BLOCK,
+    re.compile(r"</?arg_(?:key|value)>"),
 )
 _NAME_KEY = re.compile(r"""\{\s*["']name["']\s*:""")
 _ARGS_KEY = re.compile(r"""["'](?:arguments|parameters)["']\s*:""")
 
 
-_HERMES_BLOCK = re.compile(r"<tool_(call|response)>.*?(?:</tool_\1>|\Z)", re.DOTALL)
+# A GLM block (a name after the tag, then an argument or the closing tag) is no hermes block.
+_HERMES_BLOCK = re.compile(
+    r"<tool_(call|response)>(?!\s*[^\W\d][\w.\-]*\s*(?:<arg_key>|</tool_call>))"
+    r".*?(?:</tool_\1>|\Z)",
+    re.DOTALL,
+)
 
 
 def call_like(text: str) -> str | None:
     """The start of call-like text in `text` (what a reader would take for a call), or None.
 
     Hermes ``<tool_call>`` / ``<tool_response>`` blocks are left out: the hermes
-    parser reads them (as calls, or as broken calls that are judged as such).
+    parser reads them (as calls, or as broken calls that are judged as such). A
+    GLM block (``<tool_call>NAME`` then ``<arg_key>`` or ``</tool_call>``) is not
+    JSON for hermes to judge, so one left in a text is reported.
     """
     text = _HERMES_BLOCK.sub(" ", text)
     hits = [m.start() for pattern in _CALL_LIKE if (m := pattern.search(text))]
@@ -269,7 +293,7 @@ def parse_text_calls(
     reads it completely when `fmt` is ``auto``. `names` are the record's declared tool
     names, which the pythonic reader needs for names Python cannot read."""
     formats = TEXT_FORMATS if fmt == "auto" else (fmt,)
-    for name in ("mistral", "qwen_xml", "llama3_json", "pythonic"):
+    for name in AUTO_ORDER:
         if name in formats:
             if name == "pythonic":
                 found = parse_pythonic(text, types, names=names)

@@ -1,11 +1,14 @@
 """A text in a published call format as ordered turns: text, calls, tool results.
 
 Published transcripts keep more than the calls in one text: the tool's answer
-(Qwen ``<tool_response>`` blocks, Llama 3 ``<|start_header_id|>ipython
-<|end_header_id|>`` turns, Mistral ``[TOOL_RESULTS]...[/TOOL_RESULTS]``), the
-template's end-of-turn and header tokens (``</s>``, ``<|eot_id|>``,
-``<|eom_id|>``, ``<|start_header_id|>assistant<|end_header_id|>``) and the
-answer after the results. Read as one assistant message, results would be
+(Qwen and GLM ``<tool_response>`` blocks, Llama 3 ``<|start_header_id|>ipython
+<|end_header_id|>`` turns, Mistral ``[TOOL_RESULTS]...[/TOOL_RESULTS]``,
+DeepSeek ``<｜tool▁output▁begin｜>...<｜tool▁output▁end｜>``, Kimi's
+``<|im_system|>tool<|im_middle|>`` turns), the template's end-of-turn and
+header tokens (``</s>``, ``<|eot_id|>``, ``<|eom_id|>``,
+``<|start_header_id|>assistant<|end_header_id|>``, DeepSeek's
+``<｜end▁of▁sentence｜>``, Kimi's ``<|im_end|>``, GLM's ``<|observation|>``, ...)
+and the answer after the results. Read as one assistant message, results would be
 trained as the model's own text and the answer moved before the calls. So the
 text is cut at results and control tokens (the tokens are template markup, not
 content: they are dropped and named in a note); each piece in between is read
@@ -21,21 +24,122 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any, Literal
 
 from pipeline.formats.callspans import TextCall, TypeOf, json_value
+from pipeline.formats.nativecalls import deepseek_token
 from pipeline.formats.textcalls import parse_text_calls
 
 SegmentKind = Literal["text", "call", "result"]
-# Tool results, in the three published spellings (the content is group "r1".."r3").
-_RESULT = (
-    r"<tool_response>(?P<r1>.*?)</tool_response>"
-    r"|<\|start_header_id\|>ipython<\|end_header_id\|>(?P<r2>.*?)(?:<\|eot_id\|>|<\|eom_id\|>|\Z)"
-    r"|\[TOOL_RESULTS\](?P<r3>.*?)\[/TOOL_RESULTS\]"
+MISTRAL_RESULTS = "[TOOL_RESULTS]"
+# Tool results: the opening token, the tokens that close it, and whether the text's
+# end closes it too (else a result that is not closed is no result).
+_RESULTS: dict[str, tuple[tuple[str, ...], bool]] = {
+    "<tool_response>": (("</tool_response>",), False),
+    "<|start_header_id|>ipython<|end_header_id|>": (("<|eot_id|>", "<|eom_id|>"), True),
+    MISTRAL_RESULTS: (("[/TOOL_RESULTS]",), False),
+    deepseek_token("tool output begin"): ((deepseek_token("tool output end"),), True),
+    "<|im_system|>tool<|im_middle|>": (("<|im_end|>",), True),
+}
+# The templates' own tokens around turns.
+_CONTROLS = frozenset(
+    (
+        "</s>",
+        "<|eot_id|>",
+        "<|eom_id|>",
+        "<|start_header_id|>assistant<|end_header_id|>",
+        deepseek_token("end of sentence"),
+        deepseek_token("Assistant"),
+        deepseek_token("tool outputs begin"),
+        deepseek_token("tool outputs end"),
+        "<|im_end|>",
+        "<|im_assistant|>assistant<|im_middle|>",
+        "<|observation|>",
+        "<|assistant|>",
+    )
 )
-# The template's own tokens around turns.
-_CONTROL = r"</s>|<\|eot_id\|>|<\|eom_id\|>|<\|start_header_id\|>assistant<\|end_header_id\|>"
-_CUT = re.compile(f"{_RESULT}|(?P<control>{_CONTROL})", re.DOTALL)
+
+
+@lru_cache(maxsize=64)
+def _marks(unclosed: frozenset[str]) -> re.Pattern[str]:
+    """Every marker but the result openings known to be unclosed from here on. No marker
+    is a prefix of another, so the first one found is the one written."""
+    markers = sorted({*_RESULTS, *_CONTROLS} - unclosed)
+    return re.compile("|".join(re.escape(m) for m in markers))
+
+
+# Kimi's template heads each result with the id of the call it answers.
+_KIMI_RETURN = re.compile(r"## Return of [^\n]*\n")
+
+
+class _Finder:
+    """`str.find` that remembers its last answer per needle: asked again from further
+    on, it scans again only when the remembered place was passed. A needle missing
+    after one place is missing after every later one, so Llama ipython turns closed
+    by ``<|eot_id|>`` in a text without ``<|eom_id|>`` cost one scan for it in all."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.seen: dict[str, tuple[int, int]] = {}
+
+    def find(self, needle: str, pos: int) -> int:
+        if needle in self.seen:
+            start, at = self.seen[needle]
+            if pos >= start and (at < 0 or at >= pos):
+                return at
+        at = self.text.find(needle, pos)
+        self.seen[needle] = (pos, at)
+        return at
+
+
+@dataclass(frozen=True)
+class _Cut:
+    start: int
+    end: int
+    marker: str
+    content: str | None  # a result's text; None for a control token
+
+
+def _cuts(text: str) -> list[_Cut]:
+    """The tool results and control tokens of `text`, in order, in one forward pass (a
+    lazy regex rescanned to the end from every unclosed opening: 200 KB of
+    ``<tool_response>`` took half a minute)."""
+    cuts: list[_Cut] = []
+    finder = _Finder(text)
+    unclosed: frozenset[str] = frozenset()
+    pos = 0
+    while (mark := _marks(unclosed).search(text, pos)) is not None:
+        marker = mark.group()
+        if marker in _CONTROLS:
+            cuts.append(_Cut(mark.start(), mark.end(), marker, None))
+            pos = mark.end()
+            continue
+        closings, text_end_closes = _RESULTS[marker]
+        ends = [(at, c) for c in closings if (at := finder.find(c, mark.end())) >= 0]
+        if ends:
+            at, closing = min(ends)
+            cuts.append(_Cut(mark.start(), at + len(closing), marker, text[mark.end() : at]))
+            pos = at + len(closing)
+        elif text_end_closes:
+            cuts.append(_Cut(mark.start(), len(text), marker, text[mark.end() :]))
+            pos = len(text)
+        else:
+            # Not closed: not a result, and part of the text. Its closing token is not
+            # in the rest of the text, so no later one of its kind closes either.
+            unclosed |= {marker}
+            pos = mark.start() + 1
+    return cuts
+
+
+def _result(cut: _Cut) -> str:
+    assert cut.content is not None
+    raw = cut.content.strip()
+    if cut.marker == MISTRAL_RESULTS:
+        return _mistral_result(raw)
+    if cut.marker == "<|im_system|>tool<|im_middle|>" and (head := _KIMI_RETURN.match(raw)):
+        return raw[head.end() :].strip()
+    return raw
 
 
 @dataclass(frozen=True)
@@ -119,23 +223,19 @@ def text_turns(
     markup: list[str] = []
     found_fmt: str | None = None
     pos = 0
-    for cut in [*_CUT.finditer(text), None]:
-        end = cut.start() if cut is not None else len(text)
+    for cut in [*_cuts(text), None]:
+        end = cut.start if cut is not None else len(text)
         piece_fmt, found = _piece(text, pos, end, found_fmt or fmt, types, names)
         found_fmt = found_fmt or piece_fmt
         segments += found
         if cut is None:
             break
-        pos = cut.end()
-        if cut.group("control") is not None:
-            if cut.group("control") not in markup:
-                markup.append(cut.group("control"))
+        pos = cut.end
+        if cut.content is None:
+            if cut.marker not in markup:
+                markup.append(cut.marker)
             continue
-        if cut.group("r3") is not None:
-            segments.append(Segment("result", _mistral_result(cut.group("r3").strip())))
-            continue
-        result = cut.group("r1") if cut.group("r1") is not None else cut.group("r2")
-        segments.append(Segment("result", result.strip()))
+        segments.append(Segment("result", _result(cut)))
     if found_fmt is None:
         return None
     return TextTurns(found_fmt, tuple(segments), tuple(markup))

@@ -70,19 +70,29 @@ def caws_parses(line: str) -> bool:
 
 # Call syntax of the published formats (Mistral tag, Qwen XML, Llama python tag, a
 # bracketed pythonic call list, also one whose name is words with parenthesised words,
-# as ToolACE's "[Directional Movement Index (DX)(symbol=..."), and a JSON object with a
-# name and its arguments. Verify's own reading, independent of the extractor's parsers.
+# as ToolACE's "[Directional Movement Index (DX)(symbol=..."; DeepSeek's tool tokens
+# ``<｜tool▁...``, fullwidth bars and U+2581; Kimi K2's ``<|tool_call...``; GLM-4.5's
+# argument tags and its call block, a name after ``<tool_call>``), and a JSON object
+# with a name and its arguments. Verify's own reading, independent of the extractor's
+# parsers.
 CALL_LIKE = re.compile(
     r"\[TOOL_CALLS\]|<function=|<\|python_tag\|>"
     r"|\[\s*[^\W\d][\w.]*\s*\(\s*(?:\)|[^\W\d]\w*\s*=)"
     r"|\[\s*[^\W\d][\w.]*\((?:[^()\[\]]|\([^()]*\))*\)\s*[,\]]"
     r"|\[\s*[^\W\d][\w.\-]*(?:[ ]+[\w.\-/&+]+|[ ]*\([\w.\-/&+ ]*\))+"
     r"\s*\(\s*(?:\)|[^\W\d]\w*\s*=)"
+    r"|<\uff5ctool\u2581|<\|tool_call|</?arg_(?:key|value)>"
+    r"|<tool_call>\s*[^\W\d][\w.\-]*\s*</tool_call>"
 )
 CALL_LIKE_JSON = re.compile(r"""\{\s*["']name["']\s*:""")
 CALL_LIKE_ARGS = re.compile(r"""["'](?:arguments|parameters)["']\s*:""")
-# Hermes blocks in a content are read as calls (or judged as broken ones) by extract.
-HERMES_BLOCK = re.compile(r"<tool_(call|response)>.*?(?:</tool_\1>|\Z)", re.DOTALL)
+# Hermes blocks in a content are read as calls (or judged as broken ones) by extract;
+# a GLM block (a name after the tag, then an argument tag or the close) is not hermes.
+HERMES_BLOCK = re.compile(
+    r"<tool_(call|response)>(?!\s*[^\W\d][\w.\-]*\s*(?:<arg_key>|</tool_call>))"
+    r".*?(?:</tool_\1>|\Z)",
+    re.DOTALL,
+)
 
 
 def call_like_turns(item: dict[str, Any]) -> list[tuple[str, str]]:

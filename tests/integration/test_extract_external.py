@@ -167,6 +167,11 @@ def _openai(content: str | None, arguments: str | None) -> dict[str, Any]:
     return {"messages": messages, "tools": [tool]}
 
 
+def _unanswered(record: dict[str, Any]) -> dict[str, Any]:
+    """`record` ending on its assistant's turn (the user's turn and that one)."""
+    return {**record, "messages": record["messages"][:2]}
+
+
 _TOO_DEEP = "nested deeper than 64 levels"
 # Values decoded from a string inside a record escape the line's nesting check; 600
 # levels crashed the whole run (orjson and the schema reader give up near 254).
@@ -191,7 +196,12 @@ DEEP_RECORDS = {
         "reject tools",
     ),
     "mistral text call": (
-        _openai("[TOOL_CALLS]" + json.dumps([{"name": "f", "arguments": {"x": _deep(600)}}]), None),
+        # Without the tool turn: a result after a call read by no format answers no call.
+        _unanswered(
+            _openai(
+                "[TOOL_CALLS]" + json.dumps([{"name": "f", "arguments": {"x": _deep(600)}}]), None
+            )
+        ),
         "call-like",
     ),
 }

@@ -67,7 +67,9 @@ CASES: dict[str, Case] = {
         _all_but(range(25), 21),
     ),
     "glaive_v2": Case(
-        [(19, "chat: the ASSISTANT turn at char 35"), (21, "chat"), (23, "teacher_text")],
+        # 27: two FUNCTION RESPONSEs for one call
+        [(19, "chat: the ASSISTANT turn at char 35"), (21, "chat"), (23, "teacher_text"),
+         (27, "chat: the FUNCTION RESPONSE turn at char 194")],
         {
             "line-000006": [("get_stock_quote", {"symbol": "ACME"}),
                             ("get_stock_quote", {"symbol": "GLOBX"})],
@@ -87,38 +89,42 @@ CASES: dict[str, Case] = {
         _lines(1, 2, 3, 4, 5, 6, 7, 11, 12, 13, 14, 16, 17, 24, 25, 26),
     ),
     "hermes_fc_v1": Case(
-        [(20, "conversations[2]")],
+        # 25: a tool turn after an answer without a call; 26: three for two calls
+        [(20, "conversations[2]"), (25, "conversations[3]"), (26, "conversations[5]")],
         {
             "0000000f-hfc": [("get_stock_quote", {"symbol": "ÅKER"}),
                              ("get_forecast", {"city": "Bergen"}),
                              ("get_exchange_rate", {"base": "NOK", "target": "SEK"})],
             "0000000d-hfc": [],
+            # <tools> declaring the tool twice, identically: read once
+            "0000001b-hfc": [("get_stock_quote", {"symbol": "ACME"}),
+                             ("get_stock_quote", {"symbol": "INITECH"})],
         },
         {
             "00000012-hfc": {"json_invalid", "extraction_incomplete"},
             "00000013-hfc": {"schema_invalid"},
         },
         # Python-repr calls are read as the JSON calls they are.
-        {f"{n:08x}-hfc" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 14, 15, 16, 21, 22, 24)},
+        {f"{n:08x}-hfc" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 14, 15, 16, 21, 22, 24, 27)},
     ),
     "toolace": Case(
-        [(15, "conversations[1]")],
+        # 22: an undeclared name holding parentheses is read by no format (call-like
+        # text), so the tool turn after it answers no call
+        [(15, "conversations[1]"), (22, "conversations[2]")],
         {
             "line-000003": [("League.standings", {"league": league, "season": 2023, "top": 3})
                             for league in ("Eredivisie", "Bundesliga")],
             "line-000006": [("CropAdvisor.suggest", {
                 "soil": {"ph": 6.5, "texture": "loam", "nutrients": {"n": 40, "p": 20, "k": 35}},
                 "climate": "temperate"})],
-            # a name holding parentheses, declared (read) and undeclared (call-like)
+            # a name holding parentheses, declared: read
             "line-000021": [("Directional Movement Index (DX)",
                              {"symbol": "AAPL", "interval": "1d"})],
-            "line-000022": [],
         },
         {
             "line-000010": {"schema_invalid"},
             "line-000013": {"call_like_text"},
             "line-000014": {"schema_invalid"},
-            "line-000022": {"call_like_text"},
         },
         _lines(1, 2, 3, 4, 6, 7, 8, 9, 17, 18, 19, 20, 21),  # 9: CJK numbers; 18: a quoted verse
     ),
@@ -129,7 +135,8 @@ CASES: dict[str, Case] = {
         _lines(1, 2, 3, 6, 8, 13),
     ),
     "llamafactory_sharegpt": Case(
-        [(11, "conversations[1].value"), (13, "conversations[1]")],
+        # 15: two observations for one call
+        [(11, "conversations[1].value"), (13, "conversations[1]"), (15, "conversations[3]")],
         {
             "line-000008": [("get_stock_quote", {"symbol": s})
                             for s in ("ACME", "GLOBX", "INITECH")],
@@ -139,7 +146,10 @@ CASES: dict[str, Case] = {
         _lines(1, 2, 3, 5, 7, 8, 9, 10, 14),  # 7: 2749.6 written 2,749.60
     ),
     "openai_messages": Case(
-        [(17, "messages[1].role"), (21, "teacher_text"), (22, "messages")],
+        # 30: a tool result after the user's turn; 31: three results for two calls;
+        # 33: a tool declared twice with different schemas
+        [(17, "messages[1].role"), (21, "teacher_text"), (22, "messages"), (30, "messages[1]"),
+         (31, "messages[4]"), (33, "tools[1]")],
         {
             "line-000018": [("get_forecast", {"city": "Riga"})],  # legacy function_call
             "line-000005": [
@@ -151,6 +161,11 @@ CASES: dict[str, Case] = {
             # arguments "" on a tool without parameters: read as {} (docs/formats.md)
             "line-000010": [("get_server_time", {})],
             "line-000025": [("get_server_time", {})],
+            "line-000032": [("get_forecast", {"city": "Tartu"})],  # its tool declared twice
+            # parallel calls answered in part; a record ending on its call
+            "line-000034": [("track_parcel", {"tracking_number": "JJD0003310"}),
+                            ("track_parcel", {"tracking_number": "JJD0003311"})],
+            "line-000035": [("get_exchange_rate", {"base": "EUR", "target": "PLN", "amount": 40})],
         },
         {
             "line-000014": {"schema_invalid"},
@@ -169,7 +184,7 @@ CASES: dict[str, Case] = {
         },
         # 20: times next to kana; 24: "not in stock", grounded by its restock date;
         # 25, 26: ISO datetimes restated as dates
-        _lines(1, 2, 3, 5, 6, 7, 9, 10, 11, 12, 13, 18, 19, 20, 24, 25, 26),
+        _lines(1, 2, 3, 5, 6, 7, 9, 10, 11, 12, 13, 18, 19, 20, 24, 25, 26, 32, 34, 35),
     ),
     "chat_text_calls": Case(
         [],

@@ -908,6 +908,10 @@ def test_teacher_reasoning_content_present(case: Case, where: str) -> None:
         ' {"name": "fs.read", "parameters": {"path": "notes.md"}}',
         '\n[TOOL_CALLS][{"name": "fs.read", "arguments": {"path": "notes.md"}}',
         "\n<function=fs.read>",
+        # DeepSeek's, Kimi K2's and GLM-4.5's native calls, not closed or not complete.
+        '\n<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>fs.read<｜tool▁sep｜>{"path": "notes.md"}',
+        "\n<|tool_calls_section_begin|><|tool_call_begin|>functions.fs.read:0",
+        "\n<tool_call>fs.read\n<arg_key>path</arg_key>\n</tool_call>",
     ],
 )
 def test_call_like_text_in_an_answer(case: Case, call: str) -> None:

@@ -143,7 +143,8 @@ def test_conversations_are_used_only_when_messages_are_missing() -> None:
             {"id": "x", "teacher_text": "a"},
             "xml",
             "format: unknown format 'xml' (known: auto, seed, hermes, openai, llamafactory, "
-            "xlam, glaive, react, llama3_json, mistral, qwen_xml, pythonic)",
+            "xlam, glaive, react, llama3_json, mistral, qwen_xml, pythonic, deepseek, kimi_k2, "
+            "glm45)",
         ),
         (
             {"id": "x", "messages": [USER]},
