@@ -149,7 +149,11 @@ def from_llamafactory(
         messages.append(message)
         fields.append(None)
     item["messages"] = messages
-    item["tools"] = openai_tools(item.get("tools"), notes)
+    if "tools" in item:
+        # Never add the key: a record without tools may list them in its system
+        # prompt (read later, only when there is no `tools`), and a `tools: null`
+        # written out is a record verify cannot read.
+        item["tools"] = openai_tools(item["tools"], notes)
     notes.append("messages converted from LLaMA-Factory conversations (function_call turns)")
     return sources, fields
 
@@ -188,7 +192,8 @@ def from_xlam(item: dict[str, Any], notes: list[str]) -> dict[int, dict[str, Any
         message["tool_calls"].append(entry)
         sources[id(entry)] = source_record("xlam", "answers", text, call)
     item["messages"] = [{"role": "user", "content": normalize(query)}, message]
-    item["tools"] = openai_tools(item.get("tools"), notes)
+    if "tools" in item:  # as for LLaMA-Factory: no `tools: null` added
+        item["tools"] = openai_tools(item["tools"], notes)
     notes.append("messages built from xLAM query and answers")
     return sources
 

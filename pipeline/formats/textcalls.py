@@ -12,7 +12,8 @@ these formats is reported by `call_like` instead of passing silently.
   ``<|python_tag|>``): ``{"name": N, "parameters": {...}}`` objects separated
   by ``;`` or newlines; prose may follow the last one.
 * ``mistral``: ``[TOOL_CALLS][{"name": N, "arguments": {...}}, ...]``, or the
-  newer ``[TOOL_CALLS]N[ARGS]{...}`` (with an optional ``[CALL_ID]id``).
+  newer ``[TOOL_CALLS]N[ARGS]{...}`` (with an optional ``[CALL_ID]id``), also as
+  decoded without its ``[ARGS]`` token: ``[TOOL_CALLS]N{...}``.
 * ``qwen_xml``: ``<tool_call><function=N><parameter=K>V</parameter>...``
   ``</function></tool_call>`` (Qwen3-Coder); values are raw text, converted by
   the tool schema's type (`pipeline.formats.qwenxml`).
@@ -176,6 +177,14 @@ def parse_llama3(text: str, _types: TypeOf = no_types) -> TextCalls | None:
     return TextCalls("llama3_json", tuple(calls), prose(_no_eot(text), [(0, rest)]), ((0, rest),))
 
 
+# The named form with its `[ARGS]` token gone: Mistral's own tokenizer (v11 on:
+# Mistral Small 3.2, Magistral, Devstral) drops that control token when the output
+# is decoded but keeps `[TOOL_CALLS]`, so served outputs read `[TOOL_CALLS]add{"a": 1}`
+# (vLLM's Mistral parser reads this spelling). The object must follow the name at
+# once: that is still clear syntax, never prose.
+_MISTRAL_BARE = re.compile(r"\s*([^\W\d][\w.\-]*)(?=\{)")
+
+
 def _mistral_one(text: str, pos: int) -> tuple[list[TextCall], int] | None:
     """The calls after one ``[TOOL_CALLS]`` tag ending at `pos`, and where they end."""
     start = skip_ws(text, pos)
@@ -185,7 +194,7 @@ def _mistral_one(text: str, pos: int) -> tuple[list[TextCall], int] | None:
         if not calls or any(c is None for c in calls):
             return None
         return [c for c in calls if c is not None], array[1]
-    named = _MISTRAL_NAMED.match(text, pos)
+    named = _MISTRAL_NAMED.match(text, pos) or _MISTRAL_BARE.match(text, pos)
     if named is None:
         return None
     args_start = skip_ws(text, named.end())

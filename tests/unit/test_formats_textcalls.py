@@ -100,6 +100,13 @@ CASES: list[tuple[str, str, list[tuple[str, dict[str, Any]]], str]] = [
         "Je vérifie.\nVoilà.",
     ),
     (
+        # As Mistral's v11+ tokenizer decodes the named form: `[ARGS]` gone, the tag kept.
+        "mistral",
+        'Un instant. [TOOL_CALLS]sum_up{"x": 2.5, "y": [1]}[TOOL_CALLS]get-rate{}',
+        [("sum_up", {"x": 2.5, "y": [1]}), ("get-rate", {})],
+        "Un instant.",
+    ),
+    (
         "qwen_xml",
         "I'll look.\n<tool_call>\n<function=lookup>\n<parameter=count>\n7\n</parameter>\n"
         "<parameter=label>\n42\n</parameter>\n<parameter=flags>\n{'a': True}\n</parameter>\n"

@@ -48,6 +48,9 @@ def test_a_finite_float_still_reads() -> None:
         '[TOOL_CALLS][{"name": "f", "arguments": {}}, {]',
         "[TOOL_CALLS]f[ARGS][1]",  # named call whose arguments are not an object
         '[TOOL_CALLS]f[ARGS]{"x": NaN}',
+        '[TOOL_CALLS]f {"x": 1}',  # without [ARGS], the object must follow the name at once
+        '[TOOL_CALLS]f{"x": 1',  # cut off
+        '[TOOL_CALLS]9f{"x": 1}',  # not an identifier
     ],
 )
 def test_mistral_broken_calls_are_not_read(text: str) -> None:

@@ -237,6 +237,30 @@ def test_toolace_tools_listed_as_json_in_the_system_prose_are_read() -> None:
     assert source.schemas is not None and source.schemas.property_type("get_forecast", "city")
 
 
+def test_a_llamafactory_record_without_tools_reads_them_from_its_system_column() -> None:
+    """LLaMA-Factory conversions of ToolACE keep the list in the system column only.
+    The converter once wrote `tools: None` itself, which hid that list (every call
+    passed as "no schema") and gave verify a record it rejects."""
+    call = {"name": WEATHER["name"], "arguments": {"city": "Lima"}}
+    turns = [
+        {"from": "human", "value": "Weather in Lima?"},
+        {"from": "function_call", "value": json.dumps(call)},
+    ]
+    item: dict[str, Any] = {"system": TOOLACE_SYSTEM, "conversations": turns}
+    source = ingest(item)
+    assert source.parsed.format == "llamafactory"
+    assert item["tools"] == [{"type": "function", "function": WEATHER}]
+    assert "tools read from a JSON list in the system prompt (1 tools)" in source.notes
+    assert source.schemas is not None and WEATHER["name"] in source.schemas.schemas
+
+    bare: dict[str, Any] = {"conversations": [dict(t) for t in turns]}
+    ingest(bare)
+    assert "tools" not in bare  # no `tools: null` written for verify to reject
+    xlam: dict[str, Any] = {"query": "Weather in Lima?", "answers": json.dumps([call])}
+    ingest(xlam)
+    assert "tools" not in xlam
+
+
 @pytest.mark.parametrize(
     "system",
     [
