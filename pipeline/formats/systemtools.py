@@ -22,8 +22,14 @@ _LIST_START = re.compile(r"\[\s*\{")
 def tools_from_system(item: dict[str, Any], messages: list[dict[str, Any]]) -> str | None:
     """Tools listed in a hermes system prompt (``<tools>...</tools>``, a JSON list or one
     object per line), else in a JSON list of function definitions in its prose,
-    become the record's ``tools`` when it has none; returns a note."""
-    if "tools" in item:
+    become the record's ``tools`` when it has none; returns a note.
+
+    An empty list counts as none: converters write ``"tools": "[]"`` for a record
+    whose tools sit in its system prompt (ToolACE as LLaMA-Factory data), and taking
+    the empty list at its word left every call unchecked, calls to tools the prompt
+    does not offer included."""
+    given = item.get("tools")
+    if "tools" in item and given != []:
         return None
     for message in messages:
         content = message.get("content")
@@ -41,7 +47,9 @@ def tools_from_system(item: dict[str, Any], messages: list[dict[str, Any]]) -> s
             tools = _tool_list(block)
             if tools:
                 item["tools"] = tools
-                return f"tools read from the system prompt's <tools> block ({len(tools)} tools)"
+                return f"tools read from the system prompt's <tools> block ({len(tools)} tools)" + (
+                    " in place of the record's empty tools list" if given == [] else ""
+                )
             unread = unread or bool(block.strip())
             start = content.find(_TOOLS_OPEN, end)
         if unread:
@@ -57,7 +65,9 @@ def tools_from_system(item: dict[str, Any], messages: list[dict[str, Any]]) -> s
             tools = _listed_in_prose(content)
             if tools:
                 item["tools"] = tools
-                return f"tools read from a JSON list in the system prompt ({len(tools)} tools)"
+                return f"tools read from a JSON list in the system prompt ({len(tools)} tools)" + (
+                    " in place of the record's empty tools list" if given == [] else ""
+                )
     return None
 
 

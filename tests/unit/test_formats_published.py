@@ -123,6 +123,21 @@ def test_sharegpt_system_column_and_python_literal_tools_in_the_prompt() -> None
 
 
 def test_a_record_with_tools_keeps_them_over_its_system_prompt() -> None:
+    own = [{"type": "function", "function": {"name": "g", "parameters": {"type": "object"}}}]
+    item = {
+        "tools": own,
+        "messages": [
+            {"role": "system", "content": '<tools>{"name": "f"}</tools>'},
+            {"role": "assistant", "content": "Hi."},
+        ],
+    }
+    ingest(item)
+    assert item["tools"] == own
+
+
+def test_an_empty_tools_list_does_not_hide_the_system_prompts_list() -> None:
+    # ToolACE converted to LLaMA-Factory writes "tools": "[]" and lists the tools in
+    # the system text: the empty list left every call unchecked.
     item = {
         "tools": [],
         "messages": [
@@ -130,8 +145,9 @@ def test_a_record_with_tools_keeps_them_over_its_system_prompt() -> None:
             {"role": "assistant", "content": "Hi."},
         ],
     }
-    ingest(item)
-    assert item["tools"] == []
+    source = ingest(item)
+    assert [t["function"]["name"] for t in item["tools"]] == ["f"]
+    assert any("in place of the record's empty tools list" in n for n in source.notes)
 
 
 def test_llama3_json_list_and_end_of_message_tokens() -> None:
