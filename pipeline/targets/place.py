@@ -80,22 +80,44 @@ def place(
     answer: list[Block],
     layout: Layout,
 ) -> Placement:
-    """Teacher order is kept: calls first, then the final answer, each searched
-    only after the previous one inside the assistant regions."""
+    """Teacher order is kept: calls and answer regions in the order the teacher
+    wrote them, each searched only after the previous one inside the assistant
+    regions. (Generated items answer after their last call; a third-party record
+    may answer and then call again, or end on a call: placing every call first
+    left such an answer behind the cursor, unplaced.)"""
     cursor = Cursor(layout.text, layout.searchable())
     placement = Placement()
-    for call in calls:
-        placement.calls.append(_place_call(cursor, teacher, call))
     placed: dict[CharRange, CharRange | None] = {}
-    for region in answer:
-        inside = [(s, e) for s, e, _ in integration.spans if region.start <= s and e <= region.end]
-        found = cursor.find(teacher[region.start : region.end])
-        if found is not None:
-            for span in inside:
-                placed[span] = shift(span, found - region.start)
-            continue
-        for s, e in inside:
-            at = cursor.find(teacher[s:e])
-            placed[(s, e)] = None if at is None else (at, at + e - s)
+    steps = sorted(
+        [(call.call_span[0], 0, i) for i, call in enumerate(calls)]
+        + [(region.start, 1, i) for i, region in enumerate(answer)]
+    )
+    placed_calls: dict[int, tuple[CharRange | None, CharRange | None, CharRange | None]] = {}
+    for _, kind, i in steps:
+        if kind == 0:
+            placed_calls[i] = _place_call(cursor, teacher, calls[i])
+        else:
+            _place_answer(cursor, teacher, answer[i], integration, placed)
+    placement.calls = [placed_calls[i] for i in range(len(calls))]
     placement.integration = [placed.get((s, e)) for s, e, _ in integration.spans]
     return placement
+
+
+def _place_answer(
+    cursor: Cursor,
+    teacher: str,
+    region: Block,
+    integration: Integration,
+    placed: dict[CharRange, CharRange | None],
+) -> None:
+    """Place one answer region's integration spans (the region whole when the
+    rendering wrote it verbatim, else span by span)."""
+    inside = [(s, e) for s, e, _ in integration.spans if region.start <= s and e <= region.end]
+    found = cursor.find(teacher[region.start : region.end])
+    if found is not None:
+        for span in inside:
+            placed[span] = shift(span, found - region.start)
+        return
+    for s, e in inside:
+        at = cursor.find(teacher[s:e])
+        placed[(s, e)] = None if at is None else (at, at + e - s)

@@ -236,3 +236,40 @@ def test_values_nested_past_the_bound_inside_strings_never_stop_the_run(
     else:
         assert targets["calls"] == []
         assert any(n.startswith("call_like_text: messages[1].content") for n in targets["notes"])
+
+
+def test_an_answer_before_a_later_call_is_placed_in_the_sequence(
+    tmp_path: Path, qwen_dir: Path
+) -> None:
+    # A third-party record may answer, then call again (or end on a call). Placing
+    # every call first left the answer behind the search cursor: no sequence span,
+    # and verify flagged the item misaligned_sequence.
+    def call(i: int, name: str) -> dict[str, Any]:
+        fn = {"name": name, "arguments": json.dumps({"pool": "north"})}
+        return {"id": f"c{i}", "type": "function", "function": fn}
+
+    params = {"type": "object", "properties": {"pool": {"type": "string"}}}
+    tools = [
+        {"type": "function", "function": {"name": n, "parameters": params}}
+        for n in ("pool_status", "pool_hours")
+    ]
+    answer = "The north pool is open for lap swimming right now."
+    messages = [
+        {"role": "user", "content": "Is the north pool open?"},
+        {"role": "assistant", "content": None, "tool_calls": [call(1, "pool_status")]},
+        {"role": "tool", "tool_call_id": "c1", "content": '{"status": "open for lap swimming"}'},
+        {"role": "assistant", "content": answer},
+        {"role": "user", "content": "And its hours?"},
+        {"role": "assistant", "content": None, "tool_calls": [call(2, "pool_hours")]},
+    ]
+    source, out = tmp_path / "order.jsonl", tmp_path / "order.out.jsonl"
+    source.write_text(json.dumps({"id": "o-1", "messages": messages, "tools": tools}) + "\n")
+    args = ["--params", str(tmp_path / "none.yaml"), "--in", str(source), "--out", str(out)]
+    assert extract.main([*args, "--tokenizer", str(qwen_dir)]) == 0
+    (item,) = RecordReader(out).items()
+    targets = item["targets"]
+    (span,) = targets["integration_spans"]
+    assert _text(item, span) == answer
+    assert all(c["name_span"] is not None for c in targets["calls"])
+    (placed,) = targets["sequence"]["integration"]
+    assert placed is not None
