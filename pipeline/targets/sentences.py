@@ -24,6 +24,8 @@ ABBREVIATIONS = frozenset([
     "z.b", "d.h", "u.a", "usw", "bzw", "ggf", "evtl", "inkl", "sog", "vgl", "bsp", "z.t",
     "s.o", "s.u", "p.ej", "ej", "sra", "srta", "dra", "pág", "págs", "núm", "aprox",
     "env", "mme", "mlle", "av", "apr",
+    # Country initials: "the 500 largest U.S. publicly traded companies" is one sentence.
+    "u.s", "u.s.a", "u.k", "u.n", "e.u",
 ])
 MONTHS = frozenset([
     "januar", "jänner", "februar", "märz", "april", "mai", "juni", "juli", "august",

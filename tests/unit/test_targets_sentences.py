@@ -45,6 +45,13 @@ def _split(text: str) -> list[str]:
         ("日本語です。次の文！最後", ["日本語です。", "次の文！", "最後"]),
         ("Line one\n- item: 3.5\n\n  - item two  ", ["Line one", "- item: 3.5", "- item two"]),
         ("Dr. Smith vs. J. Doe met.", ["Dr. Smith vs. J. Doe met."]),
+        (
+            "It ranks the 500 largest U.S. publicly traded companies. The U.K. list is shorter.",
+            [
+                "It ranks the 500 largest U.S. publicly traded companies.",
+                "The U.K. list is shorter.",
+            ],
+        ),
         ("", []),
         ("   \n ", []),
     ],
