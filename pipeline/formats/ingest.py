@@ -50,6 +50,7 @@ from pipeline.formats.published import (
     source_record,
 )
 from pipeline.formats.react import from_react, is_react
+from pipeline.formats.reasoning import drop_reasoning, shift_sources
 from pipeline.formats.rounds import given_turns, refuse_unanswered
 from pipeline.formats.schema import ToolSchemas
 from pipeline.formats.seed import parse_seed
@@ -227,8 +228,12 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
         notes.append("Llama 3 ipython turns read as tool turns (given messages kept)")
     if isinstance(messages, list) and record_fmt is None:
         messages = current_shapes(item, messages, notes)
+    reasoning: dict[int, str] = {}
     if messages is not None:
         messages = normalise_messages(messages)
+        if record_fmt is None:  # record formats place their calls in their own fields
+            # Before any call is read: reasoning prose ahead of a call is not the answer.
+            reasoning = drop_reasoning(item, messages, notes)
         repr_calls_in_messages(item, messages, notes)
         note = tools_from_system(item, messages)
         if note is not None:
@@ -269,10 +274,14 @@ def ingest(item: dict[str, Any], fmt: str = "auto") -> Source:
         assert messages is not None
         given, origins = messages, given_turns(messages, from_text=text_fmt is not None)
         if text_fmt is None and fmt not in ("openai", "seed", "hermes"):
-            before = copy.deepcopy(messages)
+            before, known = copy.deepcopy(messages), set(sources)
             messages, found, markup, origins = convert_contents(
                 messages, fields, "auto" if fmt in RECORD_FORMATS else fmt, types, sources, names
             )
+            if reasoning:  # a call's source span indexes the given text, reasoning included
+                named = {i: f for i, f in enumerate(fields) if f is not None}
+                prefixes = {named.get(i, f"messages[{i}].content"): p for i, p in reasoning.items()}
+                shift_sources(sources, prefixes, known)
             if found:
                 messages = normalise_messages(messages)
                 item["messages"] = messages

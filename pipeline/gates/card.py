@@ -72,7 +72,7 @@ CHECKS = {
     "adversarial_behaviour": "user faults corrected with valid calls; ambiguity asks",
     "attempts": "the attempt record matches the responses",
     "integration_cap": "over-cap answers are flagged",
-    "reasoning_content": "no teacher reasoning field",
+    "reasoning_content": "no teacher reasoning: no reasoning field, no `<think>` in the answer",
     "call_like_text": "no assistant text holds a call that no format reads",
     "execution": "responses replay in the item's world (or honour their arguments)",
     "intent_answered": "requested comparisons, lists, counts, computations and context lines "

@@ -141,6 +141,24 @@ def has_reasoning_content(item: dict[str, Any]) -> bool:
     return False
 
 
+def reasoning_in_text(item: dict[str, Any]) -> str | None:
+    """Where a `<think>` or `</think>` tag is in the trained assistant text (None: nowhere).
+
+    Extract drops a leading reasoning block (`pipeline.formats.reasoning`); one it
+    could not place (after some prose, unclosed) is still in the text, and would be
+    trained as the visible answer."""
+    texts = [("teacher_text", item.get("teacher_text"))]
+    messages = item.get("messages")
+    for i, message in enumerate(messages if isinstance(messages, list) else ()):
+        if isinstance(message, dict) and message.get("role") == "assistant":
+            texts.append((f"messages[{i}].content", message.get("content")))
+    for where, text in texts:
+        if isinstance(text, str) and ("<think>" in text or "</think>" in text):
+            tag = "<think>" if "<think>" in text else "</think>"
+            return f"{where} holds {tag}"
+    return None
+
+
 def _escaped(data: bytes, quote: int) -> bool:
     """Whether the quote at `quote` is escaped (preceded by an odd run of backslashes)."""
     backslashes = 0

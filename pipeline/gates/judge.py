@@ -224,6 +224,9 @@ def judge_item(
     result["counts"] = json_schema_counts(verdicts, metadata, s.standalone, result)
     if not reasoning_key_absent and checks.has_reasoning_content(item):
         add(result, "reasoning_content")
+    thinking = checks.reasoning_in_text(item)
+    if thinking is not None:
+        add(result, "reasoning_content", thinking)
     for where, evidence in checks.call_like_turns(item):
         add(result, "call_like_text", f"{where}: {evidence!r}")
     # A standalone record with no assistant text after a tool result (xLAM rows, whose

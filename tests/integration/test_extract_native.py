@@ -142,8 +142,11 @@ def test_the_training_sequence_holds_no_foreign_special_token(
     assert roles == ["user", "assistant", "tool", "assistant"]
     assert items["kimi-2"]["messages"][2]["content"] == '{"tz": "Europe/Lisbon", "time": "09:30"}'
     assert any("<|im_end|>" in n for n in items["kimi-2"]["targets"]["notes"])
-    # Reasoning written in the text is the assistant's prose, as in every text format.
-    assert items["ds-1"]["messages"][1]["content"].startswith("<think>\nTwo things")
+    # Reasoning written before the calls is dropped before they are read (never trained);
+    # the call spans above still slice the given text, reasoning included.
+    assert items["ds-1"]["messages"][1]["content"].startswith("I'll check both.")
+    assert items["ds-1"]["messages_original"][1]["content"].startswith("<think>\nTwo things")
+    assert "<think>" not in items["glm-1"]["teacher_text"]
 
 
 def test_broken_calls_are_counted_and_flagged_never_silently_prose(

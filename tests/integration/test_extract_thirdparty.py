@@ -1,7 +1,7 @@
 """External mode on hand-written mini-corpora in the shapes of public tool-calling sets
 (tests/fixtures/thirdparty/README.md): xLAM, Glaive v2, Hermes function-calling v1,
 ToolACE, APIGen-MT, LLaMA-Factory ShareGPT, OpenAI messages, calls in chat text,
-ToolBench ReAct.
+ToolBench ReAct, reasoning models' `<think>` text and reasoning fields.
 
 Per file: extract exits 0 and verify 1 (each file holds a few broken records), no
 traceback; every input line is an item or a reject naming its line and field;
@@ -201,6 +201,18 @@ CASES: dict[str, Case] = {
             "line-000015": {"json_invalid"},
         },
         _lines(1, 2, 3, 4, 6, 7, 8, 9, 11),  # 6: 42.1 written 42,10
+    ),
+    "reasoning_models": Case(
+        [],
+        {
+            # Reasoning before a call (a <think> block, QwQ's lone </think>) is dropped
+            # before the call is read.
+            "r1-hermes": [("get_forecast", {"city": "Lima", "days": 2})],
+            "qwq-lone": [("get_forecast", {"city": "Quito", "days": 2})],
+            "qwen3-field": [("get_forecast", {"city": "Oslo", "days": 2})],
+        },
+        {"think-mid": {"reasoning_content"}},  # not leading: left in the text, and flagged
+        {"r1-field", "r1-hermes", "qwq-lone", "qwen3-field"},
     ),
     "toolbench_react": Case(
         [(7, "conversations[4].value"), (8, "conversations[2]")],  # gave up; a result, no call

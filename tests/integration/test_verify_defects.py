@@ -902,6 +902,15 @@ def test_teacher_reasoning_content_present(case: Case, where: str) -> None:
     assert_caught(case, "reasoning_content", "reasoning_content")
 
 
+def test_a_think_tag_left_in_the_assistant_text(case: Case) -> None:
+    def add(items: list[dict[str, Any]], _: dict[str, Any]) -> None:
+        last = items[2]["messages"][-1]
+        last["content"] = "Let me think.\n</think>\n" + last["content"]
+
+    edit(case.extracted, add)
+    assert_caught(case, "reasoning_content", "reasoning_content")
+
+
 @pytest.mark.parametrize(
     "call",
     [

@@ -376,6 +376,19 @@ def test_teacher_reasoning_content_is_flagged() -> None:
     assert "reasoning_content" not in dvc(read_item())["reasons"]
 
 
+def test_a_think_tag_in_the_trained_text_is_flagged() -> None:
+    # A reasoning block extract could not drop (after prose, unclosed) is never trained silently.
+    for tag in ("<think>", "</think>"):
+        item = read_item()
+        item["messages"][-1]["content"] = f"Let me see. {tag}{item['messages'][-1]['content']}"
+        result = dvc(item)
+        assert "reasoning_content" in result["reasons"], tag
+        assert (
+            detail(result, "reasoning_content")
+            == f"messages[{len(item['messages']) - 1}].content holds {tag}"
+        )
+
+
 # --- extraction, parity and grounding -------------------------------------------------------
 
 
