@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from pipeline.extract import main as extract_main
 from pipeline.gates.grounding import parse_content, result_needles
 from pipeline.targets.grounding import Grounder, result_value
@@ -69,3 +71,33 @@ def test_extract_and_verify_read_a_deeply_nested_result(tmp_path: Path, qwen_dir
     # Neither stage grounds the answer in it: no span verify disagrees with.
     assert report["reasons"]["gold_span_mismatch"] == 0
     assert report["items"][0]["reasons"] == ["ungrounded_lax"]
+
+
+def _text_call(content: str) -> dict[str, Any]:
+    record = _openai("ok", "Done with it.")
+    record["messages"][1:3] = [
+        {"role": "assistant", "content": content},
+        {"role": "tool", "content": "ok"},
+    ]
+    record["tools"][0]["function"]["parameters"]["properties"] = {"x": {"type": "array"}}
+    return record
+
+
+@pytest.mark.parametrize("levels", [70, 150])
+def test_text_calls_nested_past_the_limit_leave_a_line_verify_reads(
+    tmp_path: Path, qwen_dir: Path, levels: int
+) -> None:
+    deep = "[" * levels + "1" + "]" * levels
+    pythonic = f"[run(x={deep})]"
+    qwen = f"<tool_call>\n<function=run>\n<parameter=x>\n{deep}\n</parameter>\n</function>\n"
+    qwen += "</tool_call>"
+    items, report = extract_and_verify(tmp_path, qwen_dir, [_text_call(pythonic), _text_call(qwen)])
+    assert [i["targets"]["format"] for i in items] == ["pythonic", "qwen_xml"]
+    assert report["summary"]["unreadable_lines"] == 0
+    assert report["reasons"]["record_invalid"] == 0
+    for item in items:
+        (call,) = item["targets"]["calls"]
+        assert not call["json_valid"]
+        # The decoded value is kept as text, not written as a nested object.
+        arguments = item["messages"][1]["tool_calls"][0]["function"]["arguments"]
+        assert json.loads(arguments) == {"x": json.loads(deep)}
