@@ -148,6 +148,43 @@ _MAGIC = (
 _STREAM_ERRORS = (EOFError, OSError, lzma.LZMAError, zlib.error)
 
 
+# A decompressor handed a file object leaves it open when it closes: these close it too.
+class _GzipInput(gzip.GzipFile):
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._source = raw
+        super().__init__(fileobj=raw, mode="rb")
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._source.close()
+
+
+class _Bzip2Input(bz2.BZ2File):
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._source = raw
+        super().__init__(raw, mode="rb")
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._source.close()
+
+
+class _XzInput(lzma.LZMAFile):
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._source = raw
+        super().__init__(raw, mode="rb")
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._source.close()
+
+
 def open_input(path: str | os.PathLike[str]) -> IO[bytes]:
     """A binary handle on `path`'s bytes, decompressed if it is gzip, bzip2 or xz."""
     try:
@@ -156,11 +193,11 @@ def open_input(path: str | os.PathLike[str]) -> IO[bytes]:
         raise RecordError(path, 0, "<file>", f"cannot open: {exc.strerror}") from exc
     kind = next((k for magic, k in _MAGIC if raw.peek(len(magic)).startswith(magic)), None)
     if kind == "gzip":
-        return cast("IO[bytes]", gzip.GzipFile(fileobj=raw, mode="rb"))
+        return cast("IO[bytes]", _GzipInput(raw))
     if kind == "bzip2":
-        return cast("IO[bytes]", bz2.BZ2File(raw, mode="rb"))
+        return cast("IO[bytes]", _Bzip2Input(raw))
     if kind == "xz":
-        return cast("IO[bytes]", lzma.LZMAFile(raw, mode="rb"))
+        return cast("IO[bytes]", _XzInput(raw))
     if kind is not None:
         raw.close()
         raise RecordError(path, 0, "<file>", f"{kind}-compressed: decompress it first")

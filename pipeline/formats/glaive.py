@@ -21,8 +21,9 @@ alone on its line inside an assistant turn, one repeated on the line right
 after the turn's own, or a label with nothing after it before the next
 ``ASSISTANT:`` turn. Left in, the student would learn to write the label: the
 label lines are dropped from the turn's text, and the empty turn is merged
-away, each with a note. Only a whole label at a line start is one; the word
-inside text ("I typed ASSISTANT: there") stays.
+away, each with a note; an empty turn with no assistant turn after it (it would
+train an empty reply) is a reject naming it. Only a whole label at a line start
+is one; the word inside text ("I typed ASSISTANT: there") stays.
 """
 
 from __future__ import annotations
@@ -185,9 +186,16 @@ def from_glaive(
         if role == "assistant":
             message = _assistant(chat, start, end, pairs, strays)
             following = speakers[k + 1].group(1) if k + 1 < len(speakers) else None
-            if not message["content"] and "tool_calls" not in message and following == "ASSISTANT":
-                merged += 1  # a label with nothing after it: the next turn is the answer
-                continue
+            if not message["content"] and "tool_calls" not in message:
+                if following == "ASSISTANT":
+                    merged += 1  # a label with nothing after it: the next turn is the answer
+                    continue
+                # No assistant turn to merge into: kept, it would train an empty reply.
+                raise FormatError(
+                    f"chat: the ASSISTANT turn at char {speaker.start()}",
+                    "empty (nothing but speaker labels or end tokens) and no assistant turn "
+                    "after it to merge into",
+                )
             messages.append(message)
         else:
             made, answered = round_so_far(messages)

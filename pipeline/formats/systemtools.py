@@ -13,10 +13,16 @@ import re
 from typing import Any
 
 from pipeline.formats.callspans import json_value, skip_ws
+from pipeline.formats.react_system import CANDIDATES_MAX
 from pipeline.formats.textcalls import json_array_items
 
 _TOOLS_OPEN, _TOOLS_CLOSE = "<tools>", "</tools>"
 _LIST_START = re.compile(r"\[\s*\{")
+# A hostile prose (thousands of "[{" that never close) must cost linear work, as in
+# react_system.find_api_list: each list tried is charged the text from its start to
+# the end (as far as the reader may go), against twice the text or this floor, and at
+# most `CANDIDATES_MAX` are tried.
+SCAN_BUDGET_MIN = 4_000_000
 
 
 def tools_from_system(item: dict[str, Any], messages: list[dict[str, Any]]) -> str | None:
@@ -83,8 +89,13 @@ def _definition(value: Any) -> bool:
 
 
 def _listed_in_prose(content: str) -> list[dict[str, Any]] | None:
-    """The first JSON list in `content` whose items are all function definitions."""
-    for start in _LIST_START.finditer(content):
+    """The first JSON list in `content` whose items are all function definitions
+    (within the scan budget)."""
+    budget = max(2 * len(content), SCAN_BUDGET_MIN)
+    for tried, start in enumerate(_LIST_START.finditer(content)):
+        budget -= len(content) - start.start()
+        if tried == CANDIDATES_MAX or budget < 0:
+            return None
         array = json_array_items(content, start.start())
         values = [v for v, _, _ in array[0]] if array is not None else []
         if values and all(_definition(v) for v in values):

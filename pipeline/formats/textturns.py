@@ -30,6 +30,7 @@ from typing import Any, Literal
 from pipeline.formats.callspans import TextCall, TypeOf, json_value
 from pipeline.formats.nativecalls import deepseek_token
 from pipeline.formats.textcalls import parse_text_calls
+from pipeline.records import MAX_JSON_DEPTH, too_deep
 
 SegmentKind = Literal["text", "call", "result"]
 MISTRAL_RESULTS = "[TOOL_RESULTS]"
@@ -273,5 +274,16 @@ def turn_messages(
     return messages, entries
 
 
+# The containers above a call's arguments in a written line: the item, `messages`, the
+# message, `tool_calls`, the entry and `function`.
+_ARGUMENTS_DEPTH = MAX_JSON_DEPTH - 6
+
+
 def tool_call(call: TextCall) -> dict[str, Any]:
-    return {"type": "function", "function": {"name": call.name, "arguments": call.arguments}}
+    arguments: Any = call.arguments
+    if too_deep(arguments, _ARGUMENTS_DEPTH):
+        # Written as an object, they would nest the line past what a record may hold
+        # and verify could not read it: kept as JSON text, as OpenAI records give them
+        # (the call is then judged like a hermes call nested as deep).
+        arguments = json.dumps(arguments, ensure_ascii=False)
+    return {"type": "function", "function": {"name": call.name, "arguments": arguments}}

@@ -51,6 +51,7 @@ from urllib.parse import urlsplit
 import orjson
 
 from pipeline.groundforms import ISO_DATETIME, collapse, date_spellings, quote_cores, quoted
+from pipeline.records import nesting_exceeds
 from pipeline.text import UNSPACED
 
 STRICT_KEYS = frozenset(
@@ -182,6 +183,10 @@ def parse_content(content: Any) -> Any:
         value = orjson.loads(content)
     except orjson.JSONDecodeError:
         return content
+    if nesting_exceeds(value, content):
+        # Plain text, as extract reads it (targets/grounding.py: result_value): the
+        # walks over a result's leaves recurse once per level.
+        return content
     if isinstance(value, dict) and set(value) == {"name", "content"}:
         return value["content"]
     return value
@@ -218,7 +223,8 @@ def _leaf_needles(key: str, value: Any) -> tuple[Needle, ...]:
             parsed = orjson.loads(value)
         except orjson.JSONDecodeError:
             parsed = None
-        if isinstance(parsed, list | dict):
+        # Nested past the record limit, it stays one string: `_leaves` recurses.
+        if isinstance(parsed, list | dict) and not nesting_exceeds(parsed, value):
             return tuple(
                 needle
                 for inner_key, inner in _leaves(parsed, key)

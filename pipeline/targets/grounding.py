@@ -35,6 +35,7 @@ from typing import Any, NamedTuple
 import orjson
 
 from pipeline.groundforms import ISO_DATETIME, collapse, date_spellings, quote_cores, quoted
+from pipeline.records import nesting_exceeds
 from pipeline.text import UNSPACED
 
 _URL = re.compile(r"^https?://([^/\s?#]+)(/[^/\s?#]*)?", re.IGNORECASE)
@@ -184,6 +185,10 @@ def result_value(text: str) -> Any:
     try:
         value = orjson.loads(text)
     except orjson.JSONDecodeError:
+        return text
+    if nesting_exceeds(value, text):
+        # Its leaves would be walked by recursion; verify (gates/grounding.py:
+        # parse_content) reads such a result as plain text too, so both agree.
         return text
     if isinstance(value, dict) and set(value) == {"name", "content"}:
         return value["content"]

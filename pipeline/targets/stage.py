@@ -24,6 +24,7 @@ from pipeline.records import (
     AtomicWriter,
     RecordReader,
     Reject,
+    _read_lines,
     dumps,
     make_header,
     open_input,
@@ -85,9 +86,15 @@ class ExternalReader(RecordReader):
     adapt = staticmethod(_adapt_external_value)
 
 
-def _count_items(path: str) -> int:
+def _count_items(path: str, max_line_bytes: int) -> int:
+    # Through the reader's own line loop: the same cap on a line's size, and a damaged
+    # compressed stream is a RecordError naming the file, not a bare traceback.
     with open_input(path) as handle:
-        return sum(1 for line in handle if line.strip() and not line.startswith(b'{"__header__"'))
+        return sum(
+            1
+            for _, line, oversized in _read_lines(handle, max_line_bytes, path)
+            if oversized or (line.strip() and not line.startswith(b'{"__header__"'))
+        )
 
 
 def output_header(job: Job, header: dict[str, Any]) -> dict[str, Any]:
@@ -95,7 +102,7 @@ def output_header(job: Job, header: dict[str, Any]) -> dict[str, Any]:
     cap this extraction used; a header-less external file gets a neutral one."""
     values = {**EXTERNAL_DEFAULTS, **{k: header[k] for k in HEADER_KEYS if k in header}}
     if "total_samples" not in values:
-        values["total_samples"] = _count_items(job.inp)
+        values["total_samples"] = _count_items(job.inp, job.max_line_bytes)
     values.pop("schema_version", None)
     values["tokenizer_fingerprint"] = fingerprint(job.tokenizer)
     values["integration_span_cap"] = job.settings.cap

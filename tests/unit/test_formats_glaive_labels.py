@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from pipeline.formats import ingest
+from pipeline.formats.openai import FormatError
 
 SYSTEM = "SYSTEM: You are a helpful assistant, with no access to external functions."
 CALL = """<functioncall> {"name": "get_forecast", "arguments": '{"city": "Riga"}'}"""
@@ -74,11 +75,22 @@ def test_a_stray_label_before_a_call_leaves_the_call_and_no_content() -> None:
     assert turns[1][1] is None and notes == [STRAY + "1"]
 
 
-def test_an_empty_turn_before_a_user_turn_is_not_merged() -> None:
-    """Only two assistant labels with nothing between are one turn."""
-    turns, notes = _read(f"USER: Hi\n\n\nASSISTANT:\n\n\nUSER: Hello?\n\n\nASSISTANT: {ANSWER}")
-    assert [role for role, _ in turns] == ["user", "assistant", "user", "assistant"]
-    assert notes == []
+@pytest.mark.parametrize(
+    ("chat", "at"),
+    [
+        (f"USER: Hi\n\n\nASSISTANT:\n\n\nUSER: Hello?\n\n\nASSISTANT: {ANSWER}", 11),
+        # Two labels on one line, then a user turn: nothing is left of the reply.
+        ("USER: hi there\n\n\nASSISTANT: ASSISTANT:\n\n\nUSER: are you there?\n\n\n"
+         "ASSISTANT: Yes, I am here. <|endoftext|>", 17),
+        (f"USER: Hi\n\n\nASSISTANT: {ANSWER}\n\n\nUSER: Thanks!\n\n\nASSISTANT: <|endoftext|>",
+         65),
+    ],
+)  # fmt: skip
+def test_an_empty_turn_with_no_assistant_turn_after_it_is_a_reject(chat: str, at: int) -> None:
+    """Only two assistant labels with nothing between are one turn; any other empty
+    assistant turn would train the student to answer with nothing."""
+    with pytest.raises(FormatError, match=f"chat: the ASSISTANT turn at char {at}: empty"):
+        _read(chat)
 
 
 def test_a_user_turn_keeps_a_pasted_label_line() -> None:
