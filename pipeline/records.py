@@ -148,43 +148,6 @@ _MAGIC = (
 _STREAM_ERRORS = (EOFError, OSError, lzma.LZMAError, zlib.error)
 
 
-# A decompressor handed a file object leaves it open when it closes: these close it too.
-class _GzipInput(gzip.GzipFile):
-    def __init__(self, raw: IO[bytes]) -> None:
-        self._source = raw
-        super().__init__(fileobj=raw, mode="rb")
-
-    def close(self) -> None:
-        try:
-            super().close()
-        finally:
-            self._source.close()
-
-
-class _Bzip2Input(bz2.BZ2File):
-    def __init__(self, raw: IO[bytes]) -> None:
-        self._source = raw
-        super().__init__(raw, mode="rb")
-
-    def close(self) -> None:
-        try:
-            super().close()
-        finally:
-            self._source.close()
-
-
-class _XzInput(lzma.LZMAFile):
-    def __init__(self, raw: IO[bytes]) -> None:
-        self._source = raw
-        super().__init__(raw, mode="rb")
-
-    def close(self) -> None:
-        try:
-            super().close()
-        finally:
-            self._source.close()
-
-
 def open_input(path: str | os.PathLike[str]) -> IO[bytes]:
     """A binary handle on `path`'s bytes, decompressed if it is gzip, bzip2 or xz."""
     try:
@@ -192,16 +155,18 @@ def open_input(path: str | os.PathLike[str]) -> IO[bytes]:
     except OSError as exc:
         raise RecordError(path, 0, "<file>", f"cannot open: {exc.strerror}") from exc
     kind = next((k for magic, k in _MAGIC if raw.peek(len(magic)).startswith(magic)), None)
-    if kind == "gzip":
-        return cast("IO[bytes]", _GzipInput(raw))
-    if kind == "bzip2":
-        return cast("IO[bytes]", _Bzip2Input(raw))
-    if kind == "xz":
-        return cast("IO[bytes]", _XzInput(raw))
-    if kind is not None:
-        raw.close()
+    if kind is None:
+        return raw
+    raw.close()
+    # Opened by name, each decompressor owns its file and closes it (one handed a
+    # file object leaves that open).
+    opener = _OPENERS.get(kind)
+    if opener is None:
         raise RecordError(path, 0, "<file>", f"{kind}-compressed: decompress it first")
-    return raw
+    return cast("IO[bytes]", opener(path, "rb"))
+
+
+_OPENERS: dict[str, Callable[..., Any]] = {"gzip": gzip.open, "bzip2": bz2.open, "xz": lzma.open}
 
 
 def _read_lines(
